@@ -1,0 +1,56 @@
+"""The audit trail: one event per state change, hash-chained so that tampering shows.
+
+Each event's hash is SHA-256 over the previous event's hash and the canonical
+serialisation of the event (sorted keys, no spaces, UTF-8). Sequence numbers
+are gap-free, so a deleted event shows as a gap and an inserted one breaks the chain.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tracker.domain.models import AuditEvent
+from tracker.domain.people import Actor
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_body(seq: int, at: str, claimed_by: str, login: str, action: str,
+               contract_ref: str | None, payload: str) -> str:
+    """Exactly the text that is hashed, so `audit verify` can rebuild it from a row."""
+    return canonical(
+        {"seq": seq, "at": at, "claimed_by": claimed_by, "login": login, "action": action,
+         "contract_ref": contract_ref, "payload": payload}
+    )
+
+
+def chain_hash(prev_hash: str, body: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def chain_head(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the newest event: (0, genesis) on an empty trail."""
+    last = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc())).first()
+    return (0, GENESIS_HASH) if last is None else (last[0], last[1])
+
+
+def record_event(session: Session, *, actor: Actor, at: str, action: str,
+                 contract_ref: str | None, details: dict[str, Any]) -> AuditEvent:
+    """Append one event inside the caller's transaction."""
+    prev_seq, prev_hash = chain_head(session)
+    seq = prev_seq + 1
+    payload = canonical(details)
+    body = event_body(seq, at, actor.claimed, actor.login, action, contract_ref, payload)
+    event = AuditEvent(
+        seq=seq, at=at, claimed_by=actor.claimed, login=actor.login, action=action,
+        contract_ref=contract_ref, payload=payload, prev_hash=prev_hash, hash=chain_hash(prev_hash, body),
+    )
+    session.add(event)
+    session.flush()
+    return event

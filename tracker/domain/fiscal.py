@@ -1,0 +1,152 @@
+"""Dates, the clock and the UK financial year, all through pendulum, all in this module.
+
+A financial year runs 1 April to 31 March and is written "2015/16". Its twelve
+periods are P1 = April ... P12 = March. Every other module asks this one.
+"""
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pendulum
+
+from tracker.domain.errors import InvalidInput
+
+LONDON = "Europe/London"
+_YEAR_LABEL = re.compile(r"(?P<start>\d{4})[/-](?P<end>\d{2}|\d{4})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, order=True)
+class FiscalYear:
+    """A UK financial year, identified by the calendar year it starts in (2015 is 2015/16)."""
+
+    start_year: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def starts(self) -> dt.date:
+        return dt.date(self.start_year, 4, 1)
+
+    @property
+    def ends(self) -> dt.date:
+        return dt.date(self.start_year + 1, 3, 31)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.starts <= day <= self.ends
+
+    def next(self) -> "FiscalYear":
+        return FiscalYear(self.start_year + 1)
+
+    def previous(self) -> "FiscalYear":
+        return FiscalYear(self.start_year - 1)
+
+    def period_bounds(self, period: int) -> tuple[dt.date, dt.date]:
+        """First and last day of P1 (April) ... P12 (March)."""
+        first = pendulum.date(self.start_year, 4, 1).add(months=period - 1)
+        last = first.end_of("month")
+        return _plain(first), _plain(last)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+PERIODS = tuple(range(1, 13))
+
+
+def period_name(period: int) -> str:
+    """P1 Apr ... P12 Mar."""
+    month = pendulum.date(2000, 4, 1).add(months=period - 1)
+    return f"P{period} {month.format('MMM')}"
+
+
+def fiscal_year_of(day: dt.date) -> FiscalYear:
+    return FiscalYear(day.year if day.month >= 4 else day.year - 1)
+
+
+def period_of(day: dt.date) -> int:
+    """The period number, 1 (April) to 12 (March), that a date falls in."""
+    return (day.month - 4) % 12 + 1
+
+
+def parse_fiscal_year(text: str) -> FiscalYear:
+    """Read "2015/16" (also "2015-16" or "2015/2016"); refuse "2015/17"."""
+    cleaned = str(text).strip()
+    match = _YEAR_LABEL.fullmatch(cleaned)
+    if match is None:
+        raise InvalidInput(f'financial year "{_visible(cleaned)}" is not a year like 2015/16')
+    start = int(match["start"])
+    end_text = match["end"]
+    end = int(end_text) if len(end_text) == 4 else (start + 1) // 100 * 100 + int(end_text)
+    if end != start + 1 or not 1900 <= start <= 2999:
+        raise InvalidInput(
+            f'financial year "{_visible(cleaned)}" does not exist; a year runs 1 April to 31 March, '
+            f"e.g. {start}/{(start + 1) % 100:02d}"
+        )
+    return FiscalYear(start)
+
+
+def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
+    """Read an ISO date (2015-07-02); "today" and "yesterday" when a clock is given."""
+    cleaned = str(text).strip()
+    lowered = cleaned.lower()
+    if today is not None and lowered in {"today", "yesterday"}:
+        return today if lowered == "today" else today - dt.timedelta(days=1)
+    if not _ISO_DATE.fullmatch(cleaned):
+        raise InvalidInput(f'date "{_visible(cleaned)}" is not a date like 2015-07-02 (year-month-day)')
+    try:
+        return _plain(pendulum.parse(cleaned, exact=True, strict=True))  # type: ignore[arg-type]
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        raise InvalidInput(f'date "{cleaned}" does not exist in the calendar') from None
+
+
+def format_date(day: dt.date | None) -> str:
+    """2 Jul 2015: how dates are shown to people."""
+    if day is None:
+        return ""
+    return pendulum.date(day.year, day.month, day.day).format("D MMM YYYY")
+
+
+def iso(day: dt.date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where "now" comes from: the wall clock, or a fixed day for the demo and the tests."""
+
+    now: Callable[[], pendulum.DateTime]
+
+    def today(self) -> dt.date:
+        return _plain(self.now().in_timezone(LONDON).date())
+
+    def timestamp(self) -> str:
+        """UTC, ISO 8601 to the microsecond: the form audit events are hashed in."""
+        return self.now().in_timezone("UTC").isoformat()
+
+
+def system_clock() -> Clock:
+    """The wall clock, unless TRACKER_TODAY pins the day (demo, tests, reproducing a past night)."""
+    pinned = os.environ.get("TRACKER_TODAY", "").strip()
+    if pinned:
+        return fixed_clock(parse_date(pinned))
+    return Clock(now=pendulum.now)
+
+
+def fixed_clock(day: dt.date, hour: int = 12) -> Clock:
+    moment = pendulum.datetime(day.year, day.month, day.day, hour, tz=LONDON)
+    return Clock(now=lambda: moment)
+
+
+def _plain(day: dt.date) -> dt.date:
+    return dt.date(day.year, day.month, day.day)
+
+
+def _visible(text: str) -> str:
+    shown = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return shown if len(shown) <= 40 else shown[:37] + "..."

@@ -1,0 +1,37 @@
+"""Finding things by the names people use: line codes, decision references, sequence numbers."""
+
+from sqlmodel import Session, select
+
+from tracker.domain.errors import NotFound
+from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+
+
+def budget_line(session: Session, code: str) -> BudgetLine:
+    found = session.exec(select(BudgetLine).where(BudgetLine.code == code)).first()
+    if found is None:
+        raise NotFound(f"no budget line {code!r}; `tracker budget list` shows the lines")
+    return found
+
+
+def contract(session: Session, reference: str) -> Contract:
+    found = session.exec(select(Contract).where(Contract.reference == reference)).first()
+    if found is None:
+        raise NotFound(f"no contract {reference!r}; `tracker contract list` shows the contracts")
+    return found
+
+
+def deliverable(session: Session, reference: str, seq: int) -> tuple[Contract, Deliverable]:
+    owner = contract(session, reference)
+    found = session.exec(
+        select(Deliverable).where(Deliverable.contract_id == owner.id, Deliverable.seq == seq)
+    ).first()
+    if found is None:
+        raise NotFound(f"{reference} has no deliverable {seq}; `tracker show {reference!r}` lists them")
+    return owner, found
+
+
+def payment(session: Session, payment_id: int) -> Payment:
+    found = session.get(Payment, payment_id)
+    if found is None:
+        raise NotFound(f"no payment {payment_id}; `tracker show REF` lists a contract's payments with their ids")
+    return found

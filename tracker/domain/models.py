@@ -1,0 +1,152 @@
+"""Every table of the tracker, in one module.
+
+Amounts are integer pence (`Pence`, a 64-bit integer column). Running totals
+(`committed_pence`, `paid_pence`) are kept beside the detail in the same
+transaction as each change, the way a ledger keeps balances; `audit verify`
+re-derives them from the detail and the events.
+"""
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def Pence(*, default: int | None = None, nullable: bool = False, index: bool = False) -> int:  # noqa: N802
+    """A money column: whole pence in a 64-bit integer, never a float."""
+    return Field(  # type: ignore[no-any-return]
+        default=default, sa_column=Column(BigInteger, nullable=nullable, index=index)
+    )
+
+
+class Control(StrEnum):
+    HARD = "hard"
+    WARN = "warn"
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    AWARDED = "awarded"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class DeliverableStatus(StrEnum):
+    PENDING = "pending"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class BudgetLine(SQLModel, table=True):
+    __tablename__ = "budget_line"
+    __table_args__ = (
+        CheckConstraint("allocation_pence >= 0", name="allocation_not_negative"),
+        CheckConstraint("paid_pence <= allocation_pence", name="line_never_overpaid"),
+        CheckConstraint("paid_pence >= 0", name="line_paid_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=200)
+    fund: str = Field(default="", max_length=200)
+    funder: str = Field(default="", max_length=200)
+    fiscal_year: int = Field(index=True, description="start year: 2015 is 2015/16")
+    allocation_pence: int = Pence()
+    control: str = Field(default=Control.HARD.value, max_length=8)
+    committed_pence: int = Pence(default=0)
+    paid_pence: int = Pence(default=0)
+
+
+class Contract(SQLModel, table=True):
+    __tablename__ = "contract"
+    __table_args__ = (
+        CheckConstraint("value_pence > 0", name="value_positive"),
+        CheckConstraint("paid_pence <= value_pence", name="contract_never_overpaid"),
+        CheckConstraint("paid_pence >= 0", name="contract_paid_not_negative"),
+        Index("contract_line_reference", "budget_line_id", "reference"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=80)
+    title: str = Field(max_length=300)
+    supplier: str = Field(max_length=200, index=True)
+    value_pence: int = Pence()
+    ceiling_pence: int | None = Pence(nullable=True)
+    budget_line_id: int = Field(foreign_key="budget_line.id")
+    decision_date: dt.date | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    status: str = Field(default=ContractStatus.DRAFT.value, max_length=12, index=True)
+    awarded_on: dt.date | None = None
+    ended_on: dt.date | None = Field(default=None, description="closed or cancelled on")
+    cancel_reason: str | None = Field(default=None, max_length=500)
+    committed_pence: int = Pence(default=0)
+    paid_pence: int = Pence(default=0)
+
+
+class Deliverable(SQLModel, table=True):
+    __tablename__ = "deliverable"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "seq", name="one_seq_per_contract"),
+        CheckConstraint("amount_pence > 0", name="amount_positive"),
+        CheckConstraint("paid_pence <= amount_pence", name="deliverable_never_overpaid"),
+        CheckConstraint("paid_pence >= 0", name="deliverable_paid_not_negative"),
+        Index("deliverable_due", "due_on", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    seq: int
+    name: str = Field(max_length=300)
+    amount_pence: int = Pence()
+    due_on: dt.date
+    status: str = Field(default=DeliverableStatus.PENDING.value, max_length=12, index=True)
+    submitted_on: dt.date | None = None
+    decided_by: str | None = Field(default=None, max_length=200)
+    decided_on: dt.date | None = None
+    note: str | None = Field(default=None, max_length=1000)
+    paid_pence: int = Pence(default=0)
+
+
+class Payment(SQLModel, table=True):
+    """One release of money, or the reversal of one (a negative amount naming what it reverses)."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "invoice", name="one_payment_per_invoice"),
+        UniqueConstraint("reverses_payment_id", name="reversed_once"),
+        CheckConstraint("amount_pence <> 0", name="payment_not_zero"),
+        Index("payment_deliverable", "deliverable_id", "paid_on"),
+        Index("payment_contract", "contract_id", "paid_on", "amount_pence"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    deliverable_id: int = Field(foreign_key="deliverable.id")
+    amount_pence: int = Pence()
+    paid_on: dt.date = Field(index=True)
+    invoice: str | None = Field(default=None, max_length=80)
+    released_by: str = Field(max_length=200)
+    released_at: str = Field(max_length=40)
+    reverses_payment_id: int | None = Field(default=None, foreign_key="payment.id")
+    reason: str | None = Field(default=None, max_length=500)
+    sod_override_reason: str | None = Field(default=None, max_length=500)
+    imported: bool = False
+
+
+class AuditEvent(SQLModel, table=True):
+    """One state change. Append-only, hash-chained: each hash covers the payload and the previous hash."""
+
+    __tablename__ = "audit_event"
+
+    seq: int = Field(primary_key=True)
+    at: str = Field(max_length=40)
+    claimed_by: str = Field(max_length=200, index=True)
+    login: str = Field(max_length=200)
+    action: str = Field(max_length=40, index=True)
+    contract_ref: str | None = Field(default=None, max_length=80, index=True)
+    payload: str
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -1,0 +1,139 @@
+"""The one place that makes the engine, and so the one place that knows the database is SQLite.
+
+Everything dialect-specific lives here: the pragmas, `BEGIN IMMEDIATE` for writes,
+the append-only triggers, the integrity check and the online backup. Any other
+SQLAlchemy URL (an office's shared PostgreSQL) gets the portable behaviour.
+"""
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+
+from tracker.store.errors import StoreError
+
+WRITE_OPTION = "tracker_write"
+BUSY_TIMEOUT_MS = int(os.environ.get("TRACKER_BUSY_TIMEOUT_MS", "10000"))
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def make_engine(target: str, *, create: bool = True) -> Engine:
+    """An engine for a file path (the embedded default) or any SQLAlchemy URL."""
+    if is_url(target):
+        return create_engine(target, pool_pre_ping=True)
+    path = Path(target).expanduser()
+    if not create and not path.exists():
+        raise StoreError(f"no database at {path}; run `tracker init` first, or pass --db")
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    _create_private_file(path)
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    event.listen(engine, "connect", _configure_connection)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, marked so that its transactions take the write lock at BEGIN."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def is_embedded(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def database_path(engine: Engine) -> Path | None:
+    database = engine.url.database
+    return Path(database) if is_embedded(engine) and database else None
+
+
+def append_only_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str]:
+    """Triggers that refuse UPDATE and DELETE on a table, in this dialect."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+            for verb in ("UPDATE", "DELETE")
+        ]
+    if engine_or_conn.dialect.name == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
+            f"BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql",
+            f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+        ]
+    return []
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """What the database's own consistency check reports (empty when it is sound)."""
+    if not is_embedded(engine):
+        return []
+    with engine.connect() as conn:
+        rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    problems = [] if rows == ["ok"] else rows
+    problems.extend(f"foreign key broken: {tuple(r)}" for r in fk)
+    return problems
+
+
+def backup_to(engine: Engine, destination: Path) -> None:
+    """A consistent copy taken while others may be writing (the online backup API)."""
+    source_path = database_path(engine)
+    if source_path is None:
+        raise StoreError("backup works on the embedded database; use the server's own tools (pg_dump)")
+    source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        target = sqlite3.connect(destination)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def is_busy_error(error: BaseException) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text or "database is busy" in text or "could not obtain lock" in text
+
+
+def _create_private_file(path: Path) -> None:
+    """The database is readable by its owner only (0600, in a 0700 directory when we make it)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"cannot open the database: {error}") from None
+    finally:
+        cursor.close()
+
+
+def _begin(conn: Connection) -> None:
+    """Writes take the lock at BEGIN, so a balance read inside them cannot go stale."""
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
