@@ -9,9 +9,9 @@ from sqlmodel import col, select
 from tracker.domain import lookup
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import Refusal
-from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus
+from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus, id_of
 from tracker.domain.money import format_gbp
-from tracker.domain.text import clean_text, optional_text
+from tracker.domain.text import clean_text
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
         if change.session.exec(select(Contract.id).where(Contract.reference == reference)).first() is not None:
             raise Refusal("unique-reference", f"contract {reference} already exists; references are unique")
         contract = Contract(reference=reference, title=title, supplier=supplier, value_pence=value_pence,
-                            ceiling_pence=ceiling_pence, budget_line_id=line.id, decision_date=decision_date,
+                            ceiling_pence=ceiling_pence, budget_line_id=id_of(line), decision_date=decision_date,
                             start_date=start_date, end_date=end_date)
         change.session.add(contract)
         change.session.flush()

@@ -9,7 +9,7 @@ from sqlmodel import select
 from tracker.domain import lookup
 from tracker.domain.context import Context
 from tracker.domain.errors import Refusal
-from tracker.domain.models import ContractStatus, Deliverable, DeliverableStatus
+from tracker.domain.models import ContractStatus, Deliverable, DeliverableStatus, id_of
 from tracker.domain.money import format_gbp
 from tracker.domain.text import clean_text, optional_text
 
@@ -43,7 +43,7 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
                           f"total {format_gbp(planned)}; this one is {format_gbp(amount_pence)}, "
                           f"{format_gbp(planned + amount_pence - contract.value_pence)} too much")
         seq = last_seq + 1
-        change.session.add(Deliverable(contract_id=contract.id, seq=seq, name=name, amount_pence=amount_pence,
+        change.session.add(Deliverable(contract_id=id_of(contract), seq=seq, name=name, amount_pence=amount_pence,
                                        due_on=due_on))
         change.record("deliverable.added", reference, seq=seq, name=name, amount_pence=amount_pence, due_on=due_on)
     return DeliverableChanged(reference, seq, name, DeliverableStatus.PENDING.value, amount_pence)

@@ -16,7 +16,7 @@ from tracker.domain.errors import InvalidInput
 
 LONDON = "Europe/London"
 _YEAR_LABEL = re.compile(r"(?P<start>\d{4})[/-](?P<end>\d{2}|\d{4})")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True, order=True)
@@ -97,12 +97,17 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
     lowered = cleaned.lower()
     if today is not None and lowered in {"today", "yesterday"}:
         return today if lowered == "today" else today - dt.timedelta(days=1)
-    if not _ISO_DATE.fullmatch(cleaned):
-        raise InvalidInput(f'date "{_visible(cleaned)}" is not a date like 2015-07-02 (year-month-day)')
+    return parse_iso_date(cleaned)
+
+
+def parse_iso_date(text: str) -> dt.date:
+    """Exactly YYYY-MM-DD and a real day: the form of import files and of every date we write."""
+    if not _ISO_DATE.fullmatch(text):
+        raise InvalidInput(f'date "{_visible(text)}" is not a date like 2015-07-02 (year-month-day)')
     try:
-        return _plain(pendulum.parse(cleaned, exact=True, strict=True))  # type: ignore[arg-type]
-    except (ValueError, pendulum.parsing.exceptions.ParserError):
-        raise InvalidInput(f'date "{cleaned}" does not exist in the calendar') from None
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f'date "{text}" does not exist in the calendar') from None
 
 
 def format_date(day: dt.date | None) -> str:

@@ -13,9 +13,9 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstra
 from sqlmodel import Field, SQLModel
 
 
-def Pence(*, default: int | None = None, nullable: bool = False, index: bool = False) -> int:  # noqa: N802
+def Pence(*, default: int | None = None, nullable: bool = False, index: bool = False) -> int:
     """A money column: whole pence in a 64-bit integer, never a float."""
-    return Field(  # type: ignore[no-any-return]
+    return Field(
         default=default, sa_column=Column(BigInteger, nullable=nullable, index=index)
     )
 
@@ -134,6 +134,13 @@ class Payment(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     sod_override_reason: str | None = Field(default=None, max_length=500)
     imported: bool = False
+
+
+def id_of(row: "BudgetLine | Contract | Deliverable | Payment") -> int:
+    """The id of a row that has been stored (flushed or loaded)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has not been stored yet")
+    return row.id
 
 
 class AuditEvent(SQLModel, table=True):

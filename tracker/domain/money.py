@@ -13,8 +13,8 @@ PENCE_LIMIT = 2**63 - 1
 
 _AMOUNT = re.compile(
     r"""
-    (?P<pounds>\d{1,3}(?:,\d{3})+|\d+)?   # 149600 or 149,600
-    (?:\.(?P<pence>\d{0,2}))?             # .5 .50 or a trailing dot
+    (?P<pounds>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?   # 149600 or 149,600
+    (?:\.(?P<pence>[0-9]{0,2}))?                   # .5 .50 or a trailing dot
     """,
     re.VERBOSE,
 )
@@ -35,7 +35,7 @@ def parse_money(text: str, *, allow_zero: bool = False) -> int:
         raise InvalidInput(f"amount {shown} is negative; amounts must be zero or more")
     match = _AMOUNT.fullmatch(cleaned)
     if match is None or (match["pounds"] is None and not match["pence"]):
-        if re.fullmatch(r"[\d,]*\.\d{3,}", cleaned):
+        if re.fullmatch(r"[0-9,]*\.[0-9]{3,}", cleaned):
             raise InvalidInput(f"amount {shown} has more than two decimal places")
         raise InvalidInput(f"amount {shown} is not an amount of money; write it like 149600 or £149,600.00")
     pounds = int((match["pounds"] or "0").replace(",", ""))

@@ -15,7 +15,15 @@ from tracker.domain import lookup
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import Refusal
 from tracker.domain.fiscal import FiscalYear
-from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus, Payment
+from tracker.domain.models import (
+    BudgetLine,
+    Contract,
+    ContractStatus,
+    Deliverable,
+    DeliverableStatus,
+    Payment,
+    id_of,
+)
 from tracker.domain.money import format_gbp
 from tracker.domain.text import clean_text, optional_text
 
@@ -67,7 +75,7 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         _check_release(ctx, change.session, contract, item, line, amount, day, invoice, override)
         left_before = line.allocation_pence - line.paid_pence
         _move_paid(change, contract, item, line, amount)
-        payment = Payment(contract_id=contract.id, deliverable_id=item.id, amount_pence=amount, paid_on=day,
+        payment = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=amount, paid_on=day,
                           invoice=invoice, released_by=ctx.actor.claimed, released_at=ctx.clock.timestamp(),
                           sod_override_reason=override)
         change.session.add(payment)
@@ -106,7 +114,7 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
                                             f"({original.paid_on})")
         left_before = line.allocation_pence - line.paid_pence
         _move_paid(change, contract, item, line, -original.amount_pence)
-        reversal = Payment(contract_id=contract.id, deliverable_id=item.id, amount_pence=-original.amount_pence,
+        reversal = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=-original.amount_pence,
                            paid_on=day, released_by=ctx.actor.claimed, released_at=ctx.clock.timestamp(),
                            reverses_payment_id=payment_id, reason=reason)
         change.session.add(reversal)
@@ -137,9 +145,9 @@ def _check_release(ctx: Context, session: Session, contract: Contract, item: Del
         raise Refusal("pay-once", f"{label} has {format_gbp(unpaid)} unpaid of {format_gbp(item.amount_pence)}; "
                                   f"this payment is {format_gbp(amount)}")
     if contract.paid_pence + amount > contract.value_pence:
-        raise Refusal("contract-value", f"{contract.reference} has {format_gbp(contract.value_pence - contract.paid_pence)}"
-                                        f" left of {format_gbp(contract.value_pence)}; this payment is "
-                                        f"{format_gbp(amount)}")
+        left_on_contract = contract.value_pence - contract.paid_pence
+        raise Refusal("contract-value", f"{contract.reference} has {format_gbp(left_on_contract)} left of "
+                                        f"{format_gbp(contract.value_pence)}; this payment is {format_gbp(amount)}")
     left = line.allocation_pence - line.paid_pence
     if amount > left:
         raise Refusal("line-allocation", f"{line.code} has {format_gbp(left)} left of "
@@ -172,16 +180,21 @@ def _check_date_in_year(line: BudgetLine, day: dt.date, what: str) -> None:
 def _move_paid(change: Change, contract: Contract, item: Deliverable, line: BudgetLine, amount: int) -> None:
     """Add to the three running totals, each guarded in SQL by its own limit."""
     guarded = (
-        (Deliverable, item.id, col(Deliverable.paid_pence) + amount <= col(Deliverable.amount_pence)),
-        (Contract, contract.id, col(Contract.paid_pence) + amount <= col(Contract.value_pence)),
-        (BudgetLine, line.id, col(BudgetLine.paid_pence) + amount <= col(BudgetLine.allocation_pence)),
+        update(Deliverable).where(col(Deliverable.id) == item.id,
+                                  col(Deliverable.paid_pence) + amount <= col(Deliverable.amount_pence),
+                                  col(Deliverable.paid_pence) + amount >= 0)
+        .values(paid_pence=col(Deliverable.paid_pence) + amount),
+        update(Contract).where(col(Contract.id) == contract.id,
+                               col(Contract.paid_pence) + amount <= col(Contract.value_pence),
+                               col(Contract.paid_pence) + amount >= 0)
+        .values(paid_pence=col(Contract.paid_pence) + amount),
+        update(BudgetLine).where(col(BudgetLine.id) == line.id,
+                                 col(BudgetLine.paid_pence) + amount <= col(BudgetLine.allocation_pence),
+                                 col(BudgetLine.paid_pence) + amount >= 0)
+        .values(paid_pence=col(BudgetLine.paid_pence) + amount),
     )
-    for table, row_id, limit in guarded:
-        result = change.session.execute(
-            update(table).where(table.id == row_id, limit, table.paid_pence + amount >= 0)  # type: ignore[attr-defined]
-            .values(paid_pence=table.paid_pence + amount)  # type: ignore[attr-defined]
-            .execution_options(synchronize_session=False)
-        )
+    for statement in guarded:
+        result = change.session.execute(statement.execution_options(synchronize_session=False))
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise Refusal("concurrent-change", "the figures changed while this payment was being recorded; "
                                                "nothing was recorded, try again")

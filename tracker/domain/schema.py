@@ -10,10 +10,7 @@ from tracker.store.migrations import Migration, needs_upgrade, upgrade
 
 
 def _initial_schema(conn: Connection) -> None:
-    SQLModel.metadata.create_all(conn, tables=[
-        models.BudgetLine.__table__, models.Contract.__table__, models.Deliverable.__table__,  # type: ignore[list-item]
-        models.Payment.__table__, models.AuditEvent.__table__,  # type: ignore[list-item]
-    ])
+    SQLModel.metadata.create_all(conn)
     for statement in append_only_ddl(models.AuditEvent.__tablename__, conn):
         conn.exec_driver_sql(statement)
 

@@ -10,7 +10,7 @@ def clean_text(field: str, value: str | None, *, max_length: int = 200, required
         if required:
             raise InvalidInput(f"{field} is required")
         return ""
-    if any(not ch.isprintable() for ch in text):
+    if not text.isprintable():
         raise InvalidInput(f"{field} contains control characters; use plain text")
     if len(text) > max_length:
         raise InvalidInput(f"{field} is {len(text)} characters long; the most it can be is {max_length}")

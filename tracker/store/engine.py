@@ -137,3 +137,21 @@ def _begin(conn: Connection) -> None:
     else:
         conn.exec_driver_sql("BEGIN")
 
+
+
+def sync_id_sequences(conn: Connection, tables: list[str]) -> None:
+    """After rows were inserted with explicit ids, let the server's id sequences catch up."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
+        )
+
+
+def placeholders(conn: Connection, count: int) -> str:
+    """Positional parameter markers in the driver's own style, for bulk executemany."""
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(conn.dialect.paramstyle)
+    if marker is None:
+        return ", ".join(f":{i + 1}" for i in range(count))
+    return ", ".join([marker] * count)

@@ -58,7 +58,8 @@ def upgrade(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
                 continue
             migration.apply(conn)
             conn.execute(
-                text("INSERT INTO schema_version (version, applied_at, description) VALUES (:v, CURRENT_TIMESTAMP, :d)"),
+                text("INSERT INTO schema_version (version, applied_at, description) "
+                     "VALUES (:v, CURRENT_TIMESTAMP, :d)"),
                 {"v": migration.version, "d": migration.description},
             )
         applied.append(migration.version)

@@ -1,0 +1,1 @@
+"""The command line: Typer sub-apps per noun over the domain layer. Imports the store lazily."""

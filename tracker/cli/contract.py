@@ -1,0 +1,96 @@
+"""`tracker contract`: decisions, awards and their lifecycle."""
+
+from __future__ import annotations
+
+import typer
+
+from tracker.cli import parse
+from tracker.cli.output import say, warn
+from tracker.cli.state import state
+
+app = typer.Typer(help="Contracts: draft, award (commits the value), close or cancel.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    reference: str = typer.Argument(..., help="The decision reference, e.g. 'DMPCD 2015 76'."),
+    title: str = typer.Option(..., "--title"),
+    supplier: str = typer.Option(..., "--supplier"),
+    value: str = typer.Option(..., "--value", help="Contract value, e.g. £149,600."),
+    budget_line: str = typer.Option(..., "--budget-line", help="Code of the line that funds it."),
+    ceiling: str | None = typer.Option(None, "--ceiling", help="Tender ceiling, if any."),
+    decision_date: str | None = typer.Option(None, "--decision-date", help="YYYY-MM-DD"),
+    start: str | None = typer.Option(None, "--start", help="YYYY-MM-DD"),
+    end: str | None = typer.Option(None, "--end", help="YYYY-MM-DD"),
+) -> None:
+    """Record a contract as a draft (nothing is committed until it is awarded)."""
+    from tracker.domain.contracts import add_contract
+
+    added = add_contract(
+        state(ctx).context(), reference, title=title, supplier=supplier, value_pence=parse.money(value),
+        budget_line=budget_line, ceiling_pence=parse.optional_money(ceiling),
+        decision_date=parse.date(decision_date), start_date=parse.date(start), end_date=parse.date(end),
+    )
+    say(f"added contract {added.reference} (draft); add its deliverables, then award it")
+
+
+@app.command("award")
+def award(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    on: str | None = typer.Option(None, "--on", help="Award date (default today)."),
+) -> None:
+    """Award a contract: commits its value against its budget line."""
+    from tracker.domain.contracts import award_contract
+
+    awarded = award_contract(state(ctx).context(), reference, on=parse.date(on))
+    if awarded.warning:
+        warn(awarded.warning)
+    say(f"awarded {awarded.reference}")
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    on: str | None = typer.Option(None, "--on", help="Close date (default today)."),
+) -> None:
+    """Close an awarded contract: its unpaid value stops being committed."""
+    from tracker.domain.contracts import close_contract
+
+    say(f"closed {close_contract(state(ctx).context(), reference, on=parse.date(on)).reference}")
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Cancel a contract that has had no payments."""
+    from tracker.domain.contracts import cancel_contract
+
+    say(f"cancelled {cancel_contract(state(ctx).context(), reference, reason=reason).reference}")
+
+
+@app.command("list")
+def list_contracts(
+    ctx: typer.Context,
+    fy: str | None = typer.Option(None, "--fy", help="Only contracts on lines of this year, e.g. 2015/16."),
+    budget_line: str | None = typer.Option(None, "--budget-line", help="Only this line."),
+    status: str | None = typer.Option(None, "--status", help="draft, awarded, closed or cancelled."),
+    search: str | None = typer.Option(None, "--search", help="Text in reference, supplier or title."),
+    limit: int = typer.Option(200, "--limit", min=1, help="At most this many rows."),
+) -> None:
+    """List contracts with value, paid and outstanding."""
+    from tracker.cli.render import print_contracts
+    from tracker.domain.fiscal import parse_fiscal_year
+    from tracker.reports.registers import ContractFilter, contracts
+    from tracker.store.session import read_session
+
+    wanted = ContractFilter(fiscal_year=parse_fiscal_year(fy) if fy else None, line_code=budget_line,
+                            status=status, text=search)
+    with read_session(state(ctx).engine(create=False)) as session:
+        rows = contracts(session, wanted, limit=limit + 1)
+    print_contracts(rows[:limit], more=len(rows) > limit)

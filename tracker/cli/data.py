@@ -1,0 +1,70 @@
+"""`tracker init`, `tracker import` and `tracker demo`: creating and filling a database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from tracker.cli.output import say
+from tracker.cli.state import CliState, state
+
+DEMO_TODAY = "2015-10-19"
+"""The demo is set in October 2015, while DMPCD 2015 76 is under way, so its payments fall in 2015/16."""
+
+
+def demo_folder() -> Path:
+    return Path(__file__).resolve().parents[2] / "data" / "demo"
+
+
+def demo_database() -> str:
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("tracker", appauthor=False)) / "demo.db")
+
+
+def init(ctx: typer.Context) -> None:
+    """Create the database, or bring it up to date (safe to repeat)."""
+    cli = state(ctx)
+    cli.engine()
+    say(f"database ready at {cli.target}")
+
+
+def import_folder(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="Folder with budget_lines.csv, contracts.csv, deliverables.csv, "
+                                            "payments.csv (any of them)."),
+) -> None:
+    """Bulk import CSV files in one transaction: all rows or none."""
+    from tracker.domain.importing import import_folder as run_import
+
+    summary = run_import(state(ctx).context(), folder)
+    say(summary.describe())
+
+
+def demo(ctx: typer.Context) -> None:
+    """Open the demo: the DMPCD 2015 76 founding case, in a database of its own."""
+    from tracker.domain.importing import import_folder as run_import
+
+    os.environ.setdefault("TRACKER_TODAY", DEMO_TODAY)
+    cli = state(ctx)
+    demo_state = CliState(database=demo_database(), acting_as=cli.acting_as)
+    fresh = not Path(demo_state.target).exists()
+    engine = demo_state.engine()
+    if fresh:
+        run_import(demo_state.context(), demo_folder())
+    from tracker.cli.render import print_budget_lines, print_contracts
+    from tracker.reports.registers import ContractFilter, budget_lines, contracts
+    from tracker.store.session import read_session
+
+    with read_session(engine) as session:
+        print_budget_lines(budget_lines(session))
+        print_contracts(contracts(session, ContractFilter()))
+    say(f"demo database: {demo_state.target} (today is pinned to {os.environ['TRACKER_TODAY']})")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("import")(import_folder)
+    app.command("demo")(demo)

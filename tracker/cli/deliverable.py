@@ -1,0 +1,66 @@
+"""`tracker deliverable`: the products a contract pays for, and their sign-off."""
+
+from __future__ import annotations
+
+import typer
+
+from tracker.cli import parse
+from tracker.cli.output import say
+from tracker.cli.state import state
+
+app = typer.Typer(help="Deliverables: add, submit, accept (sign-off) or reject.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    reference: str = typer.Argument(..., help="Contract reference."),
+    name: str = typer.Option(..., "--name", help="e.g. 'Mapping exercise'."),
+    amount: str = typer.Option(..., "--amount", help="What it pays, e.g. £44,880."),
+    due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD."),
+) -> None:
+    """Add a deliverable; prints its sequence number."""
+    from tracker.domain.deliverables import add_deliverable
+
+    added = add_deliverable(state(ctx).context(), reference, name=name, amount_pence=parse.money(amount),
+                            due_on=parse.date(due))  # type: ignore[arg-type]
+    say(f"added deliverable {added.seq} to {added.reference}: {added.name}")
+
+
+@app.command("submit")
+def submit(ctx: typer.Context, reference: str = typer.Argument(...), seq: int = typer.Argument(...)) -> None:
+    """The supplier has handed the deliverable in (again, after a rejection)."""
+    from tracker.domain.deliverables import submit_deliverable
+
+    done = submit_deliverable(state(ctx).context(), reference, seq)
+    say(f"{done.reference} #{done.seq} {done.name} is submitted, awaiting sign-off")
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    seq: int = typer.Argument(...),
+    note: str | None = typer.Option(None, "--note", help="The evidence for acceptance."),
+    by: str | None = typer.Option(None, "--by", help="Who signed it off (default: the acting person)."),
+    on: str | None = typer.Option(None, "--on", help="Date of sign-off (default today)."),
+) -> None:
+    """Record sign-off: who accepted it, when, and on what evidence."""
+    from tracker.domain.deliverables import accept_deliverable
+
+    done = accept_deliverable(state(ctx).context(), reference, seq, accepted_by=by, note=note, on=parse.date(on))
+    say(f"{done.reference} #{done.seq} {done.name} is accepted and can be paid")
+
+
+@app.command("reject")
+def reject(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    seq: int = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Reject a submitted deliverable; the supplier may resubmit it."""
+    from tracker.domain.deliverables import reject_deliverable
+
+    done = reject_deliverable(state(ctx).context(), reference, seq, reason=reason)
+    say(f"{done.reference} #{done.seq} {done.name} is rejected; it can be resubmitted")

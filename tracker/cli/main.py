@@ -1,0 +1,100 @@
+"""`tracker`: the root command, its global options, and the one place errors become messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from tracker import __version__
+from tracker.cli import budget, contract, data, deliverable, payment
+from tracker.cli.output import EXIT_INTERNAL, EXIT_INVALID, EXIT_REFUSED, EXIT_STORE, one_line, warn
+from tracker.cli.state import CliState, state
+from tracker.domain.errors import Refusal, TrackerError
+from tracker.store.errors import StoreError
+
+
+class TrackerGroup(TyperGroup):
+    """Turns every failure into one line on stderr and an exit code; a traceback never reaches the user."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Refusal as refusal:
+            warn(f"refused: {one_line(refusal.message)}")
+            raise typer.Exit(EXIT_REFUSED) from None
+        except TrackerError as error:
+            warn(f"error: {one_line(error.message)}")
+            raise typer.Exit(EXIT_INVALID) from None
+        except StoreError as error:
+            warn(f"error: {one_line(error.message)}")
+            raise typer.Exit(EXIT_STORE) from None
+        except Exception as error:
+            log = _write_crash_log(error)
+            warn(f"internal error ({type(error).__name__}); nothing was recorded. Details for support: {log}")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+app = typer.Typer(
+    cls=TrackerGroup,
+    name="tracker",
+    help="Milestone-based contract payments: budget lines, contracts, deliverables, sign-off and payments.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(None, "--db", envvar="TRACKER_DB",
+                                  help="Database file or SQLAlchemy URL (default: tracker.db in your data folder)."),
+    acting_as: str | None = typer.Option(None, "--as", envvar="TRACKER_USER",
+                                         help="Who is acting (default: your login). Recorded on every change."),
+    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
+) -> None:
+    """Track contracts paid per deliverable against budget lines, with a tamper-evident audit trail."""
+    if version:
+        typer.echo(f"tracker {__version__}")
+        raise typer.Exit()
+    ctx.obj = CliState(database=db, acting_as=acting_as)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+app.add_typer(budget.app, name="budget")
+app.add_typer(contract.app, name="contract")
+app.add_typer(deliverable.app, name="deliverable")
+payment.register(app)
+data.register(app)
+
+
+def _write_crash_log(error: BaseException) -> str:
+    """The details go to a private file, not the screen: tracebacks can hold financial data."""
+    fd, path = tempfile.mkstemp(prefix="tracker-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("".join(traceback.format_exception(error)))
+    return path
+
+
+def run() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        warn("interrupted; nothing was recorded")
+        sys.exit(130)
+
+
+__all__ = ["app", "run", "state"]

@@ -1,0 +1,58 @@
+"""What every command shares: which database, who is acting, and the one way errors reach the user.
+
+Nothing here imports the store or the domain models at module level: `tracker --help`
+must start fast and never pay for what it does not use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from tracker.domain.context import Context
+
+
+def default_database() -> str:
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("tracker", appauthor=False)) / "tracker.db")
+
+
+@dataclass
+class CliState:
+    database: str | None = None
+    acting_as: str | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def target(self) -> str:
+        return self.database or os.environ.get("TRACKER_DB") or default_database()
+
+    def engine(self, *, create: bool = True) -> Engine:
+        if self._engine is None:
+            from tracker.domain.schema import open_store
+
+            self._engine = open_store(self.target, create=create)
+        return self._engine
+
+    def context(self) -> Context:
+        from tracker.domain.context import Context
+        from tracker.domain.fiscal import system_clock
+        from tracker.domain.people import resolve_actor
+
+        return Context(engine=self.engine(), actor=resolve_actor(self.acting_as), clock=system_clock())
+
+
+def state(ctx: typer.Context) -> CliState:
+    found = ctx.find_root().obj
+    if not isinstance(found, CliState):
+        found = CliState()
+        ctx.find_root().obj = found
+    return found

@@ -1,0 +1,498 @@
+"""Bulk import of a folder of CSV files: every row through the same rules, all or nothing.
+
+Streaming and bulk: each file is read once as a stream (payments twice), rules are
+checked against compact in-memory state, rows go to the store with executemany in
+batches with ids assigned here, and the whole import is one transaction with one
+audit event that records each file's SHA-256, the row counts, id ranges and totals.
+An import adds new contracts with their deliverables and payments; it may use
+budget lines already in the database.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from tracker.domain.budget import parse_control
+from tracker.domain.context import Context
+from tracker.domain.errors import InvalidInput, Refusal, TrackerError
+from tracker.domain.fiscal import FiscalYear, parse_fiscal_year, parse_iso_date
+from tracker.domain.models import ContractStatus, Control, DeliverableStatus
+from tracker.domain.money import format_gbp, pence_from_pounds_field
+from tracker.domain.text import clean_text, optional_text
+from tracker.store.engine import placeholders, sync_id_sequences
+
+BATCH = 20_000
+
+LINES, CONTRACTS, DELIVERABLES, PAYMENTS = "budget_lines.csv", "contracts.csv", "deliverables.csv", "payments.csv"
+COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    LINES: (("code", "name", "fiscal_year", "allocation"), ("fund", "funder", "control")),
+    CONTRACTS: (("reference", "supplier", "title", "budget_line", "value", "awarded_on"),
+                ("ceiling", "decision_date", "start_date", "end_date")),
+    DELIVERABLES: (("contract_reference", "seq", "name", "amount", "due_on", "status", "accepted_on"),
+                   ("accepted_by",)),
+    PAYMENTS: (("contract_reference", "deliverable_seq", "amount", "paid_on"), ("invoice", "released_by")),
+}
+_STATUSES = {s.value for s in DeliverableStatus}
+
+
+class RowError(InvalidInput):
+    """A problem at a place in a file: file, line and (where it applies) column."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows: dict[str, int]
+    allocation_pence: int
+    committed_pence: int
+    paid_pence: int
+
+    def describe(self) -> str:
+        counts = ", ".join(f"{count:,} {name.removesuffix('.csv').replace('_', ' ')}"
+                           for name, count in self.rows.items())
+        return (f"imported {counts or 'nothing'}; allocated {format_gbp(self.allocation_pence)}, "
+                f"committed {format_gbp(self.committed_pence)}, paid {format_gbp(self.paid_pence)}")
+
+
+class _Line:
+    __slots__ = ("allocation", "code", "committed", "control", "id", "paid", "year")
+
+    def __init__(self, id: int, code: str, year: FiscalYear, allocation: int, control: str,
+                 committed: int, paid: int) -> None:
+        self.id, self.code, self.year, self.allocation = id, code, year, allocation
+        self.control, self.committed, self.paid = control, committed, paid
+
+
+class _Contract:
+    __slots__ = ("awarded_on", "id", "line", "planned", "value")
+
+    def __init__(self, id: int, line: _Line, value: int, awarded_on: dt.date | None) -> None:
+        self.id, self.line, self.value, self.awarded_on, self.planned = id, line, value, awarded_on, 0
+
+
+class _Paid:
+    """What payments.csv says of one deliverable, gathered before the deliverable is read."""
+
+    __slots__ = ("first", "last", "line_no", "total")
+
+    def __init__(self, line_no: int, day: dt.date) -> None:
+        self.total, self.first, self.last, self.line_no = 0, day, day, line_no
+
+
+@dataclass
+class _Run:
+    ctx: Context
+    conn: Connection
+    folder: Path
+    lines: dict[str, _Line] = field(default_factory=dict)
+    contracts: dict[str, _Contract] = field(default_factory=dict)
+    paid: dict[tuple[str, int], _Paid] = field(default_factory=dict)
+    paid_per_contract: dict[str, int] = field(default_factory=dict)
+    deliverable_ids: dict[tuple[str, int], int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+    id_ranges: dict[str, list[int]] = field(default_factory=dict)
+
+
+def import_folder(ctx: Context, folder: Path) -> ImportSummary:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder} is not a folder; give the folder that holds the CSV files")
+    present = [name for name in COLUMNS if (folder / name).is_file()]
+    if not present:
+        raise InvalidInput(f"{folder} has none of {', '.join(COLUMNS)}")
+    with ctx.change() as change:
+        run = _Run(ctx=ctx, conn=change.session.connection(), folder=folder)
+        _load_existing_lines(run)
+        if LINES in present:
+            _import_lines(run)
+        if PAYMENTS in present:
+            _gather_payments(run)
+        if CONTRACTS in present:
+            _import_contracts(run)
+        if DELIVERABLES in present:
+            _import_deliverables(run)
+        _check_payments_found(run)
+        if PAYMENTS in present:
+            _insert_payments(run)
+        _save_line_totals(run)
+        sync_id_sequences(run.conn, ["budget_line", "contract", "deliverable", "payment"])
+        summary = ImportSummary(
+            rows=run.rows, allocation_pence=sum(line.allocation for line in run.lines.values()),
+            committed_pence=sum(line.committed for line in run.lines.values()),
+            paid_pence=sum(line.paid for line in run.lines.values()),
+        )
+        change.record("import", None, folder=str(folder.resolve()), files=run.digests, rows=run.rows,
+                      id_ranges=run.id_ranges, allocation_pence=summary.allocation_pence,
+                      committed_pence=summary.committed_pence, paid_pence=summary.paid_pence)
+    return summary
+
+
+# -- reading ---------------------------------------------------------------------------------------------------
+
+
+class _HashingReader(io.RawIOBase):
+    """Hands bytes to the CSV reader and to SHA-256 in one pass over the file."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.digest = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.raw.readinto(buffer)  # type: ignore[attr-defined]
+        self.digest.update(memoryview(buffer)[:count])
+        return int(count)
+
+
+def _rows(run: _Run, name: str, *, record_digest: bool = True) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs, after checking the header; decoding and CSV errors name file and line."""
+    required, optional = COLUMNS[name]
+    path = run.folder / name
+    line_no = 0
+    with path.open("rb") as raw:
+        hashing = _HashingReader(raw)
+        stream = io.TextIOWrapper(io.BufferedReader(hashing, 1 << 16), encoding="utf-8-sig", newline="")
+        reader = csv.reader(stream)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise RowError(f"{name} is empty; it needs a header row: {','.join(required)}")
+            columns = [h.strip() for h in header]
+            _check_header(name, columns, required, optional)
+            width = len(columns)
+            for fields in reader:
+                line_no = reader.line_num
+                if not fields or fields == [""]:
+                    continue
+                if len(fields) != width:
+                    raise RowError(f"{name} line {line_no}: {len(fields)} fields, the header has {width}")
+                yield line_no, dict(zip(columns, fields, strict=True))
+        except UnicodeDecodeError:
+            raise RowError(f"{name} near line {line_no + 1}: not UTF-8 text; save the file as UTF-8") from None
+        except csv.Error as error:
+            raise RowError(f"{name} line {reader.line_num}: {error}") from None
+        finally:
+            stream.detach()
+        if record_digest:
+            run.digests[name] = hashing.digest.hexdigest()
+
+
+def _check_header(name: str, columns: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in columns]
+    extra = [c for c in columns if c not in required + optional]
+    doubled = sorted({c for c in columns if columns.count(c) > 1})
+    if missing:
+        raise RowError(f"{name} line 1: missing column(s) {', '.join(missing)}")
+    if extra:
+        raise RowError(f"{name} line 1: unknown column(s) {', '.join(map(repr, extra))}; "
+                       f"expected {', '.join(required + optional)}")
+    if doubled:
+        raise RowError(f"{name} line 1: column(s) {', '.join(doubled)} appear more than once")
+
+
+def _field(name: str, line_no: int, column: str, parse: Any, value: str) -> Any:
+    try:
+        return parse(value)
+    except TrackerError as error:
+        raise RowError(f"{name} line {line_no}, column {column}: {error.message}") from None
+
+
+def _refuse(name: str, line_no: int, rule: str, message: str) -> Refusal:
+    return Refusal(rule, f"{name} line {line_no}: {message}")
+
+
+def _seq(value: str) -> int:
+    cleaned = value.strip()
+    if not cleaned.isdigit() or not cleaned.isascii() or not 1 <= int(cleaned) <= 10_000:
+        raise InvalidInput(f'"{cleaned[:20]}" is not a deliverable number (1, 2, 3 ...)')
+    return int(cleaned)
+
+
+def _amount(value: str) -> int:
+    return pence_from_pounds_field(value)
+
+
+def _positive(value: str) -> int:
+    amount = pence_from_pounds_field(value)
+    if amount == 0:
+        raise InvalidInput("the amount is zero; it must be more than £0.00")
+    return amount
+
+
+def _optional_date(value: str) -> dt.date | None:
+    return parse_iso_date(value.strip()) if value.strip() else None
+
+
+def _date(value: str) -> dt.date:
+    return parse_iso_date(value.strip())
+
+
+# -- budget lines ----------------------------------------------------------------------------------------------
+
+
+def _load_existing_lines(run: _Run) -> None:
+    for id_, code, year, allocation, control, committed, paid in run.conn.execute(text(
+        "SELECT id, code, fiscal_year, allocation_pence, control, committed_pence, paid_pence FROM budget_line"
+    )):
+        run.lines[code] = _Line(id_, code, FiscalYear(year), allocation, control, committed, paid)
+
+
+def _next_id(run: _Run, table: str) -> int:
+    return int(run.conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()) + 1
+
+
+def _import_lines(run: _Run) -> None:
+    next_id = _next_id(run, "budget_line")
+    rows = []
+    for n, row in _rows(run, LINES):
+        code = _field(LINES, n, "code", lambda v: clean_text("code", v, max_length=40), row["code"])
+        if code in run.lines:
+            raise _refuse(LINES, n, "unique-code", f"budget line {code} appears twice or is already in the database")
+        name = _field(LINES, n, "name", lambda v: clean_text("name", v), row["name"])
+        year = _field(LINES, n, "fiscal_year", parse_fiscal_year, row["fiscal_year"])
+        allocation = _field(LINES, n, "allocation", _amount, row["allocation"])
+        fund = _field(LINES, n, "fund", lambda v: clean_text("fund", v, required=False), row.get("fund", ""))
+        funder = _field(LINES, n, "funder", lambda v: clean_text("funder", v, required=False), row.get("funder", ""))
+        control = _field(LINES, n, "control", parse_control, row.get("control") or Control.HARD.value)
+        run.lines[code] = _Line(next_id, code, year, allocation, control.value, 0, 0)
+        rows.append((next_id, code, name, fund, funder, year.start_year, allocation, control.value, 0, 0))
+        next_id += 1
+    _insert(run, "budget_line", ("id", "code", "name", "fund", "funder", "fiscal_year", "allocation_pence", "control",
+                                 "committed_pence", "paid_pence"), rows)
+    run.rows[LINES] = len(rows)
+
+
+# -- payments, first pass --------------------------------------------------------------------------------------
+
+
+def _gather_payments(run: _Run) -> None:
+    """Totals and date ranges per deliverable, so contracts and deliverables can be checked as they stream by."""
+    today = run.ctx.clock.today()
+    invoices: set[tuple[str, str]] = set()
+    count = 0
+    for n, row in _rows(run, PAYMENTS):
+        ref = row["contract_reference"].strip()
+        seq = _field(PAYMENTS, n, "deliverable_seq", _seq, row["deliverable_seq"])
+        amount = _field(PAYMENTS, n, "amount", _positive, row["amount"])
+        day = _field(PAYMENTS, n, "paid_on", _date, row["paid_on"])
+        if day > today:
+            raise _refuse(PAYMENTS, n, "no-future-payments", f"a payment cannot be dated {day}, after today ({today})")
+        invoice = _field(PAYMENTS, n, "invoice", lambda v: optional_text("invoice", v, max_length=80),
+                         row.get("invoice", ""))
+        _field(PAYMENTS, n, "released_by", lambda v: optional_text("released_by", v), row.get("released_by", ""))
+        if invoice is not None:
+            if (ref, invoice) in invoices:
+                raise _refuse(PAYMENTS, n, "invoice-once", f"invoice {invoice} is paid twice on {ref}")
+            invoices.add((ref, invoice))
+        key = (ref, seq)
+        gathered = run.paid.get(key)
+        if gathered is None:
+            gathered = run.paid[key] = _Paid(n, day)
+        gathered.total += amount
+        gathered.first, gathered.last = min(gathered.first, day), max(gathered.last, day)
+        run.paid_per_contract[ref] = run.paid_per_contract.get(ref, 0) + amount
+        count += 1
+    run.rows[PAYMENTS] = count
+
+
+# -- contracts -------------------------------------------------------------------------------------------------
+
+
+def _import_contracts(run: _Run) -> None:
+    existing = {ref for (ref,) in run.conn.execute(text("SELECT reference FROM contract"))}
+    next_id = first_id = _next_id(run, "contract")
+    batch: list[tuple[Any, ...]] = []
+    columns = ("id", "reference", "title", "supplier", "value_pence", "ceiling_pence", "budget_line_id",
+               "decision_date", "start_date", "end_date", "status", "awarded_on", "committed_pence", "paid_pence")
+    for n, row in _rows(run, CONTRACTS):
+        ref = _field(CONTRACTS, n, "reference", lambda v: clean_text("reference", v, max_length=80), row["reference"])
+        if ref in run.contracts or ref in existing:
+            raise _refuse(CONTRACTS, n, "unique-reference", f"contract {ref} appears twice or is already in the "
+                                                            f"database")
+        supplier = _field(CONTRACTS, n, "supplier", lambda v: clean_text("supplier", v), row["supplier"])
+        title = _field(CONTRACTS, n, "title", lambda v: clean_text("title", v, max_length=300), row["title"])
+        code = row["budget_line"].strip()
+        line = run.lines.get(code)
+        if line is None:
+            raise RowError(f"{CONTRACTS} line {n}, column budget_line: no budget line {code!r} in "
+                           f"{LINES} or the database")
+        value = _field(CONTRACTS, n, "value", _positive, row["value"])
+        ceiling = _field(CONTRACTS, n, "ceiling", lambda v: _amount(v) if v.strip() else None, row.get("ceiling", ""))
+        if ceiling is not None and value > ceiling:
+            raise _refuse(CONTRACTS, n, "within-ceiling", f"value {format_gbp(value)} is over the ceiling "
+                                                          f"{format_gbp(ceiling)}")
+        dates = [_field(CONTRACTS, n, c, _optional_date, row.get(c, ""))
+                 for c in ("decision_date", "start_date", "end_date", "awarded_on")]
+        awarded_on = dates[3]
+        paid = run.paid_per_contract.get(ref, 0)
+        if awarded_on is not None:
+            left = line.allocation - line.committed
+            if value > left and line.control == Control.HARD.value:
+                raise _refuse(CONTRACTS, n, "line-commitment",
+                              f"awarding {ref} would over-commit {code}: it has {format_gbp(left)} uncommitted of "
+                              f"{format_gbp(line.allocation)}; this contract is {format_gbp(value)}")
+            line.committed += value
+        if paid > value:
+            raise _refuse(CONTRACTS, n, "contract-value", f"payments on {ref} total {format_gbp(paid)}, more than its "
+                                                          f"value {format_gbp(value)}")
+        line.paid += paid
+        status = ContractStatus.AWARDED.value if awarded_on else ContractStatus.DRAFT.value
+        run.contracts[ref] = _Contract(next_id, line, value, awarded_on)
+        batch.append((next_id, ref, title, supplier, value, ceiling, line.id, *(_iso(d) for d in dates[:3]), status,
+                      _iso(awarded_on), value if awarded_on else 0, paid))
+        next_id += 1
+        if len(batch) >= BATCH:
+            _insert(run, "contract", columns, batch)
+            batch = []
+    _insert(run, "contract", columns, batch)
+    run.rows[CONTRACTS] = next_id - first_id
+    run.id_ranges["contract"] = [first_id, next_id - 1]
+
+
+# -- deliverables ----------------------------------------------------------------------------------------------
+
+
+def _import_deliverables(run: _Run) -> None:
+    next_id = first_id = _next_id(run, "deliverable")
+    batch: list[tuple[Any, ...]] = []
+    columns = ("id", "contract_id", "seq", "name", "amount_pence", "due_on", "status", "decided_by", "decided_on",
+               "paid_pence")
+    importer = run.ctx.actor.claimed
+    for n, row in _rows(run, DELIVERABLES):
+        ref = row["contract_reference"].strip()
+        contract = run.contracts.get(ref)
+        if contract is None:
+            raise RowError(f"{DELIVERABLES} line {n}, column contract_reference: no contract {ref!r} in "
+                           f"{CONTRACTS} (an import adds deliverables to the contracts it brings)")
+        seq = _field(DELIVERABLES, n, "seq", _seq, row["seq"])
+        key = (ref, seq)
+        if key in run.deliverable_ids:
+            raise _refuse(DELIVERABLES, n, "unique-seq", f"{ref} has deliverable {seq} twice")
+        name = _field(DELIVERABLES, n, "name", lambda v: clean_text("name", v, max_length=300), row["name"])
+        amount = _field(DELIVERABLES, n, "amount", _positive, row["amount"])
+        due = _field(DELIVERABLES, n, "due_on", _date, row["due_on"])
+        status = row["status"].strip().lower()
+        if status not in _STATUSES:
+            raise RowError(f"{DELIVERABLES} line {n}, column status: {status[:20]!r} is not one of "
+                           f"{', '.join(sorted(_STATUSES))}")
+        accepted_on = _field(DELIVERABLES, n, "accepted_on", _optional_date, row["accepted_on"])
+        accepted_by = _field(DELIVERABLES, n, "accepted_by", lambda v: optional_text("accepted_by", v),
+                             row.get("accepted_by", ""))
+        _check_deliverable(n, ref, seq, contract, amount, status, accepted_on)
+        contract.planned += amount
+        paid = run.paid.pop(key, None)
+        paid_total = _check_paid(n, ref, seq, contract, amount, status, accepted_on, paid)
+        decided_by = (accepted_by or f"{importer} (import)") if status == "accepted" else None
+        run.deliverable_ids[key] = next_id
+        batch.append((next_id, contract.id, seq, name, amount, _iso(due), status, decided_by, _iso(accepted_on),
+                      paid_total))
+        next_id += 1
+        if len(batch) >= BATCH:
+            _insert(run, "deliverable", columns, batch)
+            batch = []
+    _insert(run, "deliverable", columns, batch)
+    run.rows[DELIVERABLES] = next_id - first_id
+    run.id_ranges["deliverable"] = [first_id, next_id - 1]
+
+
+def _check_deliverable(n: int, ref: str, seq: int, contract: _Contract, amount: int, status: str,
+                       accepted_on: dt.date | None) -> None:
+    if contract.planned + amount > contract.value:
+        raise _refuse(DELIVERABLES, n, "deliverables-within-value",
+                      f"{ref}'s deliverables would total {format_gbp(contract.planned + amount)}, more than its "
+                      f"value {format_gbp(contract.value)}")
+    if status != DeliverableStatus.PENDING.value and contract.awarded_on is None:
+        raise _refuse(DELIVERABLES, n, "contract-status", f"{ref} #{seq} is {status} but {ref} is not awarded")
+    if (status == DeliverableStatus.ACCEPTED.value) != (accepted_on is not None):
+        raise RowError(f"{DELIVERABLES} line {n}, column accepted_on: give a date exactly when status is accepted")
+    if accepted_on and contract.awarded_on and accepted_on < contract.awarded_on:
+        raise _refuse(DELIVERABLES, n, "dates-in-order", f"{ref} #{seq} accepted on {accepted_on}, before the "
+                                                         f"award on {contract.awarded_on}")
+
+
+def _check_paid(n: int, ref: str, seq: int, contract: _Contract, amount: int, status: str,
+                accepted_on: dt.date | None, paid: _Paid | None) -> int:
+    if paid is None:
+        return 0
+    where = f"{PAYMENTS} line {paid.line_no}"
+    if status != DeliverableStatus.ACCEPTED.value or accepted_on is None:
+        raise Refusal("pay-on-acceptance", f"{where}: {ref} #{seq} is {status} ({DELIVERABLES} line {n}); a "
+                                           f"payment is released only for an accepted deliverable")
+    if paid.total > amount:
+        raise Refusal("pay-once", f"{where}: payments on {ref} #{seq} total {format_gbp(paid.total)}, more than "
+                                  f"its amount {format_gbp(amount)}")
+    if paid.first < accepted_on:
+        raise Refusal("dates-in-order", f"{where}: {ref} #{seq} is paid on {paid.first}, before it was accepted "
+                                        f"({accepted_on})")
+    year = contract.line.year
+    for day in (paid.first, paid.last):
+        if not year.contains(day):
+            raise Refusal("financial-year", f"{where}: a payment on {ref} #{seq} dated {day} falls outside "
+                                            f"{contract.line.code}'s financial year {year.label}")
+    return paid.total
+
+
+def _check_payments_found(run: _Run) -> None:
+    unmatched = next(iter(run.paid.items()), None)
+    if unmatched is not None:
+        (ref, seq), paid = unmatched
+        raise RowError(f"{PAYMENTS} line {paid.line_no}: no deliverable {ref} #{seq} in {DELIVERABLES} "
+                       f"(an import pays the deliverables it brings)")
+    for line in run.lines.values():
+        if line.paid > line.allocation:
+            raise Refusal("line-allocation", f"{PAYMENTS}: payments against {line.code} total "
+                                             f"{format_gbp(line.paid)}, more than its allocation "
+                                             f"{format_gbp(line.allocation)}")
+
+
+# -- payments, second pass -------------------------------------------------------------------------------------
+
+
+def _insert_payments(run: _Run) -> None:
+    next_id = first_id = _next_id(run, "payment")
+    importer, stamp = run.ctx.actor.claimed, run.ctx.clock.timestamp()
+    columns = ("id", "contract_id", "deliverable_id", "amount_pence", "paid_on", "invoice", "released_by",
+               "released_at", "imported")
+    batch: list[tuple[Any, ...]] = []
+    for _n, row in _rows(run, PAYMENTS, record_digest=False):
+        ref = row["contract_reference"].strip()
+        key = (ref, int(row["deliverable_seq"]))
+        batch.append((next_id, run.contracts[ref].id, run.deliverable_ids[key], _amount(row["amount"]),
+                      row["paid_on"].strip(), row.get("invoice", "").strip() or None,
+                      row.get("released_by", "").strip() or importer, stamp, True))
+        next_id += 1
+        if len(batch) >= BATCH:
+            _insert(run, "payment", columns, batch)
+            batch = []
+    _insert(run, "payment", columns, batch)
+    run.id_ranges["payment"] = [first_id, next_id - 1]
+
+
+# -- writing ---------------------------------------------------------------------------------------------------
+
+
+def _insert(run: _Run, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders(run.conn, len(columns))})"
+    run.conn.exec_driver_sql(sql, rows)
+
+
+def _save_line_totals(run: _Run) -> None:
+    run.conn.execute(
+        text("UPDATE budget_line SET committed_pence = :committed, paid_pence = :paid WHERE id = :id"),
+        [{"committed": line.committed, "paid": line.paid, "id": line.id} for line in run.lines.values()],
+    )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()

@@ -1,0 +1,1 @@
+"""Read-side queries: each returns plain rows (frozen dataclasses); rendering happens elsewhere."""

@@ -1,0 +1,167 @@
+"""Registers: lists of budget lines and contracts, and the statement of one contract."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from tracker.domain import lookup
+from tracker.domain.fiscal import FiscalYear
+from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+
+
+@dataclass(frozen=True)
+class LineRow:
+    code: str
+    name: str
+    fund: str
+    funder: str
+    fiscal_year: str
+    control: str
+    allocation_pence: int
+    committed_pence: int
+    paid_pence: int
+
+    @property
+    def outstanding_pence(self) -> int:
+        return self.committed_pence - self.paid_pence
+
+    @property
+    def headroom_pence(self) -> int:
+        return self.allocation_pence - self.committed_pence
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    reference: str
+    supplier: str
+    title: str
+    line_code: str
+    status: str
+    value_pence: int
+    paid_pence: int
+    awarded_on: dt.date | None
+
+    @property
+    def outstanding_pence(self) -> int:
+        return self.value_pence - self.paid_pence if self.status == "awarded" else 0
+
+
+@dataclass(frozen=True)
+class ContractFilter:
+    fiscal_year: FiscalYear | None = None
+    line_code: str | None = None
+    status: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliverableRow:
+    seq: int
+    name: str
+    amount_pence: int
+    due_on: dt.date
+    status: str
+    decided_by: str | None
+    decided_on: dt.date | None
+    note: str | None
+    paid_pence: int
+
+    @property
+    def unpaid_pence(self) -> int:
+        return self.amount_pence - self.paid_pence
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    payment_id: int
+    seq: int
+    amount_pence: int
+    paid_on: dt.date
+    invoice: str | None
+    released_by: str
+    reverses_payment_id: int | None
+    reason: str | None
+    sod_override_reason: str | None
+    imported: bool
+
+
+@dataclass(frozen=True)
+class Statement:
+    reference: str
+    title: str
+    supplier: str
+    status: str
+    value_pence: int
+    ceiling_pence: int | None
+    committed_pence: int
+    paid_pence: int
+    line_code: str
+    line_name: str
+    fiscal_year: str
+    decision_date: dt.date | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    awarded_on: dt.date | None
+    ended_on: dt.date | None
+    cancel_reason: str | None
+    deliverables: tuple[DeliverableRow, ...]
+    payments: tuple[PaymentRow, ...]
+
+    @property
+    def unpaid_pence(self) -> int:
+        return self.value_pence - self.paid_pence
+
+
+def budget_lines(session: Session, year: FiscalYear | None = None) -> list[LineRow]:
+    query = select(BudgetLine)
+    if year is not None:
+        query = query.where(BudgetLine.fiscal_year == year.start_year)
+    query = query.order_by(col(BudgetLine.fiscal_year), col(BudgetLine.code))
+    return [
+        LineRow(line.code, line.name, line.fund, line.funder, FiscalYear(line.fiscal_year).label, line.control,
+                line.allocation_pence, line.committed_pence, line.paid_pence)
+        for line in session.exec(query)
+    ]
+
+
+def contracts(session: Session, wanted: ContractFilter, *, limit: int = 200) -> list[ContractRow]:
+    query = sa_select(col(Contract.reference), col(Contract.supplier), col(Contract.title), col(BudgetLine.code),
+                      col(Contract.status), col(Contract.value_pence), col(Contract.paid_pence),
+                      col(Contract.awarded_on)).join(
+        BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
+    if wanted.fiscal_year is not None:
+        query = query.where(col(BudgetLine.fiscal_year) == wanted.fiscal_year.start_year)
+    if wanted.line_code:
+        query = query.where(col(BudgetLine.code) == wanted.line_code)
+    if wanted.status:
+        query = query.where(col(Contract.status) == wanted.status)
+    if wanted.text:
+        pattern = f"%{wanted.text}%"
+        query = query.where(or_(col(Contract.reference).ilike(pattern), col(Contract.supplier).ilike(pattern),
+                                col(Contract.title).ilike(pattern)))
+    query = query.order_by(col(Contract.reference), col(Contract.id)).limit(limit)
+    return [ContractRow(*row) for row in session.execute(query)]
+
+
+def contract_statement(session: Session, reference: str) -> Statement:
+    contract = lookup.contract(session, reference)
+    line = session.get_one(BudgetLine, contract.budget_line_id)
+    items = session.exec(select(Deliverable).where(Deliverable.contract_id == contract.id)
+                         .order_by(col(Deliverable.seq))).all()
+    seq_of = {item.id: item.seq for item in items}
+    paid = session.exec(select(Payment).where(Payment.contract_id == contract.id)
+                        .order_by(col(Payment.paid_on), col(Payment.id))).all()
+    return Statement(
+        contract.reference, contract.title, contract.supplier, contract.status, contract.value_pence,
+        contract.ceiling_pence, contract.committed_pence, contract.paid_pence, line.code, line.name,
+        FiscalYear(line.fiscal_year).label, contract.decision_date, contract.start_date, contract.end_date,
+        contract.awarded_on, contract.ended_on, contract.cancel_reason,
+        tuple(DeliverableRow(i.seq, i.name, i.amount_pence, i.due_on, i.status, i.decided_by, i.decided_on,
+                             i.note, i.paid_pence) for i in items),
+        tuple(PaymentRow(p.id or 0, seq_of[p.deliverable_id], p.amount_pence, p.paid_on, p.invoice, p.released_by,
+                         p.reverses_payment_id, p.reason, p.sod_override_reason, p.imported) for p in paid),
+    )
+
