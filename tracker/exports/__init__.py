@@ -1,0 +1,1 @@
+"""Files for the finance system and auditors, written from the report queries."""

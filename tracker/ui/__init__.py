@@ -1,0 +1,1 @@
+"""The desk: a Textual terminal UI over the domain layer and the reports."""
