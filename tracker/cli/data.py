@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import typer
@@ -54,6 +55,11 @@ def demo(ctx: typer.Context) -> None:
     engine = demo_state.engine()
     if fresh:
         run_import(demo_state.context(), demo_folder())
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from tracker.ui.app import run_desk
+
+        run_desk(demo_state.context(), label="demo")
+        return
     from tracker.cli.render import print_budget_lines, print_contracts
     from tracker.reports.registers import ContractFilter, budget_lines, contracts
     from tracker.store.session import read_session

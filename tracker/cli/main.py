@@ -70,7 +70,12 @@ def root(
         raise typer.Exit()
     ctx.obj = CliState(database=db, acting_as=acting_as)
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from tracker.ui.app import run_desk
+
+            run_desk(ctx.obj.context())
+        else:
+            typer.echo(ctx.get_help())
 
 
 app.add_typer(budget.app, name="budget")

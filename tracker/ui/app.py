@@ -1,0 +1,107 @@
+"""The finance officer's desk: one app, built by one factory for the command line and the tests."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from sqlalchemy import Engine
+from textual.app import App
+from textual.binding import BindingType
+from textual.reactive import reactive
+
+from tracker.domain.context import Context
+from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
+from tracker.domain.people import Actor
+from tracker.ui.commands import DeskCommands
+from tracker.ui.keymap import EVERYWHERE, bindings
+from tracker.ui.screens.audit import AuditScreen
+from tracker.ui.screens.base import DeskScreen
+from tracker.ui.screens.budget import BudgetScreen
+from tracker.ui.screens.contracts import ContractsScreen
+from tracker.ui.screens.dashboard import DashboardScreen
+from tracker.ui.screens.modals import HelpScreen, YearPicker
+
+
+class TrackerApp(App[None]):
+    CSS_PATH = "tracker.tcss"
+    TITLE = "tracker"
+    MODES: ClassVar = {"dashboard": DashboardScreen, "contracts": ContractsScreen, "budget": BudgetScreen,
+                       "audit": AuditScreen}
+    DEFAULT_MODE = "dashboard"
+    BINDINGS: ClassVar[list[BindingType]] = bindings(EVERYWHERE)
+    COMMANDS = App.COMMANDS | {DeskCommands}
+
+    year: reactive[FiscalYear] = reactive(FiscalYear(2000), init=False)
+
+    def __init__(self, context: Context, *, label: str = "", cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.context = context
+        self.label = label
+        self.cursor_blink = cursor_blink
+        self.years: list[FiscalYear] = []
+        self.set_reactive(TrackerApp.year, fiscal_year_of(context.clock.today()))
+        self.welcomed = False
+
+    def on_mount(self) -> None:
+        self._caption()
+
+    def watch_year(self) -> None:
+        self._caption()
+        if isinstance(self.screen, DeskScreen):
+            self.screen.reload()
+
+    def _caption(self) -> None:
+        where = f" · {self.label}" if self.label else ""
+        self.sub_title = (f"{self.year.label} · acting as {self.context.actor.claimed} · "
+                          f"today {format_date(self.context.clock.today())}{where}")
+
+    def _fatal_error(self) -> None:
+        """A bug ends the desk with one line and a private log: tracebacks can hold financial data."""
+        import sys
+        import tempfile
+        import traceback
+
+        fd, path = tempfile.mkstemp(prefix="tracker-crash-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(*sys.exc_info())))
+        self.bell()
+        self._exit_renderables.append(
+            f"internal error in the desk; nothing more was recorded. Details for support: {path}")
+        self._close_messages_no_wait()
+
+    def action_goto(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    def action_previous_year(self) -> None:
+        self.year = self.year.previous()
+
+    def action_next_year(self) -> None:
+        self.year = self.year.next()
+
+    def action_pick_year(self) -> None:
+        years = sorted(set(self.years) | {self.year})
+        self.push_screen(YearPicker(years, self.year), self._picked)
+
+    def _picked(self, year: FiscalYear | None) -> None:
+        if year is not None:
+            self.year = year
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self.current_mode != "dashboard":
+            self.switch_mode("dashboard")
+
+
+def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cursor_blink: bool = True) -> TrackerApp:
+    """The desk on a store, for a person, at a time: the command line passes the real ones, tests fixed ones."""
+    return TrackerApp(Context(engine=engine, actor=actor, clock=clock), label=label, cursor_blink=cursor_blink)
+
+
+def run_desk(context: Context, *, label: str = "") -> None:
+    """Open the desk in this terminal until the officer quits."""
+    TrackerApp(context, label=label).run()

@@ -1,0 +1,92 @@
+"""Every action of the desk as data: a name, a key, a label and a line of help.
+
+The footer, the `?` help screen and the command palette are all built from these
+tables, so a key is defined once and every list of keys agrees with it.
+"""
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+
+@dataclass(frozen=True)
+class DeskAction:
+    id: str
+    key: str
+    action: str
+    label: str
+    help: str
+    show: bool = True
+    key_display: str | None = None
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.label, show=self.show, key_display=self.key_display,
+                       id=self.id, tooltip=self.help)
+
+
+EVERYWHERE = (
+    DeskAction("help", "question_mark", "help", "Help", "List every key of the desk", key_display="?"),
+    DeskAction("quit", "q", "quit", "Quit", "Leave the desk"),
+    DeskAction("goto.dashboard", "1", "goto('dashboard')", "Dashboard", "The year's budget lines and the work waiting"),
+    DeskAction("goto.contracts", "2", "goto('contracts')", "Contracts", "Every contract of the year: filter and sort"),
+    DeskAction("goto.budget", "3", "goto('budget')", "Budget", "The budget report, per line and per period P1-P12"),
+    DeskAction("goto.audit", "4", "goto('audit')", "Audit", "The audit log, newest first"),
+    DeskAction("year.previous", "left_square_bracket", "previous_year", "Year-", "Show the previous financial year",
+               key_display="["),
+    DeskAction("year.next", "right_square_bracket", "next_year", "Year+", "Show the next financial year",
+               key_display="]"),
+    DeskAction("year.pick", "y", "pick_year", "Pick year", "Pick a financial year from a list"),
+    DeskAction("back", "escape", "back", "Back", "Go back to the previous screen", show=False),
+)
+
+DASHBOARD = (
+    DeskAction("dashboard.open", "enter", "open", "Open", "Open the contract of the highlighted row"),
+    DeskAction("dashboard.refresh", "r", "reload", "Refresh", "Read the figures again", show=False),
+)
+
+CONTRACTS = (
+    DeskAction("contracts.filter", "slash", "filter", "Filter", "Type to filter by reference, supplier or line",
+               key_display="/"),
+    DeskAction("contracts.open", "enter", "open", "Open", "Open the highlighted contract"),
+    DeskAction("contracts.sort", "s", "next_sort", "Sort", "Sort by the next column"),
+    DeskAction("contracts.reverse", "o", "reverse_sort", "Order", "Reverse the sort order"),
+)
+
+CONTRACT = (
+    DeskAction("deliverable.submit", "s", "submit", "Submit", "Record that the supplier handed in the deliverable"),
+    DeskAction("deliverable.accept", "a", "accept", "Accept", "Sign off the deliverable (who signed, what evidence)"),
+    DeskAction("deliverable.reject", "r", "reject", "Reject", "Reject the deliverable, with a reason"),
+    DeskAction("payment.release", "p", "release", "Pay", "Release payment for the accepted deliverable"),
+    DeskAction("payment.reverse", "v", "reverse", "Reverse", "Reverse the highlighted payment, with a reason"),
+    DeskAction("contract.open", "enter", "open", "Open", "Open the selected deliverable's sign-off or payment"
+               " (the next step it is waiting for)", show=False),
+)
+
+AUDIT = (
+    DeskAction("audit.contract", "slash", "filter_contract", "Contract filter", "Show events of matching contracts",
+               key_display="/"),
+    DeskAction("audit.person", "w", "filter_person", "Who filter", "Show events by a matching person"),
+)
+
+BUDGET = (
+    DeskAction("budget.refresh", "r", "reload", "Refresh", "Read the figures again", show=False),
+)
+
+TABLES = (
+    DeskAction("table.open", "enter", "select_cursor", "Open", "Open the highlighted row"),
+    DeskAction("table.next", "tab", "app.focus_next", "Next table", "Move to the next table or field", show=False),
+)
+
+SECTIONS: tuple[tuple[str, tuple[DeskAction, ...]], ...] = (
+    ("Everywhere", EVERYWHERE),
+    ("Tables", TABLES),
+    ("Dashboard", DASHBOARD),
+    ("Contracts", CONTRACTS),
+    ("Contract", CONTRACT),
+    ("Budget report", BUDGET),
+    ("Audit log", AUDIT),
+)
+
+
+def bindings(actions: tuple[DeskAction, ...]) -> list[BindingType]:
+    return [action.binding() for action in actions]

@@ -1,0 +1,97 @@
+"""The audit log, newest first, filtered by contract and by person, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Label
+
+from tracker.reports.desk import AuditPage, AuditQuery, audit_page
+from tracker.ui.keymap import AUDIT, bindings
+from tracker.ui.screens.base import DeskScreen
+from tracker.ui.widgets.desk_table import DeskTable
+
+MAX_ROWS = 3000
+FETCH_AHEAD = 40
+
+
+class AuditScreen(DeskScreen):
+    BINDINGS: ClassVar[list[BindingType]] = bindings(AUDIT)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page: AuditPage | None = None
+        self.fetching = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="audit-filters"):
+            for name, hint in (("contract", "/ contract reference"), ("person", "w who (name or login)")):
+                box = Input(placeholder=hint, id=f"audit-{name}")
+                box.cursor_blink = self.desk.cursor_blink
+                yield box
+        yield DeskTable(id="audit")
+        yield Label("", id="audit-status", classes="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#audit").focus()
+
+    def query_now(self) -> AuditQuery:
+        return AuditQuery(self.query_one("#audit-contract", Input).value, self.query_one("#audit-person", Input).value)
+
+    def reload(self) -> None:
+        wanted = self.query_now()
+        self.fetching = True
+        self.read("audit", lambda session: audit_page(session, wanted), busy=self.query_one("#audit"))
+
+    def _more(self) -> None:
+        page = self.page
+        table = self.query_one("#audit", DeskTable)
+        if page is None or not page.more or self.fetching or table.row_count >= MAX_ROWS:
+            return
+        self.fetching = True
+        wanted, before = page.query, page.last_seq
+        self.read("audit", lambda session: audit_page(session, wanted, before_seq=before))
+
+    def show(self, topic: str, data: AuditPage) -> None:
+        self.fetching = False
+        self.page = data
+        table = self.query_one("#audit", DeskTable)
+        if data.first_page:
+            table.reset("Seq", "At (UTC)", "Who", "Action", "Contract", "Details")
+        table.add_rows([str(row.seq), row.at[:19].replace("T", " "), row.claimed_by
+                        if row.claimed_by == row.login else f"{row.claimed_by} ({row.login})", row.action,
+                        row.contract_ref or "", row.details] for row in data.rows)
+        more = "; more as you scroll" if data.more and table.row_count < MAX_ROWS else ""
+        capped = "; first events shown, filter to narrow" if data.more and table.row_count >= MAX_ROWS else ""
+        self.query_one("#audit-status", Label).update(f"{table.row_count:,} events shown, newest first{more}{capped}")
+
+    @on(DataTable.RowHighlighted)
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - FETCH_AHEAD:
+            self._more()
+
+    @on(Input.Changed)
+    def _filter_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted)
+    def _filter_done(self) -> None:
+        self.query_one("#audit").focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and isinstance(self.focused, Input):
+            event.stop()
+            event.prevent_default()
+            self.query_one("#audit").focus()
+
+    def action_filter_contract(self) -> None:
+        self.query_one("#audit-contract").focus()
+
+    def action_filter_person(self) -> None:
+        self.query_one("#audit-person").focus()

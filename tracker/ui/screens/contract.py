@@ -1,0 +1,274 @@
+"""One contract: its decision, its deliverables and its payments, and the actions on a deliverable."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from tracker.domain import deliverables, payments
+from tracker.domain.fiscal import format_date, parse_date
+from tracker.domain.money import format_gbp, format_pounds, parse_money
+from tracker.reports.registers import DeliverableRow, PaymentRow, Statement, contract_statement
+from tracker.ui.keymap import CONTRACT, bindings
+from tracker.ui.screens.base import DeskScreen
+from tracker.ui.screens.modals import ActionModal, ActionSpec, Field, Values
+from tracker.ui.widgets.cells import date, money
+from tracker.ui.widgets.desk_table import DeskTable
+
+
+class ContractScreen(DeskScreen):
+    BINDINGS: ClassVar[list[BindingType]] = bindings(CONTRACT)
+
+    def __init__(self, reference: str) -> None:
+        super().__init__()
+        self.reference = reference
+        self.statement: Statement | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="decision"):
+            yield Static(id="decision-left")
+            yield Static(id="decision-right")
+        yield Label("Deliverables", classes="section-title")
+        yield DeskTable(id="deliverables")
+        yield Label("Payments", id="payments-title", classes="section-title")
+        yield DeskTable(id="payments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#deliverables").focus()
+
+    def reload(self) -> None:
+        reference = self.reference
+        self.read("statement", lambda session: contract_statement(session, reference),
+                  busy=self.query_one("#deliverables"))
+
+    def show(self, topic: str, data: Any) -> None:
+        if topic == "statement":
+            self.statement = data
+            self._show_statement(data)
+        elif topic == "preview":
+            self._open_release(data)
+
+    def _show_statement(self, statement: Statement) -> None:
+        def money_or_none(pence: int | None) -> str:
+            return "none" if pence is None else format_gbp(pence)
+
+        left = [("Decision", statement.reference), ("Title", statement.title), ("Supplier", statement.supplier),
+                ("Line", f"{statement.line_code} {statement.line_name}"),
+                ("Status", statement.status + (f" ({statement.cancel_reason})" if statement.cancel_reason else "")),
+                ("Decided", format_date(statement.decision_date) or "-")]
+        right = [("Value", format_gbp(statement.value_pence)), ("Ceiling", money_or_none(statement.ceiling_pence)),
+                 ("Paid", format_gbp(statement.paid_pence)), ("Unpaid", format_gbp(statement.unpaid_pence)),
+                 ("Starts", format_date(statement.start_date) or "-"), ("Ends", format_date(statement.end_date) or "-")]
+        self.query_one("#decision-left", Static).update(_pairs(left))
+        self.query_one("#decision-right", Static).update(_pairs(right))
+        items = self.query_one("#deliverables", DeskTable)
+        today = self.desk.context.clock.today()
+        warning = items.style_of("warning")
+        cursor = items.cursor_row
+        items.reset("#", "Deliverable", _right("Amount"), _right("Due"), "Status", "Accepted / rejected by",
+                    _right("Paid"))
+        name_width = max(self.size.width - 80, 16)
+        for item in statement.deliverables:
+            name = item.name if len(item.name) <= name_width else item.name[:name_width - 1] + "…"
+            late = item.status != "accepted" and item.due_on < today
+            status = Text(f"{item.status} ! late", style=warning) if late else Text(item.status)
+            decided = f"{item.decided_by} {format_date(item.decided_on)}" if item.decided_by else ""
+            items.add_row(str(item.seq), name, money(item.amount_pence), date(item.due_on), status, decided,
+                          money(item.paid_pence), key=str(item.seq))
+        if items.row_count:
+            items.move_cursor(row=min(cursor, items.row_count - 1), animate=False)
+        paid = self.query_one("#payments", DeskTable)
+        pay_cursor = paid.cursor_row
+        paid.reset("Id", "#", _right("Amount"), _right("Paid on"), "Invoice", "Released by", "Note")
+        reversed_by = {p.reverses_payment_id: p.payment_id for p in statement.payments if p.reverses_payment_id}
+        for row in statement.payments:
+            paid.add_row(str(row.payment_id), str(row.seq), money(row.amount_pence), date(row.paid_on),
+                         row.invoice or "", row.released_by, _payment_note(row, reversed_by), key=str(row.payment_id))
+        if paid.row_count:
+            paid.move_cursor(row=min(pay_cursor, paid.row_count - 1), animate=False)
+        self.query_one("#payments-title", Label).update(f"Payments ({len(statement.payments)})")
+
+    def on_resize(self) -> None:
+        if self.statement is not None:
+            self._show_statement(self.statement)
+
+    @on(DataTable.RowSelected, "#deliverables")
+    def action_open(self) -> None:
+        """ENTER on a deliverable opens the step it is waiting for."""
+        item = self._selected()
+        if item is None:
+            return
+        if item.status == "submitted":
+            self.action_accept()
+        elif item.status == "accepted":
+            self.action_release()
+        else:
+            self.action_submit()
+
+    def _selected(self) -> DeliverableRow | None:
+        items = self.query_one("#deliverables", DeskTable)
+        if self.statement is None or not items.row_count:
+            self.notify("No deliverable is selected", severity="warning")
+            return None
+        seq = int(items.coordinate_to_cell_key(items.cursor_coordinate).row_key.value or 0)
+        return next(item for item in self.statement.deliverables if item.seq == seq)
+
+    def _by(self) -> str:
+        actor = self.desk.context.actor
+        return actor.claimed if actor.claimed == actor.login else f"{actor.claimed} (login {actor.login})"
+
+    def _dialog(self, spec: ActionSpec) -> None:
+        self.app.push_screen(ActionModal(spec, cursor_blink=self.desk.cursor_blink), self._done)
+
+    def _done(self, outcome: Any) -> None:
+        if outcome is not None:
+            self.notify(_describe_outcome(outcome), title="Recorded")
+
+    def _what(self, item: DeliverableRow) -> str:
+        return f"{self.reference} #{item.seq} {item.name}"
+
+    def action_submit(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        ctx, reference, seq = self.desk.context, self.reference, item.seq
+        today = format_date(ctx.clock.today())
+        self._dialog(ActionSpec(
+            title=f"Submit {reference} #{seq}", confirm="Record submission", fields=(),
+            describe=lambda values: [("Event", "deliverable.submitted"), ("Deliverable", self._what(item)),
+                                     ("Status", f"{item.status} → submitted"), ("Submitted on", today),
+                                     ("Recorded by", self._by())],
+            perform=lambda values: deliverables.submit_deliverable(ctx, reference, seq)))
+
+    def action_accept(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        ctx, reference, seq = self.desk.context, self.reference, item.seq
+        today = format_date(ctx.clock.today())
+        self._dialog(ActionSpec(
+            title=f"Accept {reference} #{seq}", confirm="Record acceptance",
+            fields=(Field("accepted_by", "Signed off by",
+                          placeholder="e.g. Sarah Okafor"),
+                    Field("note", "Evidence checked",
+                          placeholder="e.g. Mapping report received and reviewed")),
+            describe=lambda values: [("Event", "deliverable.accepted"), ("Deliverable", self._what(item)),
+                                     ("Amount", format_gbp(item.amount_pence)),
+                                     ("Accepted by", values["accepted_by"].strip() or ctx.actor.claimed),
+                                     ("Accepted on", today), ("Evidence", values["note"].strip() or "(none)"),
+                                     ("Recorded by", self._by())],
+            perform=lambda values: deliverables.accept_deliverable(
+                ctx, reference, seq, accepted_by=values["accepted_by"] or None, note=values["note"] or None)))
+
+    def action_reject(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        ctx, reference, seq = self.desk.context, self.reference, item.seq
+        self._dialog(ActionSpec(
+            title=f"Reject {reference} #{seq}", confirm="Record rejection",
+            fields=(Field("reason", "Reason"),),
+            describe=lambda values: [("Event", "deliverable.rejected"), ("Deliverable", self._what(item)),
+                                     ("Rejected by", ctx.actor.claimed),
+                                     ("On", format_date(ctx.clock.today())),
+                                     ("Reason", values["reason"].strip() or "(required)"),
+                                     ("Recorded by", self._by())],
+            perform=lambda values: deliverables.reject_deliverable(ctx, reference, seq, reason=values["reason"])))
+
+    def action_release(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        reference, seq = self.reference, item.seq
+        self.read("preview", lambda session: (item, payments.preview_payment(session, reference, seq)))
+
+    def _open_release(self, data: tuple[DeliverableRow, payments.PaymentPreview]) -> None:
+        item, preview = data
+        ctx, reference, seq = self.desk.context, self.reference, item.seq
+        today = ctx.clock.today()
+        left = preview.line_allocation_pence - preview.line_paid_pence
+
+        def amount_of(values: Values) -> int:
+            return parse_money(values["amount"])
+
+        def describe(values: Values) -> list[tuple[str, str]]:
+            lines = [("Event", "payment.released"), ("Deliverable", f"{self._what(item)} ({item.status})"),
+                     ("Unpaid", format_gbp(preview.unpaid_pence))]
+            amount = amount_of(values)
+            paid_on = parse_date(values["paid_on"], today=today)
+            after = left - amount
+            lines += [("Amount", format_gbp(amount)), ("Paid on", format_date(paid_on)),
+                      ("Invoice", values["invoice"].strip() or "(none)"),
+                      (f"{preview.line_code} left to pay", f"{format_gbp(left)} → {format_gbp(after)}"
+                                                           + ("  ! OVER the allocation" if after < 0 else "")),
+                      ("Accepted by", item.decided_by or "(not accepted)"), ("Released by", self._by())]
+            return lines
+
+        self._dialog(ActionSpec(
+            title=f"Release payment for {reference} #{seq}", confirm="Release payment",
+            fields=(Field("amount", "Amount (£)", default=format_pounds(preview.unpaid_pence)),
+                    Field("paid_on", "Paid on (YYYY-MM-DD)", default=today.isoformat()),
+                    Field("invoice", "Invoice reference", placeholder="e.g. IMP-001")),
+            describe=describe,
+            perform=lambda values: payments.release_payment(
+                ctx, reference, seq, amount_pence=amount_of(values),
+                paid_on=parse_date(values["paid_on"], today=today), invoice=values["invoice"] or None)))
+
+    def action_reverse(self) -> None:
+        table = self.query_one("#payments", DeskTable)
+        if self.statement is None or not table.row_count:
+            self.notify("This contract has no payment to reverse", severity="warning")
+            return
+        payment_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+        row = next(p for p in self.statement.payments if p.payment_id == payment_id)
+        ctx = self.desk.context
+        self._dialog(ActionSpec(
+            title=f"Reverse payment {payment_id}", confirm="Record reversal",
+            fields=(Field("reason", "Reason"),),
+            describe=lambda values: [("Event", "payment.reversed"),
+                                     ("Payment", f"{payment_id}: {format_gbp(row.amount_pence)} on "
+                                                 f"{format_date(row.paid_on)}, invoice {row.invoice or '(none)'}"),
+                                     ("New entry", f"{format_gbp(-row.amount_pence)} on "
+                                                   f"{format_date(ctx.clock.today())}"),
+                                     ("Reason", values["reason"].strip() or "(required)"),
+                                     ("Recorded by", self._by())],
+            perform=lambda values: payments.reverse_payment(ctx, payment_id, reason=values["reason"])))
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> Text:
+    width = max(len(label) for label, _ in pairs)
+    text = Text()
+    for label, value in pairs:
+        text.append(f"{label:<{width}}  ", style="dim")
+        text.append(f"{value}\n")
+    text.rstrip()
+    return text
+
+
+def _payment_note(row: PaymentRow, reversed_by: dict[int, int]) -> str:
+    if row.reverses_payment_id:
+        return f"reverses {row.reverses_payment_id}: {row.reason or ''}"
+    if row.payment_id in reversed_by:
+        return f"reversed by {reversed_by[row.payment_id]}"
+    return "override: " + row.sod_override_reason if row.sod_override_reason else ""
+
+
+def _describe_outcome(outcome: Any) -> str:
+    if isinstance(outcome, payments.PaymentRecorded):
+        return (f"Payment {outcome.payment_id}: {format_gbp(outcome.amount_pence)} on {outcome.reference} "
+                f"#{outcome.seq}; {outcome.line_code} left to pay {format_gbp(outcome.line_left_after)}")
+    if isinstance(outcome, deliverables.DeliverableChanged):
+        return f"{outcome.reference} #{outcome.seq} is now {outcome.status}"
+    return str(outcome)
+
+
+def _right(header: str) -> Text:
+    return Text(header, justify="right")

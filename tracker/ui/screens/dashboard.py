@@ -1,0 +1,183 @@
+"""The first screen: the year's budget lines, the contracts on the highlighted line, and the work waiting."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.widgets import DataTable, Footer, Header, Label
+
+from tracker.domain.money import format_gbp
+from tracker.reports.desk import Dashboard, LineContract, WorkItem, dashboard, financial_years, line_contracts
+from tracker.reports.registers import LineRow
+from tracker.ui.keymap import DASHBOARD, bindings
+from tracker.ui.screens.base import DeskScreen
+from tracker.ui.widgets.cells import bar, date, money
+from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
+
+BAR_WIDTH = 12
+WIDE = 118
+"""From this width the line's name gets a column of its own."""
+NOT_NAME_WIDTH = 76
+"""What the work table's other columns take, so the deliverable's name is cut to fit the terminal."""
+
+
+class DashboardScreen(DeskScreen):
+    BINDINGS: ClassVar[list[BindingType]] = bindings(DASHBOARD)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Dashboard | None = None
+        self.line_code: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("Budget lines", id="lines-title", classes="section-title")
+        yield OpenableTable(id="lines")
+        yield Label("Contracts on the line", id="line-contracts-title", classes="section-title")
+        yield OpenableTable(id="line-contracts")
+        yield Label("Waiting", id="work-title", classes="section-title")
+        yield OpenableTable(id="work")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#work").focus()
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._show_dashboard()
+
+    def reload(self) -> None:
+        year, today = self.desk.year, self.desk.context.clock.today()
+
+        def query(session: Any) -> tuple[Dashboard, list[Any]]:
+            return dashboard(session, year, today), financial_years(session, today)
+
+        self.read("dashboard", query, busy=self.query_one("#lines"))
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def show(self, topic: str, data: Any) -> None:
+        if topic == "dashboard":
+            self.data, self.desk.years = data
+            self._show_dashboard()
+        elif topic == "line-contracts":
+            self._show_line_contracts(*data)
+
+    def _show_dashboard(self) -> None:
+        data = self.data
+        assert data is not None
+        if data.store_empty and not self.desk.welcomed:
+            from tracker.ui.screens.welcome import WelcomeScreen
+
+            self.desk.welcomed = True
+            self.app.push_screen(WelcomeScreen())
+        self.query_one("#lines-title", Label).update(
+            f"Budget lines {data.year.label}" + ("" if data.lines else " — none for this year; [ and ] change year"))
+        self._fill_work(data)
+        codes = [line.code for line in data.lines]
+        if self.line_code not in codes:
+            first_waiting = data.work[0].line_code if data.work else None
+            self.line_code = first_waiting if first_waiting in codes else (codes[0] if codes else None)
+        self._fill_lines(data.lines)
+        self._load_line(self.line_code)
+
+    def _fill_lines(self, lines: tuple[LineRow, ...]) -> None:
+        table = self.query_one("#lines", DeskTable)
+        wide = self.size.width >= WIDE
+        table.clear(columns=True)
+        table.add_column("Line", key="code")
+        if wide:
+            table.add_column("Name", key="name")
+        for header in ("Allocation", "Committed", "Paid", "Outstanding", "Headroom"):
+            table.add_column(Text(header, justify="right"), key=header.lower())
+        table.add_column("█ paid ▒ committed", key="bar")
+        warning = table.style_of("warning")
+        rows = []
+        for line in lines:
+            over = line.headroom_pence < 0
+            headroom = (Text(f"OVER {format_gbp(line.headroom_pence)}", style=warning, justify="right") if over
+                        else money(line.headroom_pence))
+            cells: list[Any] = [line.code]
+            if wide:
+                cells.append(line.name)
+            cells += [money(line.allocation_pence), money(line.committed_pence), money(line.paid_pence),
+                      money(line.outstanding_pence), headroom,
+                      bar(line.paid_pence, line.committed_pence, line.allocation_pence, BAR_WIDTH, table.bar_styles)]
+            rows.append(cells)
+        for line, cells in zip(lines, rows, strict=True):
+            table.add_row(*cells, key=line.code)
+        if self.line_code in {line.code for line in lines}:
+            table.move_cursor(row=table.get_row_index(self.line_code), animate=False)
+
+    def _fill_work(self, data: Dashboard) -> None:
+        table = self.query_one("#work", DeskTable)
+        warning = table.style_of("warning")
+        table.reset("Contract", "#", "Deliverable", "Waiting for", _right("Due"), "Late", _right("Unpaid"))
+        name_width = max(self.size.width - NOT_NAME_WIDTH, 12)
+        for item in data.work:
+            late = Text(f"! {item.days_late} days", style=warning) if item.overdue else Text("")
+            name = item.name if len(item.name) <= name_width else item.name[:name_width - 1] + "…"
+            table.add_row(item.reference, str(item.seq), name, _waiting_for(item), date(item.due_on), late,
+                          money(item.unpaid_pence), key=f"{item.reference}\t{item.seq}")
+        signoff, payment, overdue = len(data.awaiting_signoff), len(data.awaiting_payment), len(data.overdue)
+        more = " (first 200 shown)" if data.work_more else ""
+        self.query_one("#work-title", Label).update(
+            f"Waiting: {signoff} for sign-off · {payment} for payment · {overdue} overdue{more}")
+
+    def _load_line(self, code: str | None) -> None:
+        if code is None:
+            self._show_line_contracts(None, [], False)
+            return
+        self.read("line-contracts", lambda session: (code, *line_contracts(session, code)))
+
+    def _show_line_contracts(self, code: str | None, rows: list[LineContract], more: bool) -> None:
+        table = self.query_one("#line-contracts", DeskTable)
+        table.reset("Contract", "Supplier", "Status", _right("Committed"), _right("Paid"), _right("Outstanding"))
+        for row in rows:
+            table.add_row(row.reference, row.supplier, row.status, money(row.committed_pence), money(row.paid_pence),
+                          money(row.outstanding_pence), key=row.reference)
+        title = f"Contracts on {code}" if code else "Contracts on the line"
+        self.query_one("#line-contracts-title", Label).update(title + (" (first 100)" if more else ""))
+
+    @on(DataTable.RowHighlighted, "#lines")
+    def _line_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        code = event.row_key.value
+        if code and code != self.line_code:
+            self.line_code = code
+            self._load_line(code)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.data_table, event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.focused if isinstance(self.focused, DeskTable) else self.query_one("#work", DeskTable)
+        if table.row_count:
+            self._open(table, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _open(self, table: DataTable[Any], key: str | None) -> None:
+        from tracker.ui.screens.contract import ContractScreen
+
+        if key is None:
+            return
+        if table.id == "lines":
+            self.query_one("#line-contracts").focus()
+        else:
+            self.app.push_screen(ContractScreen(key.split("\t")[0]))
+
+
+def _waiting_for(item: WorkItem) -> str:
+    if item.needs == "sign-off":
+        return "sign-off"
+    if item.needs == "payment":
+        return "payment"
+    return "resubmission" if item.status == "rejected" else "supplier"
+
+
+def _right(header: str) -> Text:
+    return Text(header, justify="right")

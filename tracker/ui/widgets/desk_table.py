@@ -1,0 +1,44 @@
+"""The desk's table: a DataTable whose warning colours come from the stylesheet, not from Python."""
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import BindingType
+from textual.widgets import DataTable
+
+from tracker.ui.keymap import TABLES, bindings
+
+
+class DeskTable(DataTable[object]):
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
+        "desk-table--warning",
+        "desk-table--muted",
+        "desk-table--bar-paid",
+        "desk-table--bar-committed",
+        "desk-table--bar-free",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings(TABLES[1:])
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+
+    def reset(self, *columns: str | Text, keys: tuple[str, ...] | None = None) -> None:
+        """Empty the table and set its columns again, so their widths follow the new rows."""
+        self.clear(columns=True)
+        for index, column in enumerate(columns):
+            self.add_column(column, key=keys[index] if keys else None)
+
+    def style_of(self, name: str) -> Style:
+        return self.get_component_rich_style(f"desk-table--{name}", partial=True)
+
+    @property
+    def bar_styles(self) -> tuple[Style, Style, Style]:
+        return self.style_of("bar-paid"), self.style_of("bar-committed"), self.style_of("bar-free")
+
+
+class OpenableTable(DeskTable):
+    """A table whose rows open something: ENTER says so in the footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings(TABLES[:1])
