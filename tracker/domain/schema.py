@@ -15,7 +15,32 @@ def _initial_schema(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
-MIGRATIONS = (Migration(1, "budget lines, contracts, deliverables, payments, audit trail", _initial_schema),)
+_REPORT_INDEXES = (
+    # per line as of a date: every contract figure read from the index, in line order
+    "CREATE INDEX IF NOT EXISTS contract_line_figures ON contract "
+    "(budget_line_id, awarded_on, ended_on, value_pence, committed_pence, status)",
+    # accepted amounts per contract as of a date, and the next deliverable due
+    "CREATE INDEX IF NOT EXISTS deliverable_contract_decided ON deliverable "
+    "(contract_id, status, decided_on, amount_pence)",
+    # what is owed now: only accepted, not fully paid deliverables are in it, so it stays small
+    "CREATE INDEX IF NOT EXISTS deliverable_owed ON deliverable "
+    "(status, contract_id, amount_pence, paid_pence, decided_on) "
+    "WHERE status = 'accepted' AND paid_pence < amount_pence",
+    # paid per deliverable as of a date, without touching the payment rows
+    "CREATE INDEX IF NOT EXISTS payment_deliverable_amount ON payment (deliverable_id, paid_on, amount_pence)",
+)
+
+
+def _report_indexes(conn: Connection) -> None:
+    """Covering indexes for the budget report, the overdue list and the commitments export."""
+    for statement in _REPORT_INDEXES:
+        conn.exec_driver_sql(statement)
+
+
+MIGRATIONS = (
+    Migration(1, "budget lines, contracts, deliverables, payments, audit trail", _initial_schema),
+    Migration(2, "covering indexes for reports and the commitments export", _report_indexes),
+)
 
 
 def open_store(target: str, *, create: bool = True) -> Engine:

@@ -1,0 +1,329 @@
+"""The budget report: per line, what is allocated, committed, paid, owed and left, now or as of any past day.
+
+Without an as-of date the figures are the running totals kept on each line and
+contract (instant at a million payments). With one, they are aggregated from the
+detail, so any past report can be reproduced exactly: a contract counts as
+committed from its award date, at its value until it ends and at what its close
+left committed after; a payment counts from the day it is dated; a deliverable
+is owed from the day it was accepted. Acceptance is final and a payment is never
+dated before its acceptance, so what is accepted but unpaid on a contract is
+accepted amounts less payments, both as of the day.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from tracker.domain import lookup
+from tracker.domain.fiscal import PERIODS, FiscalYear, period_name, period_of
+from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+
+NEAR_PERCENT = 95
+"""A line is flagged "near" once its commitments reach 95% of its allocation."""
+
+ACCEPTED = literal_column("'accepted'")
+"""A literal, not a parameter, so the planner can match the partial index of what is owed."""
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """One budget line, or a fund subtotal, or the total (`kind` says which)."""
+
+    kind: str
+    code: str
+    name: str
+    fund: str
+    fiscal_year: str
+    allocation_pence: int
+    committed_pence: int
+    paid_pence: int
+    accepted_unpaid_pence: int
+
+    @property
+    def outstanding_pence(self) -> int:
+        return self.committed_pence - self.paid_pence
+
+    @property
+    def headroom_pence(self) -> int:
+        return self.allocation_pence - self.committed_pence
+
+    @property
+    def paid_permille(self) -> int | None:
+        """Paid as tenths of a percent of the allocation, rounded half up; None without an allocation."""
+        if self.allocation_pence <= 0:
+            return None
+        return (self.paid_pence * 1000 * 2 + self.allocation_pence) // (self.allocation_pence * 2)
+
+    @property
+    def standing(self) -> str:
+        """"over" past the allocation, "near" within 5% of it, else ""."""
+        if self.committed_pence > self.allocation_pence:
+            return "over"
+        if self.allocation_pence > 0 and self.committed_pence * 100 >= self.allocation_pence * NEAR_PERCENT:
+            return "near"
+        return ""
+
+
+@dataclass(frozen=True)
+class BudgetReport:
+    as_of: dt.date | None
+    year: str | None
+    lines: tuple[BudgetRow, ...]
+    funds: tuple[BudgetRow, ...]
+    total: BudgetRow
+
+
+@dataclass(frozen=True)
+class ContractFigures:
+    line_code: str
+    reference: str
+    supplier: str
+    title: str
+    status: str
+    value_pence: int
+    committed_pence: int
+    paid_pence: int
+    accepted_unpaid_pence: int
+
+    @property
+    def outstanding_pence(self) -> int:
+        return self.committed_pence - self.paid_pence
+
+
+@dataclass(frozen=True)
+class LineContracts:
+    line: BudgetRow
+    contracts: tuple[ContractFigures, ...]
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    period: int
+    name: str
+    paid_pence: int
+    forecast_pence: int
+
+
+@dataclass(frozen=True)
+class PeriodProfile:
+    """Paid per period, and the unpaid deliverables by when they fall due: the year's cash flow."""
+
+    year: str
+    as_of: dt.date | None
+    periods: tuple[PeriodRow, ...]
+    later_pence: int
+    unscheduled_pence: int
+    outstanding_pence: int
+
+
+@dataclass(frozen=True)
+class _Line:
+    id: int
+    code: str
+    name: str
+    fund: str
+    fiscal_year: int
+    allocation_pence: int
+    committed_pence: int
+    paid_pence: int
+
+
+def budget_report(session: Session, *, year: FiscalYear | None = None, as_of: dt.date | None = None,
+                  line_code: str | None = None) -> BudgetReport:
+    """Every selected line with its figures, fund subtotals when there are several funds, and the total."""
+    lines = _lines(session, year, line_code)
+    ids = [line.id for line in lines]
+    if as_of is None:
+        totals = {line.id: (line.committed_pence, line.paid_pence) for line in lines}
+        owed = _owed_now_per_line(session, ids)
+    else:
+        totals, owed = _figures_as_of(session, ids, as_of)
+    rows = tuple(
+        BudgetRow("line", line.code, line.name, line.fund, FiscalYear(line.fiscal_year).label, line.allocation_pence,
+                  *totals.get(line.id, (0, 0)), owed.get(line.id, 0))
+        for line in lines
+    )
+    funds = sorted({row.fund for row in rows})
+    subtotals = tuple(_sum_rows("fund", "", f"{fund or 'No fund'} subtotal", fund, [r for r in rows if r.fund == fund])
+                      for fund in funds) if len(funds) > 1 else ()
+    return BudgetReport(as_of, year.label if year else None, rows, subtotals, _sum_rows("total", "", "Total", "", rows))
+
+
+def budget_by_contract(session: Session, *, year: FiscalYear | None = None, as_of: dt.date | None = None,
+                       line_code: str | None = None) -> tuple[LineContracts, ...]:
+    """Each line's figures with one row per contract awarded (by the as-of day) under it."""
+    report = budget_report(session, year=year, as_of=as_of, line_code=line_code)
+    lines = _lines(session, year, line_code)
+    code_of = {line.id: line.code for line in lines}
+    found: dict[str, list[ContractFigures]] = {line.code: [] for line in lines}
+    for figures in contract_figures(session, code_of, as_of):
+        found[figures.line_code].append(figures)
+    return tuple(LineContracts(row, tuple(found[row.code])) for row in report.lines)
+
+
+def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date | None) -> Iterable[ContractFigures]:
+    """Per contract awarded on the given lines (id -> code), by reference within each line."""
+    if not code_of:
+        return
+    c = Contract
+    ids = list(code_of)
+    if as_of is None:
+        owed = (sa_select(func.coalesce(func.sum(col(Deliverable.amount_pence) - col(Deliverable.paid_pence)), 0))
+                .where(col(Deliverable.contract_id) == col(c.id), *_owed_now()).scalar_subquery())
+        query = sa_select(col(c.budget_line_id), col(c.reference), col(c.supplier), col(c.title), col(c.status),
+                          col(c.value_pence), col(c.committed_pence), col(c.paid_pence),
+                          case((col(c.status) == "awarded", owed), else_=0)
+                          ).where(col(c.budget_line_id).in_(ids), col(c.awarded_on).is_not(None))
+    else:
+        paid, accepted = _paid_by(as_of), _accepted_by(as_of)
+        query = sa_select(col(c.budget_line_id), col(c.reference), col(c.supplier), col(c.title),
+                          case((_ended_by(as_of), col(c.status)), else_="awarded"), col(c.value_pence),
+                          _committed_at(as_of), paid, accepted - paid
+                          ).where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= as_of)
+    for line_id, *rest in session.execute(query.order_by(col(c.budget_line_id), col(c.reference), col(c.id))):
+        yield ContractFigures(code_of[line_id], *rest)
+
+
+def period_profile(session: Session, *, year: FiscalYear, as_of: dt.date | None = None,
+                   line_code: str | None = None) -> PeriodProfile:
+    """Paid in each period P1..P12 up to the as-of day, and unpaid deliverables placed where they will fall due.
+
+    A deliverable due before the as-of day is due now, so it lands in the as-of day's period; one due after
+    the year ends is counted as later. What is committed but not split into deliverables is unscheduled.
+    """
+    report = budget_report(session, year=year, as_of=as_of, line_code=line_code)
+    ids = [line.id for line in _lines(session, year, line_code)]
+    paid = dict.fromkeys(PERIODS, 0)
+    forecast = dict.fromkeys(PERIODS, 0)
+    later = 0
+    for day, amount in _paid_per_day(session, ids, year, as_of):
+        paid[period_of(day)] += amount
+    for due, amount in _unpaid_per_due_day(session, ids, as_of):
+        when = max(due, as_of) if as_of else due
+        if when > year.ends:
+            later += amount
+        else:
+            forecast[period_of(max(when, year.starts))] += amount
+    periods = tuple(PeriodRow(p, period_name(p), paid[p], forecast[p]) for p in PERIODS)
+    scheduled = sum(forecast.values()) + later
+    outstanding = report.total.outstanding_pence
+    return PeriodProfile(year.label, as_of, periods, later, outstanding - scheduled, outstanding)
+
+
+def _lines(session: Session, year: FiscalYear | None, line_code: str | None) -> list[_Line]:
+    b = BudgetLine
+    query = sa_select(col(b.id), col(b.code), col(b.name), col(b.fund), col(b.fiscal_year), col(b.allocation_pence),
+                      col(b.committed_pence), col(b.paid_pence))
+    if line_code is not None:
+        lookup.budget_line(session, line_code)
+        query = query.where(col(b.code) == line_code)
+    if year is not None:
+        query = query.where(col(b.fiscal_year) == year.start_year)
+    query = query.order_by(col(b.fiscal_year), col(b.code), col(b.id))
+    return [_Line(*row) for row in session.execute(query)]
+
+
+def _owed_now() -> tuple[ColumnElement[bool], ...]:
+    """Accepted and not fully paid: the very condition of the `deliverable_owed` partial index."""
+    return (col(Deliverable.status) == ACCEPTED, col(Deliverable.paid_pence) < col(Deliverable.amount_pence))
+
+
+def _owed_now_per_line(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    d, c = Deliverable, Contract
+    query = (sa_select(col(c.budget_line_id), func.sum(col(d.amount_pence) - col(d.paid_pence)))
+             .join(c, col(c.id) == col(d.contract_id))
+             .where(*_owed_now(), col(c.status) == "awarded", col(c.budget_line_id).in_(ids))
+             .group_by(col(c.budget_line_id)))
+    return {line_id: int(owed) for line_id, owed in session.execute(query)}
+
+
+def _ended_by(day: dt.date) -> ColumnElement[bool]:
+    return and_(col(Contract.ended_on).is_not(None), col(Contract.ended_on) <= day)
+
+
+def _committed_at(day: dt.date) -> Any:
+    """The value from the award until the contract ends; after that what its end left committed."""
+    c = Contract
+    return case((col(c.awarded_on) > day, 0), (col(c.awarded_on).is_(None), 0),
+                (or_(col(c.ended_on).is_(None), col(c.ended_on) > day), col(c.value_pence)),
+                else_=col(c.committed_pence))
+
+
+def _paid_by(day: dt.date) -> Any:
+    p = Payment
+    return (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+            .where(col(p.contract_id) == col(Contract.id), col(p.paid_on) <= day).scalar_subquery())
+
+
+def _accepted_by(day: dt.date) -> Any:
+    """Accepted amounts on a contract by the day; nothing is owed on a contract cancelled by then."""
+    d = Deliverable
+    accepted = (sa_select(func.coalesce(func.sum(col(d.amount_pence)), 0))
+                .where(col(d.contract_id) == col(Contract.id), col(d.status) == ACCEPTED, col(d.decided_on) <= day)
+                .scalar_subquery())
+    return case((and_(col(Contract.status) == "cancelled", _ended_by(day)), 0), else_=accepted)
+
+
+def _figures_as_of(session: Session, ids: Sequence[int],
+                   day: dt.date) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
+    if not ids:
+        return {}, {}
+    c = Contract
+    per_contract = (sa_select(col(c.budget_line_id).label("line_id"), _committed_at(day).label("committed"),
+                              _paid_by(day).label("paid"), _accepted_by(day).label("accepted"))
+                    .where(col(c.budget_line_id).in_(ids)).subquery())
+    query = (sa_select(per_contract.c.line_id, func.sum(per_contract.c.committed), func.sum(per_contract.c.paid),
+                       func.sum(per_contract.c.accepted))
+             .group_by(per_contract.c.line_id))
+    totals: dict[int, tuple[int, int]] = {}
+    owed: dict[int, int] = {}
+    for line_id, committed, paid, accepted in session.execute(query):
+        totals[line_id] = (int(committed), int(paid))
+        owed[line_id] = int(accepted) - int(paid)
+    return totals, owed
+
+
+def _paid_per_day(session: Session, ids: Sequence[int], year: FiscalYear,
+                  as_of: dt.date | None) -> Iterable[tuple[dt.date, int]]:
+    if not ids:
+        return []
+    p, c = Payment, Contract
+    last = year.ends if as_of is None else min(as_of, year.ends)
+    query = (sa_select(col(p.paid_on), func.sum(col(p.amount_pence)))
+             .join(c, col(c.id) == col(p.contract_id))
+             .where(col(c.budget_line_id).in_(ids), col(p.paid_on) >= year.starts, col(p.paid_on) <= last)
+             .group_by(col(p.paid_on)).order_by(col(p.paid_on)))
+    return [(day, int(amount)) for day, amount in session.execute(query)]
+
+
+def _unpaid_per_due_day(session: Session, ids: Sequence[int],
+                        as_of: dt.date | None) -> Iterable[tuple[dt.date, int]]:
+    if not ids:
+        return []
+    d, c, p = Deliverable, Contract, Payment
+    if as_of is None:
+        unpaid: Any = col(d.amount_pence) - col(d.paid_pence)
+        live: Any = col(c.status) == "awarded"
+    else:
+        paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+                .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
+        unpaid = col(d.amount_pence) - paid
+        live = and_(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
+    query = (sa_select(col(d.due_on), func.sum(unpaid))
+             .join(c, col(c.id) == col(d.contract_id))
+             .where(col(c.budget_line_id).in_(ids), live)
+             .group_by(col(d.due_on)).order_by(col(d.due_on)))
+    return [(day, int(amount)) for day, amount in session.execute(query) if amount]
+
+
+def _sum_rows(kind: str, code: str, name: str, fund: str, rows: Sequence[BudgetRow]) -> BudgetRow:
+    return BudgetRow(kind, code, name, fund, "", sum(r.allocation_pence for r in rows),
+                     sum(r.committed_pence for r in rows), sum(r.paid_pence for r in rows),
+                     sum(r.accepted_unpaid_pence for r in rows))
