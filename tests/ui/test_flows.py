@@ -1,0 +1,197 @@
+"""Each action flow through the real desk on the demo data: keys in, figures out, checked against the store."""
+
+from typing import Any
+
+from sqlalchemy import Engine
+from textual.widgets import Input, OptionList, Static
+
+from tracker.domain.fiscal import FiscalYear
+from tracker.reports.registers import budget_lines, contract_statement
+from tracker.store.session import read_session
+from tracker.ui.screens.contract import ContractScreen
+from tracker.ui.screens.contracts import ContractsScreen
+from tracker.ui.screens.dashboard import DashboardScreen
+from tracker.ui.screens.modals import ActionModal
+from tracker.ui.widgets.desk_table import DeskTable
+
+from .conftest import DeskFactory
+from .helpers import cell_texts, desk_test, settle, type_text
+
+SIZE = (100, 32)
+
+
+def line_paid(engine: Engine, code: str) -> int:
+    with read_session(engine) as session:
+        return {line.code: line for line in budget_lines(session)}[code].paid_pence
+
+
+def statement(engine: Engine, reference: str) -> Any:
+    with read_session(engine) as session:
+        return contract_statement(session, reference)
+
+
+@desk_test
+async def test_accept_the_mapping_exercise_then_pay_it_and_the_line_changes(
+        desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        work = app.screen.query_one("#work", DeskTable)
+        assert cell_texts(work)[0][:4] == ["DMPCD 2015 76", "1", cell_texts(work)[0][2], "sign-off"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionModal)
+        await type_text(pilot, "Alice Accepts")
+        await pilot.press("enter")
+        await type_text(pilot, "Mapping report reviewed")
+        assert "Recorded by  Bob Pays (login bob)" in str(app.screen.query_one("#record", Static).render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
+        item = statement(demo_engine, "DMPCD 2015 76").deliverables[0]
+        assert (item.status, item.decided_by, item.note) == ("accepted", "Alice Accepts", "Mapping report reviewed")
+        assert cell_texts(app.screen.query_one("#deliverables", DeskTable))[0][4] == "accepted"
+
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionModal)
+        assert app.screen.query_one("#field-amount", Input).value == "44880.00"
+        assert "VG-1516 left to pay  £188,000.00 → £143,120.00" in str(app.screen.query_one("#record").render())
+        await pilot.press("enter", "enter")
+        await type_text(pilot, "IMP-001")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
+        paid = statement(demo_engine, "DMPCD 2015 76").payments
+        assert [(p.amount_pence, p.invoice, p.released_by) for p in paid] == [(4_488_000, "IMP-001", "Bob Pays")]
+        assert line_paid(demo_engine, "VG-1516") == 5_688_000
+        assert cell_texts(app.screen.query_one("#payments", DeskTable))[0][2] == "£44,880.00"
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        lines = {row[0]: row for row in cell_texts(app.screen.query_one("#lines", DeskTable))}
+        assert lines["VG-1516"][1:6] == ["£200,000.00", "£197,600.00", "£56,880.00", "£140,720.00", "£2,400.00"]
+
+
+@desk_test
+async def test_paying_an_unaccepted_deliverable_is_refused_in_the_dialog_and_nothing_changes(
+        desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ContractScreen("DMPCD 2015 76"))
+        await settle(pilot)
+        await pilot.press("down", "p")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ActionModal)
+        refusal = str(app.screen.query_one("#refusal", Static).render())
+        assert "Refused — nothing was recorded" in refusal
+        assert "DMPCD 2015 76 #2" in refusal and "is pending" in refusal
+        assert statement(demo_engine, "DMPCD 2015 76").payments == ()
+        assert line_paid(demo_engine, "VG-1516") == 1_200_000
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
+
+
+@desk_test
+async def test_reject_then_resubmit(desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ContractScreen("DMPCD 2015 76"))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await type_text(pilot, "No provider list")
+        await pilot.press("enter")
+        await settle(pilot)
+        item = statement(demo_engine, "DMPCD 2015 76").deliverables[0]
+        assert (item.status, item.decided_by, item.note) == ("rejected", "Bob Pays", "No provider list")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert statement(demo_engine, "DMPCD 2015 76").deliverables[0].status == "submitted"
+        assert cell_texts(app.screen.query_one("#deliverables", DeskTable))[0][4] == "submitted ! late"
+
+
+@desk_test
+async def test_reverse_a_payment(desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ContractScreen("DMPCD 2015 46"))
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert "£12,000.00 on 15 Jul 2015, invoice GR-1102" in str(app.screen.query_one("#record").render())
+        await type_text(pilot, "Paid twice")
+        await pilot.press("enter")
+        await settle(pilot)
+        paid = statement(demo_engine, "DMPCD 2015 46").payments
+        assert [(p.amount_pence, p.reverses_payment_id, p.reason) for p in paid][-1] == (
+            -1_200_000, paid[0].payment_id, "Paid twice")
+        assert line_paid(demo_engine, "VG-1516") == 0
+        assert cell_texts(app.screen.query_one("#payments", DeskTable))[0][6] == f"reversed by {paid[1].payment_id}"
+
+
+@desk_test
+async def test_filter_and_sort_the_contracts_table(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractsScreen)
+        table = app.screen.query_one("#contracts", DeskTable)
+        assert [row[0] for row in cell_texts(table)] == ["DMPCD 2015 120", "DMPCD 2015 46", "DMPCD 2015 76",
+                                                       "DMPCD 2015 91"]
+        await pilot.press("o")
+        await settle(pilot)
+        assert cell_texts(table)[0][0] == "DMPCD 2015 91"
+        await pilot.press("slash")
+        await type_text(pilot, "impo")
+        await settle(pilot)
+        assert [row[0] for row in cell_texts(table)] == ["DMPCD 2015 76"]
+        assert "1 contracts in 2015/16 matching \"impo\"" in str(app.screen.query_one("#contracts-status").render())
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen) and app.screen.reference == "DMPCD 2015 76"
+
+
+@desk_test
+async def test_switch_year_with_keys_and_the_picker(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = app.screen.query_one("#lines", DeskTable)
+        assert [row[0] for row in cell_texts(lines)] == ["CPF-1516", "VG-1516"]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.year == FiscalYear(2016)
+        assert [row[0] for row in cell_texts(lines)] == ["VG-1617"]
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot)
+        assert [row[:4] for row in cell_texts(lines)] == [["VG-1415", "£180,000.00", "£60,000.00", "£60,000.00"]]
+        await pilot.press("y")
+        await settle(pilot)
+        picker = app.screen.query_one(OptionList)
+        assert picker.highlighted == 0
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.year == FiscalYear(2015)
+        assert [row[0] for row in cell_texts(lines)] == ["CPF-1516", "VG-1516"]
+
+
+@desk_test
+async def test_an_empty_database_opens_on_the_welcome(empty_desk: DeskFactory) -> None:
+    app = empty_desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "tracker budget add" in str(app.screen.query_one("#welcome-text", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
