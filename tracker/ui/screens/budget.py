@@ -1,42 +1,104 @@
-"""The budget report for the chosen year."""
+"""The budget report for the chosen year: the figures of `tracker report budget`, and the year period by period."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.widgets import Footer, Header, Label
+from textual.widgets import DataTable, Footer, Header, Label
 
-from tracker.reports.registers import LineRow, budget_lines
+from tracker.domain.money import format_gbp
+from tracker.reports.budget import BudgetReport, BudgetRow, PeriodProfile, budget_report, period_profile
 from tracker.ui.keymap import BUDGET, bindings
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import money
 from tracker.ui.widgets.desk_table import DeskTable
 
+WIDE = 130
+"""From this width the line's name gets a column of its own."""
+STANDING = {"over": "OVER", "near": "near"}
+"""Words beside the colour, so the state of a line never depends on colour alone."""
+
 
 class BudgetScreen(DeskScreen):
     BINDINGS: ClassVar[list[BindingType]] = bindings(BUDGET)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.profile_of: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Budget report", id="budget-title", classes="section-title")
         yield DeskTable(id="budget")
+        yield Label("Periods", id="periods-title", classes="section-title")
+        yield DeskTable(id="periods")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#budget").focus()
 
     def reload(self) -> None:
         year = self.desk.year
-        self.read("budget", lambda session: budget_lines(session, year), busy=self.query_one("#budget"))
+        self.read("budget", lambda session: budget_report(session, year=year), busy=self.query_one("#budget"))
+        self._load_profile(self.profile_of)
+
+    def _load_profile(self, line_code: str | None) -> None:
+        year = self.desk.year
+        self.read("periods", lambda session: (line_code, period_profile(session, year=year, line_code=line_code)),
+                  busy=self.query_one("#periods"))
 
     def action_reload(self) -> None:
         self.reload()
 
-    def show(self, topic: str, data: list[LineRow]) -> None:
+    def show(self, topic: str, data: Any) -> None:
+        if topic == "budget":
+            self._show_report(data)
+        elif topic == "periods":
+            self._show_profile(*data)
+
+    def _show_report(self, report: BudgetReport) -> None:
         table = self.query_one("#budget", DeskTable)
-        table.reset("Line", "Name", *(Text(name, justify="right")
-                                      for name in ("Allocation", "Committed", "Paid", "Outstanding", "Headroom")))
-        for line in data:
-            table.add_row(line.code, line.name, money(line.allocation_pence), money(line.committed_pence),
-                          money(line.paid_pence), money(line.outstanding_pence), money(line.headroom_pence))
+        warning = table.style_of("warning")
+        wide = self.size.width >= WIDE
+        table.reset("Line", *(["Name"] if wide else []), *(Text(name, justify="right") for name in (
+            "Allocation", "Committed", "Paid", "Accepted unpaid", "Outstanding", "Headroom")), "")
+
+        def add(row: BudgetRow, key: str) -> None:
+            word = STANDING.get(row.standing, "")
+            label = [row.name] if wide else []
+            table.add_row(row.code or row.name.removesuffix(" subtotal"), *label, money(row.allocation_pence),
+                          money(row.committed_pence),
+                          money(row.paid_pence), money(row.accepted_unpaid_pence), money(row.outstanding_pence),
+                          money(row.headroom_pence, warning if row.standing == "over" else ""),
+                          Text(word, style=warning if word else ""), key=key)
+
+        for row in report.lines:
+            add(row, row.code)
+        for row in report.funds:
+            add(row, f"fund\t{row.fund}")
+        add(report.total, "total")
         self.query_one("#budget-title", Label).update(f"Budget report {self.desk.year.label}")
+
+    def _show_profile(self, line_code: str | None, profile: PeriodProfile) -> None:
+        table = self.query_one("#periods", DeskTable)
+        table.reset("Period", Text("Paid", justify="right"), Text("Due (unpaid)", justify="right"))
+        for row in profile.periods:
+            table.add_row(row.name, money(row.paid_pence), money(row.forecast_pence))
+        table.add_row("Later", "", money(profile.later_pence))
+        table.add_row("Unscheduled", "", money(profile.unscheduled_pence))
+        paid = sum(row.paid_pence for row in profile.periods)
+        self.query_one("#periods-title", Label).update(
+            f"Periods P1-P12 of {profile.year} for {line_code or 'all lines'}: paid {format_gbp(paid)}, "
+            f"outstanding {format_gbp(profile.outstanding_pence)}")
+
+    @on(DataTable.RowHighlighted, "#budget")
+    def _line_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value or ""
+        code = None if key == "total" or key.startswith("fund\t") else key
+        if code != self.profile_of:
+            self.profile_of = code
+            self._load_profile(code)

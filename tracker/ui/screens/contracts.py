@@ -84,7 +84,8 @@ class ContractsScreen(DeskScreen):
             matching = data.matching
         else:
             matching = self.page.matching if self.page else -1
-        table.add_rows(_cells(row) for row in data.rows)
+        supplier_width = max(self.size.width - 90, 12)
+        table.add_rows(_cells(row, supplier_width) for row in data.rows)
         self.page = ContractPage(data.query, data.rows, data.more, matching, data.first_page)
         self._status()
 
@@ -162,6 +163,7 @@ class ContractsScreen(DeskScreen):
             self.app.push_screen(ContractScreen(reference))
 
 
-def _cells(row: ContractListRow) -> list[Any]:
-    return [row.reference, row.supplier, row.line_code, money(row.value_pence), money(row.paid_pence),
+def _cells(row: ContractListRow, supplier_width: int) -> list[Any]:
+    supplier = row.supplier if len(row.supplier) <= supplier_width else row.supplier[:supplier_width - 1] + "…"
+    return [row.reference, supplier, row.line_code, money(row.value_pence), money(row.paid_pence),
             money(row.outstanding_pence), date(row.next_due_on), row.status]
