@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from tracker import __version__
-from tracker.cli import budget, contract, data, deliverable, payment
+from tracker.cli import budget, contract, data, deliverable, export, payment, report
 from tracker.cli.output import EXIT_INTERNAL, EXIT_INVALID, EXIT_REFUSED, EXIT_STORE, one_line, warn
 from tracker.cli.state import CliState, state
 from tracker.domain.errors import Refusal, TrackerError
@@ -81,6 +81,8 @@ def root(
 app.add_typer(budget.app, name="budget")
 app.add_typer(contract.app, name="contract")
 app.add_typer(deliverable.app, name="deliverable")
+app.add_typer(report.app, name="report")
+app.add_typer(export.app, name="export")
 payment.register(app)
 data.register(app)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -12,6 +14,9 @@ from tracker.domain.fiscal import format_date
 from tracker.domain.money import format_gbp
 
 if TYPE_CHECKING:
+    from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
+    from tracker.reports.history import HistoryEvent
+    from tracker.reports.overdue import Overdue
     from tracker.reports.registers import ContractRow, LineRow, Statement
 
 
@@ -103,3 +108,198 @@ def print_statement(statement: Statement) -> None:
         paid.add_row(str(p.payment_id), str(p.seq), format_date(p.paid_on), p.invoice or "", p.released_by, note,
                      format_gbp(p.amount_pence))
     out.print(paid)
+
+
+# -- budget report ---------------------------------------------------------------------------------------------
+
+_FLAG_STYLE = {"over": "bold red", "near": "yellow"}
+
+
+@dataclass(frozen=True)
+class _Col:
+    """A report column: shown when the terminal has room for it, most essential first."""
+
+    header: str
+    priority: int
+    money: bool = False
+    fold: bool = False
+
+
+def fit_columns(columns: Sequence[_Col], cells: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Indexes of the columns to show: drop the least essential until the table fits `width`."""
+    def natural(i: int) -> int:
+        wanted = max([len(columns[i].header), *(len(row[i]) for row in cells)])
+        return min(wanted, 14) if columns[i].fold else wanted
+
+    shown = list(range(len(columns)))
+    while sum(natural(i) + 2 for i in shown) > width and len(shown) > 1:
+        shown.remove(max(shown, key=lambda i: (columns[i].priority, i)))
+    return shown
+
+
+def _fitted_table(title: str, columns: Sequence[_Col], rows: Sequence[tuple[Sequence[str], str]],
+                  out: Console) -> Table:
+    """A table of plain cells; each row has a style ("" for none). Columns that do not fit are left out."""
+    shown = fit_columns(columns, [cells for cells, _style in rows], out.width)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for i in shown:
+        column = columns[i]
+        if column.money:
+            money_column(table, column.header)
+        else:
+            table.add_column(column.header, overflow="fold", no_wrap=not column.fold,
+                             ratio=1 if column.fold else None, min_width=8 if column.fold else None)
+    for cells, style in rows:
+        table.add_row(*(cells[i] for i in shown), style=style or None)
+    return table
+
+
+_BUDGET_COLUMNS = (
+    _Col("Line", 0), _Col("Name", 7, fold=True), _Col("Year", 6), _Col("Allocation", 1, money=True),
+    _Col("Committed", 1, money=True), _Col("Paid", 1, money=True), _Col("Outstanding", 5, money=True),
+    _Col("Owed now", 4, money=True), _Col("Headroom", 2, money=True), _Col("Paid %", 3), _Col("Flag", 0),
+)
+
+
+def _percent(permille: int | None) -> str:
+    return "" if permille is None else f"{permille // 10}.{permille % 10}%"
+
+
+def _budget_cells(row: BudgetRow) -> list[str]:
+    label = row.code if row.kind == "line" else row.name
+    return [label, row.name if row.kind == "line" else "", row.fiscal_year, format_gbp(row.allocation_pence),
+            format_gbp(row.committed_pence), format_gbp(row.paid_pence), format_gbp(row.outstanding_pence),
+            format_gbp(row.accepted_unpaid_pence), format_gbp(row.headroom_pence), _percent(row.paid_permille),
+            row.standing.upper()]
+
+
+def _report_title(report: BudgetReport) -> str:
+    when = f"as of {format_date(report.as_of)}" if report.as_of else "today (running totals)"
+    return f"Budget report {report.year or 'all years'}, {when}"
+
+
+def print_budget_report(report: BudgetReport) -> None:
+    from tracker.reports.budget import NEAR_PERCENT
+
+    out = console()
+    if not report.lines:
+        out.print("No budget lines match.")
+        return
+    rows: list[tuple[Sequence[str], str]] = [(_budget_cells(r), _FLAG_STYLE.get(r.standing, "")) for r in report.lines]
+    rows += [(_budget_cells(r), "italic") for r in report.funds]
+    rows.append((_budget_cells(report.total), "bold"))
+    out.print(_fitted_table(_report_title(report), _BUDGET_COLUMNS, rows, out))
+    flagged = [r for r in report.lines if r.standing]
+    for r in flagged:
+        word = "over its allocation" if r.standing == "over" else f"within {100 - NEAR_PERCENT}% of its allocation"
+        out.print(f"[{_FLAG_STYLE[r.standing]}]{r.standing.upper()}[/]: {r.code} is {word} "
+                  f"({format_gbp(r.committed_pence)} committed of {format_gbp(r.allocation_pence)}).")
+    out.print("Owed now: accepted deliverables not yet paid. Headroom: allocation less committed.")
+
+
+_CONTRACT_COLUMNS = (
+    _Col("Line / contract", 0), _Col("Supplier", 6, fold=True), _Col("Status", 5), _Col("Committed", 1, money=True),
+    _Col("Paid", 1, money=True), _Col("Outstanding", 2, money=True), _Col("Owed now", 3, money=True),
+    _Col("Headroom", 4, money=True), _Col("Flag", 0),
+)
+
+
+def print_budget_by_contract(report: BudgetReport, groups: Sequence[LineContracts]) -> None:
+    out = console()
+    if not groups:
+        out.print("No budget lines match.")
+        return
+    rows: list[tuple[Sequence[str], str]] = []
+    for group in groups:
+        line = group.line
+        rows.append(([f"{line.code} {line.fiscal_year}", line.name, "", format_gbp(line.committed_pence),
+                      format_gbp(line.paid_pence), format_gbp(line.outstanding_pence),
+                      format_gbp(line.accepted_unpaid_pence), format_gbp(line.headroom_pence),
+                      line.standing.upper()], "bold " + _FLAG_STYLE.get(line.standing, "")))
+        rows += [([f"  {c.reference}", c.supplier, c.status, format_gbp(c.committed_pence), format_gbp(c.paid_pence),
+                   format_gbp(c.outstanding_pence), format_gbp(c.accepted_unpaid_pence), "", ""], "")
+                 for c in group.contracts]
+    total = report.total
+    rows.append((["Total", "", "", format_gbp(total.committed_pence), format_gbp(total.paid_pence),
+                  format_gbp(total.outstanding_pence), format_gbp(total.accepted_unpaid_pence),
+                  format_gbp(total.headroom_pence), ""], "bold"))
+    out.print(_fitted_table(_report_title(report) + ", by contract", _CONTRACT_COLUMNS, rows, out))
+
+
+def print_period_profile(profile: PeriodProfile) -> None:
+    """Paid (actual) and forecast (unpaid deliverables by due date) per period, with a bar chart."""
+    out = console()
+    when = f"as of {format_date(profile.as_of)}" if profile.as_of else "today"
+    amounts = [p.paid_pence + p.forecast_pence for p in profile.periods]
+    money_width = max(len(format_gbp(a)) for a in [*amounts, 0])
+    bar_room = max(10, out.width - 10 - 3 * (money_width + 2))
+    largest = max(amounts) or 1
+    table = Table(title=f"Cash flow {profile.year}, {when}", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
+    table.add_column("Period", no_wrap=True)
+    for header in ("Paid", "Forecast"):
+        money_column(table, header)
+    table.add_column("█ paid  ░ forecast", no_wrap=True, overflow="crop")
+    for p in profile.periods:
+        paid_cells = p.paid_pence * bar_room // largest if p.paid_pence > 0 else 0
+        due_cells = p.forecast_pence * bar_room // largest if p.forecast_pence > 0 else 0
+        table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence),
+                      f"[green]{'█' * paid_cells}[/][cyan]{'░' * due_cells}[/]")
+    table.add_row("Total", format_gbp(sum(p.paid_pence for p in profile.periods)),
+                  format_gbp(sum(p.forecast_pence for p in profile.periods)), "", style="bold")
+    out.print(table)
+    if profile.later_pence:
+        out.print(f"Due after the year ends: {format_gbp(profile.later_pence)}")
+    if profile.unscheduled_pence:
+        out.print(f"Committed but not split into deliverables: {format_gbp(profile.unscheduled_pence)}")
+    out.print(f"Outstanding commitments: {format_gbp(profile.outstanding_pence)}. Forecast: unpaid deliverables in "
+              f"the period they fall due (overdue ones in the current period).")
+
+
+def print_history(events: Sequence[HistoryEvent]) -> None:
+    """The contract's audit trail, oldest first: who did what, when, with what recorded."""
+    out = console()
+    if not events:
+        out.print("No audit events name this contract.")
+        return
+    table = Table(title="Audit history", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("When (UTC)", no_wrap=True)
+    table.add_column("Who", overflow="fold")
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Details", overflow="fold", ratio=1)
+    for e in events:
+        details = ", ".join(f"{key}={value}" for key, value in e.details)
+        table.add_row(str(e.seq), e.at[:19].replace("T", " "), e.claimed_by, e.action, details)
+    out.print(table)
+
+
+def print_overdue(found: Overdue) -> None:
+    out = console()
+    out.print(f"[bold]Overdue as of {format_date(found.as_of)}[/]")
+    if not found.late:
+        out.print("No deliverable is past its due date unaccepted.")
+    else:
+        late = Table(title="Past due, not accepted", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        for header, fold in (("Contract", False), ("#", False), ("Deliverable", True), ("Due", False),
+                             ("Days late", False)):
+            late.add_column(header, overflow="fold", no_wrap=not fold, ratio=1 if fold else None,
+                            justify="right" if header == "Days late" else "left")
+        money_column(late, "Amount")
+        for item in found.late:
+            late.add_row(item.reference, str(item.seq), item.name, format_date(item.due_on), str(item.days),
+                         format_gbp(item.amount_pence))
+        out.print(late)
+    if not found.unpaid:
+        out.print("No accepted deliverable has waited more than 30 days for payment.")
+        return
+    unpaid = Table(title="Accepted, unpaid after 30 days", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for header, fold in (("Contract", False), ("#", False), ("Supplier", True), ("Accepted", False),
+                         ("Days", False)):
+        unpaid.add_column(header, overflow="fold", no_wrap=not fold, ratio=1 if fold else None,
+                          justify="right" if header == "Days" else "left")
+    money_column(unpaid, "Unpaid")
+    for item in found.unpaid:
+        unpaid.add_row(item.reference, str(item.seq), item.supplier, format_date(item.decided_on), str(item.days),
+                       format_gbp(item.unpaid_pence), style="red")
+    out.print(unpaid)

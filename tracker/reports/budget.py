@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_
+from sqlalchemy import ColumnClause, ColumnElement, and_, case, func, literal_column, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -26,7 +26,7 @@ from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
 NEAR_PERCENT = 95
 """A line is flagged "near" once its commitments reach 95% of its allocation."""
 
-ACCEPTED = literal_column("'accepted'")
+ACCEPTED: ColumnClause[str] = literal_column("'accepted'")
 """A literal, not a parameter, so the planner can match the partial index of what is owed."""
 
 

@@ -1,0 +1,50 @@
+"""`tracker export`: files for the finance system and the auditor, safe to run from cron."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from tracker.cli.output import say
+from tracker.cli.state import state
+
+app = typer.Typer(help="Exports: the nightly commitments files with their manifest.", no_args_is_help=True)
+
+
+def default_export_dir() -> Path:
+    configured = os.environ.get("TRACKER_EXPORT_DIR", "").strip()
+    if configured:
+        return Path(configured)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("tracker", appauthor=False)) / "exports"
+
+
+@app.command("commitments")
+def commitments(
+    ctx: typer.Context,
+    directory: Path | None = typer.Option(None, "--dir", help="Folder for the files (default: TRACKER_EXPORT_DIR "
+                                                              "or 'exports' in your data folder)."),
+    as_of: str = typer.Option("today", "--as-of", help="YYYY-MM-DD, today or yesterday (cron at 01:00: yesterday)."),
+    formats: str = typer.Option("csv,json,xlsx", "--format", help="Any of csv, json, xlsx, comma-separated."),
+) -> None:
+    """Write commitments-DATE.csv/.json/.xlsx (contracts and deliverables) and, last, their manifest."""
+    from tracker import __version__
+    from tracker.cli import parse
+    from tracker.domain.fiscal import system_clock
+    from tracker.exports.commitments import export_commitments, parse_formats
+    from tracker.exports.files import prepare_directory
+    from tracker.store.session import read_session
+
+    chosen = parse_formats(formats)
+    day = parse.date(as_of)
+    assert day is not None
+    target = prepare_directory(directory or default_export_dir())
+    engine = state(ctx).engine(create=False)
+    with read_session(engine) as session:
+        result = export_commitments(session, target, day, chosen, generated_at=system_clock().timestamp(),
+                                    version=__version__)
+    say(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
+        f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}")

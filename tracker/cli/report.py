@@ -1,0 +1,160 @@
+"""`tracker report`: the budget report, a contract's statement and what is overdue."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from tracker.cli import parse
+from tracker.cli.state import state
+
+if TYPE_CHECKING:
+    from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
+
+app = typer.Typer(help="Reports: budget position, contract statements, overdue deliverables.", no_args_is_help=True)
+
+_BY = ("line", "contract", "period")
+_FORMATS = ("table", "csv", "json")
+_AMOUNTS = ("allocation", "committed", "paid", "outstanding", "accepted_unpaid", "headroom")
+
+
+@app.command("budget")
+def budget(
+    ctx: typer.Context,
+    fy: str | None = typer.Option(None, "--fy", help="Only this financial year, e.g. 2015/16 (default: all)."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Figures as they stood at the end of this day "
+                                                           "(YYYY-MM-DD, today, yesterday)."),
+    line: str | None = typer.Option(None, "--line", help="Only this budget line code."),
+    by: str = typer.Option("line", "--by", help="line, contract or period (cash flow P1..P12)."),
+    output: str = typer.Option("table", "--format", help="table, csv or json."),
+) -> None:
+    """Allocation, committed, paid, outstanding, owed now and headroom per budget line."""
+    from tracker.domain.errors import InvalidInput
+    from tracker.domain.fiscal import fiscal_year_of, parse_fiscal_year, system_clock
+    from tracker.reports import budget as reports
+    from tracker.store.session import read_session
+
+    if by not in _BY:
+        raise InvalidInput(f"--by {by!r} is not one of {', '.join(_BY)}")
+    if output not in _FORMATS:
+        raise InvalidInput(f"--format {output!r} is not one of {', '.join(_FORMATS)}")
+    year = parse_fiscal_year(fy) if fy else None
+    day = parse.date(as_of)
+    with read_session(state(ctx).engine(create=False)) as session:
+        if by == "period":
+            chosen = year or fiscal_year_of(day or system_clock().today())
+            _show_profile(reports.period_profile(session, year=chosen, as_of=day, line_code=line), output)
+            return
+        report = reports.budget_report(session, year=year, as_of=day, line_code=line)
+        groups = reports.budget_by_contract(session, year=year, as_of=day, line_code=line) if by == "contract" else None
+    _show_budget(report, groups, output)
+
+
+def _line_fields(row: BudgetRow) -> dict[str, Any]:
+    fields: dict[str, Any] = {"code": row.code, "name": row.name, "fund": row.fund, "fiscal_year": row.fiscal_year}
+    fields.update({f"{name}_pence": getattr(row, f"{name}_pence") for name in _AMOUNTS})
+    fields["standing"] = row.standing
+    return fields
+
+
+def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None, output: str) -> None:
+    from tracker.cli.render import print_budget_by_contract, print_budget_report
+
+    if output == "table":
+        if groups is None:
+            print_budget_report(report)
+        else:
+            print_budget_by_contract(report, groups)
+        return
+    if output == "json":
+        lines = [_line_fields(r) for r in report.lines]
+        if groups is not None:
+            for fields, group in zip(lines, groups, strict=True):
+                fields["contracts"] = [
+                    {"reference": c.reference, "supplier": c.supplier, "title": c.title, "status": c.status,
+                     "value_pence": c.value_pence, "committed_pence": c.committed_pence, "paid_pence": c.paid_pence,
+                     "outstanding_pence": c.outstanding_pence, "accepted_unpaid_pence": c.accepted_unpaid_pence}
+                    for c in group.contracts]
+        document = {"as_of": report.as_of.isoformat() if report.as_of else None, "fiscal_year": report.year,
+                    "lines": lines, "funds": [_line_fields(r) for r in report.funds],
+                    "total": _line_fields(report.total)}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return
+    _budget_csv(report, groups)
+
+
+def _budget_csv(report: BudgetReport, groups: tuple[LineContracts, ...] | None) -> None:
+    from tracker.domain.money import format_pounds
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    head = ["kind", "code", "name", "fund", "fiscal_year"]
+    if groups is not None:
+        head += ["reference", "supplier", "status"]
+    writer.writerow([*head, *_AMOUNTS, "standing"])
+    rows = [*report.lines, *report.funds, report.total]
+    by_code = {g.line.code: g.contracts for g in groups or ()}
+    for row in rows:
+        extra = ["", "", ""] if groups is not None else []
+        writer.writerow([row.kind, row.code, row.name, row.fund, row.fiscal_year, *extra,
+                         *(format_pounds(getattr(row, f"{name}_pence")) for name in _AMOUNTS), row.standing])
+        for c in by_code.get(row.code, ()) if row.kind == "line" else ():
+            writer.writerow(["contract", row.code, c.title, row.fund, row.fiscal_year, c.reference, c.supplier,
+                             c.status, "", format_pounds(c.committed_pence), format_pounds(c.paid_pence),
+                             format_pounds(c.outstanding_pence), format_pounds(c.accepted_unpaid_pence), "", ""])
+
+
+def _show_profile(profile: PeriodProfile, output: str) -> None:
+    from tracker.cli.render import print_period_profile
+    from tracker.domain.money import format_pounds
+
+    if output == "table":
+        print_period_profile(profile)
+    elif output == "json":
+        document = {"fiscal_year": profile.year, "as_of": profile.as_of.isoformat() if profile.as_of else None,
+                    "periods": [{"period": p.period, "name": p.name, "paid_pence": p.paid_pence,
+                                 "forecast_pence": p.forecast_pence} for p in profile.periods],
+                    "later_pence": profile.later_pence, "unscheduled_pence": profile.unscheduled_pence,
+                    "outstanding_pence": profile.outstanding_pence}
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["period", "name", "paid", "forecast"])
+        writer.writerows([p.period, p.name, format_pounds(p.paid_pence), format_pounds(p.forecast_pence)]
+                         for p in profile.periods)
+
+
+@app.command("contract")
+def contract(ctx: typer.Context, reference: str = typer.Argument(..., help="e.g. 'DMPCD 2015 76'.")) -> None:
+    """A statement of one contract: deliverables, acceptance, payments, unpaid balance, audit history."""
+    from tracker.cli.render import print_history, print_statement
+    from tracker.reports.history import contract_history
+    from tracker.reports.registers import contract_statement
+    from tracker.store.session import read_session
+
+    with read_session(state(ctx).engine(create=False)) as session:
+        statement = contract_statement(session, reference)
+        history = contract_history(session, statement.reference)
+    print_statement(statement)
+    print_history(history)
+
+
+@app.command("overdue")
+def overdue(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", help="As it stood at the end of this day (default today)."),
+) -> None:
+    """Deliverables past due and not accepted; accepted deliverables unpaid for more than 30 days."""
+    from tracker.cli.render import print_overdue
+    from tracker.domain.fiscal import system_clock
+    from tracker.reports.overdue import overdue as find_overdue
+    from tracker.store.session import read_session
+
+    day: dt.date = parse.date(as_of) or system_clock().today()
+    with read_session(state(ctx).engine(create=False)) as session:
+        found = find_overdue(session, day)
+    print_overdue(found)

@@ -1,0 +1,378 @@
+"""The nightly export of commitments: what is still owed on every awarded contract, as of a day.
+
+One query streams contracts with their deliverables in reference order; each
+contract's figures are summed from its deliverables' (every payment names its
+deliverable) and written at once to every requested format, so memory never
+grows with the number of contracts. CSV and JSON carry no timestamp: the same
+data and as-of day give the same bytes. The manifest, written last, says when
+the files were made, by which version, what they total, their SHA-256, and the
+head of the audit trail they were taken from.
+"""
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from tracker.domain.audit import chain_head
+from tracker.domain.fiscal import FiscalYear
+from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+from tracker.domain.money import format_pounds
+from tracker.exports.files import ExportRefused, Published, staging
+
+FORMATS = ("csv", "json", "xlsx")
+
+CONTRACT_COLUMNS = ("as_of", "reference", "supplier", "title", "budget_line", "fund", "fiscal_year", "value", "paid",
+                    "outstanding", "accepted_unpaid", "next_due_seq", "next_due_name", "next_due_on")
+DELIVERABLE_COLUMNS = ("as_of", "contract_reference", "seq", "name", "amount", "status", "due_on", "accepted_on",
+                       "paid", "unpaid")
+_CONTRACT_MONEY = ("value", "paid", "outstanding", "accepted_unpaid")
+_DELIVERABLE_MONEY = ("amount", "paid", "unpaid")
+
+
+@dataclass(frozen=True)
+class DeliverableLine:
+    seq: int
+    name: str
+    amount_pence: int
+    status: str
+    due_on: dt.date
+    accepted_on: dt.date | None
+    paid_pence: int
+
+    @property
+    def unpaid_pence(self) -> int:
+        return self.amount_pence - self.paid_pence
+
+
+@dataclass(frozen=True)
+class Commitment:
+    reference: str
+    supplier: str
+    title: str
+    budget_line: str
+    fund: str
+    fiscal_year: str
+    value_pence: int
+    paid_pence: int
+    accepted_unpaid_pence: int
+    next_due: DeliverableLine | None
+    deliverables: tuple[DeliverableLine, ...]
+
+    @property
+    def outstanding_pence(self) -> int:
+        return self.value_pence - self.paid_pence
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    directory: Path
+    manifest: str
+    files: tuple[Published, ...]
+    rows: dict[str, int]
+    totals_pence: dict[str, int]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """"csv,json" -> ("csv", "json") in the canonical order; refuses anything unknown."""
+    wanted = {part.strip().lower() for part in text.split(",") if part.strip()}
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown or not wanted:
+        raise ExportRefused(f"unknown export format {', '.join(unknown) or '(none)'}; choose from csv, json, xlsx")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def file_names(as_of: dt.date) -> dict[str, str]:
+    stem = f"commitments-{as_of.isoformat()}"
+    return {"csv": f"{stem}.csv", "deliverables_csv": f"{stem}-deliverables.csv", "json": f"{stem}.json",
+            "xlsx": f"{stem}.xlsx", "manifest": f"{stem}.manifest.json"}
+
+
+def commitments(session: Session, as_of: dt.date) -> Iterator[Commitment]:
+    """Contracts awarded and not ended at the end of the day, with something still to pay, by reference."""
+    current: list[Any] = []
+    for row in session.execute(_query(as_of).execution_options(yield_per=2000)):
+        if current and row[0] != current[0][0]:
+            found = _commitment(current, as_of)
+            if found is not None:
+                yield found
+            current = []
+        current.append(row)
+    if current:
+        found = _commitment(current, as_of)
+        if found is not None:
+            yield found
+
+
+def export_commitments(session: Session, directory: Path, as_of: dt.date, formats: Sequence[str], *,
+                       generated_at: str, version: str) -> ExportResult:
+    """Write the files for the day and then the manifest; `directory` must come from `prepare_directory`."""
+    names = file_names(as_of)
+    head_seq, head_hash = chain_head(session)
+    counts = {"contracts": 0, "deliverables": 0}
+    totals = dict.fromkeys(("value_pence", "paid_pence", "outstanding_pence", "accepted_unpaid_pence",
+                            "deliverable_amount_pence", "deliverable_paid_pence", "deliverable_unpaid_pence"), 0)
+    with staging(directory) as staged:
+        sinks = _open_sinks(staged, names, formats, as_of)
+        try:
+            for item in commitments(session, as_of):
+                counts["contracts"] += 1
+                counts["deliverables"] += len(item.deliverables)
+                _add_totals(totals, item)
+                for sink in sinks:
+                    sink.add(item)
+            for sink in sinks:
+                sink.finish(totals)
+        finally:
+            for sink in sinks:
+                sink.close()
+        files = staged.publish()
+        manifest = {
+            "as_of": as_of.isoformat(),
+            "generated_at": generated_at,
+            "tool": "tracker",
+            "version": version,
+            "audit_chain_head": f"{head_seq}:{head_hash}",
+            "rows": counts,
+            "totals_pence": totals,
+            "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files},
+        }
+        path = staged.new(names["manifest"])
+        path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        staged.publish()
+    return ExportResult(directory, names["manifest"], tuple(files), counts, totals)
+
+
+def _query(as_of: dt.date) -> Any:
+    c, d, b, p = Contract, Deliverable, BudgetLine, Payment
+    paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+            .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
+    return (sa_select(col(c.id), col(c.reference), col(c.supplier), col(c.title), col(b.code), col(b.fund),
+                      col(b.fiscal_year), col(c.value_pence), col(d.seq), col(d.name), col(d.amount_pence),
+                      col(d.status), col(d.due_on), col(d.submitted_on), col(d.decided_on), paid)
+            .join(b, col(b.id) == col(c.budget_line_id))
+            .outerjoin(d, col(d.contract_id) == col(c.id))
+            .where(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
+            .order_by(col(c.reference), col(c.id), col(d.seq)))
+
+
+def status_as_of(status: str, submitted_on: dt.date | None, decided_on: dt.date | None, day: dt.date) -> str:
+    """The deliverable's status at the end of `day`, from its current status and dates."""
+    if status in ("accepted", "rejected") and decided_on is not None and decided_on <= day:
+        return status
+    if status == "pending":
+        return status
+    if submitted_on is None or submitted_on <= day:
+        return "submitted"
+    return "rejected" if decided_on is not None and decided_on <= day else "pending"
+
+
+def _commitment(rows: list[Any], as_of: dt.date) -> Commitment | None:
+    _id, reference, supplier, title, code, fund, year, value = rows[0][:8]
+    items = tuple(
+        DeliverableLine(seq, name, amount, status_as_of(status, submitted, decided, as_of), due,
+                        decided if status == "accepted" and decided is not None and decided <= as_of else None,
+                        int(paid))
+        for *_c, seq, name, amount, status, due, submitted, decided, paid in rows if seq is not None
+    )
+    paid_total = sum(item.paid_pence for item in items)
+    if value - paid_total <= 0:
+        return None
+    owed = sum(item.unpaid_pence for item in items if item.accepted_on is not None)
+    waiting = [item for item in items if item.accepted_on is None]
+    next_due = min(waiting, key=lambda item: (item.due_on, item.seq)) if waiting else None
+    return Commitment(reference, supplier, title, code, fund, FiscalYear(year).label, value, paid_total, owed,
+                      next_due, items)
+
+
+def _add_totals(totals: dict[str, int], item: Commitment) -> None:
+    totals["value_pence"] += item.value_pence
+    totals["paid_pence"] += item.paid_pence
+    totals["outstanding_pence"] += item.outstanding_pence
+    totals["accepted_unpaid_pence"] += item.accepted_unpaid_pence
+    for d in item.deliverables:
+        totals["deliverable_amount_pence"] += d.amount_pence
+        totals["deliverable_paid_pence"] += d.paid_pence
+        totals["deliverable_unpaid_pence"] += d.unpaid_pence
+
+
+def _iso(day: dt.date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+def contract_values(item: Commitment, as_of: dt.date) -> tuple[Any, ...]:
+    """A contract row, amounts in pence, in CONTRACT_COLUMNS order."""
+    n = item.next_due
+    return (as_of.isoformat(), item.reference, item.supplier, item.title, item.budget_line, item.fund,
+            item.fiscal_year, item.value_pence, item.paid_pence, item.outstanding_pence, item.accepted_unpaid_pence,
+            n.seq if n else None, n.name if n else "", _iso(n.due_on if n else None))
+
+
+def deliverable_values(item: Commitment, d: DeliverableLine, as_of: dt.date) -> tuple[Any, ...]:
+    """A deliverable row, amounts in pence, in DELIVERABLE_COLUMNS order."""
+    return (as_of.isoformat(), item.reference, d.seq, d.name, d.amount_pence, d.status, d.due_on.isoformat(),
+            _iso(d.accepted_on), d.paid_pence, d.unpaid_pence)
+
+
+class _Sink:
+    def add(self, item: Commitment) -> None:
+        raise NotImplementedError
+
+    def finish(self, totals: dict[str, int]) -> None:
+        """Write what closes the file (JSON brackets, spreadsheet totals)."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _CsvSink(_Sink):
+    """Two files, contracts and deliverables; amounts in pounds ("149600.00") for finance systems."""
+
+    def __init__(self, contracts: Path, deliverables: Path, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self.handles: list[IO[str]] = [open(contracts, "w", newline="", encoding="utf-8"),  # noqa: SIM115
+                                       open(deliverables, "w", newline="", encoding="utf-8")]  # noqa: SIM115
+        self.contracts = csv.writer(self.handles[0], lineterminator="\n")
+        self.deliverables = csv.writer(self.handles[1], lineterminator="\n")
+        self.contracts.writerow(CONTRACT_COLUMNS)
+        self.deliverables.writerow(DELIVERABLE_COLUMNS)
+        self.contract_money = [CONTRACT_COLUMNS.index(c) for c in _CONTRACT_MONEY]
+        self.deliverable_money = [DELIVERABLE_COLUMNS.index(c) for c in _DELIVERABLE_MONEY]
+
+    def add(self, item: Commitment) -> None:
+        self.contracts.writerow(_pounds(contract_values(item, self.as_of), self.contract_money))
+        self.deliverables.writerows(_pounds(deliverable_values(item, d, self.as_of), self.deliverable_money)
+                                    for d in item.deliverables)
+
+    def close(self) -> None:
+        for handle in self.handles:
+            handle.close()
+
+
+class _JsonSink(_Sink):
+    """One document: the as-of day, then each contract with its deliverables nested; amounts in pence."""
+
+    def __init__(self, path: Path, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self.handle = open(path, "w", encoding="utf-8")  # noqa: SIM115
+        self.handle.write(f'{{"as_of": "{as_of.isoformat()}", "contracts": [')
+        self.first = True
+
+    def add(self, item: Commitment) -> None:
+        row = dict(zip(_json_keys(CONTRACT_COLUMNS, _CONTRACT_MONEY), contract_values(item, self.as_of), strict=True))
+        del row["as_of"]
+        row["deliverables"] = [
+            {k: v for k, v in zip(_json_keys(DELIVERABLE_COLUMNS, _DELIVERABLE_MONEY),
+                                  deliverable_values(item, d, self.as_of), strict=True)
+             if k not in ("as_of", "contract_reference")}
+            for d in item.deliverables
+        ]
+        self.handle.write(("\n" if self.first else ",\n") + json.dumps(row, ensure_ascii=False))
+        self.first = False
+
+    def finish(self, totals: dict[str, int]) -> None:
+        self.handle.write("\n], \"totals_pence\": " + json.dumps(totals, sort_keys=True) + "}\n")
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class _XlsxSink(_Sink):
+    """For people: two sheets, bold frozen headers, £ formats, sensible widths, a totals row."""
+
+    WIDTHS: ClassVar[dict[str, int]] = {"reference": 18, "supplier": 30, "title": 36, "name": 36, "budget_line": 12,
+                                        "fund": 24, "contract_reference": 18, "next_due_name": 30}
+
+    def __init__(self, path: Path, as_of: dt.date) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        self.path, self.as_of = path, as_of
+        self.book = Workbook(write_only=True)
+        self.bold = Font(bold=True)
+        self.contracts = self._sheet(f"Commitments {as_of.isoformat()}", CONTRACT_COLUMNS)
+        self.deliverables = self._sheet(f"Deliverables {as_of.isoformat()}", DELIVERABLE_COLUMNS)
+
+    def _sheet(self, title: str, columns: Sequence[str]) -> Any:
+        from openpyxl.utils import get_column_letter
+
+        sheet = self.book.create_sheet(title)
+        for index, name in enumerate(columns, start=1):
+            money = name in _CONTRACT_MONEY or name in _DELIVERABLE_MONEY
+            sheet.column_dimensions[get_column_letter(index)].width = 16 if money else self.WIDTHS.get(name, 12)
+        sheet.freeze_panes = "A2"
+        sheet.append([self._cell(sheet, name, bold=True) for name in columns])
+        return sheet
+
+    def _cell(self, sheet: Any, value: Any, *, money: bool = False, bold: bool = False) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = WriteOnlyCell(sheet, value=Decimal(value).scaleb(-2) if money and value is not None else value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+        if money:
+            cell.number_format = "£#,##0.00"
+        if bold:
+            cell.font = self.bold
+        return cell
+
+    def _row(self, sheet: Any, columns: Sequence[str], money: Sequence[str], values: Iterable[Any],
+             *, bold: bool = False) -> list[Any]:
+        return [self._cell(sheet, v, money=name in money, bold=bold) for name, v in zip(columns, values, strict=True)]
+
+    def add(self, item: Commitment) -> None:
+        self.contracts.append(self._row(self.contracts, CONTRACT_COLUMNS, _CONTRACT_MONEY,
+                                        contract_values(item, self.as_of)))
+        for d in item.deliverables:
+            self.deliverables.append(self._row(self.deliverables, DELIVERABLE_COLUMNS, _DELIVERABLE_MONEY,
+                                               deliverable_values(item, d, self.as_of)))
+
+    def finish(self, totals: dict[str, int]) -> None:
+        contract_totals = {"value": totals["value_pence"], "paid": totals["paid_pence"],
+                           "outstanding": totals["outstanding_pence"],
+                           "accepted_unpaid": totals["accepted_unpaid_pence"]}
+        deliverable_totals = {"amount": totals["deliverable_amount_pence"], "paid": totals["deliverable_paid_pence"],
+                              "unpaid": totals["deliverable_unpaid_pence"]}
+        for sheet, columns, money, figures in (
+            (self.contracts, CONTRACT_COLUMNS, _CONTRACT_MONEY, contract_totals),
+            (self.deliverables, DELIVERABLE_COLUMNS, _DELIVERABLE_MONEY, deliverable_totals),
+        ):
+            values = ["Total" if i == 0 else figures.get(name) for i, name in enumerate(columns)]
+            sheet.append(self._row(sheet, columns, money, values, bold=True))
+        self.book.save(self.path)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _open_sinks(staged: Any, names: dict[str, str], formats: Sequence[str], as_of: dt.date) -> list[_Sink]:
+    sinks: list[_Sink] = []
+    if "csv" in formats:
+        sinks.append(_CsvSink(staged.new(names["csv"]), staged.new(names["deliverables_csv"]), as_of))
+    if "json" in formats:
+        sinks.append(_JsonSink(staged.new(names["json"]), as_of))
+    if "xlsx" in formats:
+        sinks.append(_XlsxSink(staged.new(names["xlsx"]), as_of))
+    return sinks
+
+
+def _pounds(values: tuple[Any, ...], money: Sequence[int]) -> list[Any]:
+    out = list(values)
+    for index in money:
+        out[index] = format_pounds(out[index])
+    return out
+
+
+def _json_keys(columns: Sequence[str], money: Sequence[str]) -> list[str]:
+    return [f"{name}_pence" if name in money else name for name in columns]
