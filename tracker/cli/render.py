@@ -82,38 +82,28 @@ def print_statement(statement: Statement) -> None:
         out.print(shown)
     if s.cancel_reason:
         out.print(f"Cancelled: {s.cancel_reason}")
-    items = Table(title="Deliverables", title_justify="left")
-    for header in ("#", "Deliverable", "Status", "Due", "Accepted by", "On"):
-        items.add_column(header)
-    for header in ("Amount", "Paid", "Unpaid"):
-        money_column(items, header)
-    for d in s.deliverables:
-        items.add_row(str(d.seq), d.name, d.status, format_date(d.due_on), d.decided_by or "",
-                      format_date(d.decided_on), format_gbp(d.amount_pence), format_gbp(d.paid_pence),
-                      format_gbp(d.unpaid_pence))
-    out.print(items)
+    items = [([str(d.seq), d.name, d.status, format_date(d.due_on), d.decided_by or "", format_date(d.decided_on),
+               format_gbp(d.amount_pence), format_gbp(d.paid_pence), format_gbp(d.unpaid_pence)], "")
+             for d in s.deliverables]
+    out.print(_fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))
     if not s.payments:
         out.print("No payments yet.")
         return
-    paid = Table(title="Payments", title_justify="left")
-    for header in ("Id", "#", "Date", "Invoice", "Released by", "Note"):
-        paid.add_column(header)
-    money_column(paid, "Amount")
+    paid = []
     for p in s.payments:
         note = f"reverses {p.reverses_payment_id}: {p.reason}" if p.reverses_payment_id else ""
         if p.sod_override_reason:
             note = f"SoD override: {p.sod_override_reason}"
         if p.imported:
             note = (note + " (imported)").strip()
-        paid.add_row(str(p.payment_id), str(p.seq), format_date(p.paid_on), p.invoice or "", p.released_by, note,
-                     format_gbp(p.amount_pence))
-    out.print(paid)
+        paid.append(([str(p.payment_id), str(p.seq), format_date(p.paid_on), p.invoice or "", p.released_by, note,
+                      format_gbp(p.amount_pence)], ""))
+    out.print(_fitted_table("Payments", _PAYMENT_COLUMNS, paid, out))
 
 
 # -- budget report ---------------------------------------------------------------------------------------------
 
 _FLAG_STYLE = {"over": "bold red", "near": "yellow"}
-
 
 @dataclass(frozen=True)
 class _Col:
@@ -125,6 +115,16 @@ class _Col:
     fold: bool = False
 
 
+_DELIVERABLE_COLUMNS = (
+    _Col("#", 0), _Col("Deliverable", 2, fold=True), _Col("Status", 1), _Col("Due", 3), _Col("Accepted by", 5),
+    _Col("On", 4), _Col("Amount", 1, money=True), _Col("Paid", 1, money=True), _Col("Unpaid", 0, money=True),
+)
+_PAYMENT_COLUMNS = (
+    _Col("Id", 0), _Col("#", 0), _Col("Date", 1), _Col("Invoice", 2), _Col("Released by", 3),
+    _Col("Note", 4, fold=True), _Col("Amount", 0, money=True),
+)
+
+
 def fit_columns(columns: Sequence[_Col], cells: Sequence[Sequence[str]], width: int) -> list[int]:
     """Indexes of the columns to show: drop the least essential until the table fits `width`."""
     def natural(i: int) -> int:
@@ -132,7 +132,7 @@ def fit_columns(columns: Sequence[_Col], cells: Sequence[Sequence[str]], width: 
         return min(wanted, 14) if columns[i].fold else wanted
 
     shown = list(range(len(columns)))
-    while sum(natural(i) + 2 for i in shown) > width and len(shown) > 1:
+    while sum(natural(i) + 3 for i in shown) > width and len(shown) > 1:
         shown.remove(max(shown, key=lambda i: (columns[i].priority, i)))
     return shown
 
@@ -148,16 +148,16 @@ def _fitted_table(title: str, columns: Sequence[_Col], rows: Sequence[tuple[Sequ
             money_column(table, column.header)
         else:
             table.add_column(column.header, overflow="fold", no_wrap=not column.fold,
-                             ratio=1 if column.fold else None, min_width=8 if column.fold else None)
+                             min_width=8 if column.fold else None)
     for cells, style in rows:
         table.add_row(*(cells[i] for i in shown), style=style or None)
     return table
 
 
 _BUDGET_COLUMNS = (
-    _Col("Line", 0), _Col("Name", 7, fold=True), _Col("Year", 6), _Col("Allocation", 1, money=True),
-    _Col("Committed", 1, money=True), _Col("Paid", 1, money=True), _Col("Outstanding", 5, money=True),
-    _Col("Owed now", 4, money=True), _Col("Headroom", 2, money=True), _Col("Paid %", 3), _Col("Flag", 0),
+    _Col("Line", 0), _Col("Name", 7, fold=True), _Col("Year", 4), _Col("Allocation", 1, money=True),
+    _Col("Committed", 1, money=True), _Col("Paid", 1, money=True), _Col("Outstanding", 6, money=True),
+    _Col("Owed now", 3, money=True), _Col("Headroom", 2, money=True), _Col("Paid %", 5), _Col("Flag", 0),
 )
 
 
@@ -165,12 +165,22 @@ def _percent(permille: int | None) -> str:
     return "" if permille is None else f"{permille // 10}.{permille % 10}%"
 
 
+def _budget_label(row: BudgetRow) -> str:
+    """The Line cell: the code, "Total", or a fund's initials ("LCPF total") so subtotals stay narrow."""
+    if row.kind == "line":
+        return row.code
+    if row.kind == "total":
+        return "Total"
+    initials = "".join(word[0] for word in row.fund.split() if word[:1].isalnum()).upper()
+    return f"{initials or 'Fund'} total"
+
+
 def _budget_cells(row: BudgetRow) -> list[str]:
-    label = row.code if row.kind == "line" else row.name
-    return [label, row.name if row.kind == "line" else "", row.fiscal_year, format_gbp(row.allocation_pence),
+    name = row.name if row.kind != "total" else ""
+    return [_budget_label(row), name, row.fiscal_year, format_gbp(row.allocation_pence),
             format_gbp(row.committed_pence), format_gbp(row.paid_pence), format_gbp(row.outstanding_pence),
             format_gbp(row.accepted_unpaid_pence), format_gbp(row.headroom_pence), _percent(row.paid_permille),
-            row.standing.upper()]
+            row.standing.upper() if row.kind == "line" else ""]
 
 
 def _report_title(report: BudgetReport) -> str:

@@ -166,7 +166,7 @@ def _query(as_of: dt.date) -> Any:
 
 def status_as_of(status: str, submitted_on: dt.date | None, decided_on: dt.date | None, day: dt.date) -> str:
     """The deliverable's status at the end of `day`, from its current status and dates."""
-    if status in ("accepted", "rejected") and decided_on is not None and decided_on <= day:
+    if status in ("accepted", "rejected") and (decided_on is None or decided_on <= day):
         return status
     if status == "pending":
         return status
