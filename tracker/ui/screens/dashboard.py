@@ -89,28 +89,26 @@ class DashboardScreen(DeskScreen):
     def _fill_lines(self, lines: tuple[LineRow, ...]) -> None:
         table = self.query_one("#lines", DeskTable)
         wide = self.size.width >= WIDE
-        table.clear(columns=True)
-        table.add_column("Line", key="code")
+        columns: list[tuple[str | Text, str]] = [("Line", "code")]
         if wide:
-            table.add_column("Name", key="name")
-        for header in ("Allocation", "Committed", "Paid", "Outstanding", "Headroom"):
-            table.add_column(Text(header, justify="right"), key=header.lower())
-        table.add_column("█ paid ▒ committed", key="bar")
+            columns.append(("Name", "name"))
+        columns += [(_right(header), header.lower())
+                    for header in ("Allocation", "Committed", "Paid", "Outstanding", "Headroom")]
+        columns.append(("█ paid ▒ committed", "bar"))
         warning = table.style_of("warning")
-        rows = []
+        rows: list[tuple[str, list[object]]] = []
         for line in lines:
             over = line.headroom_pence < 0
             headroom = (Text(f"OVER {format_gbp(line.headroom_pence)}", style=warning, justify="right") if over
                         else money(line.headroom_pence))
-            cells: list[Any] = [line.code]
+            cells: list[object] = [line.code]
             if wide:
                 cells.append(line.name)
             cells += [money(line.allocation_pence), money(line.committed_pence), money(line.paid_pence),
                       money(line.outstanding_pence), headroom,
                       bar(line.paid_pence, line.committed_pence, line.allocation_pence, BAR_WIDTH, table.bar_styles)]
-            rows.append(cells)
-        for line, cells in zip(lines, rows, strict=True):
-            table.add_row(*cells, key=line.code)
+            rows.append((line.code, cells))
+        table.fill(columns, rows)
         if self.line_code in {line.code for line in lines}:
             table.move_cursor(row=table.get_row_index(self.line_code), animate=False)
 

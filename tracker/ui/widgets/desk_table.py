@@ -2,6 +2,7 @@
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
@@ -30,6 +31,15 @@ class DeskTable(DataTable[object]):
         for index, column in enumerate(columns):
             self.add_column(column, key=keys[index] if keys else None)
 
+    def fill(self, columns: list[tuple[str | Text, str]], rows: list[tuple[str, list[object]]]) -> None:
+        """Replace columns and rows at once, each column as wide as its widest cell."""
+        self.clear(columns=True)
+        for index, (label, key) in enumerate(columns):
+            width = max([cell_len(str(label))] + [cell_len(_plain(cells[index])) for _, cells in rows])
+            self.add_column(label, key=key, width=width)
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+
     def style_of(self, name: str) -> Style:
         return self.get_component_rich_style(f"desk-table--{name}", partial=True)
 
@@ -42,3 +52,7 @@ class OpenableTable(DeskTable):
     """A table whose rows open something: ENTER says so in the footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(TABLES[:1])
+
+
+def _plain(cell: object) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
