@@ -297,6 +297,7 @@ class _XlsxSink(_Sink):
 
         self.path, self.as_of = path, as_of
         self.book = Workbook(write_only=True)
+        self.saved = False
         self.bold = Font(bold=True)
         self.contracts = self._sheet(f"Commitments {as_of.isoformat()}", CONTRACT_COLUMNS)
         self.deliverables = self._sheet(f"Deliverables {as_of.isoformat()}", DELIVERABLE_COLUMNS)
@@ -351,9 +352,12 @@ class _XlsxSink(_Sink):
             values = ["Total" if i == 0 else figures.get(name) for i, name in enumerate(columns)]
             sheet.append(self._row(sheet, columns, money, values, bold=True))
         self.book.save(self.path)
+        self.saved = True
 
     def close(self) -> None:
-        self.book.close()
+        """Saving closes a write-only workbook; only an unsaved one still needs closing."""
+        if not self.saved:
+            self.book.close()
 
 
 def _open_sinks(staged: Any, names: dict[str, str], formats: Sequence[str], as_of: dt.date) -> list[_Sink]:

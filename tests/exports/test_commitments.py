@@ -1,0 +1,211 @@
+"""The commitments export: contents, same bytes twice, checksums, refusals, and no half-written files."""
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from tracker.cli.main import app
+from tracker.exports import commitments as module
+from tracker.exports.commitments import export_commitments
+from tracker.exports.files import ExportRefused, prepare_directory
+from tracker.reports.budget import budget_report
+from tracker.store.session import read_session
+
+from ..conftest import DEMO
+from ..reports.conftest import Loaded
+
+DAY = dt.date(2015, 10, 19)
+
+
+def _export(data: Loaded, folder: Path, day: dt.date = DAY, formats: tuple[str, ...] = ("csv", "json", "xlsx")
+            ) -> module.ExportResult:
+    with read_session(data.engine) as session:
+        return export_commitments(session, prepare_directory(folder), day, formats,
+                                  generated_at="2015-10-19T23:00:00+00:00", version="test")
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_demo_export_contents(demo_store: Loaded, tmp_path: Path) -> None:
+    result = _export(demo_store, tmp_path / "out")
+    rows = {r["reference"]: r for r in _csv(tmp_path / "out" / "commitments-2015-10-19.csv")}
+    assert sorted(rows) == ["DMPCD 2015 120", "DMPCD 2015 46", "DMPCD 2015 76", "DMPCD 2015 91"]
+    impower = rows["DMPCD 2015 76"]
+    assert (impower["supplier"], impower["value"], impower["paid"], impower["outstanding"]) == (
+        "Impower Consulting Ltd", "149600.00", "0.00", "149600.00")
+    assert (impower["fund"], impower["fiscal_year"], impower["next_due_seq"], impower["next_due_on"]) == (
+        "Victims Grant", "2015/16", "1", "2015-08-31")
+    assert rows["DMPCD 2015 120"]["accepted_unpaid"] == "40000.00"
+    items = _csv(tmp_path / "out" / "commitments-2015-10-19-deliverables.csv")
+    assert len(items) == 12 and {i["as_of"] for i in items} == {"2015-10-19"}
+    survey = next(i for i in items if i["contract_reference"] == "DMPCD 2015 46" and i["seq"] == "2")
+    assert survey["status"] == "rejected"
+    assert result.rows == {"contracts": 4, "deliverables": 12}
+    assert result.totals_pence["outstanding_pence"] == 36_560_000
+    document = json.loads((tmp_path / "out" / "commitments-2015-10-19.json").read_text())
+    assert document["as_of"] == "2015-10-19"
+    assert document["contracts"][2]["value_pence"] == 14_960_000
+    assert len(document["contracts"][2]["deliverables"]) == 3
+
+
+def test_as_of_excludes_what_came_later(demo_store: Loaded, tmp_path: Path) -> None:
+    _export(demo_store, tmp_path, dt.date(2015, 7, 1), ("csv",))
+    rows = _csv(tmp_path / "commitments-2015-07-01.csv")
+    assert [r["reference"] for r in rows] == ["DMPCD 2015 46", "DMPCD 2015 91"]  # 76 is awarded on 2 July
+    assert rows[1]["paid"] == "0.00"  # its payment is dated 20 August
+
+
+def test_export_figures_agree_with_the_budget_report(workload: Loaded, tmp_path: Path) -> None:
+    for day in (dt.date(2016, 9, 30), dt.date(2019, 12, 31)):
+        result = _export(workload, tmp_path / day.isoformat(), day, ("csv",))
+        with read_session(workload.engine) as session:
+            report = budget_report(session, as_of=day)
+        # the export lists live contracts with something left; closed ones have nothing outstanding
+        assert result.totals_pence["outstanding_pence"] == report.total.outstanding_pence
+        assert result.totals_pence["accepted_unpaid_pence"] == report.total.accepted_unpaid_pence
+        rows = _csv(tmp_path / day.isoformat() / f"commitments-{day.isoformat()}.csv")
+        assert len(rows) == result.rows["contracts"] > 0
+        assert [r["reference"] for r in rows] == sorted(r["reference"] for r in rows)
+
+
+def test_same_data_and_day_give_the_same_bytes(workload: Loaded, tmp_path: Path) -> None:
+    _export(workload, tmp_path / "a", dt.date(2016, 9, 30), ("csv", "json"))
+    _export(workload, tmp_path / "b", dt.date(2016, 9, 30), ("csv", "json"))
+    names = sorted(p.name for p in (tmp_path / "a").iterdir() if not p.name.endswith("manifest.json"))
+    assert len(names) == 3
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_manifest_checksums_and_chain_head(demo_store: Loaded, tmp_path: Path) -> None:
+    _export(demo_store, tmp_path)
+    manifest = json.loads((tmp_path / "commitments-2015-10-19.manifest.json").read_text())
+    assert len(manifest["files"]) == 4
+    for name, facts in manifest["files"].items():
+        data = (tmp_path / name).read_bytes()
+        assert facts == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    seq, head = manifest["audit_chain_head"].split(":")
+    assert int(seq) >= 1 and len(head) == 64
+    assert (manifest["as_of"], manifest["version"], manifest["rows"]["contracts"]) == ("2015-10-19", "test", 4)
+    assert manifest["totals_pence"]["value_pence"] == 40_260_000
+    for path in tmp_path.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_spreadsheet_is_for_people(demo_store: Loaded, tmp_path: Path) -> None:
+    _export(demo_store, tmp_path, formats=("xlsx",))
+    book = load_workbook(tmp_path / "commitments-2015-10-19.xlsx")
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B1"].value == "reference" and sheet["B1"].font.b
+    assert sheet["H2"].number_format == "£#,##0.00"
+    last = sheet.max_row
+    assert sheet.cell(last, 1).value == "Total"
+    assert float(sheet.cell(last, 8).value) == 402_600.00
+    assert sheet.column_dimensions["C"].width == 30
+
+
+def test_text_starting_with_equals_stays_text_in_the_spreadsheet(tmp_path: Path) -> None:
+    sink = module._XlsxSink(tmp_path / "x.xlsx", DAY)
+    item = module.Commitment("=HYPERLINK(\"x\")", "=1+1", "t", "L", "F", "2015/16", 100, 0, 0, None, ())
+    sink.add(item)
+    sink.finish(dict.fromkeys(("value_pence", "paid_pence", "outstanding_pence", "accepted_unpaid_pence",
+                               "deliverable_amount_pence", "deliverable_paid_pence",
+                               "deliverable_unpaid_pence"), 0))
+    cell = load_workbook(tmp_path / "x.xlsx").worksheets[0]["C2"]
+    assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+def test_a_file_or_unwritable_path_is_refused(tmp_path: Path) -> None:
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x")
+    with pytest.raises(ExportRefused, match="is a file"):
+        prepare_directory(a_file)
+    with pytest.raises(ExportRefused, match="cannot create"):
+        prepare_directory(a_file / "below")
+    made = prepare_directory(tmp_path / "new" / "exports")
+    assert stat.S_IMODE(made.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to a read-only folder")
+def test_a_read_only_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o500)
+    with pytest.raises(ExportRefused, match="cannot write"):
+        prepare_directory(folder)
+
+
+def test_a_failure_while_writing_leaves_no_file_under_a_final_name(demo_store: Loaded, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"n": 0}
+    real_add = module._JsonSink.add
+
+    def failing_add(self: module._JsonSink, item: module.Commitment) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        real_add(self, item)
+
+    monkeypatch.setattr(module._JsonSink, "add", failing_add)
+    with pytest.raises(OSError, match="disk full"):
+        _export(demo_store, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_rename_leaves_no_partial_file_and_no_manifest(demo_store: Loaded, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    real_replace = os.replace
+    done: list[str] = []
+
+    def replace_then_crash(source: str, target: str) -> None:
+        if done:
+            raise OSError("power cut")
+        real_replace(source, target)
+        done.append(str(target))
+
+    monkeypatch.setattr(os, "replace", replace_then_crash)
+    with pytest.raises(OSError, match="power cut"):
+        _export(demo_store, tmp_path, formats=("csv", "json"))
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [Path(done[0]).name]  # one complete file; no temporaries, no manifest
+    assert not any(name.endswith(".part") for name in left)
+
+
+def test_cli_export_and_refusal(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "demo.db")
+    assert runner.invoke(app, ["--db", db, "import", str(DEMO)]).exit_code == 0
+    out = tmp_path / "exports"
+    result = runner.invoke(app, ["--db", db, "export", "commitments", "--dir", str(out), "--as-of", "yesterday",
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["commitments-2015-10-18-deliverables.csv",
+                                                     "commitments-2015-10-18.csv",
+                                                     "commitments-2015-10-18.manifest.json"]
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    refused = runner.invoke(app, ["--db", db, "export", "commitments", "--dir", str(a_file)])
+    assert refused.exit_code == 2
+    assert "is a file, not a folder" in refused.stderr and "Traceback" not in refused.output
+    bad = runner.invoke(app, ["--db", db, "export", "commitments", "--dir", str(out), "--format", "pdf"])
+    assert bad.exit_code == 2 and "unknown export format pdf" in bad.stderr
+
+
+def test_cli_export_uses_the_configured_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "demo.db")
+    runner.invoke(app, ["--db", db, "import", str(DEMO)])
+    monkeypatch.setenv("TRACKER_EXPORT_DIR", str(tmp_path / "nightly"))
+    assert runner.invoke(app, ["--db", db, "export", "commitments", "--format", "json"]).exit_code == 0
+    assert (tmp_path / "nightly" / "commitments-2015-10-19.manifest.json").exists()

@@ -1,0 +1,95 @@
+"""The report commands as a finance officer runs them, on the demo."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tracker.cli.main import app
+
+from ..conftest import DEMO
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> str:
+    db = str(tmp_path / "demo.db")
+    assert CliRunner().invoke(app, ["--db", db, "import", str(DEMO)]).exit_code == 0
+    return db
+
+
+def run(db: str, *args: str, width: int = 80) -> str:
+    result = CliRunner().invoke(app, ["--db", db, "report", *args], env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_budget_table_fits_80_columns_and_flags_the_near_line(demo_db: str) -> None:
+    text = run(demo_db, "budget")
+    assert all(len(line) <= 80 for line in text.splitlines())
+    vg = next(line for line in text.splitlines() if line.strip().startswith("VG-1516"))
+    assert "£200,000.00" in vg and "£197,600.00" in vg and "£2,400.00" in vg and "NEAR" in vg
+    assert "within 5% of its allocation" in text
+    assert "£1,000,000.00" in text  # the total allocation, in full, not cut short
+
+
+def test_budget_table_uses_a_wide_terminal(demo_db: str) -> None:
+    text = run(demo_db, "budget", "--fy", "2015/16", width=170)
+    assert "Victims Grant 2015/16" in text and "Owed now" in text and "Outstanding" in text
+    assert "£40,000.00" in text  # DMPCD 2015 120 #1, accepted and unpaid
+
+
+def test_budget_json_is_in_pence(demo_db: str) -> None:
+    document = json.loads(run(demo_db, "budget", "--format", "json", "--as-of", "2015-10-19"))
+    vg = next(line for line in document["lines"] if line["code"] == "VG-1516")
+    assert vg == {"code": "VG-1516", "name": "Victims Grant 2015/16", "fund": "Victims Grant",
+                  "fiscal_year": "2015/16", "allocation_pence": 20_000_000, "committed_pence": 19_760_000,
+                  "paid_pence": 1_200_000, "outstanding_pence": 18_560_000, "accepted_unpaid_pence": 0,
+                  "headroom_pence": 240_000, "standing": "near"}
+    assert document["total"]["allocation_pence"] == 100_000_000
+
+
+def test_budget_csv_is_in_pounds(demo_db: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(run(demo_db, "budget", "--format", "csv", "--line", "CPF-1516"))))
+    assert rows[0]["committed"] == "205000.00" and rows[0]["accepted_unpaid"] == "40000.00"
+    assert rows[-1]["kind"] == "total"
+
+
+def test_budget_by_contract_and_by_period(demo_db: str) -> None:
+    text = run(demo_db, "budget", "--by", "contract", "--fy", "2015/16")
+    assert "DMPCD 2015 76" in text and "£149,600.00" in text
+    profile = json.loads(run(demo_db, "budget", "--by", "period", "--fy", "2015/16", "--format", "json"))
+    assert [p["paid_pence"] for p in profile["periods"][3:5]] == [1_200_000, 2_500_000]
+    assert profile["outstanding_pence"] == 36_560_000
+    chart = run(demo_db, "budget", "--by", "period", "--fy", "2015/16")
+    assert "P7 Oct" in chart and "░" in chart and "█" in chart
+
+
+def test_overdue_and_contract_statement(demo_db: str) -> None:
+    text = run(demo_db, "overdue", "--as-of", "2015-10-19")
+    assert "DMPCD 2015 91" in text and "Pilot delivery" in text
+    later = run(demo_db, "overdue", "--as-of", "2015-11-30")
+    assert "Accepted, unpaid after 30 days" in later and "£40,000.00" in later
+    statement = run(demo_db, "contract", "DMPCD 2015 76")
+    assert "Impower Consulting Ltd" in statement and "£59,840.00" in statement
+
+
+def test_contract_statement_shows_its_audit_history(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    for args in (["budget", "add", "L1", "--name", "Line", "--fy", "2015/16", "--allocation", "1000"],
+                 ["contract", "add", "C1", "--title", "T", "--supplier", "S", "--value", "500",
+                  "--budget-line", "L1"],
+                 ["contract", "award", "C1", "--on", "2015-06-01"]):
+        assert runner.invoke(app, ["--db", db, *args]).exit_code == 0
+    text = run(db, "contract", "C1", width=120)
+    assert "contract.added" in text and "contract.awarded" in text and "test-officer" in text
+
+
+def test_bad_options_are_one_line_errors(demo_db: str) -> None:
+    result = CliRunner().invoke(app, ["--db", demo_db, "report", "budget", "--by", "month"])
+    assert result.exit_code == 2 and "--by 'month' is not one of" in result.stderr
+    unknown = CliRunner().invoke(app, ["--db", demo_db, "report", "budget", "--line", "NOPE"])
+    assert unknown.exit_code == 2 and "no budget line" in unknown.stderr
