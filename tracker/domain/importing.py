@@ -165,7 +165,8 @@ def import_folder(ctx: Context, folder: Path) -> ImportSummary:
         )
         change.record("import", None, folder=str(folder.resolve()), files=run.digests, rows=run.rows,
                       id_ranges=run.id_ranges, allocation_pence=summary.allocation_pence,
-                      committed_pence=summary.committed_pence, paid_pence=summary.paid_pence)
+                      committed_pence=summary.committed_pence, paid_pence=summary.paid_pence,
+                      payments_pence=sum(run.paid_per_contract.values()))
     return summary
 
 
@@ -337,6 +338,7 @@ def _import_lines(run: _Run) -> None:
     _insert(run, "budget_line", ("id", "code", "name", "fund", "funder", "fiscal_year", "allocation_pence", "control",
                                  "committed_pence", "paid_pence"), rows)
     run.rows[LINES] = len(rows)
+    run.id_ranges["budget_line"] = [next_id - len(rows), next_id - 1]
 
 
 # -- payments, first pass --------------------------------------------------------------------------------------
