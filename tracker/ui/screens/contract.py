@@ -19,7 +19,7 @@ from tracker.ui.keymap import CONTRACT, bindings
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.modals import ActionModal, ActionSpec, Field, Values
 from tracker.ui.widgets.cells import date, money
-from tracker.ui.widgets.desk_table import DeskTable
+from tracker.ui.widgets.desk_table import DeskTable, column_specs
 
 
 class ContractScreen(DeskScreen):
@@ -73,25 +73,26 @@ class ContractScreen(DeskScreen):
         today = self.desk.context.clock.today()
         warning = items.style_of("warning")
         cursor = items.cursor_row
-        items.reset("#", "Deliverable", _right("Amount"), _right("Due"), "Status", "Accepted / rejected by",
-                    _right("Paid"))
         name_width = max(self.size.width - 80, 16)
+        rows: list[tuple[str, list[object]]] = []
         for item in statement.deliverables:
             name = item.name if len(item.name) <= name_width else item.name[:name_width - 1] + "…"
             late = item.status != "accepted" and item.due_on < today
             status = Text(f"{item.status} ! late", style=warning) if late else Text(item.status)
             decided = f"{item.decided_by} {format_date(item.decided_on)}" if item.decided_by else ""
-            items.add_row(str(item.seq), name, money(item.amount_pence), date(item.due_on), status, decided,
-                          money(item.paid_pence), key=str(item.seq))
+            rows.append((str(item.seq), [str(item.seq), name, money(item.amount_pence), date(item.due_on), status,
+                                         decided, money(item.paid_pence)]))
+        items.fill(column_specs("#", "Deliverable", _right("Amount"), _right("Due"), "Status", "Accepted / rejected by",
+                            _right("Paid")), rows)
         if items.row_count:
             items.move_cursor(row=min(cursor, items.row_count - 1), animate=False)
         paid = self.query_one("#payments", DeskTable)
         pay_cursor = paid.cursor_row
-        paid.reset("Id", "#", _right("Amount"), _right("Paid on"), "Invoice", "Released by", "Note")
         reversed_by = {p.reverses_payment_id: p.payment_id for p in statement.payments if p.reverses_payment_id}
-        for row in statement.payments:
-            paid.add_row(str(row.payment_id), str(row.seq), money(row.amount_pence), date(row.paid_on),
-                         row.invoice or "", row.released_by, _payment_note(row, reversed_by), key=str(row.payment_id))
+        paid.fill(column_specs("Id", "#", _right("Amount"), _right("Paid on"), "Invoice", "Released by", "Note"),
+                  [(str(row.payment_id), [str(row.payment_id), str(row.seq), money(row.amount_pence),
+                                          date(row.paid_on), row.invoice or "", row.released_by,
+                                          _payment_note(row, reversed_by)]) for row in statement.payments])
         if paid.row_count:
             paid.move_cursor(row=min(pay_cursor, paid.row_count - 1), animate=False)
         self.query_one("#payments-title", Label).update(f"Payments ({len(statement.payments)})")

@@ -16,7 +16,7 @@ from tracker.reports.registers import LineRow
 from tracker.ui.keymap import DASHBOARD, bindings
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import bar, date, money
-from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
+from tracker.ui.widgets.desk_table import DeskTable, OpenableTable, column_specs
 
 BAR_WIDTH = 12
 WIDE = 118
@@ -115,13 +115,15 @@ class DashboardScreen(DeskScreen):
     def _fill_work(self, data: Dashboard) -> None:
         table = self.query_one("#work", DeskTable)
         warning = table.style_of("warning")
-        table.reset("Contract", "#", "Deliverable", "Waiting for", _right("Due"), "Late", _right("Unpaid"))
         name_width = max(self.size.width - NOT_NAME_WIDTH, 12)
+        rows: list[tuple[str, list[object]]] = []
         for item in data.work:
             late = Text(f"! {item.days_late} days", style=warning) if item.overdue else Text("")
             name = item.name if len(item.name) <= name_width else item.name[:name_width - 1] + "…"
-            table.add_row(item.reference, str(item.seq), name, _waiting_for(item), date(item.due_on), late,
-                          money(item.unpaid_pence), key=f"{item.reference}\t{item.seq}")
+            rows.append((f"{item.reference}\t{item.seq}", [item.reference, str(item.seq), name, _waiting_for(item),
+                                                           date(item.due_on), late, money(item.unpaid_pence)]))
+        table.fill(column_specs("Contract", "#", "Deliverable", "Waiting for", _right("Due"), "Late", _right("Unpaid")),
+                   rows)
         signoff, payment, overdue = len(data.awaiting_signoff), len(data.awaiting_payment), len(data.overdue)
         more = " (first 200 shown)" if data.work_more else ""
         self.query_one("#work-title", Label).update(
@@ -135,10 +137,11 @@ class DashboardScreen(DeskScreen):
 
     def _show_line_contracts(self, code: str | None, rows: list[LineContract], more: bool) -> None:
         table = self.query_one("#line-contracts", DeskTable)
-        table.reset("Contract", "Supplier", "Status", _right("Committed"), _right("Paid"), _right("Outstanding"))
-        for row in rows:
-            table.add_row(row.reference, row.supplier, row.status, money(row.committed_pence), money(row.paid_pence),
-                          money(row.outstanding_pence), key=row.reference)
+        headers = column_specs("Contract", "Supplier", "Status", _right("Committed"), _right("Paid"),
+                               _right("Outstanding"))
+        table.fill(headers,
+                   [(row.reference, [row.reference, row.supplier, row.status, money(row.committed_pence),
+                                     money(row.paid_pence), money(row.outstanding_pence)]) for row in rows])
         title = f"Contracts on {code}" if code else "Contracts on the line"
         self.query_one("#line-contracts-title", Label).update(title + (" (first 100)" if more else ""))
 

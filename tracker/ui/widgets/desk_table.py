@@ -25,14 +25,18 @@ class DeskTable(DataTable[object]):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
 
-    def reset(self, *columns: str | Text, keys: tuple[str, ...] | None = None) -> None:
-        """Empty the table and set its columns again, so their widths follow the new rows."""
+    def reset(self, *columns: str | Text) -> None:
+        """Empty the table and set its columns again; for tables filled a page at a time."""
         self.clear(columns=True)
-        for index, column in enumerate(columns):
-            self.add_column(column, key=keys[index] if keys else None)
+        for column in columns:
+            self.add_column(column)
 
     def fill(self, columns: list[tuple[str | Text, str]], rows: list[tuple[str, list[object]]]) -> None:
-        """Replace columns and rows at once, each column as wide as its widest cell."""
+        """Replace columns and rows at once, each column as wide as its widest cell.
+
+        Widths are set here rather than measured by the table as rows arrive: a table refreshed while a
+        dialog covers its screen otherwise keeps its headers' widths and cuts every figure short.
+        """
         self.clear(columns=True)
         for index, (label, key) in enumerate(columns):
             width = max([cell_len(str(label))] + [cell_len(_plain(cells[index])) for _, cells in rows])
@@ -52,6 +56,11 @@ class OpenableTable(DeskTable):
     """A table whose rows open something: ENTER says so in the footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings(TABLES[:1])
+
+
+def column_specs(*labels: str | Text) -> list[tuple[str | Text, str]]:
+    """Column specs for `fill`, keyed by their plain labels."""
+    return [(label, _plain(label) or f"column-{index}") for index, label in enumerate(labels)]
 
 
 def _plain(cell: object) -> str:
