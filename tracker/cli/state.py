@@ -37,9 +37,20 @@ class CliState:
 
     def engine(self, *, create: bool = True) -> Engine:
         if self._engine is None:
-            from tracker.domain.schema import open_store
+            from sqlalchemy.exc import ArgumentError, DBAPIError
 
-            self._engine = open_store(self.target, create=create)
+            from tracker.domain.schema import open_store
+            from tracker.store.errors import StoreError
+
+            try:
+                self._engine = open_store(self.target, create=create)
+            except ArgumentError as error:  # an unknown URL scheme or a missing database driver
+                raise StoreError(f"cannot use --db {self.target!r}: {error}") from None
+            except ImportError as error:
+                raise StoreError(f"cannot use --db {self.target!r}: its database driver is not installed "
+                                 f"({error.name})") from None
+            except DBAPIError as error:
+                raise StoreError(f"cannot open the database at --db {self.target!r}: {error.orig}") from None
         return self._engine
 
     def context(self) -> Context:

@@ -15,7 +15,7 @@ import pendulum
 from tracker.domain.errors import InvalidInput
 
 LONDON = "Europe/London"
-_YEAR_LABEL = re.compile(r"(?P<start>\d{4})[/-](?P<end>\d{2}|\d{4})")
+_YEAR_LABEL = re.compile(r"(?P<start>[0-9]{4})[/-](?P<end>[0-9]{2}|[0-9]{4})")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

@@ -5,6 +5,9 @@ from sqlmodel import Session, select
 from tracker.domain.errors import NotFound
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
 
+_LARGEST_ID = 2**63 - 1
+"""A number past this cannot be stored, so it names nothing (and must not reach the driver, which would overflow)."""
+
 
 def budget_line(session: Session, code: str) -> BudgetLine:
     found = session.exec(select(BudgetLine).where(BudgetLine.code == code)).first()
@@ -22,7 +25,7 @@ def contract(session: Session, reference: str) -> Contract:
 
 def deliverable(session: Session, reference: str, seq: int) -> tuple[Contract, Deliverable]:
     owner = contract(session, reference)
-    found = session.exec(
+    found = None if not 1 <= seq <= _LARGEST_ID else session.exec(
         select(Deliverable).where(Deliverable.contract_id == owner.id, Deliverable.seq == seq)
     ).first()
     if found is None:
@@ -31,7 +34,7 @@ def deliverable(session: Session, reference: str, seq: int) -> tuple[Contract, D
 
 
 def payment(session: Session, payment_id: int) -> Payment:
-    found = session.get(Payment, payment_id)
+    found = session.get(Payment, payment_id) if 1 <= payment_id <= _LARGEST_ID else None
     if found is None:
         raise NotFound(f"no payment {payment_id}; `tracker show REF` lists a contract's payments with their ids")
     return found

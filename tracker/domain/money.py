@@ -11,6 +11,9 @@ from tracker.domain.errors import InvalidInput
 PENCE_LIMIT = 2**63 - 1
 """The largest amount a signed 64-bit money column holds."""
 
+_MAX_TEXT = 40
+"""Longer than any amount the column holds, even with commas: refused before int() meets thousands of digits."""
+
 _AMOUNT = re.compile(
     r"""
     (?P<pounds>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?   # 149600 or 149,600
@@ -33,6 +36,8 @@ def parse_money(text: str, *, allow_zero: bool = False) -> int:
         raise InvalidInput("an amount is required, e.g. 149600 or £149,600.00")
     if "-" in cleaned:
         raise InvalidInput(f"amount {shown} is negative; amounts must be zero or more")
+    if len(cleaned) > _MAX_TEXT:
+        raise InvalidInput(f"amount {shown} is larger than the largest amount the tracker holds")
     match = _AMOUNT.fullmatch(cleaned)
     if match is None or (match["pounds"] is None and not match["pence"]):
         if re.fullmatch(r"[0-9,]*\.[0-9]{3,}", cleaned):

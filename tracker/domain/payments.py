@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from tracker.domain import lookup
 from tracker.domain.context import Change, Context
-from tracker.domain.errors import Refusal
-from tracker.domain.fiscal import FiscalYear
+from tracker.domain.errors import InvalidInput, Refusal
+from tracker.domain.fiscal import FiscalYear, fiscal_year_of
 from tracker.domain.models import (
     BudgetLine,
     Contract,
@@ -66,6 +66,9 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
     """Pay an accepted deliverable, within its amount, its contract's value and its line's allocation."""
     invoice = optional_text("invoice reference", invoice, max_length=80)
     override = optional_text("override reason", override_sod_reason, max_length=500)
+    if amount_pence is not None and amount_pence <= 0:
+        raise InvalidInput(f"a payment must be more than £0.00, not {format_gbp(amount_pence)}; "
+                           f"to take money back, reverse a payment")
     day = paid_on or ctx.clock.today()
     with ctx.change() as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
@@ -173,8 +176,8 @@ def _check_release(ctx: Context, session: Session, contract: Contract, item: Del
 def _check_date_in_year(line: BudgetLine, day: dt.date, what: str) -> None:
     year = FiscalYear(line.fiscal_year)
     if not year.contains(day):
-        raise Refusal("financial-year", f"a {what} dated {day} falls outside {line.code}'s financial year "
-                                        f"{year.label} ({year.starts} to {year.ends})")
+        raise Refusal("financial-year", f"a {what} dated {day} falls in {fiscal_year_of(day).label}, outside "
+                                        f"{line.code}'s financial year {year.label} ({year.starts} to {year.ends})")
 
 
 def _move_paid(change: Change, contract: Contract, item: Deliverable, line: BudgetLine, amount: int) -> None:
