@@ -84,13 +84,7 @@ def close_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
         _require_status(contract, ContractStatus.AWARDED, "closed")
-        owed = change.session.exec(
-            select(func.coalesce(func.sum(Deliverable.amount_pence - Deliverable.paid_pence), 0)).where(
-                Deliverable.contract_id == contract.id, Deliverable.status == DeliverableStatus.ACCEPTED.value)
-        ).one()
-        if owed:
-            raise Refusal("pay-before-close", f"{reference} has {format_gbp(owed)} accepted but unpaid; "
-                                              f"pay or reverse before closing")
+        _refuse_if_owed(change, contract, "closing")
         released = contract.committed_pence - contract.paid_pence
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
         _commit_against_line(change, line, -released)
@@ -114,6 +108,7 @@ def cancel_contract(ctx: Context, reference: str, *, reason: str) -> ContractCha
         if contract.paid_pence:
             raise Refusal("no-cancel-after-payment", f"{reference} has {format_gbp(contract.paid_pence)} paid; "
                                                      f"reverse its payments or close it instead")
+        _refuse_if_owed(change, contract, "cancelling")
         released = contract.committed_pence
         if released:
             line = change.session.get_one(BudgetLine, contract.budget_line_id)
@@ -125,6 +120,17 @@ def cancel_contract(ctx: Context, reference: str, *, reason: str) -> ContractCha
         change.session.add(contract)
         change.record("contract.cancelled", reference, reason=reason, released_commitment_pence=released)
     return ContractChanged(reference=reference, status=ContractStatus.CANCELLED.value)
+
+
+def _refuse_if_owed(change: Change, contract: Contract, doing: str) -> None:
+    """Accepted work is owed to the supplier: it must be paid before the contract can end."""
+    owed = change.session.exec(
+        select(func.coalesce(func.sum(Deliverable.amount_pence - Deliverable.paid_pence), 0)).where(
+            Deliverable.contract_id == contract.id, Deliverable.status == DeliverableStatus.ACCEPTED.value)
+    ).one()
+    if owed:
+        raise Refusal("pay-before-ending", f"{contract.reference} has {format_gbp(owed)} accepted but unpaid; "
+                                           f"pay it before {doing} the contract")
 
 
 def _require_status(contract: Contract, wanted: ContractStatus, done: str) -> None:
