@@ -10,6 +10,7 @@ import os
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
@@ -100,6 +101,22 @@ def backup_to(engine: Engine, destination: Path) -> None:
             target.close()
     finally:
         source.close()
+
+
+def read_only_engine(path: Path) -> Engine:
+    """An engine that only reads the file at `path` (a backup being checked): no journal change, no writes."""
+    engine = create_engine(f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true", poolclass=NullPool)
+    event.listen(engine, "connect", _configure_read_only)
+    return engine
+
+
+def _configure_read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA query_only = ON")
+    finally:
+        cursor.close()
 
 
 def is_busy_error(error: BaseException) -> bool:

@@ -1,0 +1,77 @@
+"""`tracker audit verify`, `tracker audit log` and `tracker backup`: the trail, checked and read, and safe copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tracker.cli.output import EXIT_REFUSED, one_line, say, warn
+from tracker.cli.state import state
+
+app = typer.Typer(help="The audit trail: verify it against the tables, list it.", no_args_is_help=True)
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    head: str | None = typer.Option(None, "--head", help="SEQ:HASH recorded earlier (the export manifest carries "
+                                                         "it): also catches a truncated or recomputed chain."),
+) -> None:
+    """Recompute the hash chain and every running total; exit 1 naming the first event or row that disagrees."""
+    from tracker.domain.verify import parse_head, verify_store
+
+    recorded = parse_head(head) if head is not None else None
+    result = verify_store(state(ctx).engine(create=False), head=recorded)
+    if not result.ok:
+        warn(f"audit verify FAILED: {one_line(result.problems[0])}")
+        for problem in result.problems[1:]:
+            warn(f"  also: {one_line(problem)}")
+        raise typer.Exit(EXIT_REFUSED)
+    counts = ", ".join(f"{n:,} {table.replace('_', ' ')}s" for table, n in result.rows.items())
+    events = f"{result.events:,} event{'' if result.events == 1 else 's'}"
+    say(f"audit trail verified: {events}, chain intact; {counts}; every running total agrees with its detail")
+    say(f"head {result.head}")
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    contract: str | None = typer.Option(None, "--contract", help="Only events of this contract reference."),
+    person: str | None = typer.Option(None, "--person", help="Only events by this person (claimed name or login)."),
+    overrides: bool = typer.Option(False, "--overrides", help="Only payments released with a segregation-of-duties "
+                                                              "override."),
+    limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="The newest N events (default 50)."),
+) -> None:
+    """List audit events, oldest first: seq, time, who (claimed name and login), action, contract, details."""
+    from tracker.reports.audit_log import audit_log
+    from tracker.store.session import read_session
+
+    with read_session(state(ctx).engine(create=False)) as session:
+        events = audit_log(session, contract=contract, person=person, overrides=overrides, limit=limit)
+    if not events:
+        say("no audit events match")
+        return
+    for event in events:
+        details = "; ".join(f"{key}={value}" for key, value in event.details)
+        flag = f" OVERRIDE: {event.override_reason}" if event.override_reason else ""
+        say(one_line(f"{event.seq:>6} {event.at} {event.claimed_by} (login {event.login}) {event.action} "
+                     f"{event.contract_ref or '-'}{flag} | {details}"))
+
+
+def backup(
+    ctx: typer.Context,
+    destination: Path = typer.Argument(..., help="File to create (never overwritten), or a folder to put it in."),
+) -> None:
+    """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
+    from tracker.domain.backup import backup_database
+    from tracker.domain.fiscal import system_clock
+
+    done = backup_database(state(ctx).engine(create=False), destination, stamp=system_clock().timestamp())
+    say(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
+        f"{done.verified.head}")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="audit")
+    root.command("backup")(backup)

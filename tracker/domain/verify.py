@@ -1,0 +1,398 @@
+"""`audit verify`: does the database still say what the audit trail says happened?
+
+Three passes, each streaming, none holding more than the events' own figures:
+1. the chain: gap-free seq from 1, each prev_hash the previous hash, each hash
+   recomputed from the row (and, with --head, the event recorded earlier is still there
+   with the same hash, which catches a truncated tail and a recomputed chain);
+2. events against rows: every row an action created is replayed from its event
+   and compared; rows an import created must fill its id ranges, in the counts it
+   recorded, and imported payments must add up to the total it recorded;
+3. running totals against detail: paid per deliverable, contract and line summed from
+   the payment rows, commitments from the contracts, each by one SQL aggregate.
+The first disagreement found is the headline; a few more follow it.
+"""
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import Connection
+
+from tracker.domain.audit import GENESIS_HASH, chain_hash, event_body
+from tracker.domain.errors import InvalidInput
+from tracker.domain.money import format_gbp
+from tracker.store.session import read_session
+
+MAX_PROBLEMS = 20
+_HEAD = re.compile(r"([0-9]{1,18}):([0-9a-f]{64})")
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What verify found: the head it checked up to and every disagreement (empty when sound)."""
+
+    events: int
+    head_seq: int
+    head_hash: str
+    rows: dict[str, int]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def head(self) -> str:
+        return f"{self.head_seq}:{self.head_hash}"
+
+
+def parse_head(value: str) -> tuple[int, str]:
+    """SEQ:HASH as printed by `audit verify` and carried by the export manifest."""
+    match = _HEAD.fullmatch(value.strip().lower())
+    if match is None:
+        raise InvalidInput(f'head "{value.strip()[:90]}" is not SEQ:HASH (a number, a colon and 64 hex digits)')
+    return int(match[1]), match[2]
+
+
+class _Full(Exception):
+    """Enough problems gathered: the headline and a few after it."""
+
+
+@dataclass
+class _Import:
+    seq: int
+    ranges: dict[str, tuple[int, int]]
+    rows: dict[str, int]
+    payments_pence: int | None
+    seen: dict[str, int] = field(default_factory=dict)
+    payments_sum: int = 0
+
+
+@dataclass
+class _Replay:
+    """What the events say the rows should be, for rows made by actions (a few per person per day)."""
+
+    lines: dict[str, tuple[int, tuple[int, str]]] = field(default_factory=dict)
+    contracts: dict[str, tuple[int, tuple[int, str]]] = field(default_factory=dict)
+    contract_status: dict[str, tuple[int, str]] = field(default_factory=dict)
+    deliverables: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+    deliverable_status: dict[tuple[str, int], tuple[int, str]] = field(default_factory=dict)
+    payments: dict[int, tuple[int, str, tuple[Any, ...]]] = field(default_factory=dict)
+    imports: list[_Import] = field(default_factory=list)
+
+
+class _Problems:
+    def __init__(self, limit: int) -> None:
+        self.found: list[str] = []
+        self.limit = limit
+
+    def add(self, message: str) -> None:
+        self.found.append(message)
+        if len(self.found) >= self.limit:
+            raise _Full
+
+
+def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, limit: int = MAX_PROBLEMS) -> Verified:
+    """Check the chain, the rows against the events, and the totals against the rows, in one read snapshot."""
+    problems = _Problems(limit)
+    replay = _Replay()
+    events, last_seq, last_hash = 0, 0, GENESIS_HASH
+    rows: dict[str, int] = {}
+    with read_session(engine) as session:
+        conn = session.connection()
+        try:
+            events, last_seq, last_hash = _check_chain(conn, replay, problems, head)
+            if head is not None:
+                _check_head(conn, head, last_seq, problems)
+            rows["budget_line"] = _check_lines(conn, replay, problems)
+            rows["contract"] = _check_contracts(conn, replay, problems)
+            rows["deliverable"] = _check_deliverables(conn, replay, problems)
+            rows["payment"] = _check_payments(conn, replay, problems)
+            _check_imports(replay, problems)
+            _check_totals(conn, problems)
+        except _Full:
+            pass
+    return Verified(events, last_seq, last_hash, rows, tuple(problems.found))
+
+
+# -- 1. the chain ----------------------------------------------------------------------------------------------
+
+
+def _check_chain(conn: Connection, replay: _Replay, problems: _Problems,
+                 head: tuple[int, str] | None) -> tuple[int, int, str]:
+    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    for seq, at, claimed_by, login, action, ref, payload, stored_prev, stored_hash in _stream(
+            conn, "SELECT seq, at, claimed_by, login, action, contract_ref, payload, prev_hash, hash "
+                  "FROM audit_event ORDER BY seq"):
+        count += 1
+        if seq != expected_seq:
+            what = (f"events {expected_seq} to {seq - 1} are missing" if seq > expected_seq
+                    else "the sequence goes backwards")
+            problems.add(f"audit event {seq}: follows event {expected_seq - 1}; {what}")
+        if stored_prev != prev_hash:
+            problems.add(f"audit event {seq}: its prev_hash is not the hash of the event before it "
+                         f"(an event was removed, inserted or reordered)")
+        recomputed = chain_hash(stored_prev, event_body(seq, at, claimed_by, login, action, ref, payload))
+        if recomputed != stored_hash:
+            problems.add(f"audit event {seq} ({action}): its content does not match its hash (edited)")
+        if head is not None and seq == head[0] and stored_hash != head[1]:
+            problems.add(f"audit event {seq}: hash {stored_hash[:12]}... differs from the head recorded earlier "
+                         f"{head[1][:12]}... (the chain was rewritten)")
+        try:
+            details = json.loads(payload)
+        except ValueError:
+            problems.add(f"audit event {seq} ({action}): its payload is not JSON")
+            details = {}
+        if isinstance(details, dict):
+            _replay(replay, seq, action, ref, details, problems)
+        expected_seq, prev_hash = seq + 1, stored_hash
+    return count, expected_seq - 1, prev_hash
+
+
+def _check_head(conn: Connection, head: tuple[int, str], last_seq: int, problems: _Problems) -> None:
+    if head[0] > last_seq:
+        problems.add(f"audit event {last_seq + 1}: missing; the trail ends at event {last_seq} but the head "
+                     f"recorded earlier is event {head[0]} (the trail was truncated)")
+
+
+def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str, Any], problems: _Problems) -> None:
+    """Fold one event into the expected rows."""
+    try:
+        if action == "budget_line.added":
+            replay.lines[d["code"]] = (seq, (d["allocation_pence"], d["control"]))
+        elif action == "contract.added" and ref:
+            replay.contracts[ref] = (seq, (d["value_pence"], d["budget_line"]))
+            replay.contract_status[ref] = (seq, "draft")
+        elif action in ("contract.awarded", "contract.closed", "contract.cancelled") and ref:
+            replay.contract_status[ref] = (seq, action.split(".")[1])
+        elif action == "deliverable.added" and ref:
+            replay.deliverables[ref, int(d["seq"])] = (seq, d["amount_pence"])
+            replay.deliverable_status[ref, int(d["seq"])] = (seq, "pending")
+        elif action in ("deliverable.submitted", "deliverable.accepted", "deliverable.rejected") and ref:
+            replay.deliverable_status[ref, int(d["seq"])] = (seq, action.split(".")[1])
+        elif action == "payment.released" and ref:
+            replay.payments[int(d["payment_id"])] = (seq, action, (
+                ref, d["seq"], d["amount_pence"], d["paid_on"], d.get("invoice"), None, d.get("sod_override_reason")))
+        elif action == "payment.reversed" and ref:
+            replay.payments[int(d["payment_id"])] = (seq, action, (
+                ref, d["seq"], d["amount_pence"], d["paid_on"], None, d["reverses_payment_id"], None))
+        elif action == "import":
+            replay.imports.append(_Import(
+                seq, {table: (int(r[0]), int(r[1])) for table, r in d.get("id_ranges", {}).items()},
+                {name.removesuffix(".csv"): int(n) for name, n in d.get("rows", {}).items()},
+                d.get("payments_pence")))
+    except (KeyError, TypeError, ValueError, IndexError):
+        problems.add(f"audit event {seq} ({action}): its payload lacks the figures such an event records")
+
+
+# -- 2. events against rows ------------------------------------------------------------------------------------
+
+
+_PLURAL = {"budget_line": "budget_lines", "contract": "contracts", "deliverable": "deliverables",
+           "payment": "payments"}
+
+
+def _imported_by(replay: _Replay, table: str, row_id: int) -> _Import | None:
+    for found in replay.imports:
+        low, high = found.ranges.get(table, (1, 0))
+        if low <= row_id <= high:
+            found.seen[table] = found.seen.get(table, 0) + 1
+            return found
+    return None
+
+
+def _unexplained(table: str, row_id: int, name: str, problems: _Problems) -> None:
+    problems.add(f"{table.replace('_', ' ')} {row_id} ({name}) is in the table but in no audit event "
+                 f"(inserted behind the tracker's back)")
+
+
+def _check_lines(conn: Connection, replay: _Replay, problems: _Problems) -> int:
+    seen, count = set(), 0
+    for row_id, code, allocation, control in _stream(
+            conn, "SELECT id, code, allocation_pence, control FROM budget_line ORDER BY id"):
+        count += 1
+        expected = replay.lines.get(code)
+        if expected is not None:
+            seen.add(code)
+            _compare(f"budget line {row_id} ({code})", ("allocation_pence", "control"), (allocation, control),
+                     expected[1], f"audit event {expected[0]}", problems)
+        elif _imported_by(replay, "budget_line", row_id) is None:
+            _unexplained("budget_line", row_id, code, problems)
+    for code, (seq, _) in replay.lines.items():
+        if code not in seen:
+            problems.add(f"budget line {code} of audit event {seq} is missing from the table (deleted)")
+    return count
+
+
+def _check_contracts(conn: Connection, replay: _Replay, problems: _Problems) -> int:
+    seen, count = set(), 0
+    for row_id, ref, value, code, status in _stream(
+            conn, "SELECT c.id, c.reference, c.value_pence, b.code, c.status FROM contract c "
+                  "LEFT JOIN budget_line b ON b.id = c.budget_line_id ORDER BY c.id"):
+        count += 1
+        expected = replay.contracts.get(ref)
+        imported = None
+        if expected is not None:
+            seen.add(ref)
+            _compare(f"contract {row_id} ({ref})", ("value_pence", "budget_line"), (value, code), expected[1],
+                     f"audit event {expected[0]}", problems)
+        else:
+            imported = _imported_by(replay, "contract", row_id)
+            if imported is None:
+                _unexplained("contract", row_id, ref, problems)
+        recorded = replay.contract_status.get(ref)
+        if recorded is not None and recorded[0] > (imported.seq if imported else 0) and recorded[1] != status:
+            problems.add(f"contract {row_id} ({ref}): status is {status} in the table, {recorded[1]} after audit "
+                         f"event {recorded[0]}")
+    for ref, (seq, _) in replay.contracts.items():
+        if ref not in seen:
+            problems.add(f"contract {ref} of audit event {seq} is missing from the table (deleted)")
+    return count
+
+
+def _check_deliverables(conn: Connection, replay: _Replay, problems: _Problems) -> int:
+    seen, count = set(), 0
+    for row_id, ref, seq, amount, status in _stream(
+            conn, "SELECT d.id, c.reference, d.seq, d.amount_pence, d.status FROM deliverable d "
+                  "LEFT JOIN contract c ON c.id = d.contract_id ORDER BY d.id"):
+        count += 1
+        key = (ref, seq)
+        expected = replay.deliverables.get(key)
+        imported = None
+        if expected is not None:
+            seen.add(key)
+            _compare(f"deliverable {row_id} ({ref} #{seq})", ("amount_pence",), (amount,), (expected[1],),
+                     f"audit event {expected[0]}", problems)
+        else:
+            imported = _imported_by(replay, "deliverable", row_id)
+            if imported is None:
+                _unexplained("deliverable", row_id, f"{ref} #{seq}", problems)
+        recorded = replay.deliverable_status.get(key)
+        if recorded is not None and recorded[0] > (imported.seq if imported else 0) and recorded[1] != status:
+            problems.add(f"deliverable {row_id} ({ref} #{seq}): status is {status} in the table, {recorded[1]} "
+                         f"after audit event {recorded[0]}")
+    for (ref, seq), (event, _) in replay.deliverables.items():
+        if (ref, seq) not in seen:
+            problems.add(f"deliverable {ref} #{seq} of audit event {event} is missing from the table (deleted)")
+    return count
+
+
+_PAYMENT_FIELDS = ("contract", "deliverable", "amount_pence", "paid_on", "invoice", "reverses_payment_id",
+                   "sod_override_reason")
+
+
+def _check_payments(conn: Connection, replay: _Replay, problems: _Problems) -> int:
+    seen: set[int] = set()
+    count = 0
+    for row_id, ref, seq, amount, paid_on, invoice, reverses, override, imported_flag in _stream(
+            conn, "SELECT p.id, c.reference, d.seq, p.amount_pence, p.paid_on, p.invoice, p.reverses_payment_id, "
+                  "p.sod_override_reason, p.imported FROM payment p LEFT JOIN contract c ON c.id = p.contract_id "
+                  "LEFT JOIN deliverable d ON d.id = p.deliverable_id ORDER BY p.id"):
+        count += 1
+        expected = replay.payments.get(row_id)
+        if expected is not None:
+            seen.add(row_id)
+            event, action, figures = expected
+            _compare(f"payment {row_id}", _PAYMENT_FIELDS,
+                     (ref, seq, amount, str(paid_on), invoice, reverses, override), figures,
+                     f"audit event {event} ({action})", problems)
+            continue
+        found = _imported_by(replay, "payment", row_id)
+        if found is None:
+            _unexplained("payment", row_id, f"{ref} #{seq}, {format_gbp(amount or 0)}", problems)
+        else:
+            found.payments_sum += amount or 0
+            if not imported_flag:
+                problems.add(f"payment {row_id}: marked as not imported, but in the id range of import event "
+                             f"{found.seq}")
+    for payment_id, (event, action, _) in sorted(replay.payments.items()):
+        if payment_id not in seen:
+            problems.add(f"payment {payment_id} of audit event {event} ({action}) is missing from the table "
+                         f"(deleted)")
+    return count
+
+
+def _check_imports(replay: _Replay, problems: _Problems) -> None:
+    for found in replay.imports:
+        for table, (low, high) in found.ranges.items():
+            wanted = max(0, high - low + 1)
+            recorded = found.rows.get(_PLURAL.get(table, table), wanted)
+            have = found.seen.get(table, 0)
+            if have != wanted or recorded != wanted:
+                problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {found.seq}: "
+                             f"{have:,} rows in the table, the event recorded {recorded:,} (rows deleted)")
+        if found.payments_pence is not None and found.payments_sum != found.payments_pence:
+            problems.add(f"payments of import event {found.seq} total {format_gbp(found.payments_sum)} in the table, "
+                         f"the event recorded {format_gbp(found.payments_pence)} (an imported payment was edited)")
+
+
+def _compare(label: str, names: tuple[str, ...], have: tuple[Any, ...], want: tuple[Any, ...], source: str,
+             problems: _Problems) -> None:
+    for name, mine, theirs in zip(names, have, want, strict=True):
+        if mine != theirs:
+            problems.add(f"{label}: {name} is {mine!r} in the table, {theirs!r} in {source}")
+            return
+
+
+# -- 3. running totals against detail --------------------------------------------------------------------------
+
+_TOTALS: tuple[tuple[str, str], ...] = (
+    ("deliverable {0} ({1} #{2}): paid_pence is {3}, its payments add up to {4}",
+     "SELECT d.id, c.reference, d.seq, d.paid_pence, COALESCE(p.total, 0) FROM deliverable d "
+     "JOIN contract c ON c.id = d.contract_id "
+     "LEFT JOIN (SELECT deliverable_id, SUM(amount_pence) AS total FROM payment GROUP BY deliverable_id) p "
+     "ON p.deliverable_id = d.id WHERE d.paid_pence <> COALESCE(p.total, 0) ORDER BY d.id LIMIT 1"),
+    ("contract {0} ({1}): paid_pence is {2}, its payments add up to {3}",
+     "SELECT c.id, c.reference, c.paid_pence, COALESCE(p.total, 0) FROM contract c "
+     "LEFT JOIN (SELECT contract_id, SUM(amount_pence) AS total FROM payment GROUP BY contract_id) p "
+     "ON p.contract_id = c.id WHERE c.paid_pence <> COALESCE(p.total, 0) ORDER BY c.id LIMIT 1"),
+    ("budget line {0} ({1}): paid_pence is {2}, the payments of its contracts add up to {3}",
+     "SELECT b.id, b.code, b.paid_pence, COALESCE(p.total, 0) FROM budget_line b "
+     "LEFT JOIN (SELECT c.budget_line_id AS line_id, SUM(pay.amount_pence) AS total FROM payment pay "
+     "JOIN contract c ON c.id = pay.contract_id GROUP BY c.budget_line_id) p ON p.line_id = b.id "
+     "WHERE b.paid_pence <> COALESCE(p.total, 0) ORDER BY b.id LIMIT 1"),
+    ("contract {0} ({1}): committed_pence is {2} while it is {3} (value {4}, paid {5})",
+     "SELECT id, reference, committed_pence, status, value_pence, paid_pence FROM contract "
+     "WHERE committed_pence <> CASE status WHEN 'awarded' THEN value_pence WHEN 'closed' THEN paid_pence ELSE 0 END "
+     "ORDER BY id LIMIT 1"),
+    ("budget line {0} ({1}): committed_pence is {2}, its contracts' commitments add up to {3}",
+     "SELECT b.id, b.code, b.committed_pence, COALESCE(c.total, 0) FROM budget_line b "
+     "LEFT JOIN (SELECT budget_line_id AS line_id, SUM(committed_pence) AS total FROM contract "
+     "GROUP BY budget_line_id) c ON c.line_id = b.id WHERE b.committed_pence <> COALESCE(c.total, 0) "
+     "ORDER BY b.id LIMIT 1"),
+    ("budget line {0} ({1}): paid {2} is more than its allocation {3}",
+     "SELECT id, code, paid_pence, allocation_pence FROM budget_line WHERE paid_pence > allocation_pence "
+     "ORDER BY id LIMIT 1"),
+    ("budget line {0} ({1}): committed {2} is more than its allocation {3} on a hard line",
+     "SELECT id, code, committed_pence, allocation_pence FROM budget_line "
+     "WHERE control = 'hard' AND committed_pence > allocation_pence ORDER BY id LIMIT 1"),
+    ("deliverable {0}: paid {1} is outside 0 to its amount {2}",
+     "SELECT id, paid_pence, amount_pence FROM deliverable WHERE paid_pence > amount_pence OR paid_pence < 0 "
+     "ORDER BY id LIMIT 1"),
+    ("payment {0}: its deliverable {1} belongs to contract {2}, not to the payment's contract {3}",
+     "SELECT p.id, p.deliverable_id, d.contract_id, p.contract_id FROM payment p "
+     "LEFT JOIN deliverable d ON d.id = p.deliverable_id "
+     "WHERE d.contract_id IS NULL OR d.contract_id <> p.contract_id ORDER BY p.id LIMIT 1"),
+    ("payment {0}: reverses payment {1} but its amount {2} is not the opposite of that payment's {3}",
+     "SELECT p.id, p.reverses_payment_id, p.amount_pence, o.amount_pence FROM payment p "
+     "LEFT JOIN payment o ON o.id = p.reverses_payment_id WHERE p.reverses_payment_id IS NOT NULL "
+     "AND (o.id IS NULL OR o.amount_pence <> -p.amount_pence OR o.deliverable_id <> p.deliverable_id) "
+     "ORDER BY p.id LIMIT 1"),
+)
+
+
+def _check_totals(conn: Connection, problems: _Problems) -> None:
+    for message, query in _TOTALS:
+        row = conn.execute(text(query)).first()
+        if row is not None:
+            problems.add(message.format(*row))
+
+
+def _stream(conn: Connection, query: str) -> Iterator[Any]:
+    """Rows in batches, so a million payments never sit in memory at once."""
+    result = conn.execution_options(stream_results=True, yield_per=10_000).execute(text(query))
+    for partition in result.partitions(10_000):
+        yield from partition
