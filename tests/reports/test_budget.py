@@ -6,11 +6,14 @@ import re
 import pytest
 from sqlalchemy import event
 
+from tracker.domain.context import Context
 from tracker.domain.errors import NotFound
 from tracker.domain.fiscal import FiscalYear
+from tracker.domain.importing import import_folder
 from tracker.reports.budget import BudgetReport, budget_by_contract, budget_report, period_profile
 from tracker.store.session import read_session
 
+from ..conftest import DEMO
 from .conftest import Loaded, pence
 from .expected import expected_lines
 
@@ -86,7 +89,7 @@ def test_by_contract_rows_add_up_to_their_line(workload: Loaded) -> None:
 def test_period_profile_paid_and_forecast_reconcile(workload: Loaded) -> None:
     year, as_of = FiscalYear(2016), dt.date(2016, 9, 30)
     with read_session(workload.engine) as session:
-        profile = period_profile(session, year=year, as_of=as_of)
+        profile = period_profile(session, year=year, today=dt.date(2019, 12, 31), as_of=as_of)
         report = budget_report(session, year=year, as_of=as_of)
     assert sum(p.paid_pence for p in profile.periods) == report.total.paid_pence
     assert all(p.paid_pence == 0 for p in profile.periods[6:])  # nothing paid after P6 (September) yet
@@ -120,7 +123,7 @@ def test_report_queries_never_scan_the_payment_table(workload: Loaded) -> None:
         with read_session(workload.engine) as session:
             budget_report(session)
             budget_report(session, as_of=dt.date(2016, 9, 30))
-            period_profile(session, year=FiscalYear(2016), as_of=dt.date(2016, 9, 30))
+            period_profile(session, year=FiscalYear(2016), today=dt.date(2019, 12, 31), as_of=dt.date(2016, 9, 30))
             budget_by_contract(session, as_of=dt.date(2016, 9, 30))
     finally:
         event.remove(workload.engine, "before_cursor_execute", capture)
@@ -131,3 +134,12 @@ def test_report_queries_never_scan_the_payment_table(workload: Loaded) -> None:
     for plan in plans:
         assert not re.search(r"SCAN (payment|deliverable)\b", plan), plan
         assert "SEARCH payment" not in plan or "COVERING INDEX" in plan, plan
+
+
+def test_without_an_as_of_day_overdue_deliverables_fall_due_in_todays_period(alice: Context) -> None:
+    """On the demo's 19 Oct 2015, VG-1516's overdue mapping exercise (31 Aug) and survey (28 Aug) are due now."""
+    import_folder(alice, DEMO)
+    with read_session(alice.engine) as session:
+        profile = period_profile(session, year=FiscalYear(2015), today=dt.date(2015, 10, 19), line_code="VG-1516")
+    forecast = {row.name: row.forecast_pence for row in profile.periods if row.forecast_pence}
+    assert forecast == {"P7 Oct": 4_488_000 + 4_488_000 + 1_800_000, "P8 Nov": 1_800_000, "P9 Dec": 5_984_000}

@@ -47,8 +47,9 @@ def budget(
     day = parse.date(as_of)
     with read_session(state(ctx).engine(create=False)) as session:
         if by == "period":
-            chosen = year or fiscal_year_of(day or system_clock().today())
-            _show_profile(reports.period_profile(session, year=chosen, as_of=day, line_code=line), output)
+            today = system_clock().today()
+            chosen = year or fiscal_year_of(day or today)
+            _show_profile(reports.period_profile(session, year=chosen, today=today, as_of=day, line_code=line), output)
             return
         report = reports.budget_report(session, year=year, as_of=day, line_code=line)
         groups = reports.budget_by_contract(session, year=year, as_of=day, line_code=line) if by == "contract" else None

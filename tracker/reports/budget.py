@@ -189,13 +189,15 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
         yield ContractFigures(code_of[line_id], *rest)
 
 
-def period_profile(session: Session, *, year: FiscalYear, as_of: dt.date | None = None,
+def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of: dt.date | None = None,
                    line_code: str | None = None) -> PeriodProfile:
     """Paid in each period P1..P12 up to the as-of day, and unpaid deliverables placed where they will fall due.
 
-    A deliverable due before the as-of day is due now, so it lands in the as-of day's period; one due after
-    the year ends is counted as later. What is committed but not split into deliverables is unscheduled.
+    A deliverable due before the as-of day (today when there is none) is due now, so it lands in that day's
+    period; one due after the year ends is counted as later. What is committed but not split into deliverables
+    is unscheduled.
     """
+    now = as_of or today
     report = budget_report(session, year=year, as_of=as_of, line_code=line_code)
     ids = [line.id for line in _lines(session, year, line_code)]
     paid = dict.fromkeys(PERIODS, 0)
@@ -204,7 +206,7 @@ def period_profile(session: Session, *, year: FiscalYear, as_of: dt.date | None 
     for day, amount in _paid_per_day(session, ids, year, as_of):
         paid[period_of(day)] += amount
     for due, amount in _unpaid_per_due_day(session, ids, as_of):
-        when = max(due, as_of) if as_of else due
+        when = max(due, now)
         if when > year.ends:
             later += amount
         else:

@@ -47,8 +47,9 @@ class BudgetScreen(DeskScreen):
         self._load_profile(self.profile_of)
 
     def _load_profile(self, line_code: str | None) -> None:
-        year = self.desk.year
-        self.read("periods", lambda session: (line_code, period_profile(session, year=year, line_code=line_code)),
+        year, today = self.desk.year, self.desk.context.clock.today()
+        self.read("periods", lambda session: (line_code, period_profile(session, year=year, today=today,
+                                                                        line_code=line_code)),
                   busy=self.query_one("#periods"))
 
     def action_reload(self) -> None:
