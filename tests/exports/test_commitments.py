@@ -5,14 +5,17 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import event
 from typer.testing import CliRunner
 
 from tracker.cli.main import app
+from tracker.domain.money import format_pounds
 from tracker.exports import commitments as module
 from tracker.exports.commitments import export_commitments
 from tracker.exports.files import ExportRefused, prepare_directory
@@ -209,3 +212,30 @@ def test_cli_export_uses_the_configured_folder(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("TRACKER_EXPORT_DIR", str(tmp_path / "nightly"))
     assert runner.invoke(app, ["--db", db, "export", "commitments", "--format", "json"]).exit_code == 0
     assert (tmp_path / "nightly" / "commitments-2015-10-19.manifest.json").exists()
+
+
+def test_fast_pounds_match_the_money_module() -> None:
+    amounts = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 14_960_000, 2**63 - 1]
+    for pence in amounts + [-p for p in amounts]:
+        assert module.pounds(pence) == format_pounds(pence), pence
+    assert module.pounds(-5) == "-0.05" and module.pounds(14_960_001) == "149600.01"
+
+
+def test_export_query_reads_payments_through_covering_indexes_without_sorting(workload: Loaded) -> None:
+    seen: list[tuple[str, object]] = []
+
+    def capture(_conn: object, _cursor: object, statement: str, params: object, *_rest: object) -> None:
+        seen.append((statement, params))
+
+    with read_session(workload.engine) as session:
+        event.listen(workload.engine, "before_cursor_execute", capture)
+        try:
+            assert sum(1 for _ in module.commitments(session, dt.date(2016, 9, 30))) > 0
+        finally:
+            event.remove(workload.engine, "before_cursor_execute", capture)
+    statement, params = seen[-1]
+    with workload.engine.connect() as conn:
+        plan = " | ".join(str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                                  params))  # type: ignore[arg-type]
+    assert "COVERING INDEX payment_contract" in plan and "COVERING INDEX payment_deliverable_amount" in plan, plan
+    assert not re.search(r"SCAN (payment|deliverable)\b", plan) and "TEMP B-TREE" not in plan, plan
