@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,21 @@ def test_bad_options_are_one_line_errors(demo_db: str) -> None:
     assert result.exit_code == 2 and "--by 'month' is not one of" in result.stderr
     unknown = CliRunner().invoke(app, ["--db", demo_db, "report", "budget", "--line", "NOPE"])
     assert unknown.exit_code == 2 and "no budget line" in unknown.stderr
+
+
+def test_machine_output_leaves_rich_and_openpyxl_unloaded(demo_db: str, tmp_path: Path) -> None:
+    """JSON and CSV reports and a CSV export run from cron: they must not pay for the table and spreadsheet code."""
+    script = (
+        "import sys\n"
+        "from tracker.cli.main import app\n"
+        "for args in (['report', 'budget', '--format', 'json'], ['report', 'budget', '--by', 'period', '--format',"
+        " 'csv'], ['export', 'commitments', '--format', 'csv', '--dir', sys.argv[2]]):\n"
+        "    try:\n"
+        "        app(['--db', sys.argv[1], *args])\n"
+        "    except SystemExit as done:\n"
+        "        assert not done.code, (args, done.code)\n"
+        "print(sorted(m for m in ('rich', 'openpyxl') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, demo_db, str(tmp_path / "out")], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stderr

@@ -64,9 +64,10 @@ def _line_fields(row: BudgetRow) -> dict[str, Any]:
 
 
 def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None, output: str) -> None:
-    from tracker.cli.render import print_budget_by_contract, print_budget_report
-
+    """JSON and CSV go straight to stdout; only the table needs rich (and its import time)."""
     if output == "table":
+        from tracker.cli.render import print_budget_by_contract, print_budget_report
+
         if groups is None:
             print_budget_report(report)
         else:
@@ -110,10 +111,11 @@ def _budget_csv(report: BudgetReport, groups: tuple[LineContracts, ...] | None) 
 
 
 def _show_profile(profile: PeriodProfile, output: str) -> None:
-    from tracker.cli.render import print_period_profile
     from tracker.domain.money import format_pounds
 
     if output == "table":
+        from tracker.cli.render import print_period_profile
+
         print_period_profile(profile)
     elif output == "json":
         document = {"fiscal_year": profile.year, "as_of": profile.as_of.isoformat() if profile.as_of else None,
