@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, NamedTuple
 
-from sqlalchemy import func, or_
+from sqlalchemy import String, func, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -39,16 +39,21 @@ DELIVERABLE_COLUMNS = ("as_of", "contract_reference", "seq", "name", "amount", "
 _CONTRACT_MONEY = ("value", "paid", "outstanding", "accepted_unpaid")
 _DELIVERABLE_MONEY = ("amount", "paid", "unpaid")
 _BATCH = 2000
+_FIRST = itemgetter(0)
+_AMOUNT = attrgetter("amount_pence")
+_DUE = attrgetter("due_on", "seq")
 
 
-@dataclass(frozen=True)
-class DeliverableLine:
+class DeliverableLine(NamedTuple):
+    """A deliverable as of the day. Rows are tuples (built at C speed, a million a run) and dates stay the ISO
+    text they are stored and written as."""
+
     seq: int
     name: str
     amount_pence: int
     status: str
-    due_on: dt.date
-    accepted_on: dt.date | None
+    due_on: str
+    accepted_on: str | None
     paid_pence: int
 
     @property
@@ -56,8 +61,7 @@ class DeliverableLine:
         return self.amount_pence - self.paid_pence
 
 
-@dataclass(frozen=True)
-class Commitment:
+class Commitment(NamedTuple):
     reference: str
     supplier: str
     title: str
@@ -101,9 +105,10 @@ def file_names(as_of: dt.date) -> dict[str, str]:
 
 def commitments(session: Session, as_of: dt.date) -> Iterator[Commitment]:
     """Contracts awarded and not ended at the end of the day, with something still to pay, by reference."""
+    day = as_of.isoformat()
     rows = session.connection().execute(_query(as_of)).yield_per(_BATCH)
-    for _id, group in groupby(rows, key=itemgetter(0)):
-        yield _commitment(list(group), as_of)
+    for _id, group in groupby(rows, key=_FIRST):
+        yield _commitment(list(group), day)
 
 
 def export_commitments(session: Session, directory: Path, as_of: dt.date, formats: Sequence[str], *,
@@ -158,7 +163,7 @@ def _query(as_of: dt.date) -> Any:
             .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
     return (sa_select(col(c.id), col(c.reference), col(c.supplier), col(c.title), col(b.code), col(b.fund),
                       col(b.fiscal_year), col(c.value_pence), col(d.seq), col(d.name), col(d.amount_pence),
-                      col(d.status), col(d.due_on), col(d.submitted_on), col(d.decided_on), paid)
+                      col(d.status), _text(d.due_on), _text(d.submitted_on), _text(d.decided_on), paid)
             .select_from(live)
             .join(c, col(c.id) == live.c.id)
             .join(b, col(b.id) == col(c.budget_line_id))
@@ -167,7 +172,12 @@ def _query(as_of: dt.date) -> Any:
             .order_by(col(c.reference), col(c.id), col(d.seq)))
 
 
-def status_as_of(status: str, submitted_on: dt.date | None, decided_on: dt.date | None, day: dt.date) -> str:
+def _text(column: Any) -> Any:
+    """A date column read as its stored ISO text: compared with the day as text, written as it is."""
+    return type_coerce(col(column), String)
+
+
+def status_as_of(status: str, submitted_on: str | None, decided_on: str | None, day: str) -> str:
     """The deliverable's status at the end of `day`, from its current status and dates."""
     if status in ("accepted", "rejected") and (decided_on is None or decided_on <= day):
         return status
@@ -178,35 +188,38 @@ def status_as_of(status: str, submitted_on: dt.date | None, decided_on: dt.date 
     return "rejected" if decided_on is not None and decided_on <= day else "pending"
 
 
-def _commitment(rows: list[Any], as_of: dt.date) -> Commitment:
+def _commitment(rows: list[Any], day: str) -> Commitment:
+    """One contract from its joined rows (one per deliverable; one with no deliverable columns if it has none)."""
     _id, reference, supplier, title, code, fund, year, value = rows[0][:8]
     items = tuple(
-        DeliverableLine(seq, name, amount, status_as_of(status, submitted, decided, as_of), due,
-                        decided if status == "accepted" and decided is not None and decided <= as_of else None,
-                        paid)
+        DeliverableLine(seq, name, amount, status_as_of(status, submitted, decided, day), due,
+                        decided if status == "accepted" and decided is not None and decided <= day else None, paid)
         for *_c, seq, name, amount, status, due, submitted, decided, paid in rows if seq is not None
     )
-    paid_total = sum(item.paid_pence for item in items)
-    owed = sum(item.unpaid_pence for item in items if item.accepted_on is not None)
-    waiting = [item for item in items if item.accepted_on is None]
-    next_due = min(waiting, key=lambda item: (item.due_on, item.seq)) if waiting else None
+    paid_total = 0
+    owed = 0
+    waiting = []
+    for item in items:
+        paid_total += item.paid_pence
+        if item.accepted_on is None:
+            waiting.append(item)
+        else:
+            owed += item.amount_pence - item.paid_pence
+    next_due = min(waiting, key=_DUE) if waiting else None
     return Commitment(reference, supplier, title, code, fund, _year_label(year), value, paid_total, owed,
                       next_due, items)
 
 
 def _add_totals(totals: dict[str, int], item: Commitment) -> None:
+    """A contract's paid is the sum of its deliverables' paid, so only their amounts need adding up again."""
+    amount = sum(map(_AMOUNT, item.deliverables))
     totals["value_pence"] += item.value_pence
     totals["paid_pence"] += item.paid_pence
-    totals["outstanding_pence"] += item.outstanding_pence
+    totals["outstanding_pence"] += item.value_pence - item.paid_pence
     totals["accepted_unpaid_pence"] += item.accepted_unpaid_pence
-    for d in item.deliverables:
-        totals["deliverable_amount_pence"] += d.amount_pence
-        totals["deliverable_paid_pence"] += d.paid_pence
-        totals["deliverable_unpaid_pence"] += d.unpaid_pence
-
-
-def _iso(day: dt.date | None) -> str:
-    return "" if day is None else day.isoformat()
+    totals["deliverable_amount_pence"] += amount
+    totals["deliverable_paid_pence"] += item.paid_pence
+    totals["deliverable_unpaid_pence"] += amount - item.paid_pence
 
 
 @cache
@@ -234,16 +247,15 @@ def contract_values(item: Commitment, as_of: str, money: Callable[[int], Any] = 
     return (as_of, item.reference, item.supplier, item.title, item.budget_line, item.fund, item.fiscal_year,
             money(item.value_pence), money(item.paid_pence), money(item.value_pence - item.paid_pence),
             money(item.accepted_unpaid_pence),
-            *((n.seq, n.name, n.due_on.isoformat()) if n is not None else (None, "", "")))
+            *((n.seq, n.name, n.due_on) if n is not None else (None, "", "")))
 
 
 def deliverable_rows(item: Commitment, as_of: str, money: Callable[[int], Any] = _pence) -> list[tuple[Any, ...]]:
     """The contract's deliverable rows in DELIVERABLE_COLUMNS order, amounts through `money`."""
     reference = item.reference
-    return [(as_of, reference, d.seq, d.name, money(d.amount_pence), d.status, d.due_on.isoformat(),
-             "" if d.accepted_on is None else d.accepted_on.isoformat(), money(d.paid_pence),
-             money(d.amount_pence - d.paid_pence))
-            for d in item.deliverables]
+    return [(as_of, reference, seq, name, money(amount), status, due_on, accepted_on or "", money(paid),
+             money(amount - paid))
+            for seq, name, amount, status, due_on, accepted_on, paid in item.deliverables]
 
 
 class _Sink:
