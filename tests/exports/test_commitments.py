@@ -221,7 +221,20 @@ def test_fast_pounds_match_the_money_module() -> None:
     assert module.pounds(-5) == "-0.05" and module.pounds(14_960_001) == "149600.01"
 
 
-def test_export_query_reads_payments_through_covering_indexes_without_sorting(workload: Loaded) -> None:
+def test_running_totals_and_the_payment_detail_give_the_same_commitments(workload: Loaded) -> None:
+    last_payment = max(dt.date.fromisoformat(p["paid_on"]) for p in workload.payments)
+    with read_session(workload.engine) as session:
+        assert module.settled_by(session, last_payment) and not module.settled_by(session, dt.date(2016, 9, 30))
+        fast = list(module.commitments(session, last_payment, settled=True))
+        detail = list(module.commitments(session, last_payment, settled=False))
+        earlier = list(module.commitments(session, dt.date(2016, 9, 30)))
+        wrongly_settled = list(module.commitments(session, dt.date(2016, 9, 30), settled=True))
+    assert len(fast) > 10 and fast == detail
+    assert earlier != wrongly_settled  # later payments count in today's totals: an earlier day needs the detail
+
+
+@pytest.mark.parametrize("settled", [True, False])
+def test_export_query_reads_by_index_without_sorting(workload: Loaded, settled: bool) -> None:
     seen: list[tuple[str, object]] = []
 
     def capture(_conn: object, _cursor: object, statement: str, params: object, *_rest: object) -> None:
@@ -230,12 +243,15 @@ def test_export_query_reads_payments_through_covering_indexes_without_sorting(wo
     with read_session(workload.engine) as session:
         event.listen(workload.engine, "before_cursor_execute", capture)
         try:
-            assert sum(1 for _ in module.commitments(session, dt.date(2016, 9, 30))) > 0
+            assert sum(1 for _ in module.commitments(session, dt.date(2016, 9, 30), settled=settled)) > 0
         finally:
             event.remove(workload.engine, "before_cursor_execute", capture)
     statement, params = seen[-1]
     with workload.engine.connect() as conn:
         plan = " | ".join(str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
                                                                   params))  # type: ignore[arg-type]
-    assert "COVERING INDEX payment_contract" in plan and "COVERING INDEX payment_deliverable_amount" in plan, plan
     assert not re.search(r"SCAN (payment|deliverable)\b", plan) and "TEMP B-TREE" not in plan, plan
+    if settled:
+        assert "payment" not in plan, plan
+    else:
+        assert "COVERING INDEX payment_contract" in plan and "COVERING INDEX payment_deliverable_amount" in plan, plan

@@ -103,10 +103,15 @@ def file_names(as_of: dt.date) -> dict[str, str]:
             "xlsx": f"{stem}.xlsx", "manifest": f"{stem}.manifest.json"}
 
 
-def commitments(session: Session, as_of: dt.date) -> Iterator[Commitment]:
-    """Contracts awarded and not ended at the end of the day, with something still to pay, by reference."""
+def commitments(session: Session, as_of: dt.date, *, settled: bool | None = None) -> Iterator[Commitment]:
+    """Contracts awarded and not ended at the end of the day, with something still to pay, by reference.
+
+    `settled` (whether running totals may stand for the day) is looked up unless given; tests force each path.
+    """
     day = as_of.isoformat()
-    rows = session.connection().execute(_query(as_of)).yield_per(_BATCH)
+    if settled is None:
+        settled = settled_by(session, as_of)
+    rows = session.connection().execute(_query(as_of, settled)).yield_per(_BATCH)
     for _id, group in groupby(rows, key=_FIRST):
         yield _commitment(list(group), day)
 
@@ -150,25 +155,34 @@ def export_commitments(session: Session, directory: Path, as_of: dt.date, format
     return ExportResult(directory, names["manifest"], tuple(files), counts, totals)
 
 
-def _query(as_of: dt.date) -> Any:
-    """Live contracts with their paid-to-date from the payments index, only those with something left, joined
-    to their deliverables (each with its own paid-to-date) in reference order: one pass, no sort, no grouping."""
+def settled_by(session: Session, as_of: dt.date) -> bool:
+    """No payment is dated after the day (the nightly case), so the running paid totals are the figures as of it.
+
+    They are kept in the same transaction as every payment and `audit verify` proves them against the detail.
+    """
+    last = session.connection().execute(sa_select(func.max(col(Payment.paid_on)))).scalar()
+    return last is None or last <= as_of
+
+
+def _query(as_of: dt.date, settled: bool) -> Any:
+    """Live contracts with something left, each with its deliverables, in reference order: one pass, no sort.
+
+    Paid-to-date is the running total when the day is settled, else summed from the payment indexes."""
     c, d, b, p = Contract, Deliverable, BudgetLine, Payment
-    contract_paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
-                     .where(col(p.contract_id) == col(c.id), col(p.paid_on) <= as_of).scalar_subquery())
-    live = (sa_select(col(c.id).label("id"), contract_paid.label("paid"))
-            .where(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
-            .subquery("live"))
-    paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
-            .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
+    contract_paid: Any = col(c.paid_pence)
+    paid: Any = col(d.paid_pence)
+    if not settled:
+        contract_paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+                         .where(col(p.contract_id) == col(c.id), col(p.paid_on) <= as_of).scalar_subquery())
+        paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+                .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
     return (sa_select(col(c.id), col(c.reference), col(c.supplier), col(c.title), col(b.code), col(b.fund),
                       col(b.fiscal_year), col(c.value_pence), col(d.seq), col(d.name), col(d.amount_pence),
                       col(d.status), _text(d.due_on), _text(d.submitted_on), _text(d.decided_on), paid)
-            .select_from(live)
-            .join(c, col(c.id) == live.c.id)
             .join(b, col(b.id) == col(c.budget_line_id))
             .outerjoin(d, col(d.contract_id) == col(c.id))
-            .where(col(c.value_pence) - live.c.paid > 0)
+            .where(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of),
+                   col(c.value_pence) - contract_paid > 0)
             .order_by(col(c.reference), col(c.id), col(d.seq)))
 
 
