@@ -156,7 +156,7 @@ BAD = [
         ("bytes", "budget_lines.csv", b"code,name,fiscal_year,allocation\nX,Caf\xe9,2015/16,1.00\n"),
         "RowError",
         None,
-        "budget_lines.csv near line 1: not UTF-8 text; save the file as UTF-8",
+        "budget_lines.csv line 2: not UTF-8 text; save the file as UTF-8",
     ),
     (
         ("bytes", "budget_lines.csv", b'code,name,fiscal_year,allocation\nX,"Caf\n'),

@@ -223,13 +223,25 @@ def _rows(run: _Run, name: str, *, record_digest: bool = True) -> Iterator[tuple
                     fields.append("")
                 yield line_no, pick(fields)
         except UnicodeDecodeError:
-            raise RowError(f"{name} near line {line_no + 1}: not UTF-8 text; save the file as UTF-8") from None
+            raise RowError(f"{name} line {_first_undecodable_line(path)}: not UTF-8 text; save the file as UTF-8") \
+                from None
         except csv.Error as error:
             raise RowError(f"{name} line {reader.line_num}: {error}") from None
         finally:
             stream.detach()
         if record_digest:
             run.digests[name] = hashing.digest.hexdigest()
+
+
+def _first_undecodable_line(path: Path) -> int:
+    """Text is decoded a buffer ahead of the rows, so the failing line is found again, on the error path only."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 def _check_header(name: str, columns: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> None:
