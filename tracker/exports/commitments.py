@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import IO, Any, ClassVar, NamedTuple
@@ -111,7 +111,8 @@ def commitments(session: Session, as_of: dt.date, *, settled: bool | None = None
     day = as_of.isoformat()
     if settled is None:
         settled = settled_by(session, as_of)
-    rows = session.connection().execute(_query(as_of, settled)).yield_per(_BATCH)
+    result = session.connection().execute(_query(as_of, settled)).yield_per(_BATCH)
+    rows = chain.from_iterable(result.partitions())  # a batch per fetch, not a Python call per row
     for _id, group in groupby(rows, key=_FIRST):
         yield _commitment(list(group), day)
 
