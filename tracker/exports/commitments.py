@@ -206,23 +206,23 @@ def status_as_of(status: str, submitted_on: str | None, decided_on: str | None, 
 def _commitment(rows: list[Any], day: str) -> Commitment:
     """One contract from its joined rows (one per deliverable; one with no deliverable columns if it has none)."""
     _id, reference, supplier, title, code, fund, year, value = rows[0][:8]
-    items = tuple(
-        DeliverableLine(seq, name, amount, status_as_of(status, submitted, decided, day), due,
-                        decided if status == "accepted" and decided is not None and decided <= day else None, paid)
-        for *_c, seq, name, amount, status, due, submitted, decided, paid in rows if seq is not None
-    )
-    paid_total = 0
-    owed = 0
+    items = []
     waiting = []
-    for item in items:
-        paid_total += item.paid_pence
-        if item.accepted_on is None:
-            waiting.append(item)
+    paid_total = owed = 0
+    for _i, _r, _s, _t, _c, _f, _y, _v, seq, name, amount, status, due, submitted, decided, paid in rows:
+        if seq is None:
+            continue
+        if status == "accepted" and decided is not None and decided <= day:
+            item = DeliverableLine(seq, name, amount, status, due, decided, paid)
+            owed += amount - paid
         else:
-            owed += item.amount_pence - item.paid_pence
+            item = DeliverableLine(seq, name, amount, status_as_of(status, submitted, decided, day), due, None, paid)
+            waiting.append(item)
+        items.append(item)
+        paid_total += paid
     next_due = min(waiting, key=_DUE) if waiting else None
     return Commitment(reference, supplier, title, code, fund, _year_label(year), value, paid_total, owed,
-                      next_due, items)
+                      next_due, tuple(items))
 
 
 def _add_totals(totals: dict[str, int], item: Commitment) -> None:
@@ -259,18 +259,32 @@ def _pence(pence: int) -> int:
 def contract_values(item: Commitment, as_of: str, money: Callable[[int], Any] = _pence) -> tuple[Any, ...]:
     """A contract row in CONTRACT_COLUMNS order, amounts through `money` (pence unless told)."""
     n = item.next_due
+    value, paid = item.value_pence, item.paid_pence
+    shown = money(value)
     return (as_of, item.reference, item.supplier, item.title, item.budget_line, item.fund, item.fiscal_year,
-            money(item.value_pence), money(item.paid_pence), money(item.value_pence - item.paid_pence),
+            shown, *((money(0), shown) if paid == 0 else (money(paid), money(value - paid))),
             money(item.accepted_unpaid_pence),
             *((n.seq, n.name, n.due_on) if n is not None else (None, "", "")))
 
 
 def deliverable_rows(item: Commitment, as_of: str, money: Callable[[int], Any] = _pence) -> list[tuple[Any, ...]]:
-    """The contract's deliverable rows in DELIVERABLE_COLUMNS order, amounts through `money`."""
+    """The contract's deliverable rows in DELIVERABLE_COLUMNS order, amounts through `money`.
+
+    Most deliverables are unpaid or paid in full, so their paid and unpaid are the amount or zero, formatted once.
+    """
     reference = item.reference
-    return [(as_of, reference, seq, name, money(amount), status, due_on, accepted_on or "", money(paid),
-             money(amount - paid))
-            for seq, name, amount, status, due_on, accepted_on, paid in item.deliverables]
+    zero = money(0)
+    rows = []
+    for seq, name, amount, status, due_on, accepted_on, paid in item.deliverables:
+        shown = money(amount)
+        if paid == 0:
+            rows.append((as_of, reference, seq, name, shown, status, due_on, accepted_on or "", zero, shown))
+        elif paid == amount:
+            rows.append((as_of, reference, seq, name, shown, status, due_on, accepted_on or "", shown, zero))
+        else:
+            rows.append((as_of, reference, seq, name, shown, status, due_on, accepted_on or "", money(paid),
+                         money(amount - paid)))
+    return rows
 
 
 class _Sink:
