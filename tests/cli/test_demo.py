@@ -36,3 +36,11 @@ def test_demo_import_matches_tracker_import(tracker: Tracker) -> None:
     again = tracker("import", str(DEMO), code=1)
     assert again.stderr == ("refused: budget_lines.csv line 2: budget line VG-1415 appears twice or is already in "
                             "the database\n")
+
+
+def test_demo_left_empty_by_an_earlier_failure_is_loaded_on_the_next_run(tracker: Tracker) -> None:
+    open_store(str(demo_database())).dispose()  # the file exists, with the schema but no data
+    tracker("demo")
+    engine = open_store(str(demo_database()))
+    assert scalar(engine, "SELECT COUNT(*) FROM contract") == 6
+    engine.dispose()

@@ -51,9 +51,13 @@ def demo(ctx: typer.Context) -> None:
     os.environ.setdefault("TRACKER_TODAY", DEMO_TODAY)
     cli = state(ctx)
     demo_state = CliState(database=demo_database(), acting_as=cli.acting_as)
-    fresh = not Path(demo_state.target).exists()
     engine = demo_state.engine()
-    if fresh:
+    from tracker.reports.registers import ContractFilter, budget_lines, contracts
+    from tracker.store.session import read_session
+
+    with read_session(engine) as session:
+        empty = not budget_lines(session)
+    if empty:
         run_import(demo_state.context(), demo_folder())
     if sys.stdin.isatty() and sys.stdout.isatty():
         from tracker.ui.app import run_desk
@@ -61,8 +65,6 @@ def demo(ctx: typer.Context) -> None:
         run_desk(demo_state.context(), label="demo")
         return
     from tracker.cli.render import print_budget_lines, print_contracts
-    from tracker.reports.registers import ContractFilter, budget_lines, contracts
-    from tracker.store.session import read_session
 
     with read_session(engine) as session:
         print_budget_lines(budget_lines(session))
