@@ -112,7 +112,8 @@ def test_spreadsheet_is_for_people(demo_store: Loaded, tmp_path: Path) -> None:
     sheet = book.worksheets[0]
     assert sheet.freeze_panes == "A2"
     assert sheet["B1"].value == "reference" and sheet["B1"].font.b
-    assert sheet["H2"].number_format == "£#,##0.00"
+    assert sheet["H2"].number_format == "£#,##0.00" and not sheet["H2"].font.b  # only headers and totals are bold
+    assert sheet["L2"].number_format == "General"  # the seq after the amounts is a plain number
     last = sheet.max_row
     assert sheet.cell(last, 1).value == "Total"
     assert float(sheet.cell(last, 8).value) == 402_600.00

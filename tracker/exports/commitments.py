@@ -38,6 +38,8 @@ DELIVERABLE_COLUMNS = ("as_of", "contract_reference", "seq", "name", "amount", "
                        "paid", "unpaid")
 _CONTRACT_MONEY = ("value", "paid", "outstanding", "accepted_unpaid")
 _DELIVERABLE_MONEY = ("amount", "paid", "unpaid")
+_CONTRACT_IS_MONEY = tuple(name in _CONTRACT_MONEY for name in CONTRACT_COLUMNS)
+_DELIVERABLE_IS_MONEY = tuple(name in _DELIVERABLE_MONEY for name in DELIVERABLE_COLUMNS)
 _BATCH = 2000
 _FIRST = itemgetter(0)
 _AMOUNT = attrgetter("amount_pence")
@@ -351,58 +353,67 @@ class _JsonSink(_Sink):
 
 
 class _XlsxSink(_Sink):
-    """For people: two sheets, bold frozen headers, £ formats, sensible widths, a totals row."""
+    """For people: two sheets, bold frozen headers, £ formats, sensible widths, a totals row.
+
+    Each sheet has one cell per column, made once with its style and given each row's value in turn: a
+    write-only sheet writes a row as it is appended, so a million rows never make a million cell objects.
+    """
 
     WIDTHS: ClassVar[dict[str, int]] = {"reference": 18, "supplier": 30, "title": 36, "name": 36, "budget_line": 12,
                                         "fund": 24, "contract_reference": 18, "next_due_name": 30}
 
     def __init__(self, path: Path, as_of: dt.date) -> None:
         from openpyxl import Workbook
-        from openpyxl.styles import Font
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-        self.path, self.as_of = path, as_of
+        self.path, self.as_of = path, as_of.isoformat()
         self.book = Workbook(write_only=True)
         self.saved = False
-        self.bold = Font(bold=True)
-        self.contracts = self._sheet(f"Commitments {as_of.isoformat()}", CONTRACT_COLUMNS)
-        self.deliverables = self._sheet(f"Deliverables {as_of.isoformat()}", DELIVERABLE_COLUMNS)
+        self.illegal = ILLEGAL_CHARACTERS_RE
+        self.contracts, self.contract_cells = self._sheet(f"Commitments {self.as_of}", CONTRACT_COLUMNS,
+                                                          _CONTRACT_MONEY)
+        self.deliverables, self.deliverable_cells = self._sheet(f"Deliverables {self.as_of}", DELIVERABLE_COLUMNS,
+                                                                _DELIVERABLE_MONEY)
 
-    def _sheet(self, title: str, columns: Sequence[str]) -> Any:
+    def _sheet(self, title: str, columns: Sequence[str], money: Sequence[str]) -> tuple[Any, list[Any]]:
         from openpyxl.utils import get_column_letter
 
         sheet = self.book.create_sheet(title)
         for index, name in enumerate(columns, start=1):
-            money = name in _CONTRACT_MONEY or name in _DELIVERABLE_MONEY
-            sheet.column_dimensions[get_column_letter(index)].width = 16 if money else self.WIDTHS.get(name, 12)
+            sheet.column_dimensions[get_column_letter(index)].width = 16 if name in money else self.WIDTHS.get(name, 12)
         sheet.freeze_panes = "A2"
-        sheet.append([self._cell(sheet, name, bold=True) for name in columns])
-        return sheet
+        self._append(sheet, self._cells(sheet, columns, (), bold=True), columns, [False] * len(columns))
+        return sheet, self._cells(sheet, columns, money)
 
-    def _cell(self, sheet: Any, value: Any, *, money: bool = False, bold: bool = False) -> Any:
+    @staticmethod
+    def _cells(sheet: Any, columns: Sequence[str], money: Sequence[str], *, bold: bool = False) -> list[Any]:
+        """A row of styled cells. Never restyle one once written: its style is shared by every row written with it."""
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Font
 
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell = WriteOnlyCell(sheet, value=Decimal(value).scaleb(-2) if money and value is not None else value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text that starts with "=" stays text, never a formula
-        if money:
-            cell.number_format = "£#,##0.00"
-        if bold:
-            cell.font = self.bold
-        return cell
+        cells = [WriteOnlyCell(sheet) for _name in columns]
+        for cell, name in zip(cells, columns, strict=True):
+            if name in money:
+                cell.number_format = "£#,##0.00"
+            if bold:
+                cell.font = Font(bold=True)
+        return cells
 
-    def _row(self, sheet: Any, columns: Sequence[str], money: Sequence[str], values: Iterable[Any],
-             *, bold: bool = False) -> list[Any]:
-        return [self._cell(sheet, v, money=name in money, bold=bold) for name, v in zip(columns, values, strict=True)]
+    def _append(self, sheet: Any, cells: list[Any], values: Iterable[Any], money: Sequence[bool]) -> None:
+        for cell, value, is_money in zip(cells, values, money, strict=True):
+            if is_money:
+                cell.value = None if value is None else Decimal(value).scaleb(-2)
+            elif isinstance(value, str):
+                cell.value = self.illegal.sub("", value)
+                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+            else:
+                cell.value = value
+        sheet.append(cells)
 
     def add(self, item: Commitment) -> None:
-        as_of = self.as_of.isoformat()
-        self.contracts.append(self._row(self.contracts, CONTRACT_COLUMNS, _CONTRACT_MONEY,
-                                        contract_values(item, as_of)))
-        for values in deliverable_rows(item, as_of):
-            self.deliverables.append(self._row(self.deliverables, DELIVERABLE_COLUMNS, _DELIVERABLE_MONEY, values))
+        self._append(self.contracts, self.contract_cells, contract_values(item, self.as_of), _CONTRACT_IS_MONEY)
+        for values in deliverable_rows(item, self.as_of):
+            self._append(self.deliverables, self.deliverable_cells, values, _DELIVERABLE_IS_MONEY)
 
     def finish(self, totals: dict[str, int]) -> None:
         contract_totals = {"value": totals["value_pence"], "paid": totals["paid_pence"],
@@ -414,8 +425,9 @@ class _XlsxSink(_Sink):
             (self.contracts, CONTRACT_COLUMNS, _CONTRACT_MONEY, contract_totals),
             (self.deliverables, DELIVERABLE_COLUMNS, _DELIVERABLE_MONEY, deliverable_totals),
         ):
-            values = ["Total" if i == 0 else figures.get(name) for i, name in enumerate(columns)]
-            sheet.append(self._row(sheet, columns, money, values, bold=True))
+            self._append(sheet, self._cells(sheet, columns, money, bold=True),
+                         ["Total" if i == 0 else figures.get(name) for i, name in enumerate(columns)],
+                         [name in money for name in columns])
         self.book.save(self.path)
         self.saved = True
 
