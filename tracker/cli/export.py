@@ -28,9 +28,10 @@ def commitments(
     directory: Path | None = typer.Option(None, "--dir", help="Folder for the files (default: TRACKER_EXPORT_DIR "
                                                               "or 'exports' in your data folder)."),
     as_of: str = typer.Option("today", "--as-of", help="YYYY-MM-DD, today or yesterday (cron at 01:00: yesterday)."),
-    formats: str = typer.Option("csv,json,xlsx", "--format", help="Any of csv, json, xlsx, comma-separated."),
+    formats: str = typer.Option("csv,json", "--format", help="Any of csv, json, xlsx, comma-separated (xlsx is "
+                                                             "slow on large stores, so ask for it)."),
 ) -> None:
-    """Write commitments-DATE.csv/.json/.xlsx (contracts and deliverables) and, last, their manifest."""
+    """Write commitments-DATE.csv/.json (and .xlsx if asked) for contracts and deliverables and, last, the manifest."""
     from tracker import __version__
     from tracker.cli import parse
     from tracker.domain.fiscal import system_clock
