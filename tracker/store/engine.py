@@ -141,6 +141,7 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA cache_size = -32768")  # 32 MiB of pages: as-of reports re-read index pages
     except sqlite3.DatabaseError as error:
         raise StoreError(f"cannot open the database: {error}") from None
     finally:
