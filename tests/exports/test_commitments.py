@@ -27,6 +27,9 @@ from ..reports.conftest import Loaded
 
 DAY = dt.date(2015, 10, 19)
 
+# An abandoned spreadsheet once printed tracebacks at the user when it was collected.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
 
 def _export(data: Loaded, folder: Path, day: dt.date = DAY, formats: tuple[str, ...] = ("csv", "json", "xlsx")
             ) -> module.ExportResult:

@@ -9,6 +9,7 @@ the files were made, by which version, what they total, their SHA-256, and the
 head of the audit trail they were taken from.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -432,9 +433,14 @@ class _XlsxSink(_Sink):
         self.saved = True
 
     def close(self) -> None:
-        """Saving closes a write-only workbook; only an unsaved one still needs closing."""
-        if not self.saved:
-            self.book.close()
+        """Saving closes a write-only workbook. An abandoned one must end its sheets' row writers before the
+        archive closes, or they write into a closed file when collected and print tracebacks at the user."""
+        if self.saved:
+            return
+        for sheet in self.book.worksheets:
+            with contextlib.suppress(OSError, ValueError):
+                sheet.close()
+        self.book.close()
 
 
 def _open_sinks(staged: Any, names: dict[str, str], formats: Sequence[str], as_of: dt.date) -> list[_Sink]:
