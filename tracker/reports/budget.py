@@ -280,12 +280,14 @@ def _figures_as_of(session: Session, ids: Sequence[int],
     c = Contract
     per_contract = (sa_select(col(c.budget_line_id).label("line_id"), _committed_at(day).label("committed"),
                               _paid_by(day).label("paid"), _accepted_by(day).label("accepted"))
-                    .where(col(c.budget_line_id).in_(ids)).subquery())
+                    .where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= day).subquery())
     query = (sa_select(per_contract.c.line_id, func.sum(per_contract.c.committed), func.sum(per_contract.c.paid),
                        func.sum(per_contract.c.accepted))
              .group_by(per_contract.c.line_id))
     totals: dict[int, tuple[int, int]] = {}
     owed: dict[int, int] = {}
+    # A contract awarded after the day has nothing committed, paid or accepted by it: payments need an
+    # acceptance, and an acceptance needs the award.
     for line_id, committed, paid, accepted in session.execute(query):
         totals[line_id] = (int(committed), int(paid))
         owed[line_id] = int(accepted) - int(paid)
