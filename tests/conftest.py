@@ -12,7 +12,10 @@ from tracker.domain.fiscal import fixed_clock
 from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+GENERATOR = ROOT.parent / "shared" / "bench" / "gen_workload.py"
+"""The workload generator in shared/, which sits beside the repository (in CI too)."""
 DEMO_TODAY = dt.date(2015, 10, 19)
 
 

@@ -19,10 +19,8 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import fixed_clock
 from tracker.domain.importing import import_folder
 
-from ..conftest import DEMO
+from ..conftest import DEMO, GENERATOR
 from .ledger import scalar, snapshot
-
-GENERATOR = Path("/work/shared/bench/gen_workload.py")
 
 
 def test_demo_imports_with_exact_totals(alice: Context, engine: Engine) -> None:

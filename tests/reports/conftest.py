@@ -18,9 +18,7 @@ from tracker.domain.importing import import_folder
 from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
 
-from ..conftest import DEMO
-
-GENERATOR = Path("/work/shared/bench/gen_workload.py")
+from ..conftest import DEMO, GENERATOR
 
 
 def pence(text: str) -> int:
@@ -58,8 +56,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
 
 @pytest.fixture(scope="session")
 def workload(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
-    if not GENERATOR.exists():
-        pytest.skip("the benchmark workload generator is not available")
+    assert GENERATOR.exists(), f"the workload generator should be at {GENERATOR} (shared/ beside the repository)"
     folder = tmp_path_factory.mktemp("workload")
     subprocess.run([sys.executable, str(GENERATOR), "--payments", "3000", "--seed", "1", "--out", str(folder)],
                    check=True, capture_output=True)
