@@ -259,3 +259,31 @@ def test_export_query_reads_by_index_without_sorting(workload: Loaded, settled: 
         assert "payment" not in plan, plan
     else:
         assert "COVERING INDEX payment_contract" in plan and "COVERING INDEX payment_deliverable_amount" in plan, plan
+
+
+@pytest.mark.parametrize("text", ["plain", "a, b", 'say "hi"', "two\nlines", "cr\rhere", ""])
+def test_csv_lines_are_the_bytes_csv_writer_would_write(tmp_path: Path, text: str) -> None:
+    """Plain contracts skip csv.writer; every one, plain or needing quotes, must come out exactly as it writes."""
+    line = module.DeliverableLine
+    waiting = line(3, f"Report {text}", 12_345, "submitted", "2015-12-01", None, 0)
+    items = [
+        module.Commitment(f"R {text}", text, "Title", "L-1", text, "2015/16", 100_000, 23_456, 7_890, waiting,
+                          (line(1, text, 60_000, "accepted", "2015-06-01", "2015-06-03", 15_566),
+                           line(2, "Plan", 7_890, "accepted", "2015-07-01", "2015-07-02", 7_890), waiting)),
+        module.Commitment("R2", "S", "T", "L-2", "", "2016/17", 5, 0, 0, None, ()),
+    ]
+    sink = module._CsvSink(tmp_path / "c.csv", tmp_path / "d.csv", DAY)
+    for item in items:
+        sink.add(item)
+    sink.close()
+    expected_c, expected_d = tmp_path / "ec.csv", tmp_path / "ed.csv"
+    with open(expected_c, "w", newline="") as c, open(expected_d, "w", newline="") as d:
+        contracts, deliverables = csv.writer(c, lineterminator="\n"), csv.writer(d, lineterminator="\n")
+        contracts.writerow(module.CONTRACT_COLUMNS)
+        deliverables.writerow(module.DELIVERABLE_COLUMNS)
+        for item in items:
+            contracts.writerow(module.contract_values(item, DAY.isoformat(), format_pounds))
+            deliverables.writerows(module.deliverable_rows(item, DAY.isoformat(), format_pounds))
+    assert (tmp_path / "c.csv").read_bytes() == expected_c.read_bytes()
+    assert (tmp_path / "d.csv").read_bytes() == expected_d.read_bytes()
+    assert b"2015-10-19,R2,S,T,L-2,,2016/17,0.05,0.00,0.05,0.00,,,\n" in expected_c.read_bytes()
