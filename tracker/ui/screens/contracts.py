@@ -8,9 +8,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
-from tracker.reports.desk import SORT_KEYS, ContractListRow, ContractPage, ContractQuery, SortKey, contracts_page
+from tracker.reports.desk import (
+    SORT_KEYS,
+    ContractListRow,
+    ContractPage,
+    ContractQuery,
+    SortKey,
+    contracts_page,
+    count_contracts,
+)
 from tracker.ui.keymap import CONTRACTS, bindings
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import date, money
@@ -20,6 +29,8 @@ MAX_ROWS = 3000
 """The most rows the table holds; past it the status line says so and asks for a filter."""
 FETCH_AHEAD = 40
 """Fetch the next page when the cursor comes this close to the last row."""
+FILTER_DELAY = 0.05
+"""Seconds the filter waits after a keystroke: typing fast issues one query for the word, not one per letter."""
 
 COLUMNS: tuple[tuple[SortKey, str, bool], ...] = (
     ("reference", "Reference", False), ("supplier", "Supplier", False), ("line", "Line", False),
@@ -37,6 +48,8 @@ class ContractsScreen(DeskScreen):
         self.descending = False
         self.page: ContractPage | None = None
         self.fetching = False
+        self.matching: tuple[ContractQuery, int] | None = None
+        self._typing: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,7 +77,8 @@ class ContractsScreen(DeskScreen):
     def reload(self) -> None:
         wanted = self.query_now()
         self.fetching = True
-        self.read("page", lambda session: contracts_page(session, wanted), busy=self.query_one("#contracts"))
+        self.read("page", lambda session: contracts_page(session, wanted, count=False),
+                  busy=self.query_one("#contracts"))
 
     def _more(self) -> None:
         page = self.page
@@ -76,17 +90,21 @@ class ContractsScreen(DeskScreen):
         wanted, after = page.query, page.last_key
         self.read("page", lambda session: contracts_page(session, wanted, after=after, count=False))
 
-    def show(self, topic: str, data: ContractPage) -> None:
+    def show(self, topic: str, data: Any) -> None:
+        if topic == "count":
+            self.matching = data
+            self._status()
+            return
         self.fetching = False
         table = self.query_one("#contracts", DeskTable)
         if data.first_page:
             self._columns()
-            matching = data.matching
-        else:
-            matching = self.page.matching if self.page else -1
+            if data.more:
+                wanted: ContractQuery = data.query
+                self.read("count", lambda session: (wanted, count_contracts(session, wanted)))
         supplier_width = max(self.size.width - 90, 12)
         table.add_rows(_cells(row, supplier_width) for row in data.rows)
-        self.page = ContractPage(data.query, data.rows, data.more, matching, data.first_page)
+        self.page = data
         self._status()
 
     def _status(self) -> None:
@@ -94,14 +112,17 @@ class ContractsScreen(DeskScreen):
         if page is None:
             return
         table = self.query_one("#contracts", DeskTable)
-        shown, matching = table.row_count, page.matching
+        shown = table.row_count
+        counted = self.matching[1] if self.matching and self.matching[0] == page.query else None
+        matching = counted if counted is not None else (shown if not page.more else -1)
         direction = "descending" if self.descending else "ascending"
         text = page.query.text.strip()
         filtered = f' matching "{text}"' if text else ""
-        where = f"{matching:,} contracts in {page.query.year.label if page.query.year else 'all years'}{filtered}"
-        if shown < matching and shown >= MAX_ROWS:
+        how_many = f"{matching:,}" if matching >= 0 else "counting"
+        where = f"{how_many} contracts in {page.query.year.label if page.query.year else 'all years'}{filtered}"
+        if page.more and shown >= MAX_ROWS:
             note = f"first {shown:,} shown; filter to narrow"
-        elif shown < matching:
+        elif page.more:
             note = f"{shown:,} loaded, more as you scroll"
         else:
             note = "all shown"
@@ -114,7 +135,9 @@ class ContractsScreen(DeskScreen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        self.reload()
+        if self._typing is not None:
+            self._typing.stop()
+        self._typing = self.set_timer(FILTER_DELAY, self.reload)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
