@@ -17,13 +17,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from itertools import chain, groupby
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import IO, Any, ClassVar, NamedTuple
 
-from sqlalchemy import String, func, or_, type_coerce
+from sqlalchemy import Connection, String, func, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -120,8 +120,8 @@ def commitments(session: Session, as_of: dt.date, *, settled: bool | None = None
     contracts_query, deliverables_query = _queries(as_of, settled)
     connection = session.connection()
     # Both run in the session's one read transaction, so they see the same contracts in the same order.
-    heads = _rows(connection.execute(contracts_query))
-    groups = groupby(_rows(connection.execute(deliverables_query)), key=_FIRST)
+    heads = _rows(connection, contracts_query)
+    groups = groupby(_rows(connection, deliverables_query), key=_FIRST)
     group = next(groups, None)
     for head in heads:
         if group is not None and group[0] == head[0]:
@@ -131,9 +131,21 @@ def commitments(session: Session, as_of: dt.date, *, settled: bool | None = None
             yield _commitment(head, (), day)
 
 
-def _rows(result: Any) -> Iterator[Any]:
-    """The rows a batch per fetch, not a Python call per row."""
-    return chain.from_iterable(result.yield_per(_BATCH).partitions())
+def _rows(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows a batch per fetch, not a Python call per row, as the driver's own tuples where its parameters are
+    positional: SQLAlchemy's row objects cost a quarter of the fetch at a million rows. The queries' parameters
+    are text and whole numbers, which every driver takes as they are."""
+    compiled = query.compile(dialect=connection.dialect)
+    if not compiled.positional or compiled.positiontup is None:
+        yield from chain.from_iterable(connection.execute(query).yield_per(_BATCH).partitions())
+        return
+    values = compiled.construct_params()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), [values[name] for name in compiled.positiontup])
+        yield from chain.from_iterable(iter(partial(cursor.fetchmany, _BATCH), []))
+    finally:
+        cursor.close()
 
 
 def export_commitments(session: Session, directory: Path, as_of: dt.date, formats: Sequence[str], *,
@@ -190,14 +202,15 @@ def _queries(as_of: dt.date, settled: bool) -> tuple[Any, Any]:
 
     Paid-to-date is the running total when the day is settled, else summed from the payment indexes."""
     c, d, b, p = Contract, Deliverable, BudgetLine, Payment
+    day = as_of.isoformat()
     contract_paid: Any = col(c.paid_pence)
     paid: Any = col(d.paid_pence)
     if not settled:
         contract_paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
-                         .where(col(p.contract_id) == col(c.id), col(p.paid_on) <= as_of).scalar_subquery())
+                         .where(col(p.contract_id) == col(c.id), _text(p.paid_on) <= day).scalar_subquery())
         paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
-                .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
-    live = (col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of),
+                .where(col(p.deliverable_id) == col(d.id), _text(p.paid_on) <= day).scalar_subquery())
+    live = (_text(c.awarded_on) <= day, or_(col(c.ended_on).is_(None), _text(c.ended_on) > day),
             col(c.value_pence) - contract_paid > 0)
     contracts = (sa_select(col(c.id), col(c.reference), col(c.supplier), col(c.title), col(b.code), col(b.fund),
                            col(b.fiscal_year), col(c.value_pence))
