@@ -67,6 +67,9 @@ class DeliverableLine(NamedTuple):
         return self.amount_pence - self.paid_pence
 
 
+_line = partial(tuple.__new__, DeliverableLine)  # a DeliverableLine from a tuple, without a Python call
+
+
 class Commitment(NamedTuple):
     reference: str
     supplier: str
@@ -250,14 +253,14 @@ def _commitment(head: Any, rows: Iterable[Any], day: str) -> Commitment:
     paid_total = owed = 0
     for _id, seq, name, amount, status, due, submitted, decided, paid in rows:
         if status == "accepted" and decided is not None and decided <= day:
-            item = DeliverableLine(seq, name, amount, status, due, decided, paid)
+            item = _line((seq, name, amount, status, due, decided, paid))
             owed += amount - paid
         else:
-            item = DeliverableLine(seq, name, amount, status_as_of(status, submitted, decided, day), due, None, paid)
+            item = _line((seq, name, amount, status_as_of(status, submitted, decided, day), due, None, paid))
             waiting.append(item)
         items.append(item)
         paid_total += paid
-    next_due = min(waiting, key=_DUE) if waiting else None
+    next_due = (waiting[0] if len(waiting) == 1 else min(waiting, key=_DUE)) if waiting else None
     return Commitment(reference, supplier, title, code, fund, _year_label(year), value, paid_total, owed,
                       next_due, tuple(items))
 
