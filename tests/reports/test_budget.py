@@ -127,13 +127,21 @@ def test_report_queries_never_scan_the_payment_table(workload: Loaded) -> None:
             budget_by_contract(session, as_of=dt.date(2016, 9, 30))
     finally:
         event.remove(workload.engine, "before_cursor_execute", capture)
+    selects = [(s, p) for s, p in seen if s.lstrip().upper().startswith("SELECT")]
     with workload.engine.connect() as conn:
         plans = [" | ".join(str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + s, p))  # type: ignore[arg-type]
-                 for s, p in seen if s.lstrip().upper().startswith("SELECT")]
+                 for s, p in selects]
     assert plans
     for plan in plans:
         assert not re.search(r"SCAN (payment|deliverable)\b", plan), plan
         assert "SEARCH payment" not in plan or "COVERING INDEX" in plan, plan
+    # Accepted per line as of the day goes from the contracts awarded by then and reads each one's deliverables
+    # off the covering index, not every accepted deliverable through the status index and then a sort by line.
+    accepted = [plan for (s, _p), plan in zip(selects, plans, strict=True)
+                if "FROM contract JOIN deliverable" in s and "GROUP BY contract.budget_line_id" in s]
+    assert accepted
+    for plan in accepted:
+        assert "COVERING INDEX deliverable_contract_decided" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def test_without_an_as_of_day_overdue_deliverables_fall_due_in_todays_period(alice: Context) -> None:

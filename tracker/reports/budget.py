@@ -275,7 +275,8 @@ def _accepted_by(day: dt.date) -> Any:
 
 def _figures_as_of(session: Session, ids: Sequence[int],
                    day: dt.date) -> tuple[dict[int, tuple[int, int]], dict[int, int]]:
-    """Committed, paid and accepted per line as of the day: three grouped passes over covering indexes.
+    """Committed, paid and accepted per line as of the day: three grouped passes over covering indexes, each
+    driven from the contracts awarded by the day in line order.
 
     A contract awarded after the day has nothing committed, paid or accepted by it (payments need an
     acceptance, and an acceptance needs the award), so each pass starts from the contracts awarded by then.
@@ -291,9 +292,12 @@ def _figures_as_of(session: Session, ids: Sequence[int],
                  .join(p, and_(col(p.contract_id) == col(c.id), col(p.paid_on) <= day))
                  .where(awarded).group_by(line))
     not_cancelled = or_(col(c.status) != "cancelled", ~_ended_by(day))
-    accepted = _sums(session, sa_select(line, func.sum(col(d.amount_pence)))
-                     .join(d, and_(col(d.contract_id) == col(c.id), col(d.status) == ACCEPTED,
-                                   col(d.decided_on) <= day))
+    # Accepted by the day is a condition inside the sum, not on the join: as a join condition the planner
+    # walks every accepted deliverable through the status index and sorts them by line (about 0.3 s more at
+    # 1M payments); this way it goes from the contracts and reads each one's few deliverables off the index.
+    accepted_by = and_(col(d.status) == ACCEPTED, col(d.decided_on) <= day)
+    accepted = _sums(session, sa_select(line, func.sum(case((accepted_by, col(d.amount_pence)))))
+                     .join(d, col(d.contract_id) == col(c.id))
                      .where(awarded, not_cancelled).group_by(line))
     totals = {line_id: (committed.get(line_id, 0), paid.get(line_id, 0)) for line_id in committed}
     owed = {line_id: accepted.get(line_id, 0) - paid.get(line_id, 0) for line_id in committed}
