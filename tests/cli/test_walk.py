@@ -105,3 +105,17 @@ def test_warn_line_awards_with_a_printed_warning(tracker: Tracker) -> None:
     assert awarded.stdout == "awarded C1\n"
     assert awarded.stderr == ("warning: CPF-1516 is now over-committed by £20,000.00 (£120,000.00 committed of "
                               "£100,000.00); allowed because the line's control is 'warn'\n")
+
+
+def test_square_brackets_in_what_people_type_print_as_typed(tracker: Tracker) -> None:
+    tracker("budget", "add", "VG [/] 1", "--name", "Grant [bold]", "--fy", "2015/16", "--allocation", "10000")
+    tracker("contract", "add", "REF [/x] 1", "--title", "Phase [/x] two", "--supplier", "Smith [/] & Co",
+            "--value", "2000", "--budget-line", "VG [/] 1")
+    tracker("contract", "award", "REF [/x] 1", "--on", "2015-07-02")
+    tracker("deliverable", "add", "REF [/x] 1", "--name", "Report [/i]", "--amount", "2000", "--due", "2015-12-01")
+    listed = tracker("contract", "list", env={"COLUMNS": "80"}).stdout
+    assert "REF [/x] 1" in listed and "Smith [/] & Co" in listed
+    shown = tracker("show", "REF [/x] 1").stdout
+    assert "Phase [/x] two" in shown and "Report [/i]" in shown
+    assert "Grant [bold]" in tracker("report", "budget").stdout
+    assert "Smith [/] & Co" in tracker("report", "budget", "--by", "contract").stdout

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tracker.domain.fiscal import format_date
 from tracker.domain.money import format_gbp
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    """Markup off: a supplier called "Smith [/] & Co" prints as typed. Styles come as `Text` spans instead."""
+    return Console(highlight=False, soft_wrap=False, markup=False)
 
 
 def money_column(table: Table, header: str) -> None:
@@ -43,7 +45,8 @@ def print_budget_lines(rows: Sequence[LineRow]) -> None:
         over = row.headroom_pence < 0
         table.add_row(row.code, row.name, row.fiscal_year, format_gbp(row.allocation_pence),
                       format_gbp(row.committed_pence), format_gbp(row.paid_pence),
-                      f"[red]{format_gbp(row.headroom_pence)} OVER[/]" if over else format_gbp(row.headroom_pence))
+                      Text(f"{format_gbp(row.headroom_pence)} OVER", style="red") if over
+                      else format_gbp(row.headroom_pence))
     out.print(table)
 
 
@@ -52,17 +55,9 @@ def print_contracts(rows: Sequence[ContractRow], *, more: bool = False) -> None:
     if not rows:
         out.print("No contracts match.")
         return
-    table = Table(title="Contracts", title_justify="left")
-    table.add_column("Reference", no_wrap=True)
-    table.add_column("Supplier")
-    table.add_column("Line", no_wrap=True)
-    table.add_column("Status")
-    for header in ("Value", "Paid", "Outstanding"):
-        money_column(table, header)
-    for row in rows:
-        table.add_row(row.reference, row.supplier, row.line_code, row.status, format_gbp(row.value_pence),
-                      format_gbp(row.paid_pence), format_gbp(row.outstanding_pence))
-    out.print(table)
+    cells = [([row.reference, row.supplier, row.line_code, row.status, format_gbp(row.value_pence),
+               format_gbp(row.paid_pence), format_gbp(row.outstanding_pence)], "") for row in rows]
+    out.print(_fitted_table("Contracts", _CONTRACT_LIST_COLUMNS, cells, out))
     if more:
         out.print(f"Showing the first {len(rows)}; narrow with --search, --fy, --budget-line or raise --limit.")
 
@@ -70,7 +65,7 @@ def print_contracts(rows: Sequence[ContractRow], *, more: bool = False) -> None:
 def print_statement(statement: Statement) -> None:
     out = console()
     s = statement
-    out.print(f"[bold]{s.reference}[/]  {s.title}")
+    out.print(Text.assemble((s.reference, "bold"), f"  {s.title}"))
     out.print(f"Supplier {s.supplier}   Status {s.status}   Line {s.line_code} ({s.line_name}, {s.fiscal_year})")
     ceiling = f"   Ceiling {format_gbp(s.ceiling_pence)}" if s.ceiling_pence is not None else ""
     out.print(f"Value {format_gbp(s.value_pence)}{ceiling}   Paid {format_gbp(s.paid_pence)}   "
@@ -115,6 +110,10 @@ class _Col:
     fold: bool = False
 
 
+_CONTRACT_LIST_COLUMNS = (
+    _Col("Reference", 0), _Col("Supplier", 2, fold=True), _Col("Line", 4), _Col("Status", 1),
+    _Col("Value", 1, money=True), _Col("Paid", 3, money=True), _Col("Outstanding", 0, money=True),
+)
 _DELIVERABLE_COLUMNS = (
     _Col("#", 0), _Col("Deliverable", 2, fold=True), _Col("Status", 1), _Col("Due", 3), _Col("Accepted by", 5),
     _Col("On", 4), _Col("Amount", 1, money=True), _Col("Paid", 1, money=True), _Col("Unpaid", 0, money=True),
@@ -202,8 +201,8 @@ def print_budget_report(report: BudgetReport) -> None:
     flagged = [r for r in report.lines if r.standing]
     for r in flagged:
         word = "over its allocation" if r.standing == "over" else f"within {100 - NEAR_PERCENT}% of its allocation"
-        out.print(f"[{_FLAG_STYLE[r.standing]}]{r.standing.upper()}[/]: {r.code} is {word} "
-                  f"({format_gbp(r.committed_pence)} committed of {format_gbp(r.allocation_pence)}).")
+        out.print(Text.assemble((r.standing.upper(), _FLAG_STYLE[r.standing]), f": {r.code} is {word} "
+                                f"({format_gbp(r.committed_pence)} committed of {format_gbp(r.allocation_pence)})."))
     out.print("Owed now: accepted deliverables not yet paid. Headroom: allocation less committed.")
 
 
@@ -254,7 +253,7 @@ def print_period_profile(profile: PeriodProfile) -> None:
         paid_cells = p.paid_pence * bar_room // largest if p.paid_pence > 0 else 0
         due_cells = p.forecast_pence * bar_room // largest if p.forecast_pence > 0 else 0
         table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence),
-                      f"[green]{'█' * paid_cells}[/][cyan]{'░' * due_cells}[/]")
+                      Text.assemble(("█" * paid_cells, "green"), ("░" * due_cells, "cyan")))
     table.add_row("Total", format_gbp(sum(p.paid_pence for p in profile.periods)),
                   format_gbp(sum(p.forecast_pence for p in profile.periods)), "", style="bold")
     out.print(table)
@@ -286,7 +285,7 @@ def print_history(events: Sequence[HistoryEvent]) -> None:
 
 def print_overdue(found: Overdue) -> None:
     out = console()
-    out.print(f"[bold]Overdue as of {format_date(found.as_of)}[/]")
+    out.print(f"Overdue as of {format_date(found.as_of)}", style="bold")
     if not found.late:
         out.print("No deliverable is past its due date unaccepted.")
     else:
