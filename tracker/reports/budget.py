@@ -280,7 +280,7 @@ def _figures_as_of(session: Session, ids: Sequence[int],
 
     A contract awarded after the day has nothing committed, paid or accepted by it (payments need an
     acceptance, and an acceptance needs the award), so each pass starts from the contracts awarded by then.
-    Grouped joins rather than a subquery per contract: SQLite runs them about a quarter faster at 1M payments.
+    Grouped joins rather than a subquery per contract: the store runs them about a quarter faster at 1M payments.
     """
     if not ids:
         return {}, {}
