@@ -8,13 +8,33 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from tracker.ui.screens.base import DeskScreen
+from tracker.ui.screens.modals import ActionModal
+
+SETTLE_SECONDS = 30
+
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until every worker has finished and every message it sent has been handled."""
-    for _ in range(4):
+    """Wait until no read is running or typed filter pending, and every screen has shown what was read.
+
+    Waiting on the desk's own state, not on time, keeps the tests steady on a loaded machine.
+    """
+    deadline = asyncio.get_running_loop().time() + SETTLE_SECONDS
+    while True:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+        await pilot.pause()
+        if not _busy(pilot.app):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"the desk was still busy after {SETTLE_SECONDS} s")
+        await asyncio.sleep(0.01)
+
+
+def _busy(app: Any) -> bool:
+    working = any(not worker.is_finished for worker in app.workers)
+    return working or any(screen.is_busy() for screen in app.screen_stack
+                          if isinstance(screen, DeskScreen | ActionModal))
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:

@@ -8,12 +8,14 @@ from textual.widgets import Input, OptionList, Static
 from tracker.domain.fiscal import FiscalYear
 from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
+from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
-from tracker.ui.screens.modals import ActionModal
+from tracker.ui.screens.modals import ActionModal, EventScreen
 from tracker.ui.widgets.desk_table import DeskTable
 
+from ..conftest import DEMO
 from .conftest import DeskFactory
 from .helpers import cell_texts, desk_test, settle, type_text
 
@@ -195,3 +197,23 @@ async def test_an_empty_database_opens_on_the_welcome(empty_desk: DeskFactory) -
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+@desk_test
+async def test_enter_on_an_audit_event_shows_every_field_it_recorded(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        table = app.screen.query_one("#audit", DeskTable)
+        assert cell_texts(table)[0][3] == "import"
+        assert table.max_scroll_x == 0, "long details are cut to the screen, not scrolled sideways"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EventScreen)
+        shown = str(app.screen.query_one("#event-fields", Static).render())
+        assert "allocation  £1,000,000.00" in shown and "committed   £462,600.00" in shown
+        assert f"folder      {DEMO.resolve()}" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, AuditScreen)

@@ -42,8 +42,16 @@ def audit_log(session: Session, *, contract: str | None = None, person: str | No
 
 
 def _event(seq: int, at: str, claimed_by: str, login: str, action: str, ref: str | None, payload: str) -> LogEvent:
+    override = _payload_dict(payload).get("sod_override_reason") if action == "payment.released" else None
+    return LogEvent(seq, at, claimed_by, login, action, ref, event_fields(payload), str(override) if override else None)
+
+
+def event_fields(payload: str) -> tuple[tuple[str, str], ...]:
+    """Every field an event recorded, by name, empty ones left out: the whole of what the log holds."""
+    return tuple((key, str(value)) for key, value in sorted(_payload_dict(payload).items())
+                 if value not in (None, "", [], {}))
+
+
+def _payload_dict(payload: str) -> dict[str, object]:
     found = json.loads(payload)
-    details = found if isinstance(found, dict) else {"payload": found}
-    shown = tuple((key, str(value)) for key, value in sorted(details.items()) if value not in (None, "", [], {}))
-    override = details.get("sod_override_reason") if action == "payment.released" else None
-    return LogEvent(seq, at, claimed_by, login, action, ref, shown, override)
+    return found if isinstance(found, dict) else {"payload": found}

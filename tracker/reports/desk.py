@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
 from tracker.domain.models import AuditEvent, BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus
 from tracker.domain.money import format_gbp
+from tracker.reports.audit_log import event_fields
 from tracker.reports.registers import LineRow, budget_lines
 
 PAGE = 100
@@ -247,6 +248,8 @@ class AuditRow:
     action: str
     contract_ref: str | None
     details: str
+    fields: tuple[tuple[str, str], ...]
+    """Every recorded field, for reading one event whole."""
 
 
 @dataclass(frozen=True)
@@ -282,7 +285,7 @@ def audit_page(session: Session, query: AuditQuery, *, before_seq: int | None = 
     if before_seq is not None:
         statement = statement.where(col(AuditEvent.seq) < before_seq)
     found = session.execute(statement.order_by(col(AuditEvent.seq).desc()).limit(limit + 1)).all()
-    rows = tuple(AuditRow(seq, at, who, login, action, ref, describe_payload(payload))
+    rows = tuple(AuditRow(seq, at, who, login, action, ref, describe_payload(payload), event_fields(payload))
                  for seq, at, who, login, action, ref, payload in found[:limit])
     return AuditPage(query, rows, len(found) > limit, before_seq is None)
 

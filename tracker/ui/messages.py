@@ -1,8 +1,10 @@
 """What thread workers send back to the screens: plain rows and outcomes, never widgets."""
 
+import threading
 from typing import Any
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 
 class Loaded(Message):
@@ -21,3 +23,29 @@ class ActionFinished(Message):
         super().__init__()
         self.outcome = outcome
         self.refusal = refusal
+
+
+class Inbox:
+    """Counts messages sent from worker threads until they are handled, so "nothing left to show" is knowable.
+
+    A screen's workers call `send`; its handlers call `received`. Tests wait on `waiting` rather than on time.
+    """
+
+    def __init__(self, owner: MessagePump) -> None:
+        self._owner = owner
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def send(self, message: Message) -> None:
+        with self._lock:
+            self._count += 1
+        self._owner.post_message(message)
+
+    def received(self) -> None:
+        with self._lock:
+            self._count -= 1
+
+    @property
+    def waiting(self) -> bool:
+        with self._lock:
+            return self._count > 0

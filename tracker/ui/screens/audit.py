@@ -1,22 +1,27 @@
-"""The audit log, newest first, filtered by contract and by person, a page at a time."""
+"""The audit log, newest first, filtered by contract and by person, a page at a time; ENTER reads one event whole."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
-from tracker.reports.desk import AuditPage, AuditQuery, audit_page
+from tracker.reports.desk import AuditPage, AuditQuery, AuditRow, audit_page
 from tracker.ui.keymap import AUDIT, bindings
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.widgets.desk_table import DeskTable
+from tracker.ui.screens.modals import EventScreen
+from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
 
 MAX_ROWS = 3000
 FETCH_AHEAD = 40
+MIN_DETAILS_WIDTH = 24
+COLUMNS = ("Seq", "At (UTC)", "Who", "Action", "Contract", "Details")
 
 
 class AuditScreen(DeskScreen):
@@ -26,6 +31,7 @@ class AuditScreen(DeskScreen):
         super().__init__()
         self.page: AuditPage | None = None
         self.fetching = False
+        self.events: list[AuditRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -34,8 +40,8 @@ class AuditScreen(DeskScreen):
                 box = Input(placeholder=hint, id=f"audit-{name}")
                 box.cursor_blink = self.desk.cursor_blink
                 yield box
-        yield DeskTable(id="audit")
-        yield Label("", id="audit-status", classes="status-line")
+        yield OpenableTable(id="audit")
+        yield Label("", id="audit-status", classes="status-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -62,14 +68,30 @@ class AuditScreen(DeskScreen):
         self.fetching = False
         self.page = data
         table = self.query_one("#audit", DeskTable)
+        cells = [_cells(row) for row in data.rows]
         if data.first_page:
-            table.reset("Seq", "At (UTC)", "Who", "Action", "Contract", "Details")
-        table.add_rows([str(row.seq), row.at[:19].replace("T", " "), row.claimed_by
-                        if row.claimed_by == row.login else f"{row.claimed_by} ({row.login})", row.action,
-                        row.contract_ref or "", row.details] for row in data.rows)
+            self.events = []
+            table.clear(columns=True)
+            for label in COLUMNS[:-1]:
+                table.add_column(label)
+            table.add_column(COLUMNS[-1], width=self._details_width(cells))
+        self.events.extend(data.rows)
+        table.add_rows([*row[:-1], Text(row[-1], no_wrap=True, overflow="ellipsis")] for row in cells)
         more = "; more as you scroll" if data.more and table.row_count < MAX_ROWS else ""
         capped = "; first events shown, filter to narrow" if data.more and table.row_count >= MAX_ROWS else ""
         self.query_one("#audit-status", Label).update(f"{table.row_count:,} events shown, newest first{more}{capped}")
+
+    def _details_width(self, cells: list[list[str]]) -> int:
+        """Details fill what the other columns leave, so no event's length scrolls the table sideways."""
+        padding = 2 * self.query_one("#audit", DeskTable).cell_padding
+        others = sum(max([cell_len(label)] + [cell_len(row[index]) for row in cells]) + padding
+                     for index, label in enumerate(COLUMNS[:-1]))
+        return max(MIN_DETAILS_WIDTH, self.size.width - others - padding - 2)
+
+    @on(DataTable.RowSelected)
+    def _open_event(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.events):
+            self.app.push_screen(EventScreen(self.events[event.cursor_row]))
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
@@ -95,3 +117,8 @@ class AuditScreen(DeskScreen):
 
     def action_filter_person(self) -> None:
         self.query_one("#audit-person").focus()
+
+
+def _cells(row: AuditRow) -> list[str]:
+    who = row.claimed_by if row.claimed_by == row.login else f"{row.claimed_by} ({row.login})"
+    return [str(row.seq), row.at[:19].replace("T", " "), who, row.action, row.contract_ref or "", row.details]

@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tracker.domain.errors import TrackerError
 from tracker.store.errors import StoreError
 from tracker.store.session import read_session
-from tracker.ui.messages import Loaded
+from tracker.ui.messages import Inbox, Loaded
 
 if TYPE_CHECKING:
     from tracker.ui.app import TrackerApp
@@ -29,6 +29,7 @@ class DeskScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._busy: dict[str, tuple[Timer, Widget]] = {}
+        self.inbox = Inbox(self)
 
     @property
     def desk(self) -> TrackerApp:
@@ -36,6 +37,10 @@ class DeskScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read every figure on the screen again."""
+
+    def is_busy(self) -> bool:
+        """Rows have been read that the screen has not shown yet; a test waits for this to clear."""
+        return self.inbox.waiting
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -45,16 +50,23 @@ class DeskScreen(Screen[None]):
         engine = self.desk.context.engine
         if busy is not None:
             self._stop_busy(topic)
-            self._busy[topic] = (self.set_timer(LOADING_DELAY, lambda: setattr(busy, "loading", True)), busy)
+            timer: Timer = self.set_timer(LOADING_DELAY, lambda: self._show_loading(topic, timer))
+            self._busy[topic] = (timer, busy)
 
         def work() -> None:
             with read_session(engine) as session:
                 data = query(session)
             if not get_current_worker().is_cancelled:
-                self.post_message(Loaded(topic, data))
+                self.inbox.send(Loaded(topic, data))
 
         self.run_worker(work, thread=True, exclusive=True, group=f"read-{topic}", exit_on_error=False,
                         name=topic)
+
+    def _show_loading(self, topic: str, timer: Timer) -> None:
+        """Only while this read is still awaited: a timer that fires as its rows arrive must not cover them."""
+        pending = self._busy.get(topic)
+        if pending is not None and pending[0] is timer:
+            pending[1].loading = True
 
     def _stop_busy(self, topic: str) -> None:
         """The rows have arrived (or failed): the loading indicator goes."""
@@ -65,6 +77,7 @@ class DeskScreen(Screen[None]):
             busy.loading = False
 
     def on_loaded(self, message: Loaded) -> None:
+        self.inbox.received()
         self._stop_busy(message.topic)
         self.show(message.topic, message.data)
 
@@ -76,6 +89,6 @@ class DeskScreen(Screen[None]):
             error = event.worker.error
             self._stop_busy(event.worker.name)
             if isinstance(error, TrackerError | StoreError):
-                self.notify(error.message, title="Could not read", severity="error")
+                self.notify(error.message, title="Could not read", severity="error", markup=False)
             else:
-                self.notify(f"{type(error).__name__}: {error}", title="Could not read", severity="error")
+                self.notify(f"{type(error).__name__}: {error}", title="Could not read", severity="error", markup=False)

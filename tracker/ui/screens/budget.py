@@ -32,9 +32,9 @@ class BudgetScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Budget report", id="budget-title", classes="section-title")
+        yield Label("Budget report", id="budget-title", classes="section-title", markup=False)
         yield DeskTable(id="budget")
-        yield Label("Periods", id="periods-title", classes="section-title")
+        yield Label("Periods", id="periods-title", classes="section-title", markup=False)
         yield DeskTable(id="periods")
         yield Footer()
 

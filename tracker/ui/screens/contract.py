@@ -33,11 +33,11 @@ class ContractScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="decision"):
-            yield Static(id="decision-left")
-            yield Static(id="decision-right")
-        yield Label("Deliverables", classes="section-title")
+            yield Static(id="decision-left", markup=False)
+            yield Static(id="decision-right", markup=False)
+        yield Label("Deliverables", classes="section-title", markup=False)
         yield DeskTable(id="deliverables")
-        yield Label("Payments", id="payments-title", classes="section-title")
+        yield Label("Payments", id="payments-title", classes="section-title", markup=False)
         yield DeskTable(id="payments")
         yield Footer()
 
@@ -117,7 +117,7 @@ class ContractScreen(DeskScreen):
     def _selected(self) -> DeliverableRow | None:
         items = self.query_one("#deliverables", DeskTable)
         if self.statement is None or not items.row_count:
-            self.notify("No deliverable is selected", severity="warning")
+            self.notify("No deliverable is selected", severity="warning", markup=False)
             return None
         seq = int(items.coordinate_to_cell_key(items.cursor_coordinate).row_key.value or 0)
         return next(item for item in self.statement.deliverables if item.seq == seq)
@@ -131,7 +131,7 @@ class ContractScreen(DeskScreen):
 
     def _done(self, outcome: Any) -> None:
         if outcome is not None:
-            self.notify(_describe_outcome(outcome), title="Recorded")
+            self.notify(_describe_outcome(outcome), title="Recorded", markup=False)
 
     def _what(self, item: DeliverableRow) -> str:
         return f"{self.reference} #{item.seq} {item.name}"
@@ -226,7 +226,7 @@ class ContractScreen(DeskScreen):
     def action_reverse(self) -> None:
         table = self.query_one("#payments", DeskTable)
         if self.statement is None or not table.row_count:
-            self.notify("This contract has no payment to reverse", severity="warning")
+            self.notify("This contract has no payment to reverse", severity="warning", markup=False)
             return
         payment_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
         row = next(p for p in self.statement.payments if p.payment_id == payment_id)

@@ -57,7 +57,7 @@ class ContractsScreen(DeskScreen):
         filter_input.cursor_blink = self.desk.cursor_blink
         yield filter_input
         yield OpenableTable(id="contracts")
-        yield Label("", id="contracts-status", classes="status-line")
+        yield Label("", id="contracts-status", classes="status-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -137,7 +137,14 @@ class ContractsScreen(DeskScreen):
     def _filter_changed(self) -> None:
         if self._typing is not None:
             self._typing.stop()
-        self._typing = self.set_timer(FILTER_DELAY, self.reload)
+        self._typing = self.set_timer(FILTER_DELAY, self._typed)
+
+    def _typed(self) -> None:
+        self._typing = None
+        self.reload()
+
+    def is_busy(self) -> bool:
+        return self._typing is not None or super().is_busy()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:

@@ -35,11 +35,11 @@ class DashboardScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Budget lines", id="lines-title", classes="section-title")
+        yield Label("Budget lines", id="lines-title", classes="section-title", markup=False)
         yield OpenableTable(id="lines")
-        yield Label("Contracts on the line", id="line-contracts-title", classes="section-title")
+        yield Label("Contracts on the line", id="line-contracts-title", classes="section-title", markup=False)
         yield OpenableTable(id="line-contracts")
-        yield Label("Waiting", id="work-title", classes="section-title")
+        yield Label("Waiting", id="work-title", classes="section-title", markup=False)
         yield OpenableTable(id="work")
         yield Footer()
 

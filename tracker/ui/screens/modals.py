@@ -24,9 +24,11 @@ from textual.worker import get_current_worker
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import FiscalYear, format_date
+from tracker.domain.money import format_gbp
+from tracker.reports.desk import AuditRow
 from tracker.store.errors import StoreError
 from tracker.ui.keymap import SECTIONS
-from tracker.ui.messages import ActionFinished
+from tracker.ui.messages import ActionFinished, Inbox
 
 Values = dict[str, str]
 
@@ -60,19 +62,24 @@ class ActionModal(ModalScreen[Any]):
         super().__init__()
         self.spec = spec
         self.cursor_blink = cursor_blink
+        self.inbox = Inbox(self)
+
+    def is_busy(self) -> bool:
+        """An action has run whose outcome the dialog has not shown yet."""
+        return self.inbox.waiting
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.spec.title, id="dialog-title")
+            yield Label(self.spec.title, id="dialog-title", markup=False)
             for item in self.spec.fields:
                 with Horizontal(classes="field-row"):
-                    yield Label(item.label, classes="field-label")
+                    yield Label(item.label, classes="field-label", markup=False)
                     field = Input(item.default, placeholder=item.placeholder, id=f"field-{item.name}")
                     field.cursor_blink = self.cursor_blink
                     yield field
-            yield Label("Will be recorded", classes="record-title")
-            yield Static(id="record")
-            yield Static(id="refusal")
+            yield Label("Will be recorded", classes="record-title", markup=False)
+            yield Static(id="record", markup=False)
+            yield Static(id="refusal", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.spec.confirm, variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
@@ -119,11 +126,12 @@ class ActionModal(ModalScreen[Any]):
             except (TrackerError, StoreError) as error:
                 message = ActionFinished(refusal=error.message)
             if not get_current_worker().is_cancelled:
-                self.post_message(message)
+                self.inbox.send(message)
 
         self.run_worker(work, thread=True, exclusive=True, exit_on_error=False, name="perform")
 
     def on_action_finished(self, message: ActionFinished) -> None:
+        self.inbox.received()
         if message.refusal is None:
             self.dismiss(message.outcome)
             return
@@ -142,7 +150,7 @@ class YearPicker(ModalScreen[FiscalYear | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Financial year", id="dialog-title")
+            yield Label("Financial year", id="dialog-title", markup=False)
             options = [Option(f"{year.label}  ({format_date(year.starts)} to {format_date(year.ends)})",
                               id=str(year.start_year)) for year in self.years]
             picker = OptionList(*options, id="years")
@@ -156,6 +164,49 @@ class YearPicker(ModalScreen[FiscalYear | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class EventScreen(ModalScreen[None]):
+    """One audit event whole: every field it recorded, amounts in pounds, long values wrapped."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="event.close"),
+        Binding("enter", "close", "Close", show=False, id="event.close2"),
+    ]
+
+    def __init__(self, event: AuditRow) -> None:
+        super().__init__()
+        self.event = event
+
+    def compose(self) -> ComposeResult:
+        event = self.event
+        pairs = [("at (UTC)", event.at), ("by", f"{event.claimed_by} (login {event.login})"),
+                 ("contract", event.contract_ref or "")]
+        pairs.extend((_field_label(name), _field_value(name, value)) for name, value in event.fields)
+        width = max(len(label) for label, _ in pairs)
+        text = Text()
+        for label, value in pairs:
+            text.append(f"{label:<{width}}  ", style="dim")
+            text.append(f"{value}\n")
+        text.rstrip()
+        with VerticalScroll(id="dialog"):
+            yield Label(f"Event {event.seq}: {event.action}", id="dialog-title", markup=False)
+            yield Static(text, id="event-fields", markup=False)
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _field_label(name: str) -> str:
+    return name.removesuffix("_pence").replace("_", " ")
+
+
+def _field_value(name: str, value: str) -> str:
+    """Amounts recorded in pence read in pounds; everything else as recorded."""
+    if name.endswith("_pence") and value.lstrip("-").isdigit():
+        return format_gbp(int(value))
+    return value
 
 
 class HelpScreen(ModalScreen[None]):
@@ -183,9 +234,9 @@ class HelpScreen(ModalScreen[None]):
             else:
                 text.append(f"  {key:<8} {label:<14} {explanation}\n")
         with VerticalScroll(id="help"):
-            yield Label("Keys of the desk", id="dialog-title")
+            yield Label("Keys of the desk", id="dialog-title", markup=False)
             text.rstrip()
-            yield Static(text, id="help-text")
+            yield Static(text, id="help-text", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

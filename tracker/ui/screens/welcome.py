@@ -36,7 +36,7 @@ class WelcomeScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome"):
-            yield Label("Welcome to tracker", id="dialog-title")
+            yield Label("Welcome to tracker", id="dialog-title", markup=False)
             yield Static(WELCOME, id="welcome-text", markup=False)
 
     def action_close(self) -> None:

@@ -4,9 +4,10 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.binding import BindingType
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellType, RowKey
 
 from tracker.ui.keymap import TABLES, bindings
 
@@ -24,6 +25,12 @@ class DeskTable(DataTable[object]):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+
+    def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None,
+                label: TextType | None = None) -> RowKey:
+        """Cells show their text as typed: a supplier called "Smith [/] & Co" is not markup."""
+        return super().add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells), height=height,
+                               key=key, label=label)
 
     def reset(self, *columns: str | Text) -> None:
         """Empty the table and set its columns again; for tables filled a page at a time."""
