@@ -212,7 +212,8 @@ async def test_enter_on_an_audit_event_shows_every_field_it_recorded(desk: DeskF
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, EventScreen)
-        shown = str(app.screen.query_one("#event-fields", Static).render())
+        fields = app.screen.query_one("#event-fields", Static)
+        shown = "\n".join(fields.render_line(y).text.rstrip() for y in range(fields.size.height))
         assert "allocation  £1,000,000.00" in shown and "committed   £462,600.00" in shown
         assert f"folder      {DEMO.resolve()}" in shown
         await pilot.press("escape")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -183,15 +184,14 @@ class EventScreen(ModalScreen[None]):
         pairs = [("at (UTC)", event.at), ("by", f"{event.claimed_by} (login {event.login})"),
                  ("contract", event.contract_ref or "")]
         pairs.extend((_field_label(name), _field_value(name, value)) for name, value in event.fields)
-        width = max(len(label) for label, _ in pairs)
-        text = Text()
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
         for label, value in pairs:
-            text.append(f"{label:<{width}}  ", style="dim")
-            text.append(f"{value}\n")
-        text.rstrip()
+            grid.add_row(Text(label), Text(value))
         with VerticalScroll(id="dialog"):
             yield Label(f"Event {event.seq}: {event.action}", id="dialog-title", markup=False)
-            yield Static(text, id="event-fields", markup=False)
+            yield Static(grid, id="event-fields", markup=False)
         yield Footer()
 
     def action_close(self) -> None:
