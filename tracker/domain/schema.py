@@ -50,10 +50,25 @@ def _desk_indexes(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+_EXPORT_INDEXES = (
+    # live contracts in reference order: the commitments export's streams test each contract on the index alone,
+    # so the deliverables stream never reads a contract row and the contracts stream reads only the live ones
+    "CREATE INDEX IF NOT EXISTS contract_reference_live ON contract "
+    "(reference, id, awarded_on, ended_on, value_pence, paid_pence)",
+)
+
+
+def _export_indexes(conn: Connection) -> None:
+    """A covering index for the commitments export's walk of the contracts in reference order."""
+    for statement in _EXPORT_INDEXES:
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS = (
     Migration(1, "budget lines, contracts, deliverables, payments, audit trail", _initial_schema),
     Migration(2, "covering indexes for reports and the commitments export", _report_indexes),
     Migration(3, "indexes for the desk's contract list sorted by value or paid", _desk_indexes),
+    Migration(4, "covering index for the commitments export's contracts in reference order", _export_indexes),
 )
 
 
