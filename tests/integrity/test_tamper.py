@@ -46,6 +46,8 @@ case("insert a payment",
      "payment 9 (T 1 #1, £10.00) is in the table but in no audit event")
 case("edit a contract's value", "UPDATE contract SET value_pence = 2000000 WHERE reference = 'T 1'",
      "contract 7 (T 1): value_pence is 2000000 in the table, 3000000 in audit event 7")
+case("move a contract to another financial year", "UPDATE contract SET fiscal_year = 2016 WHERE reference = 'T 1'",
+     "contract 7 (T 1): financial year 2016 is not its budget line's 2015")
 case("edit a line's allocation", "UPDATE budget_line SET allocation_pence = 20000000 WHERE code = 'TEST-1516'",
      "budget line 5 (TEST-1516): allocation_pence is 20000000 in the table, 10000000 in audit event 6")
 case("un-accept a deliverable", "UPDATE deliverable SET status = 'submitted' WHERE id = 17",

@@ -1,10 +1,15 @@
 """The desk's queries: keyset pages join up to exactly the fully sorted list, and the work list is right."""
 
 import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from tracker.domain.fiscal import FiscalYear
+from tracker.domain.schema import open_store
+from tracker.domain.verify import verify_store
 from tracker.reports.desk import (
     SORT_KEYS,
     AuditQuery,
@@ -12,6 +17,7 @@ from tracker.reports.desk import (
     audit_page,
     contracts_page,
     dashboard,
+    work_items,
 )
 from tracker.store.session import read_session
 
@@ -62,3 +68,59 @@ def test_audit_log_newest_first_filtered_by_person(demo_engine: Engine) -> None:
         importer = audit_page(session, AuditQuery(person="import"))
     assert [row.action for row in everything.rows] == ["import"]
     assert nobody.rows == () and [row.seq for row in importer.rows] == [1]
+
+
+def query_plans(engine: Engine, read: Callable[..., object]) -> list[str]:
+    """The store's plan for every SELECT that `read` issues."""
+    seen: list[tuple[str, object]] = []
+
+    def capture(_conn: object, _cursor: object, statement: str, params: object, *_rest: object) -> None:
+        seen.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with read_session(engine) as session:
+            read(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    with engine.connect() as conn:
+        return [" | ".join(str(row[3]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))
+                for statement, params in seen if statement.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_years_contract_page_walks_a_year_index_and_stops_at_the_page(demo_engine: Engine) -> None:
+    """Year first in the index: a page of 2017/18 never reads past every contract of 2015/16 and 2016/17."""
+    for sort, index in (("reference", "contract_year_reference"), ("supplier", "contract_year_supplier"),
+                        ("value", "contract_year_value"), ("paid", "contract_year_paid"),
+                        ("status", "contract_year_status")):
+        plans = query_plans(demo_engine, lambda session, by=sort: contracts_page(
+            session, ContractQuery(FiscalYear(2015), "", by), count=False))
+        page_ids = plans[0].split(" | SCAN page")[0]
+        assert index in page_ids and "TEMP B-TREE" not in page_ids, (sort, plans[0])
+
+
+def test_the_work_list_reads_only_the_waiting_deliverables(demo_engine: Engine) -> None:
+    plans = query_plans(demo_engine, lambda session: work_items(session, FiscalYear(2015), TODAY))
+    assert "contract_year_status" in plans[0] and "COVERING INDEX deliverable_waiting" in plans[0], plans[0]
+
+
+def test_a_store_from_before_contracts_carried_their_year_is_upgraded(tmp_path: Path, demo_engine: Engine) -> None:
+    """Stores from before migration 5 get the column filled from each contract's line, and verify clean."""
+    path = str(demo_engine.url.database)
+    demo_engine.dispose()
+    old = sqlite3.connect(path)
+    for name in ("contract_year_reference", "contract_year_supplier", "contract_year_value", "contract_year_paid",
+                 "contract_year_status", "deliverable_waiting"):
+        old.execute(f"DROP INDEX {name}")
+    old.execute("ALTER TABLE contract DROP COLUMN fiscal_year")
+    old.execute("DELETE FROM schema_version WHERE version = 5")
+    old.commit()
+    old.close()
+    upgraded = open_store(path)
+    with upgraded.connect() as conn:
+        years = dict(conn.exec_driver_sql("SELECT c.reference, c.fiscal_year - b.fiscal_year FROM contract c "
+                                          "JOIN budget_line b ON b.id = c.budget_line_id").all())
+    assert len(years) == 6 and set(years.values()) == {0}
+    assert verify_store(upgraded).ok
+    with read_session(upgraded) as session:
+        assert contracts_page(session, ContractQuery(FiscalYear(2015))).matching == 4

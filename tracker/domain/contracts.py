@@ -37,7 +37,8 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
         if change.session.exec(select(Contract.id).where(Contract.reference == reference)).first() is not None:
             raise Refusal("unique-reference", f"contract {reference} already exists; references are unique")
         contract = Contract(reference=reference, title=title, supplier=supplier, value_pence=value_pence,
-                            ceiling_pence=ceiling_pence, budget_line_id=id_of(line), decision_date=decision_date,
+                            ceiling_pence=ceiling_pence, budget_line_id=id_of(line), fiscal_year=line.fiscal_year,
+                            decision_date=decision_date,
                             start_date=start_date, end_date=end_date)
         change.session.add(contract)
         change.session.flush()

@@ -397,7 +397,8 @@ def _import_contracts(run: _Run) -> None:
     next_id = first_id = _next_id(run, "contract")
     batch: list[tuple[Any, ...]] = []
     columns = ("id", "reference", "title", "supplier", "value_pence", "ceiling_pence", "budget_line_id",
-               "decision_date", "start_date", "end_date", "status", "awarded_on", "committed_pence", "paid_pence")
+               "fiscal_year", "decision_date", "start_date", "end_date", "status", "awarded_on", "committed_pence",
+               "paid_pence")
     contracts, lines, paid_per_contract, seen = run.contracts, run.lines, run.paid_per_contract, run.seen
     awarded, draft, hard = ContractStatus.AWARDED.value, ContractStatus.DRAFT.value, Control.HARD.value
     for n, (raw_ref, raw_supplier, raw_title, raw_line, raw_value, raw_awarded, raw_ceiling, raw_decision, raw_start,
@@ -435,9 +436,9 @@ def _import_contracts(run: _Run) -> None:
                                                           f"value {format_gbp(value)}")
         line.paid += paid
         contracts[ref] = _Contract(next_id, line, value, awarded_on)
-        batch.append((next_id, ref, title, supplier, value, ceiling, line.id, _iso(decision_date), _iso(start_date),
-                      _iso(end_date), awarded if awarded_on else draft, _iso(awarded_on),
-                      value if awarded_on else 0, paid))
+        batch.append((next_id, ref, title, supplier, value, ceiling, line.id, line.year.start_year,
+                      _iso(decision_date), _iso(start_date), _iso(end_date), awarded if awarded_on else draft,
+                      _iso(awarded_on), value if awarded_on else 0, paid))
         next_id += 1
         if len(batch) >= BATCH:
             _insert(run, "contract", columns, batch)

@@ -71,10 +71,12 @@ class Contract(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=80)
     title: str = Field(max_length=300)
-    supplier: str = Field(max_length=200, index=True)
+    supplier: str = Field(max_length=200)
     value_pence: int = Pence()
     ceiling_pence: int | None = Pence(nullable=True)
     budget_line_id: int = Field(foreign_key="budget_line.id")
+    fiscal_year: int = Field(description="its budget line's financial year, kept here so a year's contracts "
+                                         "can be listed in index order")
     decision_date: dt.date | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None

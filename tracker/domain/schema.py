@@ -1,6 +1,6 @@
 """The schema's versions, and opening a store at the latest one."""
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -64,11 +64,43 @@ def _export_indexes(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+_YEAR_INDEXES = (
+    # the desk's contract list of one financial year, walked in the order of its sort key
+    "CREATE INDEX IF NOT EXISTS contract_year_reference ON contract (fiscal_year, reference)",
+    "CREATE INDEX IF NOT EXISTS contract_year_supplier ON contract (fiscal_year, supplier)",
+    "CREATE INDEX IF NOT EXISTS contract_year_value ON contract (fiscal_year, value_pence)",
+    "CREATE INDEX IF NOT EXISTS contract_year_paid ON contract (fiscal_year, paid_pence)",
+    "CREATE INDEX IF NOT EXISTS contract_year_status ON contract (fiscal_year, status)",
+    # the dashboard's waiting work: only deliverables not yet accepted, or accepted and not fully paid
+    "CREATE INDEX IF NOT EXISTS deliverable_waiting ON deliverable "
+    "(contract_id, status, due_on, seq, amount_pence, paid_pence, name, decided_by) "
+    "WHERE status <> 'accepted' OR paid_pence < amount_pence",
+)
+_SUPERSEDED_INDEXES = ("ix_contract_supplier", "contract_value", "contract_paid")
+
+
+def _contract_year(conn: Connection) -> None:
+    """Contracts carry their line's year, and the desk's indexes lead with it.
+
+    Walking an index of all years for one year's page skipped every earlier year's contracts first
+    (references such as DMPCD 2017 … sort after all of 2015 and 2016).
+    """
+    if "fiscal_year" not in {column["name"] for column in inspect(conn).get_columns("contract")}:
+        conn.exec_driver_sql("ALTER TABLE contract ADD COLUMN fiscal_year INTEGER NOT NULL DEFAULT 0")
+        conn.exec_driver_sql("UPDATE contract SET fiscal_year = "
+                             "(SELECT fiscal_year FROM budget_line WHERE budget_line.id = contract.budget_line_id)")
+    for name in _SUPERSEDED_INDEXES:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    for statement in _YEAR_INDEXES:
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS = (
     Migration(1, "budget lines, contracts, deliverables, payments, audit trail", _initial_schema),
     Migration(2, "covering indexes for reports and the commitments export", _report_indexes),
     Migration(3, "indexes for the desk's contract list sorted by value or paid", _desk_indexes),
     Migration(4, "covering index for the commitments export's contracts in reference order", _export_indexes),
+    Migration(5, "contracts carry their line's financial year; the desk's list indexes lead with it", _contract_year),
 )
 
 

@@ -363,6 +363,9 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "LEFT JOIN (SELECT budget_line_id AS line_id, SUM(committed_pence) AS total FROM contract "
      "GROUP BY budget_line_id) c ON c.line_id = b.id WHERE b.committed_pence <> COALESCE(c.total, 0) "
      "ORDER BY b.id LIMIT 1"),
+    ("contract {0} ({1}): financial year {2} is not its budget line's {3}",
+     "SELECT c.id, c.reference, c.fiscal_year, b.fiscal_year FROM contract c "
+     "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.fiscal_year <> b.fiscal_year ORDER BY c.id LIMIT 1"),
     ("budget line {0} ({1}): paid {2} is more than its allocation {3}",
      "SELECT id, code, paid_pence, allocation_pence FROM budget_line WHERE paid_pence > allocation_pence "
      "ORDER BY id LIMIT 1"),
