@@ -29,8 +29,10 @@ MAX_ROWS = 3000
 """The most rows the table holds; past it the status line says so and asks for a filter."""
 FETCH_AHEAD = 40
 """Fetch the next page when the cursor comes this close to the last row."""
-FILTER_DELAY = 0.05
+FILTER_DELAY = 0.02
 """Seconds the filter waits after a keystroke: typing fast issues one query for the word, not one per letter."""
+COUNT_DELAY = 0.3
+"""Seconds the rows stay up before their matches are counted: no count runs between keystrokes."""
 
 COLUMNS: tuple[tuple[SortKey, str, bool], ...] = (
     ("reference", "Reference", False), ("supplier", "Supplier", False), ("line", "Line", False),
@@ -50,6 +52,7 @@ class ContractsScreen(DeskScreen):
         self.fetching = False
         self.matching: tuple[ContractQuery, int] | None = None
         self._typing: Timer | None = None
+        self._counting: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,12 +103,22 @@ class ContractsScreen(DeskScreen):
         if data.first_page:
             self._columns()
             if data.more:
-                wanted: ContractQuery = data.query
-                self.read("count", lambda session: (wanted, count_contracts(session, wanted)))
+                self._count_later(data.query)
         supplier_width = max(self.size.width - 90, 12)
         table.add_rows(_cells(row, supplier_width) for row in data.rows)
         self.page = data
         self._status()
+
+    def _count_later(self, wanted: ContractQuery) -> None:
+        """Count the matches once typing has paused: a count scans the year, and would slow the next page."""
+        if self._counting is not None:
+            self._counting.stop()
+        self._counting = self.set_timer(COUNT_DELAY, lambda: self._count(wanted))
+
+    def _count(self, wanted: ContractQuery) -> None:
+        self._counting = None
+        if self.query_now() == wanted:
+            self.read("count", lambda session: (wanted, count_contracts(session, wanted)))
 
     def _status(self) -> None:
         page = self.page
@@ -135,6 +148,9 @@ class ContractsScreen(DeskScreen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
+        if self._counting is not None:
+            self._counting.stop()
+            self._counting = None
         if self._typing is not None:
             self._typing.stop()
         self._typing = self.set_timer(FILTER_DELAY, self._typed)
@@ -144,7 +160,7 @@ class ContractsScreen(DeskScreen):
         self.reload()
 
     def is_busy(self) -> bool:
-        return self._typing is not None or super().is_busy()
+        return self._typing is not None or self._counting is not None or super().is_busy()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
