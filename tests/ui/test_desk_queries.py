@@ -14,8 +14,10 @@ from tracker.reports.desk import (
     SORT_KEYS,
     AuditQuery,
     ContractQuery,
+    WaitingCounts,
     audit_page,
     contracts_page,
+    count_waiting,
     dashboard,
     work_items,
 )
@@ -59,6 +61,8 @@ def test_the_dashboard_work_list_on_the_demo(demo_engine: Engine) -> None:
         ("DMPCD 2015 76", 1, "sign-off", 49), ("DMPCD 2015 120", 1, "payment", 0),
         ("DMPCD 2015 46", 2, "delivery", 52), ("DMPCD 2015 91", 2, "delivery", 19)]
     assert len(board.overdue) == 3 and not board.store_empty
+    with read_session(demo_engine) as session:
+        assert count_waiting(session, FiscalYear(2015), TODAY) == WaitingCounts(signoff=1, payment=1, overdue=3)
 
 
 def test_audit_log_newest_first_filtered_by_person(demo_engine: Engine) -> None:

@@ -2,12 +2,14 @@
 
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 from textual.widgets import Input, OptionList, Static
 
 from tracker.domain.fiscal import FiscalYear
 from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
+from tracker.ui.screens import dashboard as dashboard_screen
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
@@ -218,3 +220,15 @@ async def test_enter_on_an_audit_event_shows_every_field_it_recorded(desk: DeskF
         assert f"folder      {DEMO.resolve()}" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, AuditScreen)
+
+
+@desk_test
+async def test_the_waiting_title_counts_all_the_years_work_when_the_list_shows_only_the_first(
+        desk: DeskFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dashboard_screen, "WORK_SHOWN", 2)
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(cell_texts(app.screen.query_one("#work", DeskTable))) == 2
+        title = str(app.screen.query_one("#work-title", Static).render())
+        assert title == "Waiting: 1 for sign-off · 1 for payment · 3 overdue (first 2 shown)"

@@ -97,23 +97,13 @@ def work_items(session: Session, year: FiscalYear, today: dt.date, *, limit: int
         else_=literal("delivery"),
     )
     rank = case((col(Deliverable.status) == submitted, 0), (col(Deliverable.status) == accepted, 1), else_=2)
-    # the `deliverable_waiting` index's own condition, stated with the literal it has, so the planner reads
-    # only that index's entries (a bound parameter would not match it)
-    unsettled = or_(col(Deliverable.status) != literal_column(f"'{accepted}'"),
-                    col(Deliverable.paid_pence) < col(Deliverable.amount_pence))
-    waiting = or_(
-        col(Deliverable.status) == submitted,
-        and_(col(Deliverable.status) == accepted, col(Deliverable.paid_pence) < col(Deliverable.amount_pence)),
-        and_(col(Deliverable.status) != accepted, col(Deliverable.due_on) < today),
-    )
     query = (
         sa_select(col(Contract.reference), col(Deliverable.seq), col(Deliverable.name), col(Contract.supplier),
                   col(BudgetLine.code), col(Deliverable.amount_pence), col(Deliverable.paid_pence),
                   col(Deliverable.due_on), col(Deliverable.status), col(Deliverable.decided_by), needs)
         .join(Contract, col(Contract.id) == col(Deliverable.contract_id))
         .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
-        .where(col(Contract.fiscal_year) == year.start_year, col(Contract.status) == ContractStatus.AWARDED.value,
-               unsettled, waiting)
+        .where(*_waiting(year, today))
         .order_by(rank, col(Deliverable.due_on), col(Contract.reference), col(Deliverable.seq))
         .limit(limit + 1)
     )
@@ -125,6 +115,47 @@ def work_items(session: Session, year: FiscalYear, today: dt.date, *, limit: int
         in rows[:limit]
     ]
     return items, len(rows) > limit
+
+
+@dataclass(frozen=True)
+class WaitingCounts:
+    signoff: int
+    payment: int
+    overdue: int
+
+
+def count_waiting(session: Session, year: FiscalYear, today: dt.date) -> WaitingCounts:
+    """All of the year's waiting work by kind, for when the list shows only its first page."""
+    status = col(Deliverable.status)
+
+    def how_many(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    query = (
+        sa_select(how_many(status == DeliverableStatus.SUBMITTED.value),
+                  how_many(status == DeliverableStatus.ACCEPTED.value),
+                  how_many(and_(status != DeliverableStatus.ACCEPTED.value, col(Deliverable.due_on) < today)))
+        .select_from(Deliverable)
+        .join(Contract, col(Contract.id) == col(Deliverable.contract_id))
+        .where(*_waiting(year, today))
+    )
+    signoff, payment, overdue = session.execute(query).one()
+    return WaitingCounts(int(signoff), int(payment), int(overdue))
+
+
+def _waiting(year: FiscalYear, today: dt.date) -> list[ColumnElement[bool]]:
+    """Deliverables of the year's awarded contracts that someone must act on: sign off, pay, or chase."""
+    submitted, accepted = DeliverableStatus.SUBMITTED.value, DeliverableStatus.ACCEPTED.value
+    unpaid = col(Deliverable.paid_pence) < col(Deliverable.amount_pence)
+    return [
+        col(Contract.fiscal_year) == year.start_year,
+        col(Contract.status) == ContractStatus.AWARDED.value,
+        # the `deliverable_waiting` index's own condition, stated with the literal it has, so the planner reads
+        # only that index's entries (a bound parameter would not match it)
+        or_(col(Deliverable.status) != literal_column(f"'{accepted}'"), unpaid),
+        or_(col(Deliverable.status) == submitted, and_(col(Deliverable.status) == accepted, unpaid),
+            and_(col(Deliverable.status) != accepted, col(Deliverable.due_on) < today)),
+    ]
 
 
 SortKey = Literal["reference", "supplier", "line", "value", "paid", "outstanding", "next_due", "status"]

@@ -11,7 +11,16 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
 from tracker.domain.money import format_gbp
-from tracker.reports.desk import Dashboard, LineContract, WorkItem, dashboard, financial_years, line_contracts
+from tracker.reports.desk import (
+    Dashboard,
+    LineContract,
+    WaitingCounts,
+    WorkItem,
+    count_waiting,
+    dashboard,
+    financial_years,
+    line_contracts,
+)
 from tracker.reports.registers import LineRow
 from tracker.ui.keymap import DASHBOARD, bindings
 from tracker.ui.screens.base import DeskScreen
@@ -25,12 +34,17 @@ NOT_NAME_WIDTH = 76
 """What the work table's other columns take, so the deliverable's name is cut to fit the terminal."""
 
 
+WORK_SHOWN = 200
+"""Waiting deliverables listed, most urgent first; the title counts all of them."""
+
+
 class DashboardScreen(DeskScreen):
     BINDINGS: ClassVar[list[BindingType]] = bindings(DASHBOARD)
 
     def __init__(self) -> None:
         super().__init__()
         self.data: Dashboard | None = None
+        self.waiting: tuple[Dashboard, WaitingCounts] | None = None
         self.line_code: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -54,7 +68,7 @@ class DashboardScreen(DeskScreen):
         year, today = self.desk.year, self.desk.context.clock.today()
 
         def query(session: Any) -> tuple[Dashboard, list[Any]]:
-            return dashboard(session, year, today), financial_years(session, today)
+            return dashboard(session, year, today, limit=WORK_SHOWN), financial_years(session, today)
 
         self.read("dashboard", query, busy=self.query_one("#lines"))
 
@@ -67,6 +81,8 @@ class DashboardScreen(DeskScreen):
             self._show_dashboard()
         elif topic == "line-contracts":
             self._show_line_contracts(*data)
+        elif topic == "waiting-count":
+            self._show_waiting(*data)
 
     def _show_dashboard(self) -> None:
         data = self.data
@@ -124,10 +140,24 @@ class DashboardScreen(DeskScreen):
                                                            date(item.due_on), late, money(item.unpaid_pence)]))
         table.fill(column_specs("Contract", "#", "Deliverable", "Waiting for", _right("Due"), "Late", _right("Unpaid")),
                    rows)
-        signoff, payment, overdue = len(data.awaiting_signoff), len(data.awaiting_payment), len(data.overdue)
-        more = " (first 200 shown)" if data.work_more else ""
+        if not data.work_more:
+            self._show_waiting(data, WaitingCounts(len(data.awaiting_signoff), len(data.awaiting_payment),
+                                                   len(data.overdue)))
+        elif self.waiting is not None and self.waiting[0] is data:
+            self._show_waiting(*self.waiting)
+        else:
+            self.query_one("#work-title", Label).update(f"Waiting: counting… (first {len(data.work)} shown)")
+            self.read("waiting-count", lambda session: (data, count_waiting(session, data.year, data.today)))
+
+    def _show_waiting(self, board: Dashboard, counts: WaitingCounts) -> None:
+        """Counts of all the year's waiting work; the list below may show only its first page."""
+        if board is not self.data:
+            return
+        self.waiting = (board, counts)
+        more = f" (first {len(board.work)} shown)" if board.work_more else ""
         self.query_one("#work-title", Label).update(
-            f"Waiting: {signoff} for sign-off · {payment} for payment · {overdue} overdue{more}")
+            f"Waiting: {counts.signoff:,} for sign-off · {counts.payment:,} for payment · {counts.overdue:,} "
+            f"overdue{more}")
 
     def _load_line(self, code: str | None) -> None:
         if code is None:
