@@ -1,5 +1,7 @@
 """The schema's versions, and opening a store at the latest one."""
 
+from collections.abc import Callable
+
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
@@ -31,23 +33,11 @@ _REPORT_INDEXES = (
 )
 
 
-def _report_indexes(conn: Connection) -> None:
-    """Covering indexes for the budget report, the overdue list and the commitments export."""
-    for statement in _REPORT_INDEXES:
-        conn.exec_driver_sql(statement)
-
-
 _DESK_INDEXES = (
     # the desk's contract list walks the index of its sort key and stops at the end of a page
     "CREATE INDEX IF NOT EXISTS contract_value ON contract (value_pence)",
     "CREATE INDEX IF NOT EXISTS contract_paid ON contract (paid_pence)",
 )
-
-
-def _desk_indexes(conn: Connection) -> None:
-    """Indexes for the desk's contract list sorted by value or paid: a page without sorting every contract."""
-    for statement in _DESK_INDEXES:
-        conn.exec_driver_sql(statement)
 
 
 _EXPORT_INDEXES = (
@@ -56,12 +46,6 @@ _EXPORT_INDEXES = (
     "CREATE INDEX IF NOT EXISTS contract_reference_live ON contract "
     "(reference, id, awarded_on, ended_on, value_pence, paid_pence)",
 )
-
-
-def _export_indexes(conn: Connection) -> None:
-    """A covering index for the commitments export's walk of the contracts in reference order."""
-    for statement in _EXPORT_INDEXES:
-        conn.exec_driver_sql(statement)
 
 
 _YEAR_INDEXES = (
@@ -91,15 +75,25 @@ def _contract_year(conn: Connection) -> None:
                              "(SELECT fiscal_year FROM budget_line WHERE budget_line.id = contract.budget_line_id)")
     for name in _SUPERSEDED_INDEXES:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-    for statement in _YEAR_INDEXES:
-        conn.exec_driver_sql(statement)
+    _statements(_YEAR_INDEXES)(conn)
+
+
+def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
+    """A migration step that runs its statements in order (each is idempotent)."""
+
+    def apply(conn: Connection) -> None:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+    return apply
 
 
 MIGRATIONS = (
     Migration(1, "budget lines, contracts, deliverables, payments, audit trail", _initial_schema),
-    Migration(2, "covering indexes for reports and the commitments export", _report_indexes),
-    Migration(3, "indexes for the desk's contract list sorted by value or paid", _desk_indexes),
-    Migration(4, "covering index for the commitments export's contracts in reference order", _export_indexes),
+    Migration(2, "covering indexes for reports and the commitments export", _statements(_REPORT_INDEXES)),
+    Migration(3, "indexes for the desk's contract list sorted by value or paid", _statements(_DESK_INDEXES)),
+    Migration(4, "covering index for the commitments export's contracts in reference order",
+              _statements(_EXPORT_INDEXES)),
     Migration(5, "contracts carry their line's financial year; the desk's list indexes lead with it", _contract_year),
 )
 
