@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from tracker.domain import lookup
 from tracker.domain.fiscal import PERIODS, FiscalYear, period_name, period_of
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+from tracker.reports.figures import LineFigures, Outstanding
 
 NEAR_PERCENT = 95
 """A line is flagged "near" once its commitments reach 95% of its allocation."""
@@ -31,7 +32,7 @@ ACCEPTED: ColumnClause[str] = literal_column("'accepted'")
 
 
 @dataclass(frozen=True)
-class BudgetRow:
+class BudgetRow(LineFigures):
     """One budget line, or a fund subtotal, or the total (`kind` says which)."""
 
     kind: str
@@ -43,14 +44,6 @@ class BudgetRow:
     committed_pence: int
     paid_pence: int
     accepted_unpaid_pence: int
-
-    @property
-    def outstanding_pence(self) -> int:
-        return self.committed_pence - self.paid_pence
-
-    @property
-    def headroom_pence(self) -> int:
-        return self.allocation_pence - self.committed_pence
 
     @property
     def paid_permille(self) -> int | None:
@@ -79,7 +72,7 @@ class BudgetReport:
 
 
 @dataclass(frozen=True)
-class ContractFigures:
+class ContractFigures(Outstanding):
     line_code: str
     reference: str
     supplier: str
@@ -89,10 +82,6 @@ class ContractFigures:
     committed_pence: int
     paid_pence: int
     accepted_unpaid_pence: int
-
-    @property
-    def outstanding_pence(self) -> int:
-        return self.committed_pence - self.paid_pence
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from tracker.domain.fiscal import FiscalYear, fiscal_year_of
 from tracker.domain.models import AuditEvent, BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus
 from tracker.domain.money import format_gbp
 from tracker.reports.audit_log import event_fields
+from tracker.reports.figures import Outstanding
 from tracker.reports.registers import LineRow, budget_lines
 
 PAGE = 100
@@ -342,16 +343,12 @@ def describe_payload(payload: str) -> str:
 
 
 @dataclass(frozen=True)
-class LineContract:
+class LineContract(Outstanding):
     reference: str
     supplier: str
     status: str
     committed_pence: int
     paid_pence: int
-
-    @property
-    def outstanding_pence(self) -> int:
-        return self.committed_pence - self.paid_pence
 
 
 def line_contracts(session: Session, line_code: str, *, limit: int = 100) -> tuple[list[LineContract], bool]:

@@ -10,10 +10,11 @@ from sqlmodel import Session, col, select
 from tracker.domain import lookup
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+from tracker.reports.figures import LineFigures
 
 
 @dataclass(frozen=True)
-class LineRow:
+class LineRow(LineFigures):
     code: str
     name: str
     fund: str
@@ -23,14 +24,6 @@ class LineRow:
     allocation_pence: int
     committed_pence: int
     paid_pence: int
-
-    @property
-    def outstanding_pence(self) -> int:
-        return self.committed_pence - self.paid_pence
-
-    @property
-    def headroom_pence(self) -> int:
-        return self.allocation_pence - self.committed_pence
 
 
 @dataclass(frozen=True)
