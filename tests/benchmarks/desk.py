@@ -28,6 +28,7 @@ from tracker.ui.app import TrackerApp, build_app  # noqa: E402
 from tracker.ui.screens.contracts import FILTER_DELAY, ContractsScreen  # noqa: E402
 from tracker.ui.screens.dashboard import DashboardScreen  # noqa: E402
 from tracker.ui.widgets.desk_table import DeskTable  # noqa: E402
+from tracker.ui.widgets.line_table import LineTable  # noqa: E402
 
 SIZE = (120, 40)
 POLL = 0.002
@@ -75,7 +76,7 @@ async def measure(app: TrackerApp, typed: str, imported: float) -> None:
                              and settled(app))
         screen = app.screen
         assert isinstance(screen, ContractsScreen)
-        table = screen.query_one("#contracts", DeskTable)
+        table = screen.query_one("#contracts", LineTable)
         await pilot.press("slash")
         keystrokes = []
         for count in range(1, len(typed) + 1):

@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.modals import ActionModal
+from tracker.ui.widgets.line_table import LineTable
 
 SETTLE_SECONDS = 30
 
@@ -41,7 +42,7 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*["space" if char == " " else char for char in text])
 
 
-def cell_texts(table: DataTable[Any]) -> list[list[str]]:
+def cell_texts(table: DataTable[Any] | LineTable) -> list[list[str]]:
     return [[str(getattr(cell, "plain", cell)) for cell in table.get_row_at(row)] for row in range(table.row_count)]
 
 

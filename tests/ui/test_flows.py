@@ -16,6 +16,7 @@ from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
 from tracker.ui.screens.modals import ActionModal, EventScreen
 from tracker.ui.widgets.desk_table import DeskTable
+from tracker.ui.widgets.line_table import LineTable
 
 from ..conftest import DEMO
 from .conftest import DeskFactory
@@ -150,7 +151,7 @@ async def test_filter_and_sort_the_contracts_table(desk: DeskFactory) -> None:
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, ContractsScreen)
-        table = app.screen.query_one("#contracts", DeskTable)
+        table = app.screen.query_one("#contracts", LineTable)
         assert [row[0] for row in cell_texts(table)] == ["DMPCD 2015 120", "DMPCD 2015 46", "DMPCD 2015 76",
                                                        "DMPCD 2015 91"]
         await pilot.press("o")

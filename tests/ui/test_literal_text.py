@@ -17,6 +17,7 @@ from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.modals import ActionModal
 from tracker.ui.widgets.desk_table import DeskTable
+from tracker.ui.widgets.line_table import LineTable
 
 from ..conftest import DEMO_TODAY
 from .helpers import cell_texts, desk_test, settle, type_text
@@ -53,7 +54,7 @@ async def test_brackets_in_names_references_filters_and_notes_show_as_typed(demo
         await pilot.press("slash")
         await type_text(pilot, "[/")
         await settle(pilot)
-        table = app.screen.query_one("#contracts", DeskTable)
+        table = app.screen.query_one("#contracts", LineTable)
         assert [row[0] for row in cell_texts(table)] == [REFERENCE]
         assert cell_texts(table)[0][1].startswith("Smith [/] &")
         assert 'matching "[/"' in rendered(app, "#contracts-status")

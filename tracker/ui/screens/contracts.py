@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Label
+from textual.widgets import Footer, Header, Input, Label
 
+from tracker.domain.fiscal import format_date
+from tracker.domain.money import format_gbp
 from tracker.reports.desk import (
     SORT_KEYS,
     ContractListRow,
@@ -22,8 +23,7 @@ from tracker.reports.desk import (
 )
 from tracker.ui.keymap import CONTRACTS, bindings
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.widgets.cells import date, money
-from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
+from tracker.ui.widgets.line_table import Column, LineTable
 
 MAX_ROWS = 3000
 """The most rows the table holds; past it the status line says so and asks for a filter."""
@@ -34,10 +34,11 @@ FILTER_DELAY = 0.02
 COUNT_DELAY = 0.3
 """Seconds the rows stay up before their matches are counted: no count runs between keystrokes."""
 
-COLUMNS: tuple[tuple[SortKey, str, bool], ...] = (
-    ("reference", "Reference", False), ("supplier", "Supplier", False), ("line", "Line", False),
-    ("value", "Value", True), ("paid", "Paid", True), ("outstanding", "Outstanding", True),
-    ("next_due", "Next due", True), ("status", "Status", False),
+COLUMNS = (
+    Column("reference", "Reference"), Column("supplier", "Supplier", gives_way=True), Column("line", "Line"),
+    Column("value", "Value", right=True), Column("paid", "Paid", right=True),
+    Column("outstanding", "Outstanding", right=True), Column("next_due", "Next due", right=True),
+    Column("status", "Status"),
 )
 
 
@@ -59,20 +60,20 @@ class ContractsScreen(DeskScreen):
         filter_input = Input(placeholder="/ to filter by reference, supplier or line", id="filter")
         filter_input.cursor_blink = self.desk.cursor_blink
         yield filter_input
-        yield OpenableTable(id="contracts")
+        yield LineTable(id="contracts")
         yield Label("", id="contracts-status", classes="status-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self._columns()
+        self.query_one("#contracts", LineTable).set_columns(COLUMNS)
+        self._arrows()
         self.query_one("#contracts").focus()
 
-    def _columns(self) -> None:
-        table = self.query_one("#contracts", DeskTable)
-        table.clear(columns=True)
-        for key, label, right in COLUMNS:
-            arrow = (" ▼" if self.descending else " ▲") if key == self.sort else ""
-            table.add_column(Text(label + arrow, justify="right" if right else "left"), key=key)
+    def _arrows(self) -> None:
+        """The sorted column's header says which way it is sorted."""
+        self.query_one("#contracts", LineTable).relabel(
+            [column.label + ((" ▼" if self.descending else " ▲") if column.key == self.sort else "")
+             for column in COLUMNS])
 
     def query_now(self) -> ContractQuery:
         return ContractQuery(self.desk.year, self.query_one("#filter", Input).value, self.sort, self.descending)
@@ -87,7 +88,7 @@ class ContractsScreen(DeskScreen):
         page = self.page
         if page is None or not page.more or self.fetching:
             return
-        if self.query_one("#contracts", DeskTable).row_count >= MAX_ROWS:
+        if self.query_one("#contracts", LineTable).row_count >= MAX_ROWS:
             return
         self.fetching = True
         wanted, after = page.query, page.last_key
@@ -99,13 +100,12 @@ class ContractsScreen(DeskScreen):
             self._status()
             return
         self.fetching = False
-        table = self.query_one("#contracts", DeskTable)
+        table = self.query_one("#contracts", LineTable)
         if data.first_page:
-            self._columns()
+            table.set_columns(table.columns)
             if data.more:
                 self._count_later(data.query)
-        supplier_width = max(self.size.width - 90, 12)
-        table.add_rows(_cells(row, supplier_width) for row in data.rows)
+        table.add_rows((row.reference, _cells(row)) for row in data.rows)
         self.page = data
         self._status()
 
@@ -124,8 +124,7 @@ class ContractsScreen(DeskScreen):
         page = self.page
         if page is None:
             return
-        table = self.query_one("#contracts", DeskTable)
-        shown = table.row_count
+        shown = self.query_one("#contracts", LineTable).row_count
         counted = self.matching[1] if self.matching and self.matching[0] == page.query else None
         matching = counted if counted is not None else (shown if not page.more else -1)
         direction = "descending" if self.descending else "ascending"
@@ -141,9 +140,9 @@ class ContractsScreen(DeskScreen):
             note = "all shown"
         self.query_one("#contracts-status", Label).update(f"{where} · {note} · sorted by {self.sort} {direction}")
 
-    @on(DataTable.RowHighlighted)
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - FETCH_AHEAD:
+    @on(LineTable.RowHighlighted)
+    def _near_end(self, event: LineTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.table.row_count - FETCH_AHEAD:
             self._more()
 
     @on(Input.Changed, "#filter")
@@ -183,24 +182,24 @@ class ContractsScreen(DeskScreen):
     def action_reverse_sort(self) -> None:
         self._sort_by(self.sort, not self.descending)
 
-    @on(DataTable.HeaderSelected)
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
+    @on(LineTable.HeaderSelected)
+    def _header(self, event: LineTable.HeaderSelected) -> None:
+        key = event.column_key
         self._sort_by(key, not self.descending if key == self.sort else False)  # type: ignore[arg-type]
 
     def _sort_by(self, key: SortKey, descending: bool) -> None:
         self.sort, self.descending = key, descending
-        self._columns()
+        self._arrows()
         self.reload()
 
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self._open(str(event.data_table.get_row(event.row_key)[0]))
+    @on(LineTable.RowSelected)
+    def _selected(self, event: LineTable.RowSelected) -> None:
+        self._open(event.key)
 
     def action_open(self) -> None:
-        table = self.query_one("#contracts", DeskTable)
+        table = self.query_one("#contracts", LineTable)
         if table.row_count:
-            self._open(str(table.get_row_at(table.cursor_row)[0]))
+            self._open(table.key_at(table.cursor_row))
 
     def _open(self, reference: str | None) -> None:
         from tracker.ui.screens.contract import ContractScreen
@@ -209,7 +208,6 @@ class ContractsScreen(DeskScreen):
             self.app.push_screen(ContractScreen(reference))
 
 
-def _cells(row: ContractListRow, supplier_width: int) -> list[Any]:
-    supplier = row.supplier if len(row.supplier) <= supplier_width else row.supplier[:supplier_width - 1] + "…"
-    return [row.reference, supplier, row.line_code, money(row.value_pence), money(row.paid_pence),
-            money(row.outstanding_pence), date(row.next_due_on), row.status]
+def _cells(row: ContractListRow) -> list[str]:
+    return [row.reference, row.supplier, row.line_code, format_gbp(row.value_pence), format_gbp(row.paid_pence),
+            format_gbp(row.outstanding_pence), format_date(row.next_due_on), row.status]
