@@ -11,6 +11,7 @@ from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
 from tracker.ui.screens import dashboard as dashboard_screen
 from tracker.ui.screens.audit import AuditScreen
+from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
@@ -233,3 +234,23 @@ async def test_the_waiting_title_counts_all_the_years_work_when_the_list_shows_o
         assert len(cell_texts(app.screen.query_one("#work", DeskTable))) == 2
         title = str(app.screen.query_one("#work-title", Static).render())
         assert title == "Waiting: 1 for sign-off · 1 for payment · 3 overdue (first 2 shown)"
+
+
+@desk_test
+async def test_each_screen_reads_its_figures_once_when_it_comes_into_view(
+        desk: DeskFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual announces a mode's first screen twice, and filling the lines table highlights its first row on the
+    way: neither may cost a second read of the store."""
+    reads: list[str] = []
+    read = DeskScreen.read
+    monkeypatch.setattr(DeskScreen, "read", lambda screen, topic, *args, **kwargs: (
+        reads.append(topic), read(screen, topic, *args, **kwargs))[1])
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert reads.count("dashboard") == 1 and reads.count("line-contracts") == 1
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("1", "2")
+        await settle(pilot)
+        assert reads.count("page") == 2 and reads.count("dashboard") == 2

@@ -30,6 +30,7 @@ class DeskScreen(Screen[None]):
         super().__init__()
         self._busy: dict[str, tuple[Timer, Widget]] = {}
         self.inbox = Inbox(self)
+        self._in_view = False
 
     @property
     def desk(self) -> TrackerApp:
@@ -43,7 +44,13 @@ class DeskScreen(Screen[None]):
         return self.inbox.waiting
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        """Read again on coming back into view; Textual announces a mode's first screen twice, read it once."""
+        if not self._in_view:
+            self._in_view = True
+            self.reload()
+
+    def on_screen_suspend(self) -> None:
+        self._in_view = False
 
     def read(self, topic: str, query: Callable[[Session], Any], busy: Widget | None = None) -> None:
         """Run `query` in a thread with its own session; its rows come back as a `Loaded` message."""

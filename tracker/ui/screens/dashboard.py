@@ -177,7 +177,10 @@ class DashboardScreen(DeskScreen):
 
     @on(DataTable.RowHighlighted, "#lines")
     def _line_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """A line the officer moved to; not the first row, highlighted for a moment as the table was filled."""
         code = event.row_key.value
+        if event.cursor_row != event.data_table.cursor_row:
+            return
         if code and code != self.line_code:
             self.line_code = code
             self._load_line(code)
