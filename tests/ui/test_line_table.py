@@ -71,6 +71,11 @@ async def test_the_cursor_moves_scrolls_and_stops_at_the_ends() -> None:
         assert table.cursor_row == 49 and lines(app)[-1].startswith(" C49 ")
         await pilot.press("down", "home", "up")
         assert table.cursor_row == 0 and table.scroll_offset.y == 0
+        await pilot.resize_terminal(30, 8)
+        await pilot.press("right", "right")
+        assert table.scroll_offset.x == 2 and lines(app)[1] == "0         Impower Con…   £0."
+        await pilot.press("left")
+        assert table.scroll_offset.x == 1
         assert ("highlighted", 49) in app.messages and app.messages[-1] == ("highlighted", 0)
 
 
