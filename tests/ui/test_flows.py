@@ -162,7 +162,7 @@ async def test_filter_and_sort_the_contracts_table(desk: DeskFactory) -> None:
         await type_text(pilot, "impo")
         await settle(pilot)
         assert [row[0] for row in cell_texts(table)] == ["DMPCD 2015 76"]
-        assert "1 contracts in 2015/16 matching \"impo\"" in str(app.screen.query_one("#contracts-status").render())
+        assert "1 contract in 2015/16 matching \"impo\"" in str(app.screen.query_one("#contracts-status").render())
         await pilot.press("enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ContractScreen) and app.screen.reference == "DMPCD 2015 76"

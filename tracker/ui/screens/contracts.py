@@ -130,8 +130,9 @@ class ContractsScreen(DeskScreen):
         direction = "descending" if self.descending else "ascending"
         text = page.query.text.strip()
         filtered = f' matching "{text}"' if text else ""
-        how_many = f"{matching:,}" if matching >= 0 else "counting"
-        where = f"{how_many} contracts in {page.query.year.label if page.query.year else 'all years'}{filtered}"
+        how_many = {-1: "counting contracts", 0: "no contracts", 1: "1 contract"}.get(matching,
+                                                                                  f"{matching:,} contracts")
+        where = f"{how_many} in {page.query.year.label if page.query.year else 'all years'}{filtered}"
         if page.more and shown >= MAX_ROWS:
             note = f"first {shown:,} shown; filter to narrow"
         elif page.more:
