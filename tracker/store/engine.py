@@ -6,6 +6,7 @@ SQLAlchemy URL (an office's shared PostgreSQL) gets the portable behaviour.
 """
 
 import contextlib
+import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
@@ -20,6 +21,10 @@ from tracker.store.errors import StoreError
 
 WRITE_OPTION = "tracker_write"
 BUSY_TIMEOUT_MS = int(os.environ.get("TRACKER_BUSY_TIMEOUT_MS", "10000"))
+
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
+"""Days are stored as ISO text; the export hands its day to the driver itself (not through SQLAlchemy's types),
+and Python's own date adapter is deprecated."""
 
 
 def is_url(target: str) -> bool:
