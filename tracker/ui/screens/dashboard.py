@@ -61,8 +61,10 @@ class DashboardScreen(DeskScreen):
         self.query_one("#work").focus()
 
     def on_resize(self) -> None:
+        """The lines and the work are cut to the width; the line's contracts stay as they were read."""
         if self.data is not None:
-            self._show_dashboard()
+            self._fill_work(self.data)
+            self._fill_lines(self.data.lines)
 
     def reload(self) -> None:
         year, today = self.desk.year, self.desk.context.clock.today()
