@@ -36,7 +36,7 @@ def test_a_tampered_database_is_not_backed_up(tmp_path: Path) -> None:
     db = tmp_path / "live.db"
     populated_store(db).dispose()
     conn = raw(db)
-    conn.execute("UPDATE payment SET amount_pence = 1 WHERE id = 7")
+    conn.executescript("DROP TRIGGER payment_no_update; UPDATE payment SET amount_pence = 1 WHERE id = 7")
     conn.close()
     code, _out, err = _run("--db", str(db), "backup", str(tmp_path))
     assert code == 1

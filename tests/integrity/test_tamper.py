@@ -3,19 +3,22 @@
 import hashlib
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.integrity.helpers import populated_store, raw
+from tests.integrity.helpers import counts, populated_store, raw
 from tracker.cli.main import app
 from tracker.domain.audit import GENESIS_HASH, chain_hash, event_body
 
 TAMPER_CASES: dict[str, tuple[str, str, bool]] = {}
 """name -> (SQL script, words the first reported problem must contain, caught only with --head)."""
 
-DROP_TRIGGERS = "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;"
+DROP_TRIGGERS = "".join(f"DROP TRIGGER {table}_no_{verb};" for table in ("audit_event", "payment")
+                        for verb in ("update", "delete"))
+"""The attacker's first step: the store refuses edits of payments and of the trail until its guards are dropped."""
 
 
 def case(name: str, script: str, named: str, needs_head: bool = False) -> None:
@@ -58,13 +61,13 @@ case("edit a line's commitment", "UPDATE budget_line SET committed_pence = 0 WHE
      "budget line 5 (TEST-1516): committed_pence is 0, its contracts' commitments add up to 3000000")
 case("delete an imported deliverable", "DELETE FROM deliverable WHERE id = 16",
      "deliverable ids 1 to 16 of import event 1: 15 rows")
-case("edit an audit event", DROP_TRIGGERS + "UPDATE audit_event SET payload = replace(payload, '4488000', '4488001') "
+case("edit an audit event", "UPDATE audit_event SET payload = replace(payload, '4488000', '4488001') "
      "WHERE seq = 5", "audit event 5 (payment.released): its content does not match its hash (edited)")
-case("edit who acted", DROP_TRIGGERS + "UPDATE audit_event SET claimed_by = 'Carol' WHERE seq = 12",
+case("edit who acted", "UPDATE audit_event SET claimed_by = 'Carol' WHERE seq = 12",
      "audit event 12 (payment.released): its content does not match its hash")
-case("delete an audit event", DROP_TRIGGERS + "DELETE FROM audit_event WHERE seq = 6",
+case("delete an audit event", "DELETE FROM audit_event WHERE seq = 6",
      "audit event 7: follows event 5; events 6 to 6 are missing")
-case("reorder two audit events", DROP_TRIGGERS +
+case("reorder two audit events",
      "UPDATE audit_event SET seq = -1 WHERE seq = 9; UPDATE audit_event SET seq = 9 WHERE seq = 10;"
      "UPDATE audit_event SET seq = 10 WHERE seq = -1",
      "audit event 9: its prev_hash is not the hash of the event before it")
@@ -72,7 +75,7 @@ case("insert an audit event",
      "INSERT INTO audit_event (seq, at, claimed_by, login, action, contract_ref, payload, prev_hash, hash) "
      "SELECT 13, at, 'Mallory', 'mallory', 'note', NULL, '{}', hash, hash FROM audit_event WHERE seq = 12",
      "audit event 13 (note): its content does not match its hash")
-case("truncate the tail", DROP_TRIGGERS + "DELETE FROM audit_event WHERE seq = 12; DELETE FROM payment WHERE id = 8;"
+case("truncate the tail", "DELETE FROM audit_event WHERE seq = 12; DELETE FROM payment WHERE id = 8;"
      "UPDATE deliverable SET paid_pence = 0 WHERE id = 17; UPDATE contract SET paid_pence = 0 WHERE id = 7;"
      "UPDATE budget_line SET paid_pence = 0 WHERE id = 5",
      "audit event 12: missing; the trail ends at event 11 but the head recorded earlier is event 12", True)
@@ -144,7 +147,7 @@ def test_tampering_is_named(name: str, template: tuple[Path, str], tmp_path: Pat
         _rechain(path)
     else:
         conn = raw(path)
-        conn.executescript(script)
+        conn.executescript(DROP_TRIGGERS + script)
         conn.close()
     code, out = verify(path, "--head", template[1])
     assert code == 1, out
@@ -154,6 +157,21 @@ def test_tampering_is_named(name: str, template: tuple[Path, str], tmp_path: Pat
     if needs_head:
         code, out = verify(path)
         assert code == 0, f"without the recorded head this looks sound: {out}"
+
+
+@pytest.mark.parametrize("script", ["UPDATE payment SET amount_pence = 100 WHERE id = 7",
+                                    "DELETE FROM payment WHERE id = 8",
+                                    "UPDATE audit_event SET claimed_by = 'Carol' WHERE seq = 12"])
+def test_the_store_itself_refuses_to_edit_or_delete_a_payment_or_an_event(
+        script: str, template: tuple[Path, str], tmp_path: Path) -> None:
+    path = _copy(template[0], tmp_path)
+    before = counts(path)
+    conn = raw(path)
+    with pytest.raises(sqlite3.IntegrityError, match="is append-only"):
+        conn.execute(script)
+    conn.close()
+    assert counts(path) == before
+    assert verify(path, "--head", template[1])[0] == 0
 
 
 def test_a_bad_head_is_refused_in_one_line(template: tuple[Path, str], tmp_path: Path) -> None:

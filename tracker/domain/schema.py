@@ -78,6 +78,13 @@ def _contract_year(conn: Connection) -> None:
     _statements(_YEAR_INDEXES)(conn)
 
 
+def _payments_append_only(conn: Connection) -> None:
+    """Payments are never edited or deleted, by the tracker or by anything else on the store: a reversal is a new
+    payment. The store refuses it as it refuses an edit of the audit trail."""
+    for statement in append_only_ddl(models.Payment.__tablename__, conn):
+        conn.exec_driver_sql(statement)
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -95,6 +102,7 @@ MIGRATIONS = (
     Migration(4, "covering index for the commitments export's contracts in reference order",
               _statements(_EXPORT_INDEXES)),
     Migration(5, "contracts carry their line's financial year; the desk's list indexes lead with it", _contract_year),
+    Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
 )
 
 
