@@ -3,13 +3,13 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 
 from tracker.domain import lookup
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import Refusal
-from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus, id_of
+from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus, id_of, sum_pence
 from tracker.domain.money import format_gbp
 from tracker.domain.text import clean_text
 
@@ -126,7 +126,7 @@ def cancel_contract(ctx: Context, reference: str, *, reason: str) -> ContractCha
 def _refuse_if_owed(change: Change, contract: Contract, doing: str) -> None:
     """Accepted work is owed to the supplier: it must be paid before the contract can end."""
     owed = change.session.exec(
-        select(func.coalesce(func.sum(Deliverable.amount_pence - Deliverable.paid_pence), 0)).where(
+        select(sum_pence(Deliverable.amount_pence - Deliverable.paid_pence)).where(
             Deliverable.contract_id == contract.id, Deliverable.status == DeliverableStatus.ACCEPTED.value)
     ).one()
     if owed:

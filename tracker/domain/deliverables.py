@@ -9,7 +9,7 @@ from sqlmodel import select
 from tracker.domain import lookup
 from tracker.domain.context import Context
 from tracker.domain.errors import Refusal
-from tracker.domain.models import ContractStatus, Deliverable, DeliverableStatus, id_of
+from tracker.domain.models import ContractStatus, Deliverable, DeliverableStatus, id_of, sum_pence
 from tracker.domain.money import format_gbp
 from tracker.domain.text import clean_text, optional_text
 
@@ -34,7 +34,7 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
             raise Refusal("contract-status", f"{reference} is {contract.status}; deliverables can be added "
                                              f"only to a draft or awarded contract")
         planned, last_seq = change.session.exec(
-            select(func.coalesce(func.sum(Deliverable.amount_pence), 0), func.coalesce(func.max(Deliverable.seq), 0))
+            select(sum_pence(Deliverable.amount_pence), func.coalesce(func.max(Deliverable.seq), 0))
             .where(Deliverable.contract_id == contract.id)
         ).one()
         if planned + amount_pence > contract.value_pence:

@@ -8,8 +8,9 @@ re-derives them from the detail and the events.
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, cast, func
 from sqlmodel import Field, SQLModel
 
 
@@ -18,6 +19,12 @@ def Pence(*, default: int | None = None, nullable: bool = False, index: bool = F
     return Field(
         default=default, sa_column=Column(BigInteger, nullable=nullable, index=index)
     )
+
+
+def sum_pence(amounts: Any) -> Any:
+    """The total of a money expression in whole pence, 0 over no rows. PostgreSQL sums 64-bit integers as NUMERIC,
+    which its driver returns as Decimal; the cast keeps every total an int on every database."""
+    return cast(func.coalesce(func.sum(amounts), 0), BigInteger)
 
 
 class Control(StrEnum):

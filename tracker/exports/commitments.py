@@ -29,7 +29,7 @@ from sqlmodel import Session, col
 
 from tracker.domain.audit import chain_head
 from tracker.domain.fiscal import FiscalYear
-from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment, sum_pence
 from tracker.exports.files import ExportRefused, Published, staging
 
 FORMATS = ("csv", "json", "xlsx")
@@ -208,9 +208,9 @@ def _queries(as_of: dt.date, settled: bool) -> tuple[Any, Any]:
     contract_paid: Any = col(c.paid_pence)
     paid: Any = col(d.paid_pence)
     if not settled:
-        contract_paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+        contract_paid = (sa_select(sum_pence(col(p.amount_pence)))
                          .where(col(p.contract_id) == col(c.id), col(p.paid_on) <= as_of).scalar_subquery())
-        paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+        paid = (sa_select(sum_pence(col(p.amount_pence)))
                 .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
     live = (col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of),
             col(c.value_pence) - contract_paid > 0)

@@ -15,13 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnClause, ColumnElement, and_, case, func, literal_column, or_
+from sqlalchemy import ColumnClause, ColumnElement, and_, case, literal_column, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from tracker.domain import lookup
 from tracker.domain.fiscal import PERIODS, FiscalYear, period_name, period_of
-from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment, sum_pence
 from tracker.reports.figures import LineFigures, Outstanding
 
 NEAR_PERCENT = 95
@@ -162,7 +162,7 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
     c = Contract
     ids = list(code_of)
     if as_of is None:
-        owed = (sa_select(func.coalesce(func.sum(col(Deliverable.amount_pence) - col(Deliverable.paid_pence)), 0))
+        owed = (sa_select(sum_pence(col(Deliverable.amount_pence) - col(Deliverable.paid_pence)))
                 .where(col(Deliverable.contract_id) == col(c.id), *_owed_now()).scalar_subquery())
         query = sa_select(col(c.budget_line_id), col(c.reference), col(c.supplier), col(c.title), col(c.status),
                           col(c.value_pence), col(c.committed_pence), col(c.paid_pence),
@@ -228,7 +228,7 @@ def _owed_now_per_line(session: Session, ids: Sequence[int]) -> dict[int, int]:
     if not ids:
         return {}
     d, c = Deliverable, Contract
-    query = (sa_select(col(c.budget_line_id), func.sum(col(d.amount_pence) - col(d.paid_pence)))
+    query = (sa_select(col(c.budget_line_id), sum_pence(col(d.amount_pence) - col(d.paid_pence)))
              .join(c, col(c.id) == col(d.contract_id))
              .where(*_owed_now(), col(c.status) == "awarded", col(c.budget_line_id).in_(ids))
              .group_by(col(c.budget_line_id)))
@@ -249,14 +249,14 @@ def _committed_at(day: dt.date) -> Any:
 
 def _paid_by(day: dt.date) -> Any:
     p = Payment
-    return (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+    return (sa_select(sum_pence(col(p.amount_pence)))
             .where(col(p.contract_id) == col(Contract.id), col(p.paid_on) <= day).scalar_subquery())
 
 
 def _accepted_by(day: dt.date) -> Any:
     """Accepted amounts on a contract by the day; nothing is owed on a contract cancelled by then."""
     d = Deliverable
-    accepted = (sa_select(func.coalesce(func.sum(col(d.amount_pence)), 0))
+    accepted = (sa_select(sum_pence(col(d.amount_pence)))
                 .where(col(d.contract_id) == col(Contract.id), col(d.status) == ACCEPTED, col(d.decided_on) <= day)
                 .scalar_subquery())
     return case((and_(col(Contract.status) == "cancelled", _ended_by(day)), 0), else_=accepted)
@@ -276,8 +276,8 @@ def _figures_as_of(session: Session, ids: Sequence[int],
     c, p, d = Contract, Payment, Deliverable
     line = col(c.budget_line_id)
     awarded = and_(line.in_(ids), col(c.awarded_on) <= day)
-    committed = _sums(session, sa_select(line, func.sum(_committed_at(day))).where(awarded).group_by(line))
-    paid = _sums(session, sa_select(line, func.sum(col(p.amount_pence)))
+    committed = _sums(session, sa_select(line, sum_pence(_committed_at(day))).where(awarded).group_by(line))
+    paid = _sums(session, sa_select(line, sum_pence(col(p.amount_pence)))
                  .join(p, and_(col(p.contract_id) == col(c.id), col(p.paid_on) <= day))
                  .where(awarded).group_by(line))
     not_cancelled = or_(col(c.status) != "cancelled", ~_ended_by(day))
@@ -285,7 +285,7 @@ def _figures_as_of(session: Session, ids: Sequence[int],
     # walks every accepted deliverable through the status index and sorts them by line (about 0.3 s more at
     # 1M payments); this way it goes from the contracts and reads each one's few deliverables off the index.
     accepted_by = and_(col(d.status) == ACCEPTED, col(d.decided_on) <= day)
-    accepted = _sums(session, sa_select(line, func.sum(case((accepted_by, col(d.amount_pence)))))
+    accepted = _sums(session, sa_select(line, sum_pence(case((accepted_by, col(d.amount_pence)))))
                      .join(d, col(d.contract_id) == col(c.id))
                      .where(awarded, not_cancelled).group_by(line))
     totals = {line_id: (committed.get(line_id, 0), paid.get(line_id, 0)) for line_id in committed}
@@ -303,7 +303,7 @@ def _paid_per_day(session: Session, ids: Sequence[int], year: FiscalYear,
         return []
     p, c = Payment, Contract
     last = year.ends if as_of is None else min(as_of, year.ends)
-    query = (sa_select(col(p.paid_on), func.sum(col(p.amount_pence)))
+    query = (sa_select(col(p.paid_on), sum_pence(col(p.amount_pence)))
              .join(c, col(c.id) == col(p.contract_id))
              .where(col(c.budget_line_id).in_(ids), col(p.paid_on) >= year.starts, col(p.paid_on) <= last)
              .group_by(col(p.paid_on)).order_by(col(p.paid_on)))
@@ -319,11 +319,11 @@ def _unpaid_per_due_day(session: Session, ids: Sequence[int],
         unpaid: Any = col(d.amount_pence) - col(d.paid_pence)
         live: Any = col(c.status) == "awarded"
     else:
-        paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+        paid = (sa_select(sum_pence(col(p.amount_pence)))
                 .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
         unpaid = col(d.amount_pence) - paid
         live = and_(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
-    query = (sa_select(col(d.due_on), func.sum(unpaid))
+    query = (sa_select(col(d.due_on), sum_pence(unpaid))
              .join(c, col(c.id) == col(d.contract_id))
              .where(col(c.budget_line_id).in_(ids), live)
              .group_by(col(d.due_on)).order_by(col(d.due_on)))

@@ -9,11 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, not_, or_
+from sqlalchemy import and_, not_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from tracker.domain.models import Contract, Deliverable, Payment
+from tracker.domain.models import Contract, Deliverable, Payment, sum_pence
 from tracker.reports.budget import ACCEPTED
 
 PAYMENT_DAYS = 30
@@ -42,7 +42,7 @@ class Overdue:
 
 def overdue(session: Session, as_of: dt.date) -> Overdue:
     d, c, p = Deliverable, Contract, Payment
-    paid = (sa_select(func.coalesce(func.sum(col(p.amount_pence)), 0))
+    paid = (sa_select(sum_pence(col(p.amount_pence)))
             .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
     live = and_(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
     accepted = and_(col(d.status) == ACCEPTED, col(d.decided_on) <= as_of)
