@@ -254,3 +254,24 @@ async def test_each_screen_reads_its_figures_once_when_it_comes_into_view(
         await pilot.press("1", "2")
         await settle(pilot)
         assert reads.count("page") == 2 and reads.count("dashboard") == 2
+
+
+@desk_test
+async def test_a_screens_key_goes_back_to_it_from_a_contract_opened_there(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, ContractsScreen)

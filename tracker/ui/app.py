@@ -70,7 +70,12 @@ class TrackerApp(App[None]):
         self._close_messages_no_wait()
 
     def action_goto(self, mode: str) -> None:
-        self.switch_mode(mode)
+        """To a screen of the desk; from a contract opened on that same screen, back to it."""
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
 
     def action_previous_year(self) -> None:
         self.year = self.year.previous()
