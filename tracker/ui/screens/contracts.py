@@ -102,7 +102,7 @@ class ContractsScreen(DeskScreen):
         self.fetching = False
         table = self.query_one("#contracts", LineTable)
         if data.first_page:
-            table.set_columns(table.columns)
+            table.clear()
             if data.more:
                 self._count_later(data.query)
         table.add_rows((row.reference, _cells(row)) for row in data.rows)

@@ -101,8 +101,12 @@ class LineTable(ScrollView, can_focus=True):
         return self._keys[index]
 
     def set_columns(self, columns: Sequence[Column]) -> None:
-        """New columns, and no rows: the table starts over, cursor at the top."""
+        """New columns, and no rows."""
         self.columns = tuple(columns)
+        self.clear()
+
+    def clear(self) -> None:
+        """No rows, the cursor at the top; the columns stay, as wide as their labels until rows come."""
         self.content_widths = [cell_len(column.label) for column in self.columns]
         self._keys, self._cells = [], []
         self.set_reactive(LineTable.cursor_row, 0)
@@ -170,7 +174,9 @@ class LineTable(ScrollView, can_focus=True):
             index = scroll_y + y - 1
             if index >= len(self._cells):
                 return Strip.blank(width, base)
-            text = self._lines.get(index) or self._lines.setdefault(index, self._line(self._cells[index]))
+            text = self._lines.get(index, "")
+            if not text:
+                text = self._lines[index] = self._line(self._cells[index])
             style = cursor if index == self.cursor_row else (even if index % 2 == 0 else base)
         return Strip([Segment(text, style)], cell_len(text)).crop_extend(scroll_x, scroll_x + width, style)
 
@@ -192,12 +198,6 @@ class LineTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
         elif self.cursor_row >= top + visible:
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
-
-    def _on_focus(self, event: events.Focus) -> None:
-        self.refresh()
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self.refresh()
 
     def action_cursor_up(self) -> None:
         self.cursor_row -= 1
