@@ -38,6 +38,12 @@ def _busy(app: Any) -> bool:
                           if isinstance(screen, DeskScreen | ActionModal))
 
 
+async def press(pilot: Pilot[Any], *keys: str) -> None:
+    """Press the keys, then wait until the desk has shown what they asked for."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*["space" if char == " " else char for char in text])
 

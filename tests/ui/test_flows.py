@@ -21,7 +21,7 @@ from tracker.ui.widgets.line_table import LineTable
 
 from ..conftest import DEMO
 from .conftest import DeskFactory
-from .helpers import cell_texts, desk_test, settle, type_text
+from .helpers import cell_texts, desk_test, press, settle, type_text
 
 SIZE = (100, 32)
 
@@ -44,40 +44,34 @@ async def test_accept_the_mapping_exercise_then_pay_it_and_the_line_changes(
         await settle(pilot)
         work = app.screen.query_one("#work", DeskTable)
         assert cell_texts(work)[0][:4] == ["DMPCD 2015 76", "1", cell_texts(work)[0][2], "sign-off"]
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, ContractScreen)
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert isinstance(app.screen, ActionModal)
         await type_text(pilot, "Alice Accepts")
         await pilot.press("enter")
         await type_text(pilot, "Mapping report reviewed")
         assert "Recorded by  Bob Pays (login bob)" in str(app.screen.query_one("#record", Static).render())
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, ContractScreen)
         item = statement(demo_engine, "DMPCD 2015 76").deliverables[0]
         assert (item.status, item.decided_by, item.note) == ("accepted", "Alice Accepts", "Mapping report reviewed")
         assert cell_texts(app.screen.query_one("#deliverables", DeskTable))[0][4] == "accepted"
 
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         assert isinstance(app.screen, ActionModal)
         assert app.screen.query_one("#field-amount", Input).value == "44880.00"
         assert "VG-1516 left to pay  £188,000.00 → £143,120.00" in str(app.screen.query_one("#record").render())
         await pilot.press("enter", "enter")
         await type_text(pilot, "IMP-001")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, ContractScreen)
         paid = statement(demo_engine, "DMPCD 2015 76").payments
         assert [(p.amount_pence, p.invoice, p.released_by) for p in paid] == [(4_488_000, "IMP-001", "Bob Pays")]
         assert line_paid(demo_engine, "VG-1516") == 5_688_000
         assert cell_texts(app.screen.query_one("#payments", DeskTable))[0][2] == "£44,880.00"
 
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, DashboardScreen)
         lines = {row[0]: row for row in cell_texts(app.screen.query_one("#lines", DeskTable))}
         assert lines["VG-1516"][1:6] == ["£200,000.00", "£197,600.00", "£56,880.00", "£140,720.00", "£2,400.00"]
@@ -90,18 +84,15 @@ async def test_paying_an_unaccepted_deliverable_is_refused_in_the_dialog_and_not
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ContractScreen("DMPCD 2015 76"))
         await settle(pilot)
-        await pilot.press("down", "p")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "down", "p")
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ActionModal)
         refusal = str(app.screen.query_one("#refusal", Static).render())
         assert "Refused — nothing was recorded" in refusal
         assert "DMPCD 2015 76 #2" in refusal and "is pending" in refusal
         assert statement(demo_engine, "DMPCD 2015 76").payments == ()
         assert line_paid(demo_engine, "VG-1516") == 1_200_000
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, ContractScreen)
 
 
@@ -111,17 +102,13 @@ async def test_reject_then_resubmit(desk: DeskFactory, demo_engine: Engine) -> N
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ContractScreen("DMPCD 2015 76"))
         await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
         await type_text(pilot, "No provider list")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         item = statement(demo_engine, "DMPCD 2015 76").deliverables[0]
         assert (item.status, item.decided_by, item.note) == ("rejected", "Bob Pays", "No provider list")
-        await pilot.press("s")
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "s")
+        await press(pilot, "ctrl+s")
         assert statement(demo_engine, "DMPCD 2015 76").deliverables[0].status == "submitted"
         assert cell_texts(app.screen.query_one("#deliverables", DeskTable))[0][4] == "submitted ! late"
 
@@ -132,12 +119,10 @@ async def test_reverse_a_payment(desk: DeskFactory, demo_engine: Engine) -> None
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ContractScreen("DMPCD 2015 46"))
         await settle(pilot)
-        await pilot.press("v")
-        await settle(pilot)
+        await press(pilot, "v")
         assert "£12,000.00 on 15 Jul 2015, invoice GR-1102" in str(app.screen.query_one("#record").render())
         await type_text(pilot, "Paid twice")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         paid = statement(demo_engine, "DMPCD 2015 46").payments
         assert [(p.amount_pence, p.reverses_payment_id, p.reason) for p in paid][-1] == (
             -1_200_000, paid[0].payment_id, "Paid twice")
@@ -149,22 +134,19 @@ async def test_reverse_a_payment(desk: DeskFactory, demo_engine: Engine) -> None
 async def test_filter_and_sort_the_contracts_table(desk: DeskFactory) -> None:
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         assert isinstance(app.screen, ContractsScreen)
         table = app.screen.query_one("#contracts", LineTable)
         assert [row[0] for row in cell_texts(table)] == ["DMPCD 2015 120", "DMPCD 2015 46", "DMPCD 2015 76",
                                                        "DMPCD 2015 91"]
-        await pilot.press("o")
-        await settle(pilot)
+        await press(pilot, "o")
         assert cell_texts(table)[0][0] == "DMPCD 2015 91"
         await pilot.press("slash")
         await type_text(pilot, "impo")
         await settle(pilot)
         assert [row[0] for row in cell_texts(table)] == ["DMPCD 2015 76"]
         assert "1 contract in 2015/16 matching \"impo\"" in str(app.screen.query_one("#contracts-status").render())
-        await pilot.press("enter", "enter")
-        await settle(pilot)
+        await press(pilot, "enter", "enter")
         assert isinstance(app.screen, ContractScreen) and app.screen.reference == "DMPCD 2015 76"
 
 
@@ -175,19 +157,15 @@ async def test_switch_year_with_keys_and_the_picker(desk: DeskFactory) -> None:
         await settle(pilot)
         lines = app.screen.query_one("#lines", DeskTable)
         assert [row[0] for row in cell_texts(lines)] == ["CPF-1516", "VG-1516"]
-        await pilot.press("right_square_bracket")
-        await settle(pilot)
+        await press(pilot, "right_square_bracket")
         assert app.year == FiscalYear(2016)
         assert [row[0] for row in cell_texts(lines)] == ["VG-1617"]
-        await pilot.press("left_square_bracket", "left_square_bracket")
-        await settle(pilot)
+        await press(pilot, "left_square_bracket", "left_square_bracket")
         assert [row[:4] for row in cell_texts(lines)] == [["VG-1415", "£180,000.00", "£60,000.00", "£60,000.00"]]
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "y")
         picker = app.screen.query_one(OptionList)
         assert picker.highlighted == 0
-        await pilot.press("down", "enter")
-        await settle(pilot)
+        await press(pilot, "down", "enter")
         assert app.year == FiscalYear(2015)
         assert [row[0] for row in cell_texts(lines)] == ["CPF-1516", "VG-1516"]
 
@@ -198,8 +176,7 @@ async def test_an_empty_database_opens_on_the_welcome(empty_desk: DeskFactory) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "tracker budget add" in str(app.screen.query_one("#welcome-text", Static).render())
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, DashboardScreen)
 
 
@@ -207,14 +184,12 @@ async def test_an_empty_database_opens_on_the_welcome(empty_desk: DeskFactory) -
 async def test_enter_on_an_audit_event_shows_every_field_it_recorded(desk: DeskFactory) -> None:
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        await settle(pilot)
+        await press(pilot, "4")
         assert isinstance(app.screen, AuditScreen)
         table = app.screen.query_one("#audit", DeskTable)
         assert cell_texts(table)[0][3] == "import"
         assert table.max_scroll_x == 0, "long details are cut to the screen, not scrolled sideways"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, EventScreen)
         fields = app.screen.query_one("#event-fields", Static)
         shown = "\n".join(fields.render_line(y).text.rstrip() for y in range(fields.size.height))
@@ -249,10 +224,8 @@ async def test_each_screen_reads_its_figures_once_when_it_comes_into_view(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert reads.count("dashboard") == 1 and reads.count("line-contracts") == 1
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("1", "2")
-        await settle(pilot)
+        await press(pilot, "2")
+        await press(pilot, "1", "2")
         assert reads.count("page") == 2 and reads.count("dashboard") == 2
 
 
@@ -261,17 +234,12 @@ async def test_a_screens_key_goes_back_to_it_from_a_contract_opened_there(desk: 
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, ContractScreen)
-        await pilot.press("1")
-        await settle(pilot)
+        await press(pilot, "1")
         assert isinstance(app.screen, DashboardScreen) and len(app.screen_stack) == 1
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "2")
+        await press(pilot, "enter")
         assert isinstance(app.screen, ContractScreen)
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         assert isinstance(app.screen, ContractsScreen)

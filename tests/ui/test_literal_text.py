@@ -20,7 +20,7 @@ from tracker.ui.widgets.desk_table import DeskTable
 from tracker.ui.widgets.line_table import LineTable
 
 from ..conftest import DEMO_TODAY
-from .helpers import cell_texts, desk_test, settle, type_text
+from .helpers import cell_texts, desk_test, press, settle, type_text
 
 SIZE = (100, 32)
 REFERENCE = "DMPCD [/x] 2015 9"
@@ -48,8 +48,7 @@ async def test_brackets_in_names_references_filters_and_notes_show_as_typed(demo
     app = build_app(demo_engine, OFFICER, fixed_clock(DEMO_TODAY), label="demo", cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await press(pilot, "2")
         assert isinstance(app.screen, ContractsScreen)
         await pilot.press("slash")
         await type_text(pilot, "[/")
@@ -63,16 +62,14 @@ async def test_brackets_in_names_references_filters_and_notes_show_as_typed(demo
         await settle(pilot)
         assert SUPPLIER in rendered(app, "#decision-left") + rendered(app, "#decision-right")
         assert cell_texts(app.screen.query_one("#deliverables", DeskTable))[0][1] == "Report [/i]"
-        await pilot.press("a")
-        await settle(pilot)
+        await press(pilot, "a")
         assert isinstance(app.screen, ActionModal)
         assert REFERENCE in str(app.screen.query_one("#dialog-title", Static).render())
         await type_text(pilot, "Ann [/u] Lee")
         await pilot.press("enter")
         await type_text(pilot, "Seen [/]")
         assert "Seen [/]" in rendered(app, "#record")
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, ContractScreen)
 
         app.push_screen(AuditScreen())

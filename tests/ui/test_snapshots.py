@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from tracker.ui.screens.contract import ContractScreen
 
 from .conftest import DeskFactory
-from .helpers import settle, type_text
+from .helpers import press, settle, type_text
 
 SIZE = (100, 32)
 SMALL = (80, 24)
@@ -27,8 +27,7 @@ def steps(*keys: str, contract: str | None = None, text: str = "") -> Steps:
             await pilot.app.push_screen(ContractScreen(contract))
             await settle(pilot)
         for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+            await press(pilot, key)
         if text:
             await type_text(pilot, text)
             await settle(pilot)
