@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from tracker import __version__
-from tracker.cli import audit, budget, contract, data, deliverable, export, payment, report
+from tracker.cli import audit, budget, contract, data, deliverable, export, intake, payment, report
 from tracker.cli.output import EXIT_INTERNAL, EXIT_INVALID, EXIT_REFUSED, EXIT_STORE, one_line, warn
 from tracker.cli.state import CliState, state
 from tracker.domain.errors import Refusal, TrackerError
@@ -86,6 +86,7 @@ app.add_typer(export.app, name="export")
 payment.register(app)
 data.register(app)
 audit.register(app)
+intake.register(app)
 
 
 def _write_crash_log(error: BaseException) -> str:

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tracker.domain.errors import InvalidInput
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
@@ -87,7 +87,7 @@ class Proposal:
                 missing.append(f"due date of deliverable {item.seq}")
         return missing
 
-    def labelled(self) -> list[tuple[str, Reading[object]]]:
+    def labelled(self) -> list[tuple[str, Reading[Any]]]:
         return [("reference", self.reference), ("title", self.title), ("supplier", self.supplier),
                 ("value", self.value), ("ceiling", self.ceiling), ("decision date", self.decision_date),
                 ("financial year", self.fiscal_years), ("fund", self.fund), ("funder", self.funder),
@@ -388,10 +388,7 @@ class _Item:
 def _deliverables(document: Document, value: int | None) -> tuple[ProposedDeliverable, ...]:
     by_percent = _percent_items(document)
     listed = _listed_items(document)
-    if by_percent:
-        items = [_with_due_date(item, listed) for item in by_percent]
-    else:
-        items = listed
+    items = [_with_due_date(item, listed) for item in by_percent] if by_percent else listed
     return tuple(_proposed(document, seq, item, items, value) for seq, item in enumerate(items, start=1))
 
 
