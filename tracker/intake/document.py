@@ -1,8 +1,9 @@
 """The form as passages of running text, each character traceable to its line in the file.
 
 PDF-to-text conversion fuses bold headings into the text around them ("41**Title: ...**")
-and breaks sentences across lines. Bold markers start a new passage; a line that continues
-an unfinished sentence joins the one before it, so phrases can be read whole.
+and breaks sentences across lines. A piece that continues an unfinished sentence joins the
+one before it, so phrases can be read whole; a label ("Supplier:"), a numbered paragraph, a
+bullet or a blank line starts a new passage, and so does whatever follows a bold label.
 """
 
 import bisect
@@ -10,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 _BOLD = re.compile(r"\*{2,}")
-_NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*\.?|\(?[a-z]\)|[ivx]+\))\s")
-_BULLET = re.compile(r"^[-•·▪●*–]\s+")
+_NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)+\.?|\d+\.|\(?[a-z]\)|[ivx]+\))\s")
+_BULLET = re.compile(r"^[-•·▪●*]\s+")
 _SENTENCE_END = (".", ":", "!", "?")
+_LABEL = re.compile(r"^[A-Z][\w'’]*(?:\s+[\w'’]+){0,3}\s*:(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class _Builder:
         self.lines: list[int] = []
         self.length = 0
         self.open = False
+        self.after_label = False
 
     def blank(self) -> None:
         self.open = False
@@ -61,7 +64,10 @@ class _Builder:
         bullet = _BULLET.match(piece)
         if bullet:
             piece = piece[bullet.end():]
-        joins = self.open and not fused and not bullet and not _NUMBERED.match(piece) and self._unfinished()
+        label = bool(_LABEL.match(piece))
+        joins = (self.open and self._unfinished() and not bullet and not label and not _NUMBERED.match(piece)
+                 and not (fused and self.after_label))
+        self.after_label = label
         if joins and self.parts[-1].endswith("-") and piece[:1].islower():
             self._append(piece, line, separator="")
         elif joins:

@@ -37,7 +37,8 @@ _COUNT = r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty)[ -](?:one|two|three|fo
          "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _DURATION = re.compile(
     rf"(?:\b(?P<adj>\d{{1,3}}[ -]|{_COUNT}-)(?P<adj_unit>month|year|week)\b(?!s)"
-    rf"|\b(?:over|for|of|lasting|duration|period|term|within)\s+(?:a\s+|the\s+)?(?:period\s+of\s+|term\s+of\s+)?"
+    rf"|\b(?:over|for|of|lasting|duration|period|term|within|by)\s*:?\s+(?:a\s+|the\s+|a\s+further\s+)?"
+    rf"(?:period\s+of\s+|term\s+of\s+)?"
     rf"(?P<count>{_COUNT})\s+(?P<unit>month|year|week)s?\b)",
     re.IGNORECASE,
 )
