@@ -26,7 +26,7 @@ class Sureness(StrEnum):
     """How a field was read, from most to least certain."""
 
     STATED = "stated"
-    READ = "read from the text"
+    READ = "read"
     WORKED_OUT = "worked out"
     NOT_STATED = "not stated"
 
