@@ -54,6 +54,9 @@ def intake(
         say(f"added contract {drafted.reference} (draft) on {drafted.budget_line} with "
             f"{drafted.deliverables} deliverable{'' if drafted.deliverables == 1 else 's'}; "
             f"check it, then award it with `tracker contract award`")
+        if drafted.left_to_add:
+            say(f"the form gives no amounts for {', '.join(drafted.left_to_add)}: add them with "
+                f"`tracker deliverable add` once the split is agreed")
 
 
 def _print_proposal(name: str, proposal: Proposal) -> None:

@@ -1,7 +1,9 @@
 """Making the proposed draft real through the ordinary domain commands, so every rule applies as usual.
 
-Everything the commands need is checked first (a line, amounts, due dates), so that a form
-that cannot become a whole draft creates nothing. Nothing is awarded here.
+Everything the commands need is checked first (a line, due dates, the total), so that a form
+that cannot become a whole draft creates nothing. A form that names its products but not
+their split gives a draft without deliverables, and says which are left to add. Nothing is
+awarded here.
 """
 
 import datetime as dt
@@ -28,6 +30,8 @@ class Drafted:
     budget_line: str
     deliverables: int
     value_pence: int
+    left_to_add: tuple[str, ...] = ()
+    """Deliverables the form names without an amount: the officer adds them once the split is agreed."""
 
 
 def apply_proposal(ctx: Context, proposal: Proposal, source: FormSource, *, line: str | None = None,
@@ -41,7 +45,8 @@ def apply_proposal(ctx: Context, proposal: Proposal, source: FormSource, *, line
                  source={"file": source.name, "sha256": source.sha256})
     for name, amount, due in deliverables:
         add_deliverable(ctx, reference, name=name, amount_pence=amount, due_on=due)
-    return Drafted(reference, code, len(deliverables), value)
+    unpriced = tuple(item.name for item in proposal.deliverables if item.amount.value is None)
+    return Drafted(reference, code, len(deliverables), value, unpriced)
 
 
 def _required(proposal: Proposal) -> tuple[str, str, str, int]:
@@ -56,10 +61,9 @@ def _required(proposal: Proposal) -> tuple[str, str, str, int]:
 
 
 def _deliverables(proposal: Proposal, value: int, due_on: dt.date | None) -> list[tuple[str, int, dt.date]]:
-    unpriced = [str(item.seq) for item in proposal.deliverables if item.amount.value is None]
-    if unpriced:
-        raise InvalidInput(f"the form gives no amount for {_numbered(unpriced)}; "
-                           f"no draft can be made from it")
+    """The deliverables the form prices; a form that names products without their split adds none."""
+    if any(item.amount.value is None for item in proposal.deliverables):
+        return []
     undated = [str(item.seq) for item in proposal.deliverables if item.due_on.value is None]
     if undated and due_on is None:
         raise InvalidInput(f"the form gives no due date for {_numbered(undated)}; "

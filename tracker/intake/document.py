@@ -8,6 +8,7 @@ bullet or a blank line starts a new passage, and so does whatever follows a bold
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _BOLD = re.compile(r"\*{2,}")
@@ -42,7 +43,8 @@ def read_document(raw: str) -> Document:
 
 
 def _tidy(piece: str) -> str:
-    return " ".join(piece.replace("\u00a0", " ").replace("\u00ad", "").split())
+    """Ligatures and odd spaces from the PDF (ﬁnancial, no-break spaces) read as plain letters and spaces."""
+    return " ".join(unicodedata.normalize("NFKC", piece).replace("\u00ad", "").split())
 
 
 class _Builder:

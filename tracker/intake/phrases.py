@@ -35,8 +35,10 @@ _NUMBER_WORDS = {
 }
 _COUNT = r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty)[ -](?:one|two|three|four|five|six|seven|eight|nine)|" + \
          "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_WORK = (r"(?:contract|review|programme|project|evaluation|pilot|term|period|agreement|service|study|framework"
+         r"|engagement|extension|commission)")
 _DURATION = re.compile(
-    rf"(?:\b(?P<adj>\d{{1,3}}[ -]|{_COUNT}-)(?P<adj_unit>month|year|week)\b(?!s)"
+    rf"(?:\b(?P<adj>\d{{1,3}}[ -]|{_COUNT}-|{_COUNT} (?=(?:month|year)\s+{_WORK}))(?P<adj_unit>month|year|week)\b(?!s)"
     rf"|\b(?:over|for|of|lasting|duration|period|term|within|by)\s*:?\s+(?:a\s+|the\s+|a\s+further\s+)?"
     rf"(?:period\s+of\s+|term\s+of\s+)?"
     rf"(?P<count>{_COUNT})\s+(?P<unit>month|year|week)s?\b)",

@@ -119,7 +119,8 @@ def _found(document: Document, found: Found | re.Match[str], value: T, sureness:
 
 
 _REFERENCE_LABEL = re.compile(
-    rf"(?:\bdecision|\breference|\bref\.?)\s*(?:number|no\.?|ref(?:erence)?)?\s*[:–—-]?\s*(?P<ref>{phrases.REFERENCE})",
+    rf"(?:\bdecision|\breference|\bref\.?)\s*(?:number|no\.?|ref(?:erence)?)?\s*[:–—-]?\s*"
+    rf"(?P<ref>(?-i:{phrases.REFERENCE}))",
     re.IGNORECASE)
 
 
@@ -145,7 +146,7 @@ def _title(document: Document) -> Reading[str]:
 _SUPPLIER_CUES = (
     re.compile(r"\b(?:supplier|contractor|provider|company)\s*(?:name)?\s*[:–—-]\s*", re.IGNORECASE),
     re.compile(r"\b(?:contract|award|awarded|appoint|appointment|commission|vary|extend)\b[^.\n£]{0,40}?"
-               r"\b(?:to|with)\s+(?:the\s+)?(?=[A-Z0-9])"),
+               r"\b(?:to|with)\s+(?:the\s+)?(?=[A-Z])"),
 )
 _SUPPLIER_AFTER = re.compile(r"\s+(?:was|were|has been|have been|is|are)\s+(?:selected|appointed|chosen|awarded)\b")
 
@@ -186,7 +187,7 @@ def _looks_like_supplier(name: str) -> bool:
 
 _CEILING_BEFORE = re.compile(r"(?:up to|ceiling(?: of)?|not (?:to )?exceed(?:ing)?|maximum(?: value)?(?: of)?"
                              r"|capped at|no more than|upper limit of)\s*$", re.IGNORECASE)
-_VALUE_BEFORE = re.compile(r"(?:\bvalue|\bvalued at|\bcost|\bcosts|\btotal|\bprice|\bsum|\bworth|\bfee)\b"
+_VALUE_BEFORE = re.compile(r"(?:\bvalue|\bvalued at|\bcost|\bcosts|\btotal|\bprice|\bsum|\bworth|\bfee|\bexpenditure)\b"
                            r"[^£\n;,()]{0,25}[(:]?\s*$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s*$", re.IGNORECASE)
 
@@ -283,7 +284,7 @@ def _fiscal_years(document: Document, value: Reading[int]) -> Reading[dict[Fisca
     return Reading(None)
 
 
-_FUND = re.compile(r"(?:(?:[A-Z][\w'’]*|&|and|of|for)\s+){0,6}?(?:[A-Z][\w'’]*\s+)Fund\b")
+_FUND = re.compile(r"(?:(?:[A-Z][\w'’]*|&|and|of|for)\s+){0,6}?(?:[A-Z][\w'’]*\s+)(?:Fund|Grant(?:\s+Fund)?)\b")
 
 
 def _fund(document: Document) -> Reading[str]:
@@ -291,7 +292,7 @@ def _fund(document: Document) -> Reading[str]:
     for match in _FUND.finditer(document.text):
         name = re.sub(r"^(?:(?:The|This|That|A|An|From|By|And|Of|For)\s+)+", "", match[0])
         name = re.sub(r"^(?:(?:and|of|for|&)\s+)+", "", name)
-        if name != "Fund":
+        if name not in {"Fund", "Grant"}:
             names.append(Found(name, match.start() + len(match[0]) - len(name), match.end()))
     if not names:
         return Reading(None)
@@ -366,6 +367,7 @@ _NAMED_PERCENT = re.compile(
     re.IGNORECASE)
 _LIST_CUE = re.compile(
     r"\b(?:deliverables|products|outputs|milestones)\b[^.:\n]{0,40}?\b(?:are|will be|include|comprise)\b\s*:?\s*"
+    r"|\b(?:deliverables|products|outputs|milestones)\s*:\s*"
     r"|\bwill\s+(?:deliver|produce|provide)\s*:\s*|\bthe\s+following\s+(?:deliverables|products|outputs)\s*:?\s*",
     re.IGNORECASE)
 _LIST_HEADING = re.compile(
