@@ -81,8 +81,8 @@ def test_the_founding_shape_as_a_pdf(tmp_path: Path) -> None:
     assert (proposal.reference.value, proposal.supplier.value, proposal.value.value, proposal.ceiling.value) == (
         "PCD 2099 76", "Impower Consulting Limited", 14960000, 15000000)
     assert proposal.decision_date.value == dt.date(2099, 7, 2)
-    assert [item.name for item in proposal.deliverables] == ["Mapping exercise of current services", "Options appraisal",
-                                                        "Business case"]
+    names = [item.name for item in proposal.deliverables]
+    assert names == ["Mapping exercise of current services", "Options appraisal", "Business case"]
 
 
 def test_apply_adds_the_draft_and_names_the_products_left_to_add(tracker: Tracker, tmp_path: Path) -> None:
