@@ -181,3 +181,33 @@ def _wrap(line: str, width: int) -> str:
             current = f"{current} {word}" if current else word
     lines.append(current)
     return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("sentence", "supplier"), [
+    ("award of a contract to Acme (UK) Ltd for the review.", "Acme (UK) Ltd"),
+    ("award of a contract to Acme Ltd. The contract runs on.", "Acme Ltd"),
+    ("award a contract to Smith & Jones Co. Ltd, who scored best.", "Smith & Jones Co. Ltd"),
+    ("award a contract to the University of Northshire to evaluate it.", "University of Northshire"),
+    ("Supplier: BRIGHT FUTURES CIC\nValue: £5,000", "BRIGHT FUTURES CIC"),
+    ("vary the contract with Harrow & Lea Research Ltd (PCD 9912) to add a report.", "Harrow & Lea Research Ltd"),
+])
+def test_supplier_names_end_where_the_name_ends(sentence: str, supplier: str) -> None:
+    assert read_proposal(sentence).supplier.value == supplier
+
+
+def test_headings_run_together_on_one_line_with_a_title_on_the_next() -> None:
+    form = ("MOPAC DECISION PCD 321\nTitle:\nBody Worn Video Evaluation\nExecutive Summary: The DMPC is asked to "
+            "approve the award of a contract to Greenfield Evaluation Partners LLP with a total value of £75,000 "
+            "over 12 months, funded from the Police Innovation Fund (2099/00 £45,000; 2100/01 £30,000). "
+            "Recommendation: approve. Signature Date 17 June 2099\n1. Introduction and background 1.1 This "
+            "follows PCD 300. 1.2 Payment: inception report (20%), interim report (30%) and final report (50%).")
+    record = proposal_record(read_proposal(form))
+    assert record == {
+        "reference": "PCD 321", "title": "Body Worn Video Evaluation", "supplier": "Greenfield Evaluation Partners LLP",
+        "value_pence": 7500000, "ceiling_pence": None, "decision_date": "2099-06-17", "fiscal_year": None,
+        "fiscal_years": {"2099/00": 4500000, "2100/01": 3000000}, "fund": "Police Innovation Fund", "funder": None,
+        "duration_months": 12, "related_decisions": ["PCD 300"],
+        "deliverables": [{"seq": 1, "name": "Inception report", "amount_pence": 1500000},
+                         {"seq": 2, "name": "Interim report", "amount_pence": 2250000},
+                         {"seq": 3, "name": "Final report", "amount_pence": 3750000}],
+    }

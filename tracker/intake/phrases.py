@@ -136,21 +136,38 @@ def name_after(text: str, start: int) -> Found | None:
     for token in re.finditer(r"\S+", text[start:start + 200]):
         if token.start() and "\n" in text[start:start + token.start()]:
             break
-        word = token[0].rstrip(",;:)")
+        raw = token[0]
+        if taken and re.fullmatch(r"\([A-Z][\w&.]*\)", raw.rstrip(",;:.")):
+            taken.append(token)
+            if raw[-1] in ",;:.":
+                break
+            continue
+        word = raw.rstrip(",;:)")
         clean = word.rstrip(".")
         proper = clean[:1].isupper() or clean[:1].isdigit() or clean.lower() in _NAME_CONNECTORS
-        if not proper or not clean or len(taken) >= 9 or clean[:1] in "(£":
+        if not clean or not proper or len(taken) >= 9 or clean[:1] in "(£":
             break
         taken.append(token)
-        if word != token[0] or (token[0].endswith(".") and clean.lower() not in _LEGAL_SUFFIXES):
+        if word != raw or (raw.endswith(".") and not _abbreviation(clean)):
             break
     while taken and taken[-1][0].rstrip(",;:.)").lower() in _NAME_CONNECTORS:
         taken.pop()
     if not taken or taken[0][0].lower() in _NAME_CONNECTORS:
         return None
-    end = start + taken[-1].end()
-    name = text[start:end].rstrip(",;:.)")
+    name = _trimmed(text[start:start + taken[-1].end()])
     return Found(name, start, start + len(name))
+
+
+def _abbreviation(word: str) -> bool:
+    """ "Co." and an initial ("J.") go on; any other word ending in a full stop ends the sentence, and the name."""
+    return len(word) == 1 or word.lower() in {"co", "st"}
+
+
+def _trimmed(name: str) -> str:
+    name = name.rstrip(",;:.")
+    while name.endswith(")") and name.count("(") < name.count(")"):
+        name = name[:-1].rstrip(",;:.")
+    return name
 
 
 def name_before(text: str, end: int) -> Found | None:

@@ -249,7 +249,7 @@ def _decision_date(document: Document) -> Reading[dt.date]:
 
 _YEAR_AMOUNT = re.compile(
     rf"(?P<a1>{MONEY})\s+(?:\w+\s+){{0,3}}?in\s+(?:the\s+)?(?:financial\s+year\s+)?(?P<y1>{YEAR})"
-    rf"|(?P<y2>{YEAR})\s*(?:\(|:|–|-)\s*(?P<a2>{MONEY})", re.IGNORECASE)
+    rf"|(?P<y2>{YEAR})\s*(?:\(|:|–|-)?\s*(?P<a2>{MONEY})", re.IGNORECASE)
 
 
 def _fiscal_years(document: Document, value: Reading[int]) -> Reading[dict[FiscalYear, int]]:
