@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tracker.domain.fiscal import FiscalYear
-from tracker.intake.reading import Sureness, read_proposal
+from tracker.intake.proposal import Sureness
+from tracker.intake.reading import read_proposal
 from tracker.intake.shape import proposal_record
 from tracker.intake.source import read_form
 
@@ -211,3 +212,11 @@ def test_headings_run_together_on_one_line_with_a_title_on_the_next() -> None:
                          {"seq": 2, "name": "Interim report", "amount_pence": 2250000},
                          {"seq": 3, "name": "Final report", "amount_pence": 3750000}],
     }
+
+
+def test_percentages_that_do_not_make_a_hundred_are_flagged_not_stretched() -> None:
+    form = ("DECISION – PCD 9915\nTitle: Short\nAward of a contract to Short Ltd (value £1,000).\n"
+            "Payment: 40% for the first report and 50% for the final report.")
+    items = read_proposal(form).deliverables
+    assert [item.amount.value for item in items] == [40000, 50000]
+    assert items[1].amount.note == "50% of the value; the shares add up to 90%, not 100%"

@@ -14,7 +14,7 @@ from tracker.cli.output import say
 from tracker.cli.state import state
 
 if TYPE_CHECKING:
-    from tracker.intake.reading import Proposal, Reading
+    from tracker.intake.proposal import Proposal, Reading
 
 
 class IntakeFormat(StrEnum):

@@ -19,7 +19,7 @@ from tracker.domain.errors import InvalidInput, Refusal
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine
 from tracker.domain.money import format_gbp
-from tracker.intake.reading import Proposal, fiscal_year_of_decision
+from tracker.intake.proposal import Proposal, fiscal_year_of_decision
 from tracker.intake.source import FormSource
 from tracker.store.session import read_session
 

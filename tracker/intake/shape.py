@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tracker.intake.reading import Proposal
+from tracker.intake.proposal import Proposal
 
 
 def proposal_record(proposal: Proposal) -> dict[str, Any]:
