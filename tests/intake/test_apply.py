@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,16 @@ def test_the_domain_rules_refuse_as_usual(lines: Tracker) -> None:
     lines("intake", str(SPLIT), "--apply", env=AFTER_THE_FORMS)
     again = lines("intake", str(SPLIT), "--apply", code=1, env=AFTER_THE_FORMS)
     assert one_line(again, "refused: ") == "contract PCD 9912 already exists; references are unique"
+
+
+def test_a_deliverable_refused_after_the_draft_is_added_says_what_was_added(lines: Tracker, tmp_path: Path) -> None:
+    """Once the contract is committed the tool never says nothing was recorded."""
+    long_name = "review " * 50
+    form = tmp_path / "long.txt"
+    form.write_text("DECISION – PCD 9970\nTitle: Long names\nAward of a contract to Wordy Ltd (value £1,000), "
+                    "funded from the Witness Support Fund in 2099/00.\n"
+                    f"Payment: 50% for the first report and 50% for the {long_name.strip()}.\n", encoding="utf-8")
+    refused = lines("intake", str(form), "--apply", "--due", "31/03/2100", code=2, env=AFTER_THE_FORMS)
+    assert one_line(refused, "error: ").startswith(
+        "added contract PCD 9970 (draft) on WSF-2099 with 1 of 2 deliverables; deliverable 2 was not added: ")
+    assert "PCD 9970" in lines("contract", "list", env=AFTER_THE_FORMS).stdout

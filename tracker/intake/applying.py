@@ -15,13 +15,17 @@ from sqlmodel import col, select
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract
 from tracker.domain.deliverables import add_deliverable
-from tracker.domain.errors import InvalidInput, Refusal
+from tracker.domain.errors import InvalidInput, Refusal, TrackerError
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine
 from tracker.domain.money import format_gbp
 from tracker.intake.proposal import Proposal, fiscal_year_of_decision
 from tracker.intake.source import FormSource
 from tracker.store.session import read_session
+
+
+class PartlyDrafted(TrackerError):
+    """The draft was committed but a deliverable was not: the message says what is in the store."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,12 @@ def apply_proposal(ctx: Context, proposal: Proposal, source: FormSource, *, line
     add_contract(ctx, reference, title=title, supplier=supplier, value_pence=value, budget_line=code,
                  ceiling_pence=proposal.ceiling.value, decision_date=proposal.decision_date.value,
                  source={"file": source.name, "sha256": source.sha256})
-    for name, amount, due in deliverables:
-        add_deliverable(ctx, reference, name=name, amount_pence=amount, due_on=due)
+    for done, (name, amount, due) in enumerate(deliverables):
+        try:
+            add_deliverable(ctx, reference, name=name, amount_pence=amount, due_on=due)
+        except TrackerError as error:
+            raise PartlyDrafted(f"added contract {reference} (draft) on {code} with {done} of {len(deliverables)} "
+                                f"deliverables; deliverable {done + 1} was not added: {error.message}") from None
     unpriced = tuple(item.name for item in proposal.deliverables if item.amount.value is None)
     return Drafted(reference, code, len(deliverables), value, unpriced)
 
