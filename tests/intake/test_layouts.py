@@ -220,3 +220,15 @@ def test_percentages_that_do_not_make_a_hundred_are_flagged_not_stretched() -> N
     items = read_proposal(form).deliverables
     assert [item.amount.value for item in items] == [40000, 50000]
     assert items[1].amount.note == "50% of the value; the shares add up to 90%, not 100%"
+
+
+@pytest.mark.parametrize(("form", "field", "value"), [
+    ("Decision: DMPCD - 2099 - 50\nTitle: Dashes", "reference", "DMPCD 2099 50"),
+    ("DECISION – PCD 9980\nAward a contract to Quick Ltd for £12,500 to run the pilot.", "value_pence", 1250000),
+    ("DECISION – PCD 9981\nFunded by: Ministry of Justice\nFund: Victims Grant", "funder", "Ministry of Justice"),
+    ("DECISION – PCD 9982\nThe contract is funded from the Victims Grant.", "fund", "Victims Grant"),
+    ("DECISION – PCD 9983\nThe tender had a ceiling of £20,000.", "ceiling_pence", 2000000),
+    ("DECISION – PCD 9984\nDate of decision: 1st April 2099", "decision_date", "2099-04-01"),
+])
+def test_phrasings_of_other_forms(form: str, field: str, value: object) -> None:
+    assert proposal_record(read_proposal(form))[field] == value

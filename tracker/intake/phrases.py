@@ -25,7 +25,7 @@ _DATE = re.compile(rf"\b{DATE}\b", re.IGNORECASE)
 YEAR = r"(?<![\d/])\d{4}[/-](?:\d{4}|\d{2})(?![\d/-])"
 _YEAR = re.compile(YEAR)
 
-REFERENCE = r"\b[A-Z]{1,5}D[ -]?\d{2,4}(?:[ -/]\d{1,4})?\b(?![/.]\d)"
+REFERENCE = r"\b[A-Z]{1,5}D(?: ?[-–] ?| )?\d{2,4}(?:(?: ?[-–] ?|[ /])\d{1,4})?\b(?![/.]\d)"
 _REFERENCE = re.compile(REFERENCE)
 
 _NUMBER_WORDS = {
@@ -108,7 +108,7 @@ def references_in(text: str) -> list[Found]:
 
 def normal_reference(text: str) -> str:
     """DMPCD-2099-41 and DMPCD 2099 41 are one decision: written with single spaces."""
-    return " ".join(re.split(r"[ \-/]+", text.strip()))
+    return " ".join(re.split(r"[ \-–/]+", text.strip()))
 
 
 def duration_months(text: str) -> tuple[int, int] | None:

@@ -116,6 +116,7 @@ _CEILING_BEFORE = re.compile(r"(?:up to|ceiling(?: of)?|not (?:to )?exceed(?:ing
 _VALUE_BEFORE = re.compile(r"(?:\bvalue|\bvalued at|\bcost|\bcosts|\btotal|\bprice|\bsum|\bworth|\bfee|\bexpenditure)\b"
                            r"[^£\n;,()]{0,25}[(:]?\s*$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+_CONTRACT_FOR = re.compile(r"\bcontract\b[^£\n.;]{0,80}\bfor\s*$", re.IGNORECASE)
 
 
 def _money_roles(document: Document) -> list[tuple[Found, str]]:
@@ -129,7 +130,8 @@ def _money_roles(document: Document) -> list[tuple[Found, str]]:
             roles.append((found, "ceiling"))
         elif _FROM_BEFORE.search(before) and re.match(r"\s*to\s*£", after):
             roles.append((found, "superseded"))
-        elif _VALUE_BEFORE.search(before) or re.search(r"\bfrom\s*£[\d,.]+\s*to\s*$", before):
+        elif (_VALUE_BEFORE.search(before) or _CONTRACT_FOR.search(before)
+              or re.search(r"\bfrom\s*£[\d,.]+\s*to\s*$", before)):
             roles.append((found, "value"))
     return roles
 
@@ -230,7 +232,7 @@ def _fund(document: Document) -> Reading[str]:
 
 
 _FUNDER_LABEL = re.compile(r"\bfunder\s*[:–—-]\s*", re.IGNORECASE)
-_FUNDER_AFTER = re.compile(r"\b(?:funded|granted|provided|paid|given|allocated)\s+(?:to\s+(?:the\s+)?\w+\s+)?by\s+"
+_FUNDER_AFTER = re.compile(r"\b(?i:funded|granted|provided|paid|given|allocated)\s+(?:to\s+(?:the\s+)?\w+\s+)?by\s*:?\s+"
                            r"(?:the\s+)?(?=[A-Z])|\b(?:grant|grants|funding)\s+from\s+(?:the\s+)?(?=[A-Z])")
 _FUNDER_BEFORE = re.compile(r"\s+(?:passes|grants|provides|gives|pays|allocates|awards)\b")
 
