@@ -232,8 +232,8 @@ def _fund(document: Document) -> Reading[str]:
 
 
 _FUNDER_LABEL = re.compile(r"\bfunder\s*[:–—-]\s*", re.IGNORECASE)
-_FUNDER_AFTER = re.compile(r"\b(?i:funded|granted|provided|paid|given|allocated)\s+(?:to\s+(?:the\s+)?\w+\s+)?by\s*:?\s+"
-                           r"(?:the\s+)?(?=[A-Z])|\b(?:grant|grants|funding)\s+from\s+(?:the\s+)?(?=[A-Z])")
+_FUNDER_AFTER = re.compile(r"\b(?i:funded|granted|provided|paid|given|allocated)\s+(?:to\s+(?:the\s+)?\w+\s+)?"
+                           r"by\s*:?\s+(?:the\s+)?(?=[A-Z])|\b(?:grant|grants|funding)\s+from\s+(?:the\s+)?(?=[A-Z])")
 _FUNDER_BEFORE = re.compile(r"\s+(?:passes|grants|provides|gives|pays|allocates|awards)\b")
 
 
