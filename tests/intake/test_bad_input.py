@@ -86,3 +86,11 @@ def test_a_form_reads_well_under_half_a_second_even_as_a_pdf(tmp_path: Path, for
             read_proposal(read_form(path).text)
         timings.append((time.perf_counter() - started) / 2)
     assert min(timings) < 0.5
+
+
+def test_one_year_given_two_amounts_shows_both_with_their_lines(tracker: Tracker, tmp_path: Path) -> None:
+    form = tmp_path / "years.txt"
+    form.write_text("DECISION - PCD 9961\nTitle: Years\nAward of a contract to Year Ltd (value £10,000).\n"
+                    "£6,000 falls in 2099/00 and £4,000 in 2100/01.\n\n3.1 £7,000 falls in 2099/00.\n",
+                    encoding="utf-8")
+    assert _refused(tracker, form) == "the form gives 2099/00 two amounts: £6,000.00 (line 4) and £7,000.00 (line 6)"

@@ -184,17 +184,19 @@ def _fiscal_years(document: Document, value: Reading[int]) -> Reading[dict[Fisca
     """The value per financial year, from "£62,400 falls in 2098/99" or "2098/99 (£62,400)"."""
     text = document.text
     split: dict[FiscalYear, int] = {}
+    lines: dict[FiscalYear, int] = {}
     first: re.Match[str] | None = None
     for match in _YEAR_AMOUNT.finditer(text):
         year_text, amount_text = (match["y1"], match["a1"]) if match["y1"] else (match["y2"], match["a2"])
         years = phrases.years_in(year_text)
         if not years:
             continue
-        year, pence = years[0][1], phrases.money_pence(amount_text)
+        year, pence, line = years[0][1], phrases.money_pence(amount_text), document.line_at(match.start())
         if split.get(year, pence) != pence:
-            raise AmbiguousForm(f"the form gives {year} two amounts: {format_gbp(split[year])} and "
-                                f"{format_gbp(pence)} (line {document.line_at(match.start())})")
+            raise AmbiguousForm(f"the form gives {year} two amounts: {format_gbp(split[year])} (line {lines[year]}) "
+                                f"and {format_gbp(pence)} (line {line})")
         split[year] = pence
+        lines.setdefault(year, line)
         first = first or match
     if first is not None:
         ordered = dict(sorted(split.items()))
