@@ -94,3 +94,11 @@ def test_one_year_given_two_amounts_shows_both_with_their_lines(tracker: Tracker
                     "£6,000 falls in 2099/00 and £4,000 in 2100/01.\n\n3.1 £7,000 falls in 2099/00.\n",
                     encoding="utf-8")
     assert _refused(tracker, form) == "the form gives 2099/00 two amounts: £6,000.00 (line 4) and £7,000.00 (line 6)"
+
+
+def test_a_form_saved_as_windows_unicode_or_ansi_still_reads(tmp_path: Path) -> None:
+    form = (DECISIONS / "PCD-9912.txt").read_text(encoding="utf-8")
+    for encoding in ("utf-16", "cp1252", "utf-8-sig"):
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes(form.encode(encoding))
+        assert read_proposal(read_form(path).text).supplier.value == "Harrow & Lea Research Ltd"

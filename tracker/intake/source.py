@@ -47,6 +47,12 @@ def read_form(path: Path) -> FormSource:
 
 
 def _plain_text(name: str, data: bytes) -> str:
+    """UTF-8 (with or without BOM), Windows' "Unicode" (UTF-16 with BOM), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableForm(f"{name} is a binary file, not a decision form as text or PDF") from None
     if b"\x00" in data[:8192]:
         raise UnreadableForm(f"{name} is a binary file, not a decision form as text or PDF")
     for encoding in ("utf-8-sig", "cp1252"):
