@@ -32,7 +32,8 @@ def intake(
     line: str | None = typer.Option(None, "--line", help="Budget line for the draft (default: the one for the "
                                                          "form's fund and year)."),
     apply: bool = typer.Option(False, "--apply", help="Add the draft contract and its deliverables (not awarded)."),
-    due: str | None = typer.Option(None, "--due", help="Due date for deliverables the form does not date, e.g. 31/03/2100."),
+    due: str | None = typer.Option(None, "--due", help="Due date for deliverables the form does not date, "
+                                                       "e.g. 31/03/2100."),
     output: IntakeFormat = typer.Option(IntakeFormat.TABLE, "--format", help="table or json."),
 ) -> None:
     """Read a decision form and propose a draft contract; every field shows its line on the form."""
