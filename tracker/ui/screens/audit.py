@@ -12,7 +12,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
-from tracker.reports.desk import AuditPage, AuditQuery, AuditRow, audit_page
+from tracker.reports.audit_log import AuditEntry, AuditPage, AuditQuery, audit_page
 from tracker.ui.keymap import AUDIT, bindings
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.modals import EventScreen
@@ -31,7 +31,7 @@ class AuditScreen(DeskScreen):
         super().__init__()
         self.page: AuditPage | None = None
         self.fetching = False
-        self.events: list[AuditRow] = []
+        self.events: list[AuditEntry] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,6 +119,6 @@ class AuditScreen(DeskScreen):
         self.query_one("#audit-person").focus()
 
 
-def _cells(row: AuditRow) -> list[str]:
+def _cells(row: AuditEntry) -> list[str]:
     who = row.claimed_by if row.claimed_by == row.login else f"{row.claimed_by} ({row.login})"
-    return [str(row.seq), row.at[:19].replace("T", " "), who, row.action, row.contract_ref or "", row.details]
+    return [str(row.seq), row.at[:19].replace("T", " "), who, row.action, row.contract_ref or "", row.summary]

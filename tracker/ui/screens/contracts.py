@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Input, Label
 
 from tracker.domain.fiscal import format_date
 from tracker.domain.money import format_gbp
-from tracker.reports.desk import (
+from tracker.reports.contract_list import (
     SORT_KEYS,
     ContractListRow,
     ContractPage,

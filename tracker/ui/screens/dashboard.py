@@ -11,7 +11,7 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
 from tracker.domain.money import format_gbp
-from tracker.reports.desk import (
+from tracker.reports.dashboard import (
     Dashboard,
     LineContract,
     WaitingCounts,

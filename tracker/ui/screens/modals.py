@@ -25,8 +25,7 @@ from textual.worker import get_current_worker
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import FiscalYear, format_date
-from tracker.domain.money import format_gbp
-from tracker.reports.desk import AuditRow
+from tracker.reports.audit_log import AuditEntry
 from tracker.store.errors import StoreError
 from tracker.ui.keymap import SECTIONS
 from tracker.ui.messages import ActionFinished, Inbox
@@ -175,7 +174,7 @@ class EventScreen(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False, id="event.close2"),
     ]
 
-    def __init__(self, event: AuditRow) -> None:
+    def __init__(self, event: AuditEntry) -> None:
         super().__init__()
         self.event = event
 
@@ -183,7 +182,7 @@ class EventScreen(ModalScreen[None]):
         event = self.event
         pairs = [("at (UTC)", event.at), ("by", f"{event.claimed_by} (login {event.login})"),
                  ("contract", event.contract_ref or "")]
-        pairs.extend((_field_label(name), _field_value(name, value)) for name, value in event.fields)
+        pairs.extend((detail.name.replace("_", " "), detail.text) for detail in event.details)
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(overflow="fold")
@@ -196,17 +195,6 @@ class EventScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def _field_label(name: str) -> str:
-    return name.removesuffix("_pence").replace("_", " ")
-
-
-def _field_value(name: str, value: str) -> str:
-    """Amounts recorded in pence read in pounds; everything else as recorded."""
-    if name.endswith("_pence") and value.lstrip("-").isdigit():
-        return format_gbp(int(value))
-    return value
 
 
 class HelpScreen(ModalScreen[None]):
