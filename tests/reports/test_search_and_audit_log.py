@@ -84,6 +84,7 @@ def test_every_amount_in_an_audit_event_reads_in_pounds(engine: Engine, alice: C
     released = next(e for e in history if e.action == "payment.released")
     assert ("amount", "£12,345.67") in [(d.name, d.text) for d in released.details]
     assert "amount £12,345.67" in released.summary
+    assert "line_paid_after £12,345.67" in released.summary and "line_paid_before £0.00" in released.summary
     for event in history:
         assert not any(d.name.endswith("_pence") for d in event.details), event
 
@@ -92,5 +93,5 @@ def test_details_that_are_not_a_record_still_read() -> None:
     assert [(d.name, d.text) for d in read_details('"just text"')] == [("payload", "just text")]
     assert [(d.name, d.text) for d in read_details("not json")] == [("payload", "not json")]
     nested = read_details('{"after":{"paid_pence":1},"amount_pence":-250,"note":""}')
-    assert [(d.name, d.text, d.nested) for d in nested] == [("after", "{'paid_pence': 1}", True),
+    assert [(d.name, d.text, d.nested) for d in nested] == [("after", "paid £0.01", True),
                                                            ("amount", "-£2.50", False)]

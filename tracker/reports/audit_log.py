@@ -21,6 +21,9 @@ from tracker.reports.search import ESCAPE, contains
 
 RELEASED = "payment.released"
 OVERRIDE = "sod_override_reason"
+PENCE_WITHOUT_SUFFIX = frozenset({"deliverable_paid_before", "deliverable_paid_after", "line_paid_before",
+                                  "line_paid_after", "line_committed_before", "line_committed_after"})
+"""Amounts that events record in pence under names that do not say so."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,23 @@ def _recorded(payload: str) -> dict[str, Any]:
 
 
 def _detail(name: str, value: Any) -> Detail:
-    if name.endswith("_pence") and isinstance(value, int) and not isinstance(value, bool):
-        return Detail(name.removesuffix("_pence"), format_gbp(value))
-    return Detail(name, str(value), nested=isinstance(value, dict | list))
+    label = name.removesuffix("_pence")
+    return Detail(label, _text(name, value), nested=isinstance(value, dict | list))
+
+
+def _text(name: str, value: Any) -> str:
+    """Pence as pounds, in records and lists too; everything else as recorded."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key.removesuffix('_pence')} {_text(key, item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(_text(name, item) for item in value)
+    if _in_pence(name) and isinstance(value, int) and not isinstance(value, bool):
+        return format_gbp(value)
+    return str(value)
+
+
+def _in_pence(name: str) -> bool:
+    return name.endswith("_pence") or name in PENCE_WITHOUT_SUFFIX
 
 
 def _override(action: str, payload: str) -> str | None:
