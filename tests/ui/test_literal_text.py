@@ -12,10 +12,10 @@ from tracker.domain.deliverables import add_deliverable, submit_deliverable
 from tracker.domain.fiscal import fixed_clock
 from tracker.domain.people import Actor
 from tracker.ui.app import build_app
+from tracker.ui.dialogs.action import ActionModal
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
-from tracker.ui.screens.modals import ActionModal
 from tracker.ui.widgets.desk_table import DeskTable
 from tracker.ui.widgets.line_table import LineTable
 

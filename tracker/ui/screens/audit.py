@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from tracker.reports.audit_log import AuditEntry, AuditPage, AuditQuery, audit_page
+from tracker.ui.dialogs.event import EventScreen
 from tracker.ui.keymap import AUDIT, bindings
+from tracker.ui.messages import AuditPageLoaded
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.screens.modals import EventScreen
 from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
 
 MAX_ROWS = 3000
@@ -53,7 +54,8 @@ class AuditScreen(DeskScreen):
     def reload(self) -> None:
         wanted = self.query_now()
         self.fetching = True
-        self.read("audit", lambda session: audit_page(session, wanted), busy=self.query_one("#audit"))
+        self.read(AuditPageLoaded, lambda session: AuditPageLoaded(audit_page(session, wanted)),
+                  busy=self.query_one("#audit"))
 
     def _more(self) -> None:
         page = self.page
@@ -62,9 +64,10 @@ class AuditScreen(DeskScreen):
             return
         self.fetching = True
         wanted, before = page.query, page.last_seq
-        self.read("audit", lambda session: audit_page(session, wanted, before_seq=before))
+        self.read(AuditPageLoaded, lambda session: AuditPageLoaded(audit_page(session, wanted, before_seq=before)))
 
-    def show(self, topic: str, data: AuditPage) -> None:
+    def on_audit_page_loaded(self, message: AuditPageLoaded) -> None:
+        data = message.page
         self.fetching = False
         self.page = data
         table = self.query_one("#audit", DeskTable)
@@ -106,7 +109,7 @@ class AuditScreen(DeskScreen):
     def _filter_done(self) -> None:
         self.query_one("#audit").focus()
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and isinstance(self.focused, Input):
             event.stop()
             event.prevent_default()

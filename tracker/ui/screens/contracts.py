@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.timer import Timer
@@ -22,6 +22,7 @@ from tracker.reports.contract_list import (
     count_contracts,
 )
 from tracker.ui.keymap import CONTRACTS, bindings
+from tracker.ui.messages import ContractsCounted, ContractsPageLoaded
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.line_table import Column, LineTable
 
@@ -81,7 +82,8 @@ class ContractsScreen(DeskScreen):
     def reload(self) -> None:
         wanted = self.query_now()
         self.fetching = True
-        self.read("page", lambda session: contracts_page(session, wanted, count=False),
+        self.read(ContractsPageLoaded,
+                  lambda session: ContractsPageLoaded(contracts_page(session, wanted, count=False)),
                   busy=self.query_one("#contracts"))
 
     def _more(self) -> None:
@@ -92,13 +94,15 @@ class ContractsScreen(DeskScreen):
             return
         self.fetching = True
         wanted, after = page.query, page.last_key
-        self.read("page", lambda session: contracts_page(session, wanted, after=after, count=False))
+        self.read(ContractsPageLoaded,
+                  lambda session: ContractsPageLoaded(contracts_page(session, wanted, after=after, count=False)))
 
-    def show(self, topic: str, data: Any) -> None:
-        if topic == "count":
-            self.matching = data
-            self._status()
-            return
+    def on_contracts_counted(self, message: ContractsCounted) -> None:
+        self.matching = (message.query, message.matching)
+        self._status()
+
+    def on_contracts_page_loaded(self, message: ContractsPageLoaded) -> None:
+        data = message.page
         self.fetching = False
         table = self.query_one("#contracts", LineTable)
         if data.first_page:
@@ -118,7 +122,7 @@ class ContractsScreen(DeskScreen):
     def _count(self, wanted: ContractQuery) -> None:
         self._counting = None
         if self.query_now() == wanted:
-            self.read("count", lambda session: (wanted, count_contracts(session, wanted)))
+            self.read(ContractsCounted, lambda session: ContractsCounted(wanted, count_contracts(session, wanted)))
 
     def _status(self) -> None:
         page = self.page
@@ -166,7 +170,7 @@ class ContractsScreen(DeskScreen):
     def _filter_done(self) -> None:
         self.query_one("#contracts").focus()
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.focused is self.query_one("#filter"):
             event.stop()
             event.prevent_default()
