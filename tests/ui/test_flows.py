@@ -188,7 +188,7 @@ async def test_enter_on_an_audit_event_shows_every_field_it_recorded(desk: DeskF
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "4")
         assert isinstance(app.screen, AuditScreen)
-        table = app.screen.query_one("#audit", DeskTable)
+        table = app.screen.query_one("#audit", LineTable)
         assert cell_texts(table)[0][3] == "import"
         assert table.max_scroll_x == 0, "long details are cut to the screen, not scrolled sideways"
         await press(pilot, "enter")

@@ -74,6 +74,6 @@ async def test_brackets_in_names_references_filters_and_notes_show_as_typed(demo
 
         app.push_screen(AuditScreen())
         await settle(pilot)
-        events = cell_texts(app.screen.query_one("#audit", DeskTable))
+        events = cell_texts(app.screen.query_one("#audit", LineTable))
         assert events[0][2:5] == ["Bob [/b] Pays (bob)", "deliverable.accepted", REFERENCE]
         assert "Seen [/]" in events[0][5]
