@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 from tracker.domain.models import AuditEvent
 from tracker.domain.money import format_gbp
 from tracker.domain.people import normalise_name
-from tracker.reports.paging import PAGE
+from tracker.reports.paging import PAGE, Page
 from tracker.reports.search import ESCAPE, contains
 
 RELEASED = "payment.released"
@@ -133,11 +133,7 @@ class AuditQuery:
 
 
 @dataclass(frozen=True)
-class AuditPage:
-    query: AuditQuery
-    rows: tuple[AuditEntry, ...]
-    more: bool
-    first_page: bool
+class AuditPage(Page[AuditQuery, AuditEntry]):
 
     @property
     def last_seq(self) -> int | None:
@@ -151,7 +147,7 @@ def audit_page(session: Session, query: AuditQuery, *, before_seq: int | None = 
     if before_seq is not None:
         statement = statement.where(col(AuditEvent.seq) < before_seq)
     found = session.execute(statement.order_by(col(AuditEvent.seq).desc()).limit(limit + 1)).all()
-    return AuditPage(query, _entries(found[:limit]), len(found) > limit, before_seq is None)
+    return AuditPage(query, _entries(found[:limit]), more=len(found) > limit, first_page=before_seq is None)
 
 
 def _page_conditions(query: AuditQuery) -> list[ColumnElement[bool]]:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus
-from tracker.reports.paging import PAGE
+from tracker.reports.paging import PAGE, Page
 from tracker.reports.search import contract_matches
 
 SortKey = Literal["reference", "supplier", "line", "value", "paid", "outstanding", "next_due", "status"]
@@ -47,12 +47,9 @@ class ContractListRow:
 
 
 @dataclass(frozen=True)
-class ContractPage:
-    query: ContractQuery
-    rows: tuple[ContractListRow, ...]
-    more: bool
-    matching: int
-    first_page: bool
+class ContractPage(Page[ContractQuery, ContractListRow]):
+    matching: int = -1
+    """How many contracts match in all, or -1 when not counted."""
 
     @property
     def last_key(self) -> tuple[Any, int] | None:
@@ -105,7 +102,7 @@ def contracts_page(session: Session, query: ContractQuery, *, after: tuple[Any, 
     found = session.execute(statement).all()
     rows = tuple(ContractListRow(*row) for row in found[:limit])
     matching = count_contracts(session, query) if count else -1
-    return ContractPage(query, rows, len(found) > limit, matching, after is None)
+    return ContractPage(query, rows, more=len(found) > limit, first_page=after is None, matching=matching)
 
 
 def count_contracts(session: Session, query: ContractQuery) -> int:

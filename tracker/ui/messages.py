@@ -4,6 +4,7 @@ A screen handles each by name (`on_dashboard_loaded`); `DeskScreen` does the boo
 """
 
 import threading
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from textual.message import Message
@@ -24,82 +25,71 @@ class Loaded(Message):
     """A worker has read what a screen asked for. Each kind of read has its own subclass."""
 
 
+@dataclass
 class DashboardLoaded(Loaded):
-    def __init__(self, board: Dashboard, years: list[FiscalYear]) -> None:
-        super().__init__()
-        self.board = board
-        self.years = years
+    board: Dashboard
+    years: list[FiscalYear]
 
 
+@dataclass
 class LineContractsLoaded(Loaded):
-    def __init__(self, line_code: str, rows: list[LineContract], more: bool) -> None:
-        super().__init__()
-        self.line_code = line_code
-        self.rows = rows
-        self.more = more
+    line_code: str
+    rows: list[LineContract]
+    more: bool
 
 
+@dataclass
 class WaitingCounted(Loaded):
     """All of a dashboard's waiting work, counted after its first page was shown."""
 
-    def __init__(self, board: Dashboard, counts: WaitingCounts) -> None:
-        super().__init__()
-        self.board = board
-        self.counts = counts
+    board: Dashboard
+    counts: WaitingCounts
 
 
+@dataclass
 class ContractsPageLoaded(Loaded):
-    def __init__(self, page: ContractPage) -> None:
-        super().__init__()
-        self.page = page
+    page: ContractPage
 
 
+@dataclass
 class ContractsCounted(Loaded):
-    def __init__(self, query: ContractQuery, matching: int) -> None:
-        super().__init__()
-        self.query = query
-        self.matching = matching
+    query: ContractQuery
+    matching: int
 
 
+@dataclass
 class StatementLoaded(Loaded):
-    def __init__(self, statement: Statement) -> None:
-        super().__init__()
-        self.statement = statement
+    statement: Statement
 
 
+@dataclass
 class PaymentPreviewLoaded(Loaded):
-    def __init__(self, item: DeliverableRow, preview: PaymentPreview) -> None:
-        super().__init__()
-        self.item = item
-        self.preview = preview
+    item: DeliverableRow
+    preview: PaymentPreview
 
 
+@dataclass
 class BudgetLoaded(Loaded):
-    def __init__(self, report: BudgetReport) -> None:
-        super().__init__()
-        self.report = report
+    report: BudgetReport
 
 
+@dataclass
 class PeriodsLoaded(Loaded):
-    def __init__(self, line_code: str | None, profile: PeriodProfile) -> None:
-        super().__init__()
-        self.line_code = line_code
-        self.profile = profile
+    line_code: str | None
+    profile: PeriodProfile
 
 
+@dataclass
 class AuditPageLoaded(Loaded):
-    def __init__(self, page: AuditPage) -> None:
-        super().__init__()
-        self.page = page
+    page: AuditPage
 
 
+@dataclass
 class ActionFinished(Message, Generic[Outcome]):
     """A dialog's domain action ran: `outcome` is its result, or `refusal` the one line saying why nothing changed."""
 
-    def __init__(self, outcome: Outcome | None = None, refusal: str | None = None) -> None:
-        super().__init__()
-        self.outcome = outcome
-        self.refusal = refusal
+    outcome: Outcome | None = None
+    refusal: str | None = None
 
 
 class Inbox:

@@ -14,22 +14,18 @@ from tracker.reports.audit_log import AuditEntry, AuditPage, AuditQuery, audit_p
 from tracker.ui.dialogs.event import EventScreen
 from tracker.ui.keymap import AUDIT, bindings
 from tracker.ui.messages import AuditPageLoaded
-from tracker.ui.screens.base import DeskScreen
+from tracker.ui.screens.paged import PagedScreen
 from tracker.ui.widgets.line_table import Column, LineTable
 
-MAX_ROWS = 3000
-FETCH_AHEAD = 40
 COLUMNS = (Column("seq", "Seq"), Column("at", "At (UTC)"), Column("who", "Who"), Column("action", "Action"),
            Column("contract", "Contract"), Column("details", "Details", gives_way=True))
 
 
-class AuditScreen(DeskScreen):
+class AuditScreen(PagedScreen[AuditPage]):
     BINDINGS: ClassVar[list[BindingType]] = bindings(AUDIT)
 
     def __init__(self) -> None:
         super().__init__()
-        self.page: AuditPage | None = None
-        self.fetching = False
         self.events: list[AuditEntry] = []
 
     def compose(self) -> ComposeResult:
@@ -50,44 +46,32 @@ class AuditScreen(DeskScreen):
     def query_now(self) -> AuditQuery:
         return AuditQuery(self.query_one("#audit-contract", Input).value, self.query_one("#audit-person", Input).value)
 
-    def reload(self) -> None:
+    def read_first(self) -> None:
         wanted = self.query_now()
-        self.fetching = True
         self.read(AuditPageLoaded, lambda session: AuditPageLoaded(audit_page(session, wanted)),
                   busy=self.query_one("#audit"))
 
-    def _more(self) -> None:
-        page = self.page
-        table = self.query_one("#audit", LineTable)
-        if page is None or not page.more or self.fetching or table.row_count >= MAX_ROWS:
-            return
-        self.fetching = True
+    def read_after(self, page: AuditPage) -> None:
         wanted, before = page.query, page.last_seq
         self.read(AuditPageLoaded, lambda session: AuditPageLoaded(audit_page(session, wanted, before_seq=before)))
 
     def on_audit_page_loaded(self, message: AuditPageLoaded) -> None:
         data = message.page
-        self.fetching = False
-        self.page = data
+        self.arrived(data)
         table = self.query_one("#audit", LineTable)
         if data.first_page:
             self.events = []
             table.clear()
         self.events.extend(data.rows)
         table.add_rows((str(row.seq), _cells(row)) for row in data.rows)
-        more = "; more as you scroll" if data.more and table.row_count < MAX_ROWS else ""
-        capped = "; first events shown, filter to narrow" if data.more and table.row_count >= MAX_ROWS else ""
+        more = "; more as you scroll" if data.more and not table.full else ""
+        capped = "; first events shown, filter to narrow" if data.more and table.full else ""
         self.query_one("#audit-status", Label).update(f"{table.row_count:,} events shown, newest first{more}{capped}")
 
     @on(LineTable.RowSelected)
     def _open_event(self, event: LineTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.events):
             self.app.push_screen(EventScreen(self.events[event.cursor_row]))
-
-    @on(LineTable.RowHighlighted)
-    def _near_end(self, event: LineTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.table.row_count - FETCH_AHEAD:
-            self._more()
 
     @on(Input.Changed)
     def _filter_changed(self) -> None:
