@@ -38,6 +38,8 @@ class Detail:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One event of the trail as the command line and the desk show it."""
+
     seq: int
     at: str
     claimed_by: str

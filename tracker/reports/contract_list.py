@@ -34,6 +34,8 @@ class ContractQuery:
 
 @dataclass(frozen=True)
 class ContractListRow:
+    """A contract's line in the list; `sort_value` is the key the next page is read after."""
+
     contract_id: int
     reference: str
     supplier: str
