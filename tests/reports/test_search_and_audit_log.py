@@ -92,6 +92,6 @@ def test_every_amount_in_an_audit_event_reads_in_pounds(engine: Engine, alice: C
 def test_details_that_are_not_a_record_still_read() -> None:
     assert [(d.name, d.text) for d in read_details('"just text"')] == [("payload", "just text")]
     assert [(d.name, d.text) for d in read_details("not json")] == [("payload", "not json")]
-    nested = read_details('{"after":{"paid_pence":1},"amount_pence":-250,"note":""}')
-    assert [(d.name, d.text, d.nested) for d in nested] == [("after", "paid £0.01", True),
-                                                           ("amount", "-£2.50", False)]
+    nested = read_details('{"after":{"paid_pence":1},"amount_pence":-250,"note":"","ids":[1,4]}')
+    assert [(d.name, d.text, d.nested) for d in nested] == [("after", "{paid: £0.01}", True),
+                                                           ("amount", "-£2.50", False), ("ids", "[1, 4]", True)]

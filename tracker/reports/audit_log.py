@@ -78,9 +78,9 @@ def _detail(name: str, value: Any) -> Detail:
 def _text(name: str, value: Any) -> str:
     """Pence as pounds, in records and lists too; everything else as recorded."""
     if isinstance(value, dict):
-        return ", ".join(f"{key.removesuffix('_pence')} {_text(key, item)}" for key, item in value.items())
+        return "{" + ", ".join(f"{key.removesuffix('_pence')}: {_text(key, item)}" for key, item in value.items()) + "}"
     if isinstance(value, list):
-        return ", ".join(_text(name, item) for item in value)
+        return "[" + ", ".join(_text(name, item) for item in value) + "]"
     if _in_pence(name) and isinstance(value, int) and not isinstance(value, bool):
         return format_gbp(value)
     return str(value)
