@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from tracker.cli.output import say
+from tracker.cli.paths import demo_database
 from tracker.cli.state import CliState, state
 
 DEMO_TODAY = "2015-10-19"
@@ -17,12 +18,6 @@ DEMO_TODAY = "2015-10-19"
 
 def demo_folder() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "demo"
-
-
-def demo_database() -> str:
-    from platformdirs import user_data_dir
-
-    return str(Path(user_data_dir("tracker", appauthor=False)) / "demo.db")
 
 
 def init(ctx: typer.Context) -> None:

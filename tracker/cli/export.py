@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
 from tracker.cli.output import say
+from tracker.cli.paths import default_export_dir
 from tracker.cli.state import state
 
 app = typer.Typer(help="Exports: the nightly commitments files with their manifest.", no_args_is_help=True)
-
-
-def default_export_dir() -> Path:
-    configured = os.environ.get("TRACKER_EXPORT_DIR", "").strip()
-    if configured:
-        return Path(configured)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("tracker", appauthor=False)) / "exports"
 
 
 @app.command("commitments")

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import traceback
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from tracker import __version__
-from tracker.cli import audit, budget, contract, data, deliverable, export, payment, report
+from tracker.cli import audit, backup, budget, contract, data, deliverable, export, payment, report, show
 from tracker.cli.output import EXIT_INTERNAL, EXIT_INVALID, EXIT_REFUSED, EXIT_STORE, one_line, warn
 from tracker.cli.state import CliState, state
 from tracker.domain.errors import Refusal, TrackerError
 from tracker.store.errors import StoreError
+from tracker.support.crash_log import write_crash_log
 
 
 class TrackerGroup(TyperGroup):
@@ -37,7 +35,7 @@ class TrackerGroup(TyperGroup):
             warn(f"error: {one_line(error.message)}")
             raise typer.Exit(EXIT_STORE) from None
         except Exception as error:
-            log = _write_crash_log(error)
+            log = write_crash_log(error)
             warn(f"internal error ({type(error).__name__}); nothing was recorded. Details for support: {log}")
             raise typer.Exit(EXIT_INTERNAL) from None
 
@@ -84,16 +82,10 @@ app.add_typer(deliverable.app, name="deliverable")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 payment.register(app)
+show.register(app)
 data.register(app)
 audit.register(app)
-
-
-def _write_crash_log(error: BaseException) -> str:
-    """The details go to a private file, not the screen: tracebacks can hold financial data."""
-    fd, path = tempfile.mkstemp(prefix="tracker-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("".join(traceback.format_exception(error)))
-    return path
+backup.register(app)
 
 
 def run() -> None:

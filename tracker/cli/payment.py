@@ -1,4 +1,4 @@
-"""`tracker pay`, `tracker reverse` and `tracker show`: money out, money back, and the statement."""
+"""`tracker pay` and `tracker reverse`: money out and money back."""
 
 from __future__ import annotations
 
@@ -50,18 +50,6 @@ def reverse(
         f"{done.line_code} has {format_gbp(done.line_left_after)} left")
 
 
-def show(ctx: typer.Context, reference: str = typer.Argument(..., help="Contract reference.")) -> None:
-    """The contract, its deliverables and its payments."""
-    from tracker.cli.render import print_statement
-    from tracker.reports.registers import contract_statement
-    from tracker.store.session import read_session
-
-    with read_session(state(ctx).engine(create=False)) as session:
-        statement = contract_statement(session, reference)
-    print_statement(statement)
-
-
 def register(app: typer.Typer) -> None:
     app.command("pay")(pay)
     app.command("reverse")(reverse)
-    app.command("show")(show)

@@ -1,0 +1,27 @@
+"""`tracker backup`: a verified, private copy of the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tracker.cli.output import say
+from tracker.cli.state import state
+
+
+def backup(
+    ctx: typer.Context,
+    destination: Path = typer.Argument(..., help="File to create (never overwritten), or a folder to put it in."),
+) -> None:
+    """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
+    from tracker.domain.backup import backup_database
+    from tracker.domain.fiscal import system_clock
+
+    done = backup_database(state(ctx).engine(create=False), destination, stamp=system_clock().timestamp())
+    say(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
+        f"{done.verified.head}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("backup")(backup)
