@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from tracker.cli.main import app
 from tracker.domain.money import format_pounds
-from tracker.exports import commitments as module
-from tracker.exports.commitments import export_commitments
+from tracker.exports import nightly, records, sinks
 from tracker.exports.files import ExportRefused, prepare_directory
+from tracker.exports.nightly import export_commitments
 from tracker.reports.budget import budget_report
 from tracker.store.session import read_session
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableException
 
 
 def _export(data: Loaded, folder: Path, day: dt.date = DAY, formats: tuple[str, ...] = ("csv", "json", "xlsx")
-            ) -> module.ExportResult:
+            ) -> nightly.ExportResult:
     with read_session(data.engine) as session:
         return export_commitments(session, prepare_directory(folder), day, formats,
                                   generated_at="2015-10-19T23:00:00+00:00", version="test")
@@ -123,8 +123,8 @@ def test_spreadsheet_is_for_people(demo_store: Loaded, tmp_path: Path) -> None:
 
 
 def test_text_starting_with_equals_stays_text_in_the_spreadsheet(tmp_path: Path) -> None:
-    sink = module._XlsxSink(tmp_path / "x.xlsx", DAY)
-    item = module.Commitment("=HYPERLINK(\"x\")", "=1+1", "t", "L", "F", "2015/16", 100, 0, 0, None, ())
+    sink = sinks._XlsxSink(tmp_path / "x.xlsx", DAY)
+    item = records.Commitment("=HYPERLINK(\"x\")", "=1+1", "t", "L", "F", "2015/16", 100, 0, 0, None, ())
     sink.add(item)
     sink.finish(dict.fromkeys(("value_pence", "paid_pence", "outstanding_pence", "accepted_unpaid_pence",
                                "deliverable_amount_pence", "deliverable_paid_pence",
@@ -155,15 +155,15 @@ def test_a_read_only_folder_is_refused(tmp_path: Path) -> None:
 def test_a_failure_while_writing_leaves_no_file_under_a_final_name(demo_store: Loaded, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"n": 0}
-    real_add = module._JsonSink.add
+    real_add = sinks._JsonSink.add
 
-    def failing_add(self: module._JsonSink, item: module.Commitment) -> None:
+    def failing_add(self: sinks._JsonSink, item: records.Commitment) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError("disk full")
         real_add(self, item)
 
-    monkeypatch.setattr(module._JsonSink, "add", failing_add)
+    monkeypatch.setattr(sinks._JsonSink, "add", failing_add)
     with pytest.raises(OSError, match="disk full"):
         _export(demo_store, tmp_path)
     assert list(tmp_path.iterdir()) == []
@@ -220,18 +220,18 @@ def test_cli_export_uses_the_configured_folder(tmp_path: Path, monkeypatch: pyte
 def test_fast_pounds_match_the_money_module() -> None:
     amounts = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 14_960_000, 2**63 - 1]
     for pence in amounts + [-p for p in amounts]:
-        assert module.pounds(pence) == format_pounds(pence), pence
-    assert module.pounds(-5) == "-0.05" and module.pounds(14_960_001) == "149600.01"
+        assert records.pounds(pence) == format_pounds(pence), pence
+    assert records.pounds(-5) == "-0.05" and records.pounds(14_960_001) == "149600.01"
 
 
 def test_running_totals_and_the_payment_detail_give_the_same_commitments(workload: Loaded) -> None:
     last_payment = max(dt.date.fromisoformat(p["paid_on"]) for p in workload.payments)
     with read_session(workload.engine) as session:
-        assert module.settled_by(session, last_payment) and not module.settled_by(session, dt.date(2016, 9, 30))
-        fast = list(module.commitments(session, last_payment, settled=True))
-        detail = list(module.commitments(session, last_payment, settled=False))
-        earlier = list(module.commitments(session, dt.date(2016, 9, 30)))
-        wrongly_settled = list(module.commitments(session, dt.date(2016, 9, 30), settled=True))
+        assert records.settled_by(session, last_payment) and not records.settled_by(session, dt.date(2016, 9, 30))
+        fast = list(records.commitments(session, last_payment, settled=True))
+        detail = list(records.commitments(session, last_payment, settled=False))
+        earlier = list(records.commitments(session, dt.date(2016, 9, 30)))
+        wrongly_settled = list(records.commitments(session, dt.date(2016, 9, 30), settled=True))
     assert len(fast) > 10 and fast == detail
     assert earlier != wrongly_settled  # later payments count in today's totals: an earlier day needs the detail
 
@@ -241,9 +241,9 @@ def test_export_query_reads_by_index_without_sorting(workload: Loaded, settled: 
     day = dt.date(2016, 9, 30)
     plans = []
     with read_session(workload.engine) as session:
-        assert sum(1 for _ in module.commitments(session, day, settled=settled)) > 0
+        assert sum(1 for _ in records.commitments(session, day, settled=settled)) > 0
         conn = session.connection()
-        for query in module._queries(day, settled):
+        for query in records._queries(day, settled):
             compiled = query.compile(dialect=conn.dialect)
             values = compiled.construct_params()
             params = tuple(values[name] for name in compiled.positiontup or ())
@@ -267,26 +267,26 @@ def test_export_query_reads_by_index_without_sorting(workload: Loaded, settled: 
 @pytest.mark.parametrize("text", ["plain", "a, b", 'say "hi"', "two\nlines", "cr\rhere", ""])
 def test_csv_lines_are_the_bytes_csv_writer_would_write(tmp_path: Path, text: str) -> None:
     """Plain contracts skip csv.writer; every one, plain or needing quotes, must come out exactly as it writes."""
-    line = module.DeliverableLine
+    line = records.DeliverableLine
     waiting = line(3, f"Report {text}", 12_345, "submitted", "2015-12-01", None, 0)
     items = [
-        module.Commitment(f"R {text}", text, "Title", "L-1", text, "2015/16", 100_000, 23_456, 7_890, waiting,
+        records.Commitment(f"R {text}", text, "Title", "L-1", text, "2015/16", 100_000, 23_456, 7_890, waiting,
                           (line(1, text, 60_000, "accepted", "2015-06-01", "2015-06-03", 15_566),
                            line(2, "Plan", 7_890, "accepted", "2015-07-01", "2015-07-02", 7_890), waiting)),
-        module.Commitment("R2", "S", "T", "L-2", "", "2016/17", 5, 0, 0, None, ()),
+        records.Commitment("R2", "S", "T", "L-2", "", "2016/17", 5, 0, 0, None, ()),
     ]
-    sink = module._CsvSink(tmp_path / "c.csv", tmp_path / "d.csv", DAY)
+    sink = sinks._CsvSink(tmp_path / "c.csv", tmp_path / "d.csv", DAY)
     for item in items:
         sink.add(item)
     sink.close()
     expected_c, expected_d = tmp_path / "ec.csv", tmp_path / "ed.csv"
     with open(expected_c, "w", newline="") as c, open(expected_d, "w", newline="") as d:
         contracts, deliverables = csv.writer(c, lineterminator="\n"), csv.writer(d, lineterminator="\n")
-        contracts.writerow(module.CONTRACT_COLUMNS)
-        deliverables.writerow(module.DELIVERABLE_COLUMNS)
+        contracts.writerow(records.CONTRACT_COLUMNS)
+        deliverables.writerow(records.DELIVERABLE_COLUMNS)
         for item in items:
-            contracts.writerow(module.contract_values(item, DAY.isoformat(), format_pounds))
-            deliverables.writerows(module.deliverable_rows(item, DAY.isoformat(), format_pounds))
+            contracts.writerow(records.contract_values(item, DAY.isoformat(), format_pounds))
+            deliverables.writerows(records.deliverable_rows(item, DAY.isoformat(), format_pounds))
     assert (tmp_path / "c.csv").read_bytes() == expected_c.read_bytes()
     assert (tmp_path / "d.csv").read_bytes() == expected_d.read_bytes()
     assert b"2015-10-19,R2,S,T,L-2,,2016/17,0.05,0.00,0.05,0.00,,,\n" in expected_c.read_bytes()

@@ -26,8 +26,8 @@ def commitments(
     from tracker import __version__
     from tracker.cli import parse
     from tracker.domain.fiscal import system_clock
-    from tracker.exports.commitments import export_commitments, parse_formats
     from tracker.exports.files import prepare_directory
+    from tracker.exports.nightly import export_commitments, parse_formats
     from tracker.store.session import read_session
 
     chosen = parse_formats(formats)
