@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.output import say
+from tracker.cli.output import confirm
 from tracker.cli.state import state
 
 
@@ -19,8 +19,8 @@ def backup(
     from tracker.domain.fiscal import system_clock
 
     done = backup_database(state(ctx).engine(create=False), destination, stamp=system_clock().timestamp())
-    say(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
-        f"{done.verified.head}")
+    confirm(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
+        f"{done.verified.head}", recorded=f"the backup was written to {done.path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.output import say
+from tracker.cli.output import confirm
 from tracker.cli.paths import default_export_dir
 from tracker.cli.state import state
 
@@ -38,5 +38,6 @@ def commitments(
     with read_session(engine) as session:
         result = export_commitments(session, target, day, chosen, generated_at=system_clock().timestamp(),
                                     version=__version__)
-    say(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
-        f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}")
+    confirm(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
+        f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}",
+            recorded=f"the export was written to {result.directory}")

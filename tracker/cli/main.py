@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from typing import Any
 
@@ -10,7 +12,17 @@ from typer.core import TyperGroup
 
 from tracker import __version__
 from tracker.cli import audit, backup, budget, contract, data, deliverable, export, payment, report, show
-from tracker.cli.output import EXIT_INTERNAL, EXIT_INVALID, EXIT_REFUSED, EXIT_STORE, one_line, warn
+from tracker.cli.failures import environment_failure
+from tracker.cli.output import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_IO,
+    EXIT_REFUSED,
+    EXIT_STORE,
+    OutputLost,
+    one_line,
+    warn,
+)
 from tracker.cli.state import CliState, state
 from tracker.domain.errors import Refusal, TrackerError
 from tracker.store.errors import StoreError
@@ -25,6 +37,13 @@ class TrackerGroup(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except OutputLost as lost:
+            _quiet_stdout()
+            if lost.recorded is not None:
+                warn(f"{lost.recorded}; could not print the confirmation ({lost.reason})")
+                raise typer.Exit(0) from None
+            warn(f"error: could not print the result ({lost.reason}); nothing was changed")
+            raise typer.Exit(EXIT_IO) from None
         except Refusal as refusal:
             warn(f"refused: {one_line(refusal.message)}")
             raise typer.Exit(EXIT_REFUSED) from None
@@ -35,6 +54,10 @@ class TrackerGroup(TyperGroup):
             warn(f"error: {one_line(error.message)}")
             raise typer.Exit(EXIT_STORE) from None
         except Exception as error:
+            known = environment_failure(error, state(ctx).target)
+            if known is not None:
+                warn(f"error: {one_line(known)}")
+                raise typer.Exit(EXIT_IO) from None
             log = write_crash_log(error)
             warn(f"internal error ({type(error).__name__}); nothing was recorded. Details for support: {log}")
             raise typer.Exit(EXIT_INTERNAL) from None
@@ -95,6 +118,27 @@ def run() -> None:
     except KeyboardInterrupt:
         warn("interrupted; nothing was recorded")
         sys.exit(130)
+    finally:
+        _flush_or_quiet_stdout()
+
+
+def _flush_or_quiet_stdout() -> None:
+    """Output still buffered at exit must not fail after the exit status is decided (EPIPE at shutdown)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _quiet_stdout()
+
+
+def _quiet_stdout() -> None:
+    """Point a failed stdout at /dev/null, so that Python's own flush at exit has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 __all__ = ["app", "run", "state"]
