@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+from tracker.exports.cells import safe_row
 from tracker.exports.files import Staging
 from tracker.exports.records import (
     CONTRACT_COLUMNS,
@@ -29,7 +30,8 @@ from tracker.exports.records import (
 )
 
 _WRITE_BUFFER = 1 << 20
-_NEEDS_QUOTES = re.compile(r'[",\r\n]').search
+_NEEDS_QUOTES = re.compile(r'[",\r\n]|(?:\A|\x00)[=+\-@\t]').search
+"""Text that must be quoted, or made inert (`cells.safe_row`) because a spreadsheet would run it as a formula."""
 
 
 class _Sink:
@@ -46,9 +48,10 @@ class _Sink:
 class _CsvSink(_Sink):
     """Two files, contracts and deliverables; amounts in pounds ("149600.00") for finance systems.
 
-    A contract whose text holds no comma, quote or line break needs no quoting, so its lines are formatted
-    straight into one string per file (a million fields a run); any other goes through csv.writer, which
-    quotes exactly as the whole file would have been.
+    A contract whose text holds no comma, quote or line break, and starts no field as a formula would, needs
+    no quoting, so its lines are formatted straight into one string per file (a million fields a run); any
+    other goes through csv.writer, which quotes exactly as the whole file would have been, with its text
+    cells made inert for spreadsheets (`cells.safe_row`).
     """
 
     def __init__(self, contracts: Path, deliverables: Path, as_of: dt.date) -> None:
@@ -66,9 +69,11 @@ class _CsvSink(_Sink):
     def add(self, item: Commitment) -> None:
         as_of, reference, n = self.as_of, item.reference, item.next_due
         names = [line[1] for line in item.deliverables]
-        if _NEEDS_QUOTES(f"{reference}{item.supplier}{item.title}{item.budget_line}{item.fund}{''.join(names)}"):
-            self.contracts.writerow(contract_values(item, as_of, pounds))
-            self.deliverables.writerows(deliverable_rows(item, as_of, pounds))
+        text = "\x00".join((reference, item.supplier, item.title, item.budget_line, item.fund, *names))
+        if _NEEDS_QUOTES(text):
+            self.contracts.writerow(safe_row(contract_values(item, as_of, pounds), CONTRACT_IS_MONEY))
+            self.deliverables.writerows(safe_row(row, DELIVERABLE_IS_MONEY)
+                                        for row in deliverable_rows(item, as_of, pounds))
             return
         value, paid = item.value_pence, item.paid_pence
         shown = pounds(value)
