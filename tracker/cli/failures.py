@@ -6,7 +6,7 @@ They are not bugs, so they get no crash log; the message says what ran out and w
 import errno
 import sys
 
-_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+from tracker.support.os_errors import DISK_FULL, describe_os_error
 
 
 def environment_failure(error: BaseException, database: str) -> str | None:
@@ -27,10 +27,7 @@ def environment_failure(error: BaseException, database: str) -> str | None:
 
 
 def _os_failure(error: OSError) -> str | None:
+    if error.errno not in (*DISK_FULL, errno.EACCES, errno.EPERM, errno.EROFS):
+        return None
     where = f" writing {error.filename}" if error.filename else ""
-    if error.errno in _DISK_FULL:
-        limit = " (or over the file size limit)" if error.errno == errno.EFBIG else ""
-        return f"disk full{limit}{where}: {error.strerror or error}; nothing was recorded"
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"not allowed{where}: {error.strerror or error}; nothing was recorded"
-    return None
+    return f"{describe_os_error(error)}{where}; nothing was recorded"

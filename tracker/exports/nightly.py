@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from tracker.domain.audit import chain_head
-from tracker.exports.files import ExportRefused, Published, staging
+from tracker.exports.files import ExportRefused, Published, publishing
 from tracker.exports.records import Commitment, commitments
 from tracker.exports.sinks import open_sinks
 
@@ -42,20 +42,21 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def file_names(as_of: dt.date) -> dict[str, str]:
     stem = f"commitments-{as_of.isoformat()}"
-    return {"csv": f"{stem}.csv", "deliverables_csv": f"{stem}-deliverables.csv", "json": f"{stem}.json",
+    return {"stem": stem, "csv": f"{stem}.csv", "deliverables_csv": f"{stem}-deliverables.csv", "json": f"{stem}.json",
             "xlsx": f"{stem}.xlsx", "manifest": f"{stem}.manifest.json"}
 
 
 def export_commitments(session: Session, directory: Path, as_of: dt.date, formats: Sequence[str], *,
                        generated_at: str, version: str) -> ExportResult:
-    """Write the files for the day and then the manifest; `directory` must come from `prepare_directory`."""
+    """Write the day's files and their manifest as one set and publish it (`files.publishing`): the folder holds
+    the previous complete set until the new one is complete. `directory` must come from `prepare_directory`."""
     names = file_names(as_of)
     head_seq, head_hash = chain_head(session)
     counts = {"contracts": 0, "deliverables": 0}
     totals = dict.fromkeys(("value_pence", "paid_pence", "outstanding_pence", "accepted_unpaid_pence",
                             "deliverable_amount_pence", "deliverable_paid_pence", "deliverable_unpaid_pence"), 0)
-    with staging(directory) as staged:
-        sinks = open_sinks(staged, names, formats, as_of)
+    with publishing(directory, names["stem"]) as writer:
+        sinks = open_sinks(writer, names, formats, as_of)
         try:
             for item in commitments(session, as_of):
                 counts["contracts"] += 1
@@ -68,20 +69,20 @@ def export_commitments(session: Session, directory: Path, as_of: dt.date, format
         finally:
             for sink in sinks:
                 sink.close()
-        files = staged.publish()
-        manifest = {
-            "as_of": as_of.isoformat(),
-            "generated_at": generated_at,
-            "tool": "tracker",
-            "version": version,
-            "audit_chain_head": f"{head_seq}:{head_hash}",
-            "rows": counts,
-            "totals_pence": totals,
-            "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files},
-        }
-        path = staged.new(names["manifest"])
-        path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        staged.publish()
+
+        def manifest(files: list[Published]) -> str:
+            return json.dumps({
+                "as_of": as_of.isoformat(),
+                "generated_at": generated_at,
+                "tool": "tracker",
+                "version": version,
+                "audit_chain_head": f"{head_seq}:{head_hash}",
+                "rows": counts,
+                "totals_pence": totals,
+                "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files},
+            }, indent=2, sort_keys=True) + "\n"
+
+        files = writer.publish(names["manifest"], manifest)
     return ExportResult(directory, names["manifest"], tuple(files), counts, totals)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from tracker.exports.cells import safe_row
-from tracker.exports.files import Staging
+from tracker.exports.files import SetWriter
 from tracker.exports.records import (
     CONTRACT_COLUMNS,
     CONTRACT_IS_MONEY,
@@ -223,7 +223,7 @@ class _XlsxSink(_Sink):
         self.book.close()
 
 
-def open_sinks(staged: Staging, names: dict[str, str], formats: Sequence[str], as_of: dt.date) -> list[_Sink]:
+def open_sinks(staged: SetWriter, names: dict[str, str], formats: Sequence[str], as_of: dt.date) -> list[_Sink]:
     sinks: list[_Sink] = []
     if "csv" in formats:
         sinks.append(_CsvSink(staged.new(names["csv"]), staged.new(names["deliverables_csv"]), as_of))
