@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -12,13 +13,15 @@ from tracker.cli.state import state
 
 def backup(
     ctx: typer.Context,
-    destination: Path = typer.Argument(..., help="File to create (never overwritten), or a folder to put it in."),
+    destination: str = typer.Argument(..., help="File to create (never overwritten), or a folder to put it in "
+                                                "(a name ending in / is always a folder, and must exist)."),
 ) -> None:
     """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
     from tracker.domain.backup import backup_database
     from tracker.domain.fiscal import system_clock
 
-    done = backup_database(state(ctx).engine(create=False), destination, stamp=system_clock().timestamp())
+    done = backup_database(state(ctx).engine(create=False), Path(destination), stamp=system_clock().timestamp(),
+                           into_folder=destination.endswith(os.sep))
     confirm(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
         f"{done.verified.head}", recorded=f"the backup was written to {done.path}")
 

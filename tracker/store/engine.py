@@ -7,6 +7,7 @@ SQLAlchemy URL (an office's shared PostgreSQL) gets the portable behaviour.
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -116,6 +117,10 @@ def backup_to(engine: Engine, destination: Path) -> None:
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
+    except sqlite3.OperationalError as error:
+        if "full" in str(error) or "disk i/o" in str(error).lower():  # the copy's disk, not the store
+            raise OSError(errno.ENOSPC, str(error), str(destination)) from None
+        raise StoreError(f"cannot copy the database: {error}") from None
     finally:
         source.close()
 

@@ -13,4 +13,4 @@ def describe_os_error(error: OSError) -> str:
         return "disk full (or over the file size limit)"
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"not allowed ({error.strerror or error})"
-    return f"could not write ({error.strerror or error})"
+    return f"{error.strerror or error} (errno {error.errno})" if error.errno else str(error)
