@@ -1,13 +1,10 @@
 """One contract search for the command line and the desk, and audit details a person reads in pounds."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from typer.testing import CliRunner
 
-from tracker.cli.main import app
 from tracker.domain import budget, contracts, deliverables, payments
 from tracker.domain.context import Context
 from tracker.domain.fiscal import FiscalYear
@@ -56,15 +53,6 @@ def test_a_wildcard_in_a_reference_is_matched_as_typed(engine: Engine, alice: Co
     assert _both(engine, "C%") == (["C%2"], ["C%2"])
     with read_session(engine) as session:
         assert [e.contract_ref for e in audit_page(session, AuditQuery(contract="A_")).rows] == ["A_1"]
-
-
-def test_the_search_on_the_command_line_takes_underscore_literally(tmp_path: Path) -> None:
-    db = f"{tmp_path}/demo.db"
-    runner = CliRunner()
-    assert runner.invoke(app, ["--db", db, "import", str(DEMO)]).exit_code == 0
-    result = runner.invoke(app, ["--db", db, "contract", "list", "--search", "_"], env={"COLUMNS": "160"})
-    assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "No contracts match."
 
 
 def test_every_amount_in_an_audit_event_reads_in_pounds(engine: Engine, alice: Context, bob: Context) -> None:
