@@ -74,6 +74,16 @@ def test_a_read_that_cannot_be_printed_is_one_line_not_an_internal_error(demo: T
     assert done.stderr == "error: could not print the result (disk full where the output goes); nothing was changed\n"
 
 
+def test_a_report_to_a_closed_pipe_is_one_line(demo: Tracker) -> None:
+    for args in (["report", "budget", "--format", "csv"], ["report", "budget", "--format", "json"]):
+        stdout = _closed_pipe()
+        done = _tracker(demo.db, *args, stdout=stdout)
+        os.close(stdout)
+        assert done.returncode == 74, done.stderr
+        assert done.stderr == ("error: could not print the result (the output was closed by the program reading "
+                               "it); nothing was changed\n")
+
+
 def test_a_payment_over_the_file_size_limit_says_disk_full_and_records_nothing(demo: Tracker) -> None:
     before = _payments(demo.db)
 
