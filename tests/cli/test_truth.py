@@ -74,6 +74,16 @@ def test_a_read_that_cannot_be_printed_is_one_line_not_an_internal_error(demo: T
     assert done.stderr == "error: could not print the result (disk full where the output goes); nothing was changed\n"
 
 
+def test_a_report_to_a_closed_pipe_is_one_line(demo: Tracker) -> None:
+    for args in (["report", "budget", "--format", "csv"], ["report", "budget", "--format", "json"]):
+        stdout = _closed_pipe()
+        done = _tracker(demo.db, *args, stdout=stdout)
+        os.close(stdout)
+        assert done.returncode == 74, done.stderr
+        assert done.stderr == ("error: could not print the result (the output was closed by the program reading "
+                               "it); nothing was changed\n")
+
+
 def test_a_payment_over_the_file_size_limit_says_disk_full_and_records_nothing(demo: Tracker) -> None:
     before = _payments(demo.db)
 
@@ -153,3 +163,26 @@ def test_control_characters_in_the_audit_log_are_shown_escaped(demo: Tracker) ->
 def test_a_database_password_never_appears_in_a_message(tracker: Tracker) -> None:
     result = Tracker("nosuchdriver://clerk:s3cret-pw@db.example/tracker")("init", code=3)
     assert "s3cret-pw" not in result.stderr and "clerk:***@db.example" in result.stderr
+
+
+def test_an_import_over_the_file_size_limit_says_disk_full_and_records_nothing(tracker: Tracker) -> None:
+    tracker("init")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
+
+    done = _tracker(tracker.db, "import", str(DEMO), preexec=limit)
+    assert done.returncode == 74, done.stderr
+    assert done.stderr == (f"error: disk full or over the file size limit writing the database {tracker.db} "
+                           f"(disk I/O error); nothing was recorded\n")
+    with sqlite3.connect(tracker.db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM contract").fetchone()[0] == 0
+
+
+def test_an_injected_full_disk_is_one_line_naming_the_file(demo: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device", "/var/tracker/tracker.db-wal")
+
+    monkeypatch.setattr("tracker.domain.payments.release_payment", full)
+    result = demo("pay", REF, "1", code=74)
+    assert one_line(result, "error: ") == "disk full writing /var/tracker/tracker.db-wal; nothing was recorded"

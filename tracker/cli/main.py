@@ -20,7 +20,9 @@ from tracker.cli.output import (
     EXIT_REFUSED,
     EXIT_STORE,
     OutputLost,
+    flush,
     one_line,
+    output_failure,
     warn,
 )
 from tracker.cli.state import CliState, state
@@ -34,9 +36,15 @@ class TrackerGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            outcome = super().invoke(ctx)
+            flush()
+            return outcome
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except BrokenPipeError as error:  # a report written straight to stdout, its reader gone
+            _quiet_stdout()
+            warn(f"error: could not print the result ({output_failure(error)}); nothing was changed")
+            raise typer.Exit(EXIT_IO) from None
         except OutputLost as lost:
             _quiet_stdout()
             if lost.recorded is not None:

@@ -36,6 +36,15 @@ def say(text: str) -> None:
         raise OutputLost(output_failure(error)) from None
 
 
+def flush() -> None:
+    """Results written straight to stdout (CSV, JSON, tables) reach it before the exit status is decided."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError) as error:
+        raise OutputLost(output_failure(error)) from None
+
+
 def confirm(text: str, *, recorded: str) -> None:
     """Print the confirmation of a committed change; `recorded` says what stands if it cannot be printed."""
     try:
