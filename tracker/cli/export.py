@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -49,3 +50,54 @@ def commitments(
                                     version=__version__)
     say(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
         f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}")
+
+
+@app.command("ocds")
+def ocds(
+    ctx: typer.Context,
+    directory: Path | None = typer.Option(None, "--dir", help="Folder for the package (default: TRACKER_EXPORT_DIR "
+                                                              "or 'exports' in your data folder)."),
+    as_of: str = typer.Option("today", "--as-of", help="Events up to the end of this day: YYYY-MM-DD, today or "
+                                                       "yesterday."),
+    since: str | None = typer.Option(None, "--since", help="Only events after this audit sequence number, or from "
+                                                           "the start of this day (YYYY-MM-DD)."),
+    publisher: str | None = typer.Option(None, "--publisher", envvar="TRACKER_OCDS_PUBLISHER",
+                                         help="The publishing body, also the buyer and payer."),
+    uri: str | None = typer.Option(None, "--uri", envvar="TRACKER_OCDS_URI",
+                                   help="Base URI where the packages are published."),
+    ocid_prefix: str | None = typer.Option(None, "--ocid-prefix", envvar="TRACKER_OCDS_PREFIX",
+                                           help="The ocid prefix registered for the publisher, e.g. ocds-213czf."),
+    license: str | None = typer.Option(None, "--license", envvar="TRACKER_OCDS_LICENSE",
+                                       help="Licence URI (default: Open Government Licence v3)."),
+) -> None:
+    """Write an OCDS 1.1.5 release package (event mode: award, sign-off, payment, close) and its manifest."""
+    from tracker import __version__
+    from tracker.cli import parse
+    from tracker.domain.fiscal import system_clock
+    from tracker.exports.files import prepare_directory
+    from tracker.exports.ocds import Window, export_ocds
+    from tracker.exports.ocds import publisher as settings
+    from tracker.store.session import read_session
+
+    who = settings(publisher, uri, ocid_prefix, license)
+    day = parse.date(as_of)
+    assert day is not None
+    window = Window(day, _since(since))
+    target = prepare_directory(directory or default_export_dir())
+    with read_session(state(ctx).engine(create=False)) as session:
+        result = export_ocds(session, target, who, window, generated_at=system_clock().timestamp(),
+                             version=__version__)
+    say(f"exported {result.releases:,} OCDS releases up to {day.isoformat()} to {result.directory / result.package}; "
+        f"manifest {result.manifest}")
+
+
+def _since(text: str | None) -> int | dt.date | None:
+    """An audit sequence number (digits) or a day."""
+    if text is None or not text.strip():
+        return None
+    cleaned = text.strip()
+    if cleaned.isdigit():
+        return int(cleaned)
+    from tracker.cli import parse
+
+    return parse.date(cleaned)
