@@ -12,8 +12,8 @@ from tracker.domain.contracts import close_contract
 from tracker.domain.deliverables import accept_deliverable, reject_deliverable, submit_deliverable
 from tracker.domain.fiscal import fixed_clock
 from tracker.domain.importing import import_folder
-from tracker.domain.people import Actor
 from tracker.domain.payments import release_payment, reverse_payment
+from tracker.domain.people import Actor
 
 from ..conftest import DEMO
 
