@@ -101,3 +101,55 @@ def _since(text: str | None) -> int | dt.date | None:
     from tracker.cli import parse
 
     return parse.date(cleaned)
+
+
+@app.command("spend")
+def spend(
+    ctx: typer.Context,
+    month: str = typer.Option(..., "--month", help="The month of the payments, e.g. 2015-09."),
+    threshold: str = typer.Option("500", "--threshold", help="Only invoices over this amount (default £500)."),
+    formats: str = typer.Option("csv", "--format", help="csv, xlsx, or both comma-separated."),
+    body: str | None = typer.Option(None, "--body", envvar="TRACKER_BODY_NAME", help="The publishing body's name."),
+    directory: Path | None = typer.Option(None, "--dir", help="Folder for the files."),
+    as_of: str = typer.Option("today", "--as-of", help="Payments recorded by the end of this day."),
+) -> None:
+    """Write spend-YYYY-MM.csv: every payment over the threshold in the month, reversals as credit notes."""
+    from tracker import __version__
+    from tracker.cli import parse
+    from tracker.domain.fiscal import system_clock
+    from tracker.exports.files import ExportRefused, prepare_directory
+    from tracker.exports.spend import SPEND_FORMATS, export_spend
+
+    chosen = tuple(f for f in SPEND_FORMATS if f in {part.strip().lower() for part in formats.split(",")})
+    if not chosen:
+        raise ExportRefused(f"unknown spend format {formats.strip()[:20]!r}; choose csv, xlsx or both")
+    day = parse.date(as_of)
+    assert day is not None
+    target = prepare_directory(directory or default_export_dir())
+    from tracker.store.session import read_session
+
+    with read_session(state(ctx).engine(create=False)) as session:
+        result = export_spend(session, target, month, chosen, body=body or "", threshold_pence=parse.money(threshold),
+                              as_of=day, generated_at=system_clock().timestamp(), version=__version__)
+    say(f"exported {result.rows:,} spend rows for {month.strip()} to {result.directory}; manifest {result.manifest}")
+
+
+@app.command("contracts")
+def contracts(
+    ctx: typer.Context,
+    over: str = typer.Option("10000", "--over", help="Contracts worth more than this (default £10,000)."),
+    directory: Path | None = typer.Option(None, "--dir", help="Folder for the file."),
+    as_of: str = typer.Option("today", "--as-of", help="Contracts awarded by the end of this day."),
+) -> None:
+    """Write the list of contracts to publish: reference, title, supplier, value, dates, decision reference."""
+    from tracker.cli import parse
+    from tracker.exports.files import prepare_directory
+    from tracker.exports.spend import export_contracts
+    from tracker.store.session import read_session
+
+    day = parse.date(as_of)
+    assert day is not None
+    target = prepare_directory(directory or default_export_dir())
+    with read_session(state(ctx).engine(create=False)) as session:
+        name, count = export_contracts(session, target, over_pence=parse.money(over), as_of=day)
+    say(f"exported {count:,} contracts to {target / name}")
