@@ -17,7 +17,7 @@ from tracker.exports.files import ExportRefused, prepare_directory
 from tracker.exports.spend import SPEND_COLUMNS, export_contracts, export_spend
 from tracker.store.session import read_session
 
-from .founding import FOUNDING, SARAH, TOM, on, october, tour
+from .founding import FOUNDING, SARAH, TOM, october, on, tour
 
 BODY = "Mayor's Office for Policing and Crime"
 
