@@ -153,3 +153,28 @@ def contracts(
     with read_session(state(ctx).engine(create=False)) as session:
         name, count = export_contracts(session, target, over_pence=parse.money(over), as_of=day)
     say(f"exported {count:,} contracts to {target / name}")
+
+
+@app.command("payments")
+def payments(
+    ctx: typer.Context,
+    first: str = typer.Option(..., "--from", help="First payment date, YYYY-MM-DD."),
+    last: str = typer.Option("today", "--to", help="Last payment date (default today)."),
+    directory: Path | None = typer.Option(None, "--dir", help="Folder for the file."),
+) -> None:
+    """Write the payments register: every payment and reversal in the period, with who accepted and released."""
+    from tracker import __version__
+    from tracker.cli import parse
+    from tracker.domain.fiscal import system_clock
+    from tracker.exports.files import prepare_directory
+    from tracker.exports.payments_register import export_register
+    from tracker.store.session import read_session
+
+    start, end = parse.date(first), parse.date(last)
+    assert start is not None and end is not None
+    target = prepare_directory(directory or default_export_dir())
+    with read_session(state(ctx).engine(create=False)) as session:
+        result = export_register(session, target, start, end, generated_at=system_clock().timestamp(),
+                                 version=__version__)
+    say(f"exported {result.rows:,} payments and reversals to {result.directory / result.name}; "
+        f"manifest {result.manifest}")
