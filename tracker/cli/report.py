@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -132,18 +133,48 @@ def _show_profile(profile: PeriodProfile, output: str) -> None:
 
 
 @app.command("contract")
-def contract(ctx: typer.Context, reference: str = typer.Argument(..., help="e.g. 'DMPCD 2015 76'.")) -> None:
+def contract(
+    ctx: typer.Context,
+    reference: str = typer.Argument(..., help="e.g. 'DMPCD 2015 76'."),
+    output: str = typer.Option("table", "--format", help="table, or pdf to write a printable statement."),
+    out: Path | None = typer.Option(None, "--out", help="The PDF file (default: statement-REFERENCE.pdf in the "
+                                                        "export folder)."),
+) -> None:
     """A statement of one contract: deliverables, acceptance, payments, unpaid balance, audit history."""
     from tracker.cli.render import print_history, print_statement
+    from tracker.domain.errors import InvalidInput
     from tracker.reports.history import contract_history
     from tracker.reports.registers import contract_statement
     from tracker.store.session import read_session
 
+    if output not in ("table", "pdf"):
+        raise InvalidInput(f"--format {output!r} is not one of table, pdf")
     with read_session(state(ctx).engine(create=False)) as session:
         statement = contract_statement(session, reference)
         history = contract_history(session, statement.reference)
+    if output == "pdf":
+        _write_pdf(statement, history, out)
+        return
     print_statement(statement)
     print_history(history)
+
+
+def _write_pdf(statement: Any, history: Any, out: Path | None) -> None:
+    """Written under a temporary name and renamed into place, like every export."""
+    import re
+
+    from tracker.cli.export import default_export_dir
+    from tracker.cli.output import say
+    from tracker.exports.files import prepare_directory, staging
+    from tracker.exports.statement_pdf import write_statement_pdf
+
+    name = f"statement-{re.sub('[^A-Za-z0-9]+', '-', statement.reference)}.pdf"
+    target = out if out is not None else prepare_directory(default_export_dir()) / name
+    folder = prepare_directory(target.parent if str(target.parent) else Path("."))
+    with staging(folder) as staged:
+        write_statement_pdf(staged.new(target.name), statement, history)
+        staged.publish()
+    say(f"wrote the statement of {statement.reference} to {folder / target.name}")
 
 
 @app.command("overdue")

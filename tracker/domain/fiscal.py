@@ -5,6 +5,7 @@ periods are P1 = April ... P12 = March. Every other module asks this one.
 """
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -163,6 +164,7 @@ def day_start_utc(day: dt.date) -> str:
     return pendulum.datetime(day.year, day.month, day.day, tz=LONDON).in_timezone("UTC").isoformat()
 
 
+@functools.lru_cache(maxsize=8192)
 def london_midnight(day: dt.date) -> str:
     """A day as an RFC 3339 date-time at the start of that day in London ("2015-07-02T00:00:00+01:00"),
     for formats that hold only date-times."""

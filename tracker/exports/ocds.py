@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, select
+from sqlalchemy import Connection, and_, bindparam, exists, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -195,6 +195,35 @@ def _slug(text: str) -> str:
     return _NOT_ALPHANUMERIC.sub("-", text.strip().lower())
 
 
+def _statements() -> tuple[Any, Any, Any, Any, Any]:
+    """The lookups made once per contract, built once (building a statement costs more than running it)."""
+    c, b, d, p, e = Contract, BudgetLine, Deliverable, Payment, AuditEvent
+    contract = (select(col(c.id), col(c.reference), col(c.title), col(c.supplier), col(c.supplier_is_individual),
+                       col(c.value_pence), col(c.awarded_on), col(c.start_date), col(c.end_date), col(b.code),
+                       col(b.name), col(b.fund), col(b.funder))
+                .join(b, col(b.id) == col(c.budget_line_id)).where(col(c.reference) == bindparam("reference")))
+    deliverables = (select(col(d.seq), col(d.name), col(d.due_on), col(d.amount_pence), col(d.status),
+                           col(d.decided_on))
+                    .where(col(d.contract_id) == bindparam("contract")).order_by(col(d.seq)))
+    payments = (select(col(p.id), col(p.amount_pence), col(p.paid_on), col(d.seq))
+                .join(d, col(d.id) == col(p.deliverable_id))
+                .where(col(p.contract_id) == bindparam("contract"), col(p.imported).is_(True)).order_by(col(p.id)))
+    decisions = (select(col(e.action), col(e.payload))
+                 .where(col(e.contract_ref) == bindparam("reference"), col(e.seq) > bindparam("after"),
+                        col(e.action).in_(_DECISIONS))
+                 .order_by(col(e.seq)))
+    earlier = aliased(Payment)
+    paid_after = (select(sum_pence(col(earlier.amount_pence))).where(
+        col(earlier.deliverable_id) == col(d.id), col(earlier.id) <= bindparam("payment")).scalar_subquery())
+    payment = (select(col(p.id), col(p.amount_pence), col(p.paid_on), col(d.seq), col(d.name), col(d.due_on),
+                      col(d.amount_pence), paid_after)
+               .join(d, col(d.id) == col(p.deliverable_id)).where(col(p.id) == bindparam("payment")))
+    return contract, deliverables, payments, decisions, payment
+
+
+_CONTRACT, _IMPORTED_DELIVERABLES, _IMPORTED_PAYMENTS, _LATER_DECISIONS, _PAYMENT = _statements()
+
+
 @dataclass(frozen=True)
 class _Contract:
     id: int
@@ -286,14 +315,7 @@ class _Builder:
 
     def _payment(self, contract: _Contract, payment_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
         """The payment's transaction, and its milestone as the payment left it (paid by payments up to this one)."""
-        p, d = Payment, Deliverable
-        earlier = aliased(Payment)
-        paid_after = (select(sum_pence(col(earlier.amount_pence))).where(
-            col(earlier.deliverable_id) == col(d.id), col(earlier.id) <= payment_id).scalar_subquery())
-        row = self.connection.execute(
-            select(col(p.id), col(p.amount_pence), col(p.paid_on), col(d.seq), col(d.name), col(d.due_on),
-                   col(d.amount_pence), paid_after)
-            .join(d, col(d.id) == col(p.deliverable_id)).where(col(p.id) == payment_id)).one()
+        row = self.connection.execute(_PAYMENT, {"payment": payment_id}).one()
         pid, amount, paid_on, seq, name, due_on, deliverable_pence, paid = row
         item = _Milestones(seq, name, _day(due_on))
         day = _day(paid_on)
@@ -316,14 +338,8 @@ class _Builder:
     def _imported_implementation(self, contract: _Contract,
                                  import_seq: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         before = self._status_before_later_decisions(contract, import_seq)
-        d, p = Deliverable, Payment
-        rows = self.connection.execute(
-            select(col(d.seq), col(d.name), col(d.due_on), col(d.amount_pence), col(d.status), col(d.decided_on))
-            .where(col(d.contract_id) == contract.id).order_by(col(d.seq))).all()
-        payments: Sequence[Any] = self.connection.execute(
-            select(col(p.id), col(p.amount_pence), col(p.paid_on), col(d.seq))
-            .join(d, col(d.id) == col(p.deliverable_id))
-            .where(col(p.contract_id) == contract.id, col(p.imported).is_(True)).order_by(col(p.id))).all()
+        rows = self.connection.execute(_IMPORTED_DELIVERABLES, {"contract": contract.id}).all()
+        payments: Sequence[Any] = self.connection.execute(_IMPORTED_PAYMENTS, {"contract": contract.id}).all()
         paid: dict[int, int] = {}
         last_paid: dict[int, dt.date] = {}
         for _pid, pay_amount, pay_on, pay_seq in payments:
@@ -345,11 +361,8 @@ class _Builder:
 
     def _status_before_later_decisions(self, contract: _Contract, import_seq: int) -> dict[int, str]:
         """Deliverables submitted, accepted or rejected after the import: their status when imported."""
-        later = self.connection.execute(
-            select(col(AuditEvent.action), col(AuditEvent.payload))
-            .where(col(AuditEvent.contract_ref) == contract.reference, col(AuditEvent.seq) > import_seq,
-                   col(AuditEvent.action).in_(_DECISIONS))
-            .order_by(col(AuditEvent.seq))).all()
+        later = self.connection.execute(_LATER_DECISIONS, {"reference": contract.reference,
+                                                           "after": import_seq}).all()
         status: dict[int, str] = {}
         for action, payload in later:
             details = json.loads(payload)
@@ -363,12 +376,7 @@ class _Builder:
         found = self.cached.get(reference)
         if found is not None:
             return found
-        c, b = Contract, BudgetLine
-        row: Any = self.connection.execute(
-            select(col(c.id), col(c.reference), col(c.title), col(c.supplier), col(c.supplier_is_individual),
-                   col(c.value_pence), col(c.awarded_on), col(c.start_date), col(c.end_date), col(b.code),
-                   col(b.name), col(b.fund), col(b.funder))
-            .join(b, col(b.id) == col(c.budget_line_id)).where(col(c.reference) == reference)).one()
+        row: Any = self.connection.execute(_CONTRACT, {"reference": reference}).one()
         found = _Contract(int(row[0]), row[1], row[2], row[3], bool(row[4]), row[5], _optional_day(row[6]),
                           _optional_day(row[7]), _optional_day(row[8]), row[9], row[10], row[11], row[12])
         if len(self.cached) > 4096:
