@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -171,8 +172,8 @@ def _spend_xlsx(path: Path, body: str, items: Sequence[SpendItem]) -> None:
             sheet.write_datetime(r, 1, dt.datetime(item.paid_on.year, item.paid_on.month, item.paid_on.day), day)
             sheet.write_number(r, 2, item.number)
             sheet.write_string(r, 3, item.supplier)
-            sheet.write_number(r, 4, item.amount_pence / 100, money)
-            sheet.write_number(r, 5, item.vat_pence / 100, money)
+            sheet.write_number(r, 4, Decimal(item.amount_pence).scaleb(-2), money)
+            sheet.write_number(r, 5, Decimal(item.vat_pence).scaleb(-2), money)
             for c, text in enumerate((item.service_area, item.expense_type, item.purpose, item.value_for_money_reason,
                                       item.contract_reference, item.decision_reference, item.invoice, item.kind),
                                      start=6):
