@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from tracker.domain.schema import open_store
-from tracker.exports import commitments as module
-from tracker.exports.commitments import (
-    _CONTRACT_IS_MONEY,
-    _CONTRACT_MONEY,
-    _DELIVERABLE_IS_MONEY,
-    _DELIVERABLE_MONEY,
+from tracker.exports import nightly, records, sinks
+from tracker.exports.records import (
     CONTRACT_COLUMNS,
+    CONTRACT_IS_MONEY,
+    CONTRACT_MONEY,
     DELIVERABLE_COLUMNS,
+    DELIVERABLE_IS_MONEY,
+    DELIVERABLE_MONEY,
     Commitment,
     contract_values,
     deliverable_rows,
@@ -54,9 +54,9 @@ class OpenpyxlSink:
         self.saved = False
         self.illegal = ILLEGAL_CHARACTERS_RE
         self.contracts, self.contract_cells = self._sheet(f"Commitments {self.as_of}", CONTRACT_COLUMNS,
-                                                          _CONTRACT_MONEY)
+                                                          CONTRACT_MONEY)
         self.deliverables, self.deliverable_cells = self._sheet(f"Deliverables {self.as_of}", DELIVERABLE_COLUMNS,
-                                                                _DELIVERABLE_MONEY)
+                                                                DELIVERABLE_MONEY)
 
     def _sheet(self, title: str, columns: Sequence[str], money: Sequence[str]) -> tuple[Any, list[Any]]:
         from openpyxl.utils import get_column_letter
@@ -94,9 +94,9 @@ class OpenpyxlSink:
         sheet.append(cells)
 
     def add(self, item: Commitment) -> None:
-        self._append(self.contracts, self.contract_cells, contract_values(item, self.as_of), _CONTRACT_IS_MONEY)
+        self._append(self.contracts, self.contract_cells, contract_values(item, self.as_of), CONTRACT_IS_MONEY)
         for values in deliverable_rows(item, self.as_of):
-            self._append(self.deliverables, self.deliverable_cells, values, _DELIVERABLE_IS_MONEY)
+            self._append(self.deliverables, self.deliverable_cells, values, DELIVERABLE_IS_MONEY)
 
     def finish(self, totals: dict[str, int]) -> None:
         contract_totals = {"value": totals["value_pence"], "paid": totals["paid_pence"],
@@ -105,8 +105,8 @@ class OpenpyxlSink:
         deliverable_totals = {"amount": totals["deliverable_amount_pence"], "paid": totals["deliverable_paid_pence"],
                               "unpaid": totals["deliverable_unpaid_pence"]}
         for sheet, columns, money, figures in (
-            (self.contracts, CONTRACT_COLUMNS, _CONTRACT_MONEY, contract_totals),
-            (self.deliverables, DELIVERABLE_COLUMNS, _DELIVERABLE_MONEY, deliverable_totals),
+            (self.contracts, CONTRACT_COLUMNS, CONTRACT_MONEY, contract_totals),
+            (self.deliverables, DELIVERABLE_COLUMNS, DELIVERABLE_MONEY, deliverable_totals),
         ):
             self._append(sheet, self._cells(sheet, columns, money, bold=True),
                          ["Total" if i == 0 else figures.get(name) for i, name in enumerate(columns)],
@@ -131,13 +131,13 @@ def measure(kind: str, db: str, as_of: dt.date, out: Path) -> None:
     """In this process: read the commitments, then time only the writing with the chosen sink."""
     engine = open_store(db, create=False)
     with read_session(engine) as session:
-        items = list(module.commitments(session, as_of))
+        items = list(records.commitments(session, as_of))
         totals = dict.fromkeys(("value_pence", "paid_pence", "outstanding_pence", "accepted_unpaid_pence",
                                 "deliverable_amount_pence", "deliverable_paid_pence", "deliverable_unpaid_pence"), 0)
         for item in items:
-            module._add_totals(totals, item)
+            nightly._add_totals(totals, item)
     started = time.process_time()
-    sink: Any = OpenpyxlSink(out, as_of) if kind == "openpyxl" else module._XlsxSink(out, as_of)
+    sink: Any = OpenpyxlSink(out, as_of) if kind == "openpyxl" else sinks._XlsxSink(out, as_of)
     for item in items:
         sink.add(item)
     sink.finish(totals)

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from tracker.cli.main import app
 from tracker.exports.statement_pdf import _signed, describe, write_statement_pdf
-from tracker.reports.history import contract_history
+from tracker.reports.audit_log import contract_history
 from tracker.reports.registers import contract_statement
 from tracker.store.session import read_session
 
@@ -34,14 +34,14 @@ def test_history_in_plain_words_and_who_rejected(engine: Engine) -> None:
         founding = contract_history(session, FOUNDING)
         pilot = contract_statement(session, "DMPCD 2015 91")
         pilot_history = contract_history(session, "DMPCD 2015 91")
-    sentences = [describe(e.action, dict(e.details)) for e in founding]
+    sentences = [describe(e.action, {d.name: d.text for d in e.details}) for e in founding]
     assert sentences == [
         "Deliverable 1 accepted by Sarah Okafor on 4 Sep 2015: Mapping report v1.2 reviewed at programme board",
         "Payment 5 of £44,880.00 released for deliverable 1, dated 10 Sep 2015, invoice IMP-2015-031"]
     assert "amount_pence" not in " ".join(sentences)
     report = next(d for d in pilot.deliverables if d.seq == 2)
     assert (_signed(report, "accepted"), _signed(report, "rejected")) == ("", "Sarah Okafor, 2 Oct 2015")
-    assert describe(pilot_history[-1].action, dict(pilot_history[-1].details)) == (
+    assert describe(pilot_history[-1].action, {d.name: d.text for d in pilot_history[-1].details}) == (
         "Deliverable 2 rejected by Sarah Okafor: The report leaves out the second borough")
 
 

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import typer
 
-from tracker.cli.output import say
+from tracker.cli.output import confirm
+from tracker.cli.paths import default_export_dir
 from tracker.cli.state import state
 
 app = typer.Typer(help="Exports: the nightly commitments files with their manifest.", no_args_is_help=True)
-
-
-def default_export_dir() -> Path:
-    configured = os.environ.get("TRACKER_EXPORT_DIR", "").strip()
-    if configured:
-        return Path(configured)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("tracker", appauthor=False)) / "exports"
 
 
 @app.command("commitments")
@@ -36,8 +27,8 @@ def commitments(
     from tracker import __version__
     from tracker.cli import parse
     from tracker.domain.fiscal import system_clock
-    from tracker.exports.commitments import export_commitments, parse_formats
     from tracker.exports.files import prepare_directory
+    from tracker.exports.nightly import export_commitments, parse_formats
     from tracker.store.session import read_session
 
     chosen = parse_formats(formats)
@@ -48,8 +39,9 @@ def commitments(
     with read_session(engine) as session:
         result = export_commitments(session, target, day, chosen, generated_at=system_clock().timestamp(),
                                     version=__version__)
-    say(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
-        f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}")
+    confirm(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
+        f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}",
+            recorded=f"the export was written to {result.directory}")
 
 
 @app.command("ocds")
@@ -87,8 +79,9 @@ def ocds(
     with read_session(state(ctx).engine(create=False)) as session:
         result = export_ocds(session, target, who, window, generated_at=system_clock().timestamp(),
                              version=__version__)
-    say(f"exported {result.releases:,} OCDS releases up to {day.isoformat()} to {result.directory / result.package}; "
-        f"manifest {result.manifest}")
+    confirm(f"exported {result.releases:,} OCDS releases up to {day.isoformat()} to "
+            f"{result.directory / result.package}; manifest {result.manifest}",
+            recorded=f"the package was written to {result.directory}")
 
 
 def _since(text: str | None) -> int | dt.date | None:
@@ -131,7 +124,8 @@ def spend(
     with read_session(state(ctx).engine(create=False)) as session:
         result = export_spend(session, target, month, chosen, body=body or "", threshold_pence=parse.money(threshold),
                               as_of=day, generated_at=system_clock().timestamp(), version=__version__)
-    say(f"exported {result.rows:,} spend rows for {month.strip()} to {result.directory}; manifest {result.manifest}")
+    confirm(f"exported {result.rows:,} spend rows for {month.strip()} to {result.directory}; "
+            f"manifest {result.manifest}", recorded=f"the spend file was written to {result.directory}")
 
 
 @app.command("contracts")
@@ -152,7 +146,7 @@ def contracts(
     target = prepare_directory(directory or default_export_dir())
     with read_session(state(ctx).engine(create=False)) as session:
         name, count = export_contracts(session, target, over_pence=parse.money(over), as_of=day)
-    say(f"exported {count:,} contracts to {target / name}")
+    confirm(f"exported {count:,} contracts to {target / name}", recorded=f"the list was written to {target}")
 
 
 @app.command("payments")
@@ -176,5 +170,5 @@ def payments(
     with read_session(state(ctx).engine(create=False)) as session:
         result = export_register(session, target, start, end, generated_at=system_clock().timestamp(),
                                  version=__version__)
-    say(f"exported {result.rows:,} payments and reversals to {result.directory / result.name}; "
-        f"manifest {result.manifest}")
+    confirm(f"exported {result.rows:,} payments and reversals to {result.directory / result.name}; "
+            f"manifest {result.manifest}", recorded=f"the register was written to {result.directory}")

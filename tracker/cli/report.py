@@ -92,7 +92,9 @@ def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None,
 
 
 def _budget_csv(report: BudgetReport, groups: tuple[LineContracts, ...] | None) -> None:
+    """Text cells are made inert for spreadsheets (a line named "=SUM(…)" stays text); amounts stay numbers."""
     from tracker.domain.money import format_pounds
+    from tracker.exports.cells import spreadsheet_safe as safe
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
     head = ["kind", "code", "name", "fund", "fiscal_year"]
@@ -103,10 +105,11 @@ def _budget_csv(report: BudgetReport, groups: tuple[LineContracts, ...] | None) 
     by_code = {g.line.code: g.contracts for g in groups or ()}
     for row in rows:
         extra = ["", "", ""] if groups is not None else []
-        writer.writerow([row.kind, row.code, row.name, row.fund, row.fiscal_year, *extra,
+        writer.writerow([row.kind, safe(row.code), safe(row.name), safe(row.fund), row.fiscal_year, *extra,
                          *(format_pounds(getattr(row, f"{name}_pence")) for name in _AMOUNTS), row.standing])
         for c in by_code.get(row.code, ()) if row.kind == "line" else ():
-            writer.writerow(["contract", row.code, c.title, row.fund, row.fiscal_year, c.reference, c.supplier,
+            writer.writerow(["contract", safe(row.code), safe(c.title), safe(row.fund), row.fiscal_year,
+                             safe(c.reference), safe(c.supplier),
                              c.status, "", format_pounds(c.committed_pence), format_pounds(c.paid_pence),
                              format_pounds(c.outstanding_pence), format_pounds(c.accepted_unpaid_pence), "", ""])
 
@@ -143,7 +146,7 @@ def contract(
     """A statement of one contract: deliverables, acceptance, payments, unpaid balance, audit history."""
     from tracker.cli.render import print_history, print_statement
     from tracker.domain.errors import InvalidInput
-    from tracker.reports.history import contract_history
+    from tracker.reports.audit_log import contract_history
     from tracker.reports.registers import contract_statement
     from tracker.store.session import read_session
 
@@ -161,20 +164,16 @@ def contract(
 
 def _write_pdf(statement: Any, history: Any, out: Path | None) -> None:
     """Written under a temporary name and renamed into place, like every export."""
-    import re
+    from tracker.cli.output import confirm
+    from tracker.cli.paths import default_export_dir
+    from tracker.exports.files import prepare_directory
+    from tracker.exports.statement_pdf import publish_statement, statement_name
 
-    from tracker.cli.export import default_export_dir
-    from tracker.cli.output import say
-    from tracker.exports.files import prepare_directory, staging
-    from tracker.exports.statement_pdf import write_statement_pdf
-
-    name = f"statement-{re.sub('[^A-Za-z0-9]+', '-', statement.reference)}.pdf"
-    target = out if out is not None else prepare_directory(default_export_dir()) / name
-    folder = prepare_directory(target.parent if str(target.parent) else Path("."))
-    with staging(folder) as staged:
-        write_statement_pdf(staged.new(target.name), statement, history)
-        staged.publish()
-    say(f"wrote the statement of {statement.reference} to {folder / target.name}")
+    target = out if out is not None else default_export_dir() / statement_name(statement.reference)
+    folder = prepare_directory(target.parent)
+    publish_statement(folder / target.name, statement, history)
+    confirm(f"wrote the statement of {statement.reference} to {folder / target.name}",
+            recorded=f"the statement was written to {folder}")
 
 
 @app.command("overdue")

@@ -27,7 +27,7 @@ from tracker.domain.audit import chain_head
 from tracker.domain.fiscal import day_start_utc, london_midnight
 from tracker.domain.models import AuditEvent, BudgetLine, Contract, Deliverable, Payment, sum_pence
 from tracker.domain.money import format_pounds
-from tracker.exports.files import ExportRefused, Published, staging
+from tracker.exports.files import ExportRefused, Published, publishing
 
 OCDS_VERSION = "1.1"
 EXTENSIONS = (
@@ -112,9 +112,9 @@ def export_ocds(session: Session, directory: Path, who: Publisher, window: Windo
     name = f"{window.stem}.json"
     head_seq, head_hash = chain_head(session)
     count = 0
-    with staging(directory) as staged:
-        path = staged.new(name)
-        with open(path, "w", encoding="utf-8", buffering=1 << 20) as handle:
+    manifest_name = f"{window.stem}.manifest.json"
+    with publishing(directory, window.stem) as writer:
+        with open(writer.new(name), "w", encoding="utf-8", buffering=1 << 20) as handle:
             handle.write(_package_head(who, window, name))
             separator = "\n"
             for release in releases(session, who, window):
@@ -122,15 +122,15 @@ def export_ocds(session: Session, directory: Path, who: Publisher, window: Windo
                 separator = ",\n"
                 count += 1
             handle.write("\n]}\n")
-        files = staged.publish()
-        manifest_name = f"{window.stem}.manifest.json"
-        manifest = {"as_of": window.as_of.isoformat(), "since": _since_text(window.since),
-                    "generated_at": generated_at, "tool": "tracker", "version": version,
-                    "audit_chain_head": f"{head_seq}:{head_hash}", "releases": count,
-                    "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files}}
-        staged.new(manifest_name).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                             encoding="utf-8")
-        staged.publish()
+
+        def manifest(files: list[Published]) -> str:
+            return json.dumps({"as_of": window.as_of.isoformat(), "since": _since_text(window.since),
+                               "generated_at": generated_at, "tool": "tracker", "version": version,
+                               "audit_chain_head": f"{head_seq}:{head_hash}", "releases": count,
+                               "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files}},
+                              indent=2, sort_keys=True) + "\n"
+
+        files = writer.publish(manifest_name, manifest)
     return OcdsResult(directory, name, manifest_name, count, tuple(files))
 
 

@@ -19,7 +19,8 @@ from sqlmodel import Session, col
 from tracker.domain.audit import chain_head
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
 from tracker.domain.money import format_pounds
-from tracker.exports.files import ExportRefused, Published, staging
+from tracker.exports.cells import spreadsheet_safe
+from tracker.exports.files import ExportRefused, Published, publishing
 
 COLUMNS = ("Payment", "Date", "Amount", "Kind", "Reverses", "Invoice", "Budget line", "Contract", "Supplier",
            "Deliverable", "Deliverable name", "Accepted by", "Accepted on", "Released by", "Released at",
@@ -64,23 +65,26 @@ def export_register(session: Session, directory: Path, first: dt.date, last: dt.
     stem = f"payments-{first.isoformat()}-to-{last.isoformat()}"
     head_seq, head_hash = chain_head(session)
     count = total = 0
-    with staging(directory) as staged:
-        with open(staged.new(f"{stem}.csv"), "w", newline="", encoding="utf-8", buffering=1 << 20) as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(COLUMNS)
+    with publishing(directory, stem) as writer:
+        with open(writer.new(f"{stem}.csv"), "w", newline="", encoding="utf-8", buffering=1 << 20) as handle:
+            csv_writer = csv.writer(handle, lineterminator="\n")
+            csv_writer.writerow(COLUMNS)
             for row in register_rows(session, first, last):
-                writer.writerow((row[0], _iso(row[1]), format_pounds(row[2]), *row[3:12], _iso(row[12]),
-                                 *row[13:]))
+                csv_writer.writerow((row[0], _iso(row[1]), format_pounds(row[2]), row[3], row[4],
+                                     *(spreadsheet_safe(str(text)) for text in row[5:11]), row[11] and
+                                     spreadsheet_safe(row[11]), _iso(row[12]),
+                                     *(spreadsheet_safe(str(text)) for text in row[13:])))
                 count += 1
                 total += row[2]
-        files = staged.publish()
-        manifest = {"from": first.isoformat(), "to": last.isoformat(), "generated_at": generated_at,
-                    "tool": "tracker", "version": version, "audit_chain_head": f"{head_seq}:{head_hash}",
-                    "rows": count, "total_pence": total,
-                    "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files}}
-        staged.new(f"{stem}.manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                                       encoding="utf-8")
-        staged.publish()
+
+        def manifest(files: list[Published]) -> str:
+            return json.dumps({"from": first.isoformat(), "to": last.isoformat(), "generated_at": generated_at,
+                               "tool": "tracker", "version": version, "audit_chain_head": f"{head_seq}:{head_hash}",
+                               "rows": count, "total_pence": total,
+                               "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files}},
+                              indent=2, sort_keys=True) + "\n"
+
+        files = writer.publish(f"{stem}.manifest.json", manifest)
     return RegisterResult(directory, f"{stem}.csv", f"{stem}.manifest.json", count, total, tuple(files))
 
 

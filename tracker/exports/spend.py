@@ -12,6 +12,7 @@ payment, and VAT is 0.00.
 import csv
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +28,8 @@ from tracker.domain.fiscal import day_start_utc, format_uk_date
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
 from tracker.domain.money import format_pounds
 from tracker.domain.publication import VALUE_FOR_MONEY_LIMIT_PENCE
-from tracker.exports.files import ExportRefused, Published, staging
+from tracker.exports.cells import spreadsheet_safe
+from tracker.exports.files import ExportRefused, Published, publishing
 
 SPEND_COLUMNS = ("Body Name", "Transaction Date", "Transaction Number", "Supplier Name", "Amount", "VAT",
                  "Service Area", "Expense Type", "Purpose", "Value for Money Reason", "Contract Reference",
@@ -37,6 +39,7 @@ CONTRACT_COLUMNS = ("Contract Reference", "Title", "Supplier Name", "Value", "De
 SPEND_FORMATS = ("csv", "xlsx")
 REDACTED = "REDACTED PERSONAL DATA"
 DEFAULT_THRESHOLD_PENCE = 50_000
+_AMOUNT = re.compile(r"-?[0-9]+\.[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -131,23 +134,25 @@ def export_spend(session: Session, directory: Path, month: str, formats: Sequenc
     stem = f"spend-{month.strip()}"
     head_seq, head_hash = chain_head(session)
     items = list(spend_items(session, month, threshold_pence=threshold_pence, as_of=as_of))
-    with staging(directory) as staged:
+    total = sum(item.amount_pence for item in items)
+    with publishing(directory, stem) as writer:
         if "csv" in formats:
-            with open(staged.new(f"{stem}.csv"), "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle, lineterminator="\r\n")
-                writer.writerow(SPEND_COLUMNS)
-                writer.writerows(item.texts(body) for item in items)
+            with open(writer.new(f"{stem}.csv"), "w", newline="", encoding="utf-8") as handle:
+                csv_writer = csv.writer(handle, lineterminator="\r\n")
+                csv_writer.writerow(SPEND_COLUMNS)
+                csv_writer.writerows(_inert(item.texts(body)) for item in items)
         if "xlsx" in formats:
-            _spend_xlsx(staged.new(f"{stem}.xlsx"), body, items)
-        files = staged.publish()
-        total = sum(item.amount_pence for item in items)
-        manifest = {"month": month.strip(), "as_of": as_of.isoformat(), "threshold_pence": threshold_pence,
-                    "generated_at": generated_at, "tool": "tracker", "version": version,
-                    "audit_chain_head": f"{head_seq}:{head_hash}", "rows": len(items), "total_pence": total,
-                    "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files}}
-        staged.new(f"{stem}.manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                                       encoding="utf-8")
-        staged.publish()
+            _spend_xlsx(writer.new(f"{stem}.xlsx"), body, items)
+
+        def manifest(files: list[Published]) -> str:
+            return json.dumps({"month": month.strip(), "as_of": as_of.isoformat(), "threshold_pence": threshold_pence,
+                               "generated_at": generated_at, "tool": "tracker", "version": version,
+                               "audit_chain_head": f"{head_seq}:{head_hash}", "rows": len(items),
+                               "total_pence": total,
+                               "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files}},
+                              indent=2, sort_keys=True) + "\n"
+
+        files = writer.publish(f"{stem}.manifest.json", manifest)
     return SpendResult(directory, tuple(files), f"{stem}.manifest.json", len(items), total)
 
 
@@ -196,6 +201,11 @@ def contracts_to_publish(connection: Connection, *, over_pence: int, as_of: dt.d
             for reference, title, supplier, individual, value, *dates in rows]
 
 
+def _inert(texts: Sequence[str]) -> list[str]:
+    """Text a spreadsheet would run as a formula made inert; amounts (digits, a minus and a point) stay numbers."""
+    return [text if _AMOUNT.fullmatch(text) else spreadsheet_safe(text) for text in texts]
+
+
 def _uk(value: Any) -> str:
     if value is None:
         return ""
@@ -206,10 +216,17 @@ def export_contracts(session: Session, directory: Path, *, over_pence: int, as_o
     """contracts-over-N-DAY.csv, written atomically."""
     name = f"contracts-over-{format_pounds(over_pence).removesuffix('.00')}-{as_of.isoformat()}.csv"
     rows = contracts_to_publish(session.connection(), over_pence=over_pence, as_of=as_of)
-    with staging(directory) as staged:
-        with open(staged.new(name), "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow(CONTRACT_COLUMNS)
-            writer.writerows(rows)
-        staged.publish()
+    stem = name.removesuffix(".csv")
+    with publishing(directory, stem) as writer:
+        with open(writer.new(name), "w", newline="", encoding="utf-8") as handle:
+            csv_writer = csv.writer(handle, lineterminator="\r\n")
+            csv_writer.writerow(CONTRACT_COLUMNS)
+            csv_writer.writerows(_inert(row) for row in rows)
+
+        def manifest(files: list[Published]) -> str:
+            return json.dumps({"over_pence": over_pence, "as_of": as_of.isoformat(), "rows": len(rows),
+                               "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files}},
+                              indent=2, sort_keys=True) + "\n"
+
+        writer.publish(f"{stem}.manifest.json", manifest)
     return name, len(rows)

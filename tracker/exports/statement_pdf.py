@@ -7,6 +7,9 @@ the same bytes.
 """
 
 import datetime as dt
+import os
+import re
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -16,6 +19,8 @@ if TYPE_CHECKING:
 
 from tracker.domain.fiscal import format_date
 from tracker.domain.money import format_gbp
+from tracker.exports.files import ExportRefused
+from tracker.support.os_errors import describe_os_error
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 _FAMILY = "DejaVu"
@@ -59,11 +64,36 @@ class StatementLike(Protocol):
     payments: Sequence[PaymentLike]
 
 
+class DetailLike(Protocol):
+    name: str
+    text: str
+
+
 class EventLike(Protocol):
     at: str
     claimed_by: str
     action: str
-    details: tuple[tuple[str, str], ...]
+    details: Sequence[DetailLike]
+
+
+def statement_name(reference: str) -> str:
+    return f"statement-{re.sub('[^A-Za-z0-9]+', '-', reference)}.pdf"
+
+
+def publish_statement(path: Path, statement: StatementLike, history: Sequence[EventLike]) -> None:
+    """The PDF written beside `path` under a private temporary name, fsynced, then renamed onto it: a reader never
+    finds half a statement."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        write_statement_pdf(Path(temp), statement, history)
+        with open(temp, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, path)
+    except OSError as error:
+        raise ExportRefused(f"{describe_os_error(error)} writing the statement to {path.parent}") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
 
 
 def write_statement_pdf(path: Path, statement: StatementLike, history: Sequence[EventLike]) -> None:
@@ -99,7 +129,8 @@ def write_statement_pdf(path: Path, statement: StatementLike, history: Sequence[
              p.released_by, f"reverses payment {p.reverses_payment_id}: {p.reason}" if p.reverses_payment_id
              else "") for p in statement.payments])
     _table(pdf, "History", (("When", 40, "L"), ("Who", 50, "L"), ("What", 187, "L")),
-           [(e.at[:16].replace("T", " "), e.claimed_by, describe(e.action, dict(e.details))) for e in history])
+           [(e.at[:16].replace("T", " "), e.claimed_by, describe(e.action, {d.name: d.text for d in e.details}))
+            for e in history])
     pdf.output(str(path))
 
 
@@ -136,8 +167,8 @@ def _fit(pdf: "FPDF", text: str, width: int) -> str:
 
 
 def _pounds(details: dict[str, str], key: str) -> str:
-    value = details.get(key)
-    return format_gbp(int(value)) if value not in (None, "") and value.lstrip("-").isdigit() else "?"
+    """An amount as the audit read model gives it (already in pounds, under its name without _pence)."""
+    return details.get(key.removesuffix("_pence"), "?")
 
 
 def _day(details: dict[str, str], key: str) -> str:
