@@ -119,13 +119,28 @@ def test_spreadsheet_is_for_people(demo_store: Loaded, tmp_path: Path) -> None:
     book = load_workbook(tmp_path / "commitments-2015-10-19.xlsx")
     sheet = book.worksheets[0]
     assert sheet.freeze_panes == "A2"
-    assert sheet["B1"].value == "reference" and sheet["B1"].font.b
-    assert sheet["H2"].number_format == "£#,##0.00" and not sheet["H2"].font.b  # only headers and totals are bold
-    assert sheet["L2"].number_format == "General"  # the seq after the amounts is a plain number
+    assert [c.value for c in sheet[1]][:11] == ["As of", "Reference", "Supplier", "Title", "Budget line", "Fund",
+                                                "Financial year", "Value", "Paid", "Outstanding", "Accepted unpaid"]
+    assert sheet["B1"].font.b
+    assert (sheet["A2"].value, sheet["A2"].number_format) == (dt.datetime(2015, 10, 19), "dd/mm/yyyy")
+    impower = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == "DMPCD 2015 76")
+    assert (impower[7].value, impower[7].number_format, impower[7].font.b) == (149600, "£#,##0.00", False)
+    assert (impower[13].value, impower[13].is_date) == (dt.datetime(2015, 8, 31), True)
+    assert impower[11].number_format == "General" and impower[11].value == 1  # the seq is a plain number
     last = sheet.max_row
-    assert sheet.cell(last, 1).value == "Total"
-    assert float(sheet.cell(last, 8).value) == 402_600.00
-    assert sheet.column_dimensions["C"].width == 30
+    assert sheet.cell(last, 1).value == "Total" and sheet.cell(last, 8).font.b
+    assert (sheet.cell(last, 8).value, sheet.cell(last, 8).number_format) == (402_600, "£#,##0.00")
+    assert sheet.auto_filter.ref == f"A1:N{last - 1}"
+    assert sheet.column_dimensions["C"].width == pytest.approx(30, abs=1)
+    assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
+    assert sheet.print_title_rows == "$1:$1"
+    items = book.worksheets[1]
+    assert [c.value for c in items[1]] == ["As of", "Contract", "#", "Deliverable", "Amount", "Status", "Due on",
+                                           "Accepted on", "Paid", "Unpaid"]
+    accepted = next(row for row in items.iter_rows(min_row=2) if row[1].value == "DMPCD 2015 120" and row[2].value == 1)
+    assert (accepted[7].value, accepted[4].value, accepted[9].value) == (dt.datetime(2015, 10, 12), 40000, 40000)
+    assert items.max_row == 14 and items.cell(14, 5).value == sum(
+        row[4].value for row in items.iter_rows(min_row=2, max_row=13))
 
 
 def test_text_starting_with_equals_stays_text_in_the_spreadsheet(tmp_path: Path) -> None:

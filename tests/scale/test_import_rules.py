@@ -602,57 +602,57 @@ GOOD = [
     (
         ("cell", "contracts.csv", 2, "value", "£60,000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "payments.csv", 2, "amount", " 30,000.0 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "GBP30000."),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "deliverables.csv", 2, "amount", "30000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "payments.csv", 2, "deliverable_seq", " 1 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "payments.csv", 2, "paid_on", " 2015-01-30 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", " DMPCD 2014 110 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "deliverables.csv", 2, "status", " Accepted "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "budget_lines.csv", 2, "allocation", "92233720368547758.07"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £92,233,720,369,367,758.07, committed £462,600.00, paid £97,000.00",
-        "36235423634c2b24",
+        "47895f5595364c88",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "0030000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9a5e76ebc16a61be",
+        "2e7c553e90b24ab0",
     ),
     (
         ("cell", "payments.csv", 2, "amount", ".5"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £67,000.50",
-        "106c493347677c64",
+        "ebdcef9d2ea19d08",
     ),
     (
         (
@@ -663,7 +663,7 @@ GOOD = [
             "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS",
         ),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "73e1ddae7d9259d7",
+        "679566ebd5f5de90",
     ),
 ]
 

@@ -23,17 +23,44 @@ def add(
     decision_date: str | None = typer.Option(None, "--decision-date", help="YYYY-MM-DD"),
     start: str | None = typer.Option(None, "--start", help="YYYY-MM-DD"),
     end: str | None = typer.Option(None, "--end", help="YYYY-MM-DD"),
+    individual: bool = typer.Option(False, "--supplier-is-individual",
+                                    help="The supplier is a person: published spending shows it redacted."),
+    expense_type: str = typer.Option("", "--expense-type", help="For the spend file, e.g. 'Consultancy'."),
+    published: bool = typer.Option(False, "--published", help="A copy of the contract is published."),
+    vfm_reason: str | None = typer.Option(None, "--vfm-reason", help="Why it is value for money (needed for "
+                                                                     "payments under £10,000 if not published)."),
 ) -> None:
     """Record a contract as a draft (nothing is committed until it is awarded)."""
     from tracker.domain.contracts import add_contract
+    from tracker.domain.publication import PublicationDetails
 
     added = add_contract(
         state(ctx).context(), reference, title=title, supplier=supplier, value_pence=parse.money(value),
         budget_line=budget_line, ceiling_pence=parse.optional_money(ceiling),
         decision_date=parse.date(decision_date), start_date=parse.date(start), end_date=parse.date(end),
+        publication=PublicationDetails(individual, expense_type, published, vfm_reason),
     )
     confirm(f"added contract {added.reference} (draft); add its deliverables, then award it",
             recorded=f"contract {added.reference} was added")
+
+
+@app.command("publication")
+def publication(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    individual: bool = typer.Option(False, "--supplier-is-individual/--supplier-is-organisation",
+                                    help="Whether the supplier is a person (redacted in published spending)."),
+    expense_type: str = typer.Option("", "--expense-type", help="For the spend file, e.g. 'Consultancy'."),
+    published: bool = typer.Option(False, "--published/--not-published", help="A copy of the contract is published."),
+    vfm_reason: str | None = typer.Option(None, "--vfm-reason", help="Why it is value for money."),
+) -> None:
+    """Set how a contract's spending is published (all four details, as given)."""
+    from tracker.domain.publication import PublicationDetails, set_publication_details
+
+    set_publication_details(state(ctx).context(), reference,
+                            PublicationDetails(individual, expense_type, published, vfm_reason))
+    confirm(f"recorded the publication details of {reference}",
+            recorded=f"the publication details of {reference} were recorded")
 
 
 @app.command("award")

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -135,18 +136,44 @@ def _show_profile(profile: PeriodProfile, output: str) -> None:
 
 
 @app.command("contract")
-def contract(ctx: typer.Context, reference: str = typer.Argument(..., help="e.g. 'DMPCD 2015 76'.")) -> None:
+def contract(
+    ctx: typer.Context,
+    reference: str = typer.Argument(..., help="e.g. 'DMPCD 2015 76'."),
+    output: str = typer.Option("table", "--format", help="table, or pdf to write a printable statement."),
+    out: Path | None = typer.Option(None, "--out", help="The PDF file (default: statement-REFERENCE.pdf in the "
+                                                        "export folder)."),
+) -> None:
     """A statement of one contract: deliverables, acceptance, payments, unpaid balance, audit history."""
     from tracker.cli.render import print_history, print_statement
+    from tracker.domain.errors import InvalidInput
     from tracker.reports.audit_log import contract_history
     from tracker.reports.registers import contract_statement
     from tracker.store.session import read_session
 
+    if output not in ("table", "pdf"):
+        raise InvalidInput(f"--format {output!r} is not one of table, pdf")
     with read_session(state(ctx).engine(create=False)) as session:
         statement = contract_statement(session, reference)
         history = contract_history(session, statement.reference)
+    if output == "pdf":
+        _write_pdf(statement, history, out)
+        return
     print_statement(statement)
     print_history(history)
+
+
+def _write_pdf(statement: Any, history: Any, out: Path | None) -> None:
+    """Written under a temporary name and renamed into place, like every export."""
+    from tracker.cli.output import confirm
+    from tracker.cli.paths import default_export_dir
+    from tracker.exports.files import prepare_directory
+    from tracker.exports.statement_pdf import publish_statement, statement_name
+
+    target = out if out is not None else default_export_dir() / statement_name(statement.reference)
+    folder = prepare_directory(target.parent)
+    publish_statement(folder / target.name, statement, history)
+    confirm(f"wrote the statement of {statement.reference} to {folder / target.name}",
+            recorded=f"the statement was written to {folder}")
 
 
 @app.command("overdue")

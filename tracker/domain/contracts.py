@@ -11,6 +11,7 @@ from tracker.domain.context import Change, Context
 from tracker.domain.errors import Refusal
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus, id_of, sum_pence
 from tracker.domain.money import format_gbp
+from tracker.domain.publication import PublicationDetails, apply_details
 from tracker.domain.text import clean_text
 
 
@@ -24,6 +25,7 @@ class ContractChanged:
 def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, value_pence: int, budget_line: str,
                  ceiling_pence: int | None = None, decision_date: dt.date | None = None,
                  start_date: dt.date | None = None, end_date: dt.date | None = None,
+                 publication: PublicationDetails | None = None,
                  source: dict[str, str] | None = None) -> ContractChanged:
     """`source` names the file the draft was read from (name and SHA-256), kept in the audit event."""
     reference = clean_text("contract reference", reference, max_length=80)
@@ -42,11 +44,16 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
                             ceiling_pence=ceiling_pence, budget_line_id=id_of(line), fiscal_year=line.fiscal_year,
                             decision_date=decision_date,
                             start_date=start_date, end_date=end_date)
+        details = (publication or PublicationDetails()).cleaned()
+        apply_details(contract, details)
         change.session.add(contract)
         change.session.flush()
         change.record("contract.added", reference, title=title, supplier=supplier, value_pence=value_pence,
                       ceiling_pence=ceiling_pence, budget_line=line.code, decision_date=decision_date,
-                      start_date=start_date, end_date=end_date, **({"source": source} if source else {}))
+                      start_date=start_date, end_date=end_date, supplier_is_individual=details.supplier_is_individual,
+                      expense_type=details.expense_type, published=details.published,
+                      value_for_money_reason=details.value_for_money_reason,
+                      **({"source": source} if source else {}))
     return ContractChanged(reference=reference, status=ContractStatus.DRAFT.value)
 
 

@@ -5,6 +5,7 @@ periods are P1 = April ... P12 = March. Every other module asks this one.
 """
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -172,3 +173,21 @@ def _plain(day: dt.date) -> dt.date:
 def _visible(text: str) -> str:
     shown = "".join(ch if ch.isprintable() else "?" for ch in text)
     return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def day_start_utc(day: dt.date) -> str:
+    """The first instant of a London day, in UTC in the form audit events carry their time
+    ("2015-10-18T23:00:00+00:00"), so that such times can be compared with it as text."""
+    return pendulum.datetime(day.year, day.month, day.day, tz=LONDON).in_timezone("UTC").isoformat()
+
+
+@functools.lru_cache(maxsize=8192)
+def london_midnight(day: dt.date) -> str:
+    """A day as an RFC 3339 date-time at the start of that day in London ("2015-07-02T00:00:00+01:00"),
+    for formats that hold only date-times."""
+    return pendulum.datetime(day.year, day.month, day.day, tz=LONDON).isoformat()
+
+
+def format_uk_date(day: dt.date) -> str:
+    """02/07/2015: the DD/MM/YYYY form UK transparency files use."""
+    return pendulum.date(day.year, day.month, day.day).format("DD/MM/YYYY")

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, cast, func
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, cast, false, func
 from sqlmodel import Field, SQLModel
 
 
@@ -91,6 +91,12 @@ class Contract(SQLModel, table=True):
     awarded_on: dt.date | None = None
     ended_on: dt.date | None = Field(default=None, description="closed or cancelled on")
     cancel_reason: str | None = Field(default=None, max_length=500)
+    supplier_is_individual: bool = Field(default=False, sa_column_kwargs={"server_default": false()},
+                                         description="a sole trader or person: redacted in published spending")
+    expense_type: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    published: bool = Field(default=False, sa_column_kwargs={"server_default": false()},
+                            description="a copy of the contract is published (over £10,000)")
+    value_for_money_reason: str | None = Field(default=None, max_length=500)
     committed_pence: int = Pence(default=0)
     paid_pence: int = Pence(default=0)
 

@@ -85,6 +85,24 @@ def _payments_append_only(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+_PUBLICATION_COLUMNS = (
+    ("supplier_is_individual", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("expense_type", "VARCHAR(200) NOT NULL DEFAULT ''"),
+    ("published", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("value_for_money_reason", "VARCHAR(500)"),
+)
+
+
+def _publication(conn: Connection) -> None:
+    """What publishing spending needs of a contract (individual supplier, expense type, published, the
+    value-for-money reason), and events found by time so that a nightly OCDS package reads only the day's."""
+    present = {column["name"] for column in inspect(conn).get_columns("contract")}
+    for name, ddl in _PUBLICATION_COLUMNS:
+        if name not in present:
+            conn.exec_driver_sql(f"ALTER TABLE contract ADD COLUMN {name} {ddl}")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS audit_event_at ON audit_event (at, seq)")
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -103,6 +121,7 @@ MIGRATIONS = (
               _statements(_EXPORT_INDEXES)),
     Migration(5, "contracts carry their line's financial year; the desk's list indexes lead with it", _contract_year),
     Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
+    Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
 )
 
 
