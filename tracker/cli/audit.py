@@ -51,7 +51,7 @@ def log(
         say("no audit events match")
         return
     for event in events:
-        details = "; ".join(f"{key}={value}" for key, value in event.details)
+        details = "; ".join(f"{d.name}={d.text}" for d in event.details)
         flag = f" OVERRIDE: {event.override_reason}" if event.override_reason else ""
         say(one_line(f"{event.seq:>6} {event.at} {event.claimed_by} (login {event.login}) {event.action} "
                      f"{event.contract_ref or '-'}{flag} | {details}"))

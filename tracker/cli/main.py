@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from tracker import __version__
-from tracker.cli import audit, backup, budget, contract, data, deliverable, export, payment, report, show
+from tracker.cli import audit, backup, budget, contract, data, deliverable, export, intake, payment, report, show
 from tracker.cli.failures import environment_failure
 from tracker.cli.output import (
     EXIT_INTERNAL,
@@ -120,6 +120,7 @@ show.register(app)
 data.register(app)
 audit.register(app)
 backup.register(app)
+intake.register(app)
 
 
 def _after_the_change(error: BaseException) -> None:

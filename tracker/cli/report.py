@@ -138,7 +138,7 @@ def _show_profile(profile: PeriodProfile, output: str) -> None:
 def contract(ctx: typer.Context, reference: str = typer.Argument(..., help="e.g. 'DMPCD 2015 76'.")) -> None:
     """A statement of one contract: deliverables, acceptance, payments, unpaid balance, audit history."""
     from tracker.cli.render import print_history, print_statement
-    from tracker.reports.history import contract_history
+    from tracker.reports.audit_log import contract_history
     from tracker.reports.registers import contract_statement
     from tracker.store.session import read_session
 

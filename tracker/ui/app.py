@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import Engine
 from textual.app import App
@@ -14,13 +14,15 @@ from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
 from tracker.domain.people import Actor
 from tracker.support.crash_log import write_crash_log
 from tracker.ui.commands import DeskCommands
+from tracker.ui.desk import Desk
+from tracker.ui.dialogs.help import HelpScreen
+from tracker.ui.dialogs.year_picker import YearPicker
 from tracker.ui.keymap import EVERYWHERE, bindings
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.budget import BudgetScreen
 from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
-from tracker.ui.screens.modals import HelpScreen, YearPicker
 
 
 class TrackerApp(App[None]):
@@ -106,4 +108,9 @@ def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cu
 
 def run_desk(context: Context, *, label: str = "") -> None:
     """Open the desk in this terminal until the officer quits."""
-    TrackerApp(context, label=label).run()
+    build_app(context.engine, context.actor, context.clock, label=label).run()
+
+
+if TYPE_CHECKING:
+    _screens_see: type[Desk] = TrackerApp
+    """mypy checks that the app is what the screens take it to be."""
