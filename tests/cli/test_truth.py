@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from tracker.cli.main import app
 from tracker.domain.context import Context
 from tracker.domain.people import Actor
 from tracker.domain.schema import MIGRATIONS
@@ -187,3 +189,17 @@ def test_an_injected_full_disk_is_one_line_naming_the_file(demo: Tracker, monkey
     monkeypatch.setattr("tracker.domain.payments.release_payment", full)
     result = demo("pay", REF, "1", code=74)
     assert one_line(result, "error: ") == "disk full writing /var/tracker/tracker.db-wal; nothing was recorded"
+
+
+def test_a_bug_after_the_commit_never_says_nothing_was_recorded(demo: Tracker, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_pence: int) -> str:
+        raise RuntimeError("formatting bug")
+
+    before = _payments(demo.db)
+    monkeypatch.setattr("tracker.domain.money.format_gbp", broken)
+    result = CliRunner().invoke(app, ["--db", demo.db, "pay", REF, "1"])
+    assert result.exit_code == 0
+    assert _payments(demo.db) == before + 1
+    assert result.stderr.startswith("the change was recorded; then the confirmation failed: internal error "
+                                    "(RuntimeError); details for support: ")
+    assert "nothing was recorded" not in result.stderr

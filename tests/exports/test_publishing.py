@@ -12,7 +12,9 @@ import fcntl
 import hashlib
 import json
 import os
+import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -180,3 +182,31 @@ def test_a_full_disk_while_saving_the_spreadsheet_is_one_line(tmp_path: Path, mo
     assert "Traceback" not in result.output
     assert published_set(out) != ""
     assert not (out / "commitments-2015-10-19.xlsx").exists()
+
+
+def test_a_file_size_limit_during_an_export_is_one_line_and_keeps_the_set(tmp_path: Path) -> None:
+    """`ulimit -f` in a real process: the JSON (4 kB on the demo) cannot be written; last night's set stays."""
+    db = str(tmp_path / "demo.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "import", str(DEMO)]).exit_code == 0
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["--db", db, "export", "commitments", "--dir", str(out), "--as-of", "2015-10-19",
+                               "--format", "csv"]).exit_code == 0
+    before = published_set(out)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))
+
+    holder = sqlite3.connect(db)  # keeps the store's lock file (-shm, 32 kB) in place, so the limit bites the export
+    try:
+        holder.execute("SELECT COUNT(*) FROM contract").fetchone()
+        done = subprocess.run([sys.executable, "-m", "tracker", "--db", db, "export", "commitments", "--dir", str(out),
+                               "--as-of", "2015-10-19", "--format", "csv,json"], capture_output=True, text=True,
+                              preexec_fn=limit, check=False, timeout=120)
+    finally:
+        holder.close()
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (f"error: disk full (or over the file size limit) writing the export to {out}; the files "
+                           f"published there before are unchanged\n")
+    assert published_set(out) == before
+    assert not (out / "commitments-2015-10-19.json").exists()

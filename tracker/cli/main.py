@@ -29,6 +29,7 @@ from tracker.cli.state import CliState, state
 from tracker.domain.errors import Refusal, TrackerError
 from tracker.store.errors import StoreError
 from tracker.support.crash_log import write_crash_log
+from tracker.support.os_errors import describe_os_error
 
 
 class TrackerGroup(TyperGroup):
@@ -62,6 +63,8 @@ class TrackerGroup(TyperGroup):
             warn(f"error: {one_line(error.message)}")
             raise typer.Exit(EXIT_STORE) from None
         except Exception as error:
+            if state(ctx).changed:
+                _after_the_change(error)
             known = environment_failure(error, state(ctx).target)
             if known is not None:
                 warn(f"error: {one_line(known)}")
@@ -118,6 +121,16 @@ data.register(app)
 audit.register(app)
 backup.register(app)
 intake.register(app)
+
+
+def _after_the_change(error: BaseException) -> None:
+    """The change stands, whatever failed after it: exit 0, so that a script does not do it again."""
+    if isinstance(error, OSError):
+        why = describe_os_error(error)
+    else:
+        why = f"internal error ({type(error).__name__}); details for support: {write_crash_log(error)}"
+    warn(f"the change was recorded; then the confirmation failed: {one_line(why)}")
+    raise typer.Exit(0) from None
 
 
 def run() -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
 
     from tracker.domain.context import Context
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 class CliState:
     database: str | None = None
     acting_as: str | None = None
+    _changed: bool = field(default=False, repr=False)
+    _pending: bool = field(default=False, repr=False)
     _engine: Engine | None = field(default=None, repr=False)
 
     @property
@@ -32,6 +34,7 @@ class CliState:
 
     def engine(self, *, create: bool = True) -> Engine:
         if self._engine is None:
+            from sqlalchemy import event
             from sqlalchemy.exc import ArgumentError, DBAPIError
 
             from tracker.domain.schema import open_store
@@ -46,7 +49,33 @@ class CliState:
                                  f"({error.name})") from None
             except DBAPIError as error:
                 raise StoreError(f"cannot open the database at --db {self.target!r}: {error.orig}") from None
+            event.listen(self._engine, "commit", self._committing)
+            event.listen(self._engine, "rollback", self._rolled_back)
+            event.listen(self._engine, "handle_error", self._rolled_back)
+            event.listen(self._engine, "begin", self._began)
         return self._engine
+
+    @property
+    def changed(self) -> bool:
+        """Whether a write of this command has committed: from then on it must never be reported as not.
+
+        The engine announces a commit before it runs, so a write counts once nothing undid it: a commit that
+        fails (a full disk) raises a database error, one that succeeded is followed by the next begin.
+        """
+        return self._changed or self._pending
+
+    def _committing(self, connection: Connection) -> None:
+        from tracker.store.engine import WRITE_OPTION
+
+        if connection.get_execution_options().get(WRITE_OPTION):
+            self._pending = True
+
+    def _rolled_back(self, _connection_or_error: object) -> None:
+        self._pending = False
+
+    def _began(self, _connection: Connection) -> None:
+        self._changed = self._changed or self._pending
+        self._pending = False
 
     def context(self) -> Context:
         from tracker.domain.context import Context
