@@ -12,6 +12,7 @@ Three passes, each streaming, none holding more than the events' own figures:
 The first disagreement found is the headline; a few more follow it.
 """
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -21,12 +22,17 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from tracker.domain.audit import GENESIS_HASH, chain_hash, event_body
+from tracker.domain.audit import GENESIS_HASH, AuditAction, chain_hash, event_body
 from tracker.domain.errors import InvalidInput
+from tracker.domain.images import TRACKED, Image, TableDigest, columns_of, stream_rows
 from tracker.domain.money import format_gbp
+from tracker.domain.schema import MIGRATIONS
+from tracker.store.engine import guard_problems
 from tracker.store.session import read_session
 
 MAX_PROBLEMS = 20
+CLOCK_TOLERANCE = dt.timedelta(minutes=2)
+"""How far an event's time may fall behind an earlier one's (clocks are stepped, and an office's PCs drift)."""
 _HEAD = re.compile(r"([0-9]{1,18}):([0-9a-f]{64})")
 
 
@@ -82,6 +88,13 @@ class _Replay:
     deliverable_status: dict[tuple[str, int], tuple[int, str]] = field(default_factory=dict)
     payments: dict[int, tuple[int, str, tuple[Any, ...]]] = field(default_factory=dict)
     imports: list[_Import] = field(default_factory=list)
+    images: dict[tuple[str, int], tuple[int, Image]] = field(default_factory=dict)
+    """Each row's image after the last event that touched it: what the table must hold, column for column."""
+    first_before: dict[tuple[str, int], Image] = field(default_factory=dict)
+    """A row first seen already made (by an import): its image before that event, for the import's digest."""
+    digests: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    imaged_from: int = 0
+    latest_at: dt.datetime | None = None
 
 
 class _Problems:
@@ -107,15 +120,46 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, limit: 
             events, last_seq, last_hash = _check_chain(conn, replay, problems, head)
             if head is not None:
                 _check_head(conn, head, last_seq, problems)
+            if events == 0:
+                _check_unused(conn, problems)
             rows["budget_line"] = _check_lines(conn, replay, problems)
             rows["contract"] = _check_contracts(conn, replay, problems)
             rows["deliverable"] = _check_deliverables(conn, replay, problems)
             rows["payment"] = _check_payments(conn, replay, problems)
             _check_imports(replay, problems)
             _check_totals(conn, problems)
+            for table in TRACKED:
+                _check_images(conn, table, replay, problems)
+            _check_guards(conn, problems)
         except _Full:
             pass
     return Verified(events, last_seq, last_hash, rows, tuple(problems.found))
+
+
+# -- 0. the store's own guards ---------------------------------------------------------------------------------
+
+
+def _check_guards(conn: Connection, problems: _Problems) -> None:
+    """The append-only triggers and the schema's version record: dropping them is the first step of a tamper."""
+    for problem in guard_problems(conn):
+        problems.add(problem)
+    latest = max(m.version for m in MIGRATIONS)
+    if not conn.dialect.has_table(conn, "schema_version"):
+        problems.add("the schema_version table is missing (deleted behind the tracker's back)")
+        return
+    versions = [int(v) for (v,) in conn.execute(text("SELECT version FROM schema_version ORDER BY version"))]
+    if versions != list(range(1, len(versions) + 1)) or not versions or versions[-1] > latest:
+        shown = ", ".join(map(str, versions[:12])) or "none"
+        problems.add(f"schema_version lists versions {shown}; a sound store lists 1 to at most {latest}, each once")
+
+
+def _check_unused(conn: Connection, problems: _Problems) -> None:
+    """An empty trail is sound only on an empty store: rows without events mean the trail was removed."""
+    for table in TRACKED:
+        if conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
+            problems.add(f"the audit trail is empty but the {table.replace('_', ' ')} table holds rows "
+                         f"(the trail was removed or truncated)")
+            return
 
 
 # -- 1. the chain ----------------------------------------------------------------------------------------------
@@ -146,8 +190,10 @@ def _check_chain(conn: Connection, replay: _Replay, problems: _Problems,
         except ValueError:
             problems.add(f"audit event {seq} ({action}): its payload is not JSON")
             details = {}
+        _check_time(replay, seq, action, at, problems)
         if isinstance(details, dict):
             _replay(replay, seq, action, ref, details, problems)
+            _replay_images(replay, seq, action, details, problems)
         expected_seq, prev_hash = seq + 1, stored_hash
     return count, expected_seq - 1, prev_hash
 
@@ -186,6 +232,92 @@ def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str
                 d.get("payments_pence")))
     except (KeyError, TypeError, ValueError, IndexError):
         problems.add(f"audit event {seq} ({action}): its payload lacks the figures such an event records")
+
+
+def _check_time(replay: _Replay, seq: int, action: str, at: str, problems: _Problems) -> None:
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        problems.add(f"audit event {seq} ({action}): its time {at[:40]!r} is not an ISO 8601 timestamp")
+        return
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    latest = replay.latest_at
+    if latest is not None and when < latest - CLOCK_TOLERANCE:
+        problems.add(f"audit event {seq} ({action}): recorded at {at}, before an earlier event's "
+                     f"{latest.isoformat()} (time goes backwards)")
+    if latest is None or when > latest:
+        replay.latest_at = when
+
+
+_BALANCES = {"line_paid": ("budget_line", "paid_pence"), "line_committed": ("budget_line", "committed_pence"),
+             "deliverable_paid": ("deliverable", "paid_pence")}
+"""Before and after figures an event states, and the row and column whose images must show them."""
+
+
+def _label(table: str, row_id: int) -> str:
+    return f"{table.replace('_', ' ')} {row_id}"
+
+
+def _replay_images(replay: _Replay, seq: int, action: str, d: dict[str, Any], problems: _Problems) -> None:
+    """Fold the event's row images in: each row's image before it must be what the last event left."""
+    images = d.get("images")
+    if images is None:
+        if replay.imaged_from:
+            problems.add(f"audit event {seq} ({action}): carries no row images, though every event from "
+                         f"{replay.imaged_from} on does (forged by something other than the tracker)")
+        return
+    replay.imaged_from = replay.imaged_from or seq
+    try:
+        for image in images:
+            key = (str(image["table"]), int(image["id"]))
+            before, after = image["before"], image["after"]
+            known = replay.images.get(key)
+            if before is None and known is not None:
+                problems.add(f"{_label(*key)}: audit event {seq} ({action}) made it, but audit event "
+                             f"{known[0]} had already")
+            elif before is not None and known is not None:
+                name = _first_difference(before, known[1])
+                if name is not None:
+                    problems.add(f"{_label(*key)}: {name} was {before[name]!r} when audit event {seq} ({action}) "
+                                 f"began, but audit event {known[0]} left it {known[1][name]!r} (changed behind the "
+                                 f"tracker's back in between)")
+            elif before is not None:
+                replay.first_before.setdefault(key, before)
+            replay.images[key] = (seq, after)
+        _check_balances(seq, action, d, images, problems)
+        if action == AuditAction.IMPORT:
+            replay.digests.extend((seq, table, spec) for table, spec in d.get("tables", {}).items())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        problems.add(f"audit event {seq} ({action}): its row images are not in the form the tracker writes")
+
+
+def _check_balances(seq: int, action: str, d: dict[str, Any], images: list[dict[str, Any]],
+                    problems: _Problems) -> None:
+    """A balance the event states before and after must be the one its row images show (a stale one fails)."""
+    for prefix, (table, column) in _BALANCES.items():
+        if f"{prefix}_before" not in d:
+            continue
+        mine = [i for i in images if i["table"] == table and i["before"] is not None
+                and (table != "budget_line" or i["after"].get("code") == d.get("budget_line"))
+                and (table != "deliverable" or i["after"].get("seq") == d.get("seq"))]
+        if len(mine) != 1:
+            problems.add(f"audit event {seq} ({action}): states {prefix}_before but has no image of the "
+                         f"{table.replace('_', ' ')} it changed")
+            continue
+        for when in ("before", "after"):
+            stated, shown = d[f"{prefix}_{when}"], mine[0][when][column]
+            if stated != shown:
+                problems.add(f"audit event {seq} ({action}): states {prefix}_{when} {stated}, but "
+                             f"{_label(table, mine[0]['id'])} held {column} {shown} (a stale or edited balance)")
+
+
+def _first_difference(have: Image, want: Image) -> str | None:
+    """The first column (in the image's order) whose value differs; a column the table no longer has is skipped."""
+    for name, value in want.items():
+        if name in have and have[name] != value:
+            return name
+    return None
 
 
 # -- 2. events against rows ------------------------------------------------------------------------------------
@@ -335,6 +467,48 @@ def _compare(label: str, names: tuple[str, ...], have: tuple[Any, ...], want: tu
         if mine != theirs:
             problems.add(f"{label}: {name} is {mine!r} in the table, {theirs!r} in {source}")
             return
+
+
+def _check_images(conn: Connection, table: str, replay: _Replay, problems: _Problems) -> None:
+    """Every column of every row against the last image of it, and the rows imports made against their digests."""
+    columns = columns_of(table)
+    digests = [(seq, spec, int(spec["ids"][0]), int(spec["ids"][1]), TableDigest())
+               for seq, named, spec in replay.digests if named == table]
+    for _, spec, *_ in digests:
+        missing = [name for name in spec["columns"] if name not in columns]
+        if missing:
+            problems.add(f"{table.replace('_', ' ')} has no column {missing[0]}, which an import event recorded")
+            return
+    images = {row_id: image for (named, row_id), image in replay.images.items() if named == table}
+    seen: set[int] = set()
+    for row in stream_rows(conn, table, columns):
+        row_id = row[0]
+        known = images.get(row_id)
+        if known is not None:
+            seen.add(row_id)
+            current = dict(zip(columns, row, strict=True))
+            name = _first_difference(current, known[1])
+            if name is not None:
+                problems.add(f"{_label(table, row_id)}: {name} is {current[name]!r} in the table, "
+                             f"{known[1][name]!r} in audit event {known[0]}")
+        for _, spec, low, high, digest in digests:
+            if low <= row_id <= high:
+                earlier = replay.first_before.get((table, row_id))
+                if earlier is not None:
+                    digest.add([earlier.get(name) for name in spec["columns"]])
+                elif len(spec["columns"]) == len(columns):
+                    digest.add(row)
+                else:
+                    current = dict(zip(columns, row, strict=True))
+                    digest.add([current[name] for name in spec["columns"]])
+                break
+    for row_id in sorted(set(images) - seen):
+        problems.add(f"{_label(table, row_id)} of audit event {images[row_id][0]} is missing from the table (deleted)")
+    for seq, spec, low, high, digest in digests:
+        if digest.rows != int(spec["count"]) or digest.hexdigest() != spec["sha256"]:
+            problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not "
+                         f"match the digest the import recorded ({digest.rows:,} rows, {int(spec['count']):,} "
+                         f"imported; a row imported was edited, added or removed)")
 
 
 # -- 3. running totals against detail --------------------------------------------------------------------------

@@ -79,6 +79,33 @@ def append_only_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str
     return []
 
 
+APPEND_ONLY_TABLES = ("audit_event", "payment")
+"""The tables the store itself refuses to edit or delete from."""
+
+
+def guard_problems(conn: Connection) -> list[str]:
+    """Append-only triggers that are missing or not the definitions this tracker creates (empty when intact)."""
+    expected = {table: append_only_ddl(table, conn) for table in APPEND_ONLY_TABLES}
+    if conn.dialect.name == "sqlite":
+        found = {str(name): str(sql) for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+        problems = []
+        for table, statements in expected.items():
+            for statement in statements:
+                name = statement.split()[5]
+                if name not in found:
+                    problems.append(f"the {table} table's guard {name} is missing (dropped: the table can be edited)")
+                elif found[name] != statement.replace(" IF NOT EXISTS", ""):
+                    problems.append(f"the {table} table's guard {name} is not the tracker's definition (replaced)")
+        return problems
+    if conn.dialect.name == "postgresql":
+        enabled = {str(name) for (name,) in conn.exec_driver_sql(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")}
+        return [f"the {table} table's guard {table}_append_only is missing or disabled (the table can be edited)"
+                for table in expected if f"{table}_append_only" not in enabled]
+    return []
+
+
 def integrity_problems(engine: Engine) -> list[str]:
     """What the database's own consistency check reports (empty when it is sound)."""
     if not is_embedded(engine):

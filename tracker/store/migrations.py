@@ -7,7 +7,7 @@ applies the missing ones, in order, each in its own transaction.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 
 from tracker.store.engine import writer
@@ -42,6 +42,9 @@ def upgrade(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
     """Apply every missing step; refuse a database written by a newer tracker."""
     latest = max(m.version for m in migrations)
     have = current_version(engine)
+    if have == 0 and _has_tables(engine):
+        raise StoreError("this database has tables but no schema_version record (removed behind the tracker's "
+                         "back); it is not migrated or opened: keep it as evidence and restore a backup")
     if have > latest:
         raise StoreError(
             f"this database has schema version {have}, newer than this tracker knows ({latest}); upgrade tracker"
@@ -64,6 +67,11 @@ def upgrade(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
             )
         applied.append(migration.version)
     return applied
+
+
+def _has_tables(engine: Engine) -> bool:
+    """A store some tracker has used: migrating it again from nothing would rebuild what it already holds."""
+    return any(name != "schema_version" for name in inspect(engine).get_table_names())
 
 
 def needs_upgrade(engine: Engine, migrations: Sequence[Migration]) -> bool:
