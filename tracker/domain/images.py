@@ -25,6 +25,9 @@ TRACKED: dict[str, type[SQLModel]] = {str(model.__tablename__): model
                                       for model in (BudgetLine, Contract, Deliverable, Payment)}
 """The tables whose rows the trail accounts for, in the order verify reads them."""
 
+FOR_VERIFY = frozenset({"images", "tables"})
+"""Payload fields written for `audit verify` (row images, import digests): too long for a person to read in a log."""
+
 _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 

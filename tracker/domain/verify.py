@@ -204,28 +204,32 @@ def _check_head(conn: Connection, head: tuple[int, str], last_seq: int, problems
                      f"recorded earlier is event {head[0]} (the trail was truncated)")
 
 
+_CONTRACT_ENDS = (AuditAction.CONTRACT_AWARDED, AuditAction.CONTRACT_CLOSED, AuditAction.CONTRACT_CANCELLED)
+_SIGN_OFFS = (AuditAction.DELIVERABLE_SUBMITTED, AuditAction.DELIVERABLE_ACCEPTED, AuditAction.DELIVERABLE_REJECTED)
+
+
 def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str, Any], problems: _Problems) -> None:
     """Fold one event into the expected rows."""
     try:
-        if action == "budget_line.added":
+        if action == AuditAction.BUDGET_LINE_ADDED:
             replay.lines[d["code"]] = (seq, (d["allocation_pence"], d["control"]))
-        elif action == "contract.added" and ref:
+        elif action == AuditAction.CONTRACT_ADDED and ref:
             replay.contracts[ref] = (seq, (d["value_pence"], d["budget_line"]))
             replay.contract_status[ref] = (seq, "draft")
-        elif action in ("contract.awarded", "contract.closed", "contract.cancelled") and ref:
+        elif action in _CONTRACT_ENDS and ref:
             replay.contract_status[ref] = (seq, action.split(".")[1])
-        elif action == "deliverable.added" and ref:
+        elif action == AuditAction.DELIVERABLE_ADDED and ref:
             replay.deliverables[ref, int(d["seq"])] = (seq, d["amount_pence"])
             replay.deliverable_status[ref, int(d["seq"])] = (seq, "pending")
-        elif action in ("deliverable.submitted", "deliverable.accepted", "deliverable.rejected") and ref:
+        elif action in _SIGN_OFFS and ref:
             replay.deliverable_status[ref, int(d["seq"])] = (seq, action.split(".")[1])
-        elif action == "payment.released" and ref:
+        elif action == AuditAction.PAYMENT_RELEASED and ref:
             replay.payments[int(d["payment_id"])] = (seq, action, (
                 ref, d["seq"], d["amount_pence"], d["paid_on"], d.get("invoice"), None, d.get("sod_override_reason")))
-        elif action == "payment.reversed" and ref:
+        elif action == AuditAction.PAYMENT_REVERSED and ref:
             replay.payments[int(d["payment_id"])] = (seq, action, (
                 ref, d["seq"], d["amount_pence"], d["paid_on"], None, d["reverses_payment_id"], None))
-        elif action == "import":
+        elif action == AuditAction.IMPORT:
             replay.imports.append(_Import(
                 seq, {table: (int(r[0]), int(r[1])) for table, r in d.get("id_ranges", {}).items()},
                 {name.removesuffix(".csv"): int(n) for name, n in d.get("rows", {}).items()},

@@ -7,6 +7,8 @@ from sqlalchemy import func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from tracker.domain.audit import AuditAction
+from tracker.domain.images import FOR_VERIFY
 from tracker.domain.models import AuditEvent
 from tracker.domain.people import normalise_name
 
@@ -35,21 +37,21 @@ def audit_log(session: Session, *, contract: str | None = None, person: str | No
         name = normalise_name(person)
         query = query.where(or_(func.lower(col(e.claimed_by)) == name, func.lower(col(e.login)) == name))
     if overrides:
-        query = query.where(col(e.action) == "payment.released",
+        query = query.where(col(e.action) == AuditAction.PAYMENT_RELEASED.value,
                             col(e.payload).like('%"sod_override_reason":"%'))
     rows = session.execute(query.order_by(col(e.seq).desc()).limit(max(1, limit))).all()
     return tuple(_event(*row) for row in reversed(rows))
 
 
 def _event(seq: int, at: str, claimed_by: str, login: str, action: str, ref: str | None, payload: str) -> LogEvent:
-    override = _payload_dict(payload).get("sod_override_reason") if action == "payment.released" else None
+    override = _payload_dict(payload).get("sod_override_reason") if action == AuditAction.PAYMENT_RELEASED else None
     return LogEvent(seq, at, claimed_by, login, action, ref, event_fields(payload), str(override) if override else None)
 
 
 def event_fields(payload: str) -> tuple[tuple[str, str], ...]:
     """Every field an event recorded, by name, empty ones left out: the whole of what the log holds."""
     return tuple((key, str(value)) for key, value in sorted(_payload_dict(payload).items())
-                 if value not in (None, "", [], {}))
+                 if value not in (None, "", [], {}) and key not in FOR_VERIFY)
 
 
 def _payload_dict(payload: str) -> dict[str, object]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from tracker.domain.images import FOR_VERIFY
 from tracker.domain.models import AuditEvent
 
 
@@ -32,4 +33,5 @@ def _details(payload: str) -> tuple[tuple[str, str], ...]:
     found = json.loads(payload)
     if not isinstance(found, dict):
         return (("payload", str(found)),)
-    return tuple((key, str(value)) for key, value in sorted(found.items()) if value not in (None, "", [], {}))
+    return tuple((key, str(value)) for key, value in sorted(found.items())
+                 if value not in (None, "", [], {}) and key not in FOR_VERIFY)
