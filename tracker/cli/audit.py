@@ -17,12 +17,16 @@ def verify(
     ctx: typer.Context,
     head: str | None = typer.Option(None, "--head", help="SEQ:HASH recorded earlier (the export manifest carries "
                                                          "it): also catches a truncated or recomputed chain."),
+    heads: list[Path] = typer.Option([], "--heads", help="A file of heads recorded earlier (lines SEQ:HASH as "
+                                                         "`audit head` prints them, or an export manifest); "
+                                                         "may be given more than once: every head is checked."),
 ) -> None:
     """Recompute the hash chain and every running total; exit 1 naming the first event or row that disagrees."""
-    from tracker.domain.verify import parse_head, verify_store
+    from tracker.domain.verify import parse_head, read_heads, verify_store
 
     recorded = parse_head(head) if head is not None else None
-    result = verify_store(state(ctx).engine(create=False), head=recorded)
+    anchors = [found for path in heads for found in read_heads(path)]
+    result = verify_store(state(ctx).engine(create=False), head=recorded, heads=anchors)
     if not result.ok:
         warn(f"audit verify FAILED: {one_line(result.problems[0])}")
         for problem in result.problems[1:]:
@@ -32,6 +36,21 @@ def verify(
     events = f"{result.events:,} event{'' if result.events == 1 else 's'}"
     say(f"audit trail verified: {events}, chain intact; {counts}; every running total agrees with its detail")
     say(f"head {result.head}")
+    if anchors:
+        say(f"checked against {len(anchors):,} recorded head{'' if len(anchors) == 1 else 's'}, the latest event "
+            f"{max(seq for seq, _ in anchors):,}; events after it are protected only by the next head recorded")
+
+
+@app.command("head")
+def head(ctx: typer.Context) -> None:
+    """Print the trail's head (SEQ:HASH) and the time: keep the line where the database's owner cannot rewrite it."""
+    from tracker.domain.audit import chain_head
+    from tracker.domain.fiscal import system_clock
+    from tracker.store.session import read_session
+
+    with read_session(state(ctx).engine(create=False)) as session:
+        seq, digest = chain_head(session)
+    say(f"{seq}:{digest} {system_clock().timestamp()}")
 
 
 @app.command("log")
@@ -62,12 +81,20 @@ def log(
 def backup(
     ctx: typer.Context,
     destination: Path = typer.Argument(..., help="File to create (never overwritten), or a folder to put it in."),
+    even_if_unsound: bool = typer.Option(False, "--even-if-unsound", help="Keep a copy of a store that fails its "
+                                         "checks, as evidence: named ...-UNSOUND.db in a folder, with a note of "
+                                         "the problems beside it."),
 ) -> None:
     """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
     from tracker.domain.backup import backup_database
     from tracker.domain.fiscal import system_clock
 
-    done = backup_database(state(ctx).engine(create=False), destination, stamp=system_clock().timestamp())
+    done = backup_database(state(ctx).engine(create=False), destination, stamp=system_clock().timestamp(),
+                           even_if_unsound=even_if_unsound)
+    if done.problems:
+        warn(one_line(f"UNSOUND backup written to {done.path} ({done.bytes:,} bytes) as evidence: the store fails "
+                      f"its checks ({done.problems[0]}); every problem is listed in {done.note}"))
+        return
     say(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
         f"{done.verified.head}")
 

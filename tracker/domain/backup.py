@@ -23,13 +23,24 @@ class BackupDone:
     path: Path
     bytes: int
     verified: Verified
+    problems: tuple[str, ...] = ()
+    """Why the copy is unsound (kept as evidence with `even_if_unsound`); empty for a sound copy."""
+    note: Path | None = None
 
 
-def backup_database(engine: Engine, destination: Path, *, stamp: str) -> BackupDone:
-    """Copy, check, then publish; `stamp` names the file when DEST is a folder."""
+UNSOUND_NOTE = ".UNSOUND.txt"
+
+
+def backup_database(engine: Engine, destination: Path, *, stamp: str, even_if_unsound: bool = False) -> BackupDone:
+    """Copy, check, then publish; `stamp` names the file when DEST is a folder.
+
+    A copy that fails its checks is refused, unless `even_if_unsound`: then it is kept as evidence, named
+    `...-UNSOUND.db` in a folder, with a note beside it listing every problem found.
+    """
     target = destination.expanduser()
     if target.is_dir():
-        target = target / f"tracker-backup-{''.join(ch for ch in stamp if ch.isalnum())[:15]}.db"
+        label = "-UNSOUND" if even_if_unsound else ""
+        target = target / f"tracker-backup-{''.join(ch for ch in stamp if ch.isalnum())[:15]}{label}.db"
     if target.exists():
         raise Refusal("backup-no-overwrite", f"{target} already exists; a backup never replaces a file, "
                                              f"give a new name")
@@ -46,19 +57,33 @@ def backup_database(engine: Engine, destination: Path, *, stamp: str) -> BackupD
             verified = verify_store(copy)
         finally:
             copy.dispose()
-        if problems:
+        if problems and not even_if_unsound:
             raise Refusal("backup-verifies", f"the copy fails the integrity check ({problems[0]}); nothing was "
                                              f"written to {target}")
-        if not verified.ok:
+        if not verified.ok and not even_if_unsound:
             raise Refusal("backup-verifies", f"the copy does not verify ({verified.problems[0]}); nothing was "
                                              f"written to {target}")
+        unsound = tuple(f"integrity check: {problem}" for problem in problems) + verified.problems
+        note = _write_note(target, stamp, unsound) if unsound else None
         _fsync(temp)
         os.chmod(temp, 0o600)
         os.replace(temp, target)
         _fsync(target.parent)
     finally:
         temp.unlink(missing_ok=True)
-    return BackupDone(target, target.stat().st_size, verified)
+    return BackupDone(target, target.stat().st_size, verified, unsound, note)
+
+
+def _write_note(target: Path, stamp: str, problems: tuple[str, ...]) -> Path:
+    """The label that travels with an unsound copy: what was wrong with the store when it was taken."""
+    note = target.with_name(target.name + UNSOUND_NOTE)
+    lines = [f"UNSOUND BACKUP: {target.name} was copied at {stamp} from a store that fails its checks,",
+             "kept as evidence with --even-if-unsound. Do not restore it as the working store. Problems found:",
+             *(f"- {problem}" for problem in problems)]
+    fd = os.open(note, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write("\n".join(lines) + "\n")
+    return note
 
 
 def _fsync(path: Path) -> None:

@@ -15,8 +15,9 @@ The first disagreement found is the headline; a few more follow it.
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -61,6 +62,31 @@ def parse_head(value: str) -> tuple[int, str]:
     if match is None:
         raise InvalidInput(f'head "{value.strip()[:90]}" is not SEQ:HASH (a number, a colon and 64 hex digits)')
     return int(match[1]), match[2]
+
+
+def read_heads(path: Path) -> list[tuple[int, str]]:
+    """Every head in a file of recorded heads: lines starting SEQ:HASH (as `audit head` prints them; blank lines and
+    lines starting with # are skipped), or an export manifest (JSON with `audit_chain_head`)."""
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"cannot read the heads in {path}: {getattr(error, 'strerror', None) or error}") from None
+    if content.lstrip().startswith("{"):
+        try:
+            manifest = json.loads(content)
+            return [parse_head(str(manifest["audit_chain_head"]))]
+        except (ValueError, KeyError, TypeError):
+            raise InvalidInput(f"{path} is not an export manifest with an audit_chain_head") from None
+    heads = []
+    for number, line in enumerate(content.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            try:
+                heads.append(parse_head(line.split()[0]))
+            except InvalidInput as error:
+                raise InvalidInput(f"{path}, line {number}: {error}") from None
+    if not heads:
+        raise InvalidInput(f"{path} holds no head (lines SEQ:HASH, or an export manifest)")
+    return heads
 
 
 class _Full(Exception):
@@ -108,8 +134,11 @@ class _Problems:
             raise _Full
 
 
-def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, limit: int = MAX_PROBLEMS) -> Verified:
-    """Check the chain, the rows against the events, and the totals against the rows, in one read snapshot."""
+def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: Sequence[tuple[int, str]] = (),
+                 limit: int = MAX_PROBLEMS) -> Verified:
+    """Check the chain (against every head recorded earlier), the rows against the events, and the totals against
+    the rows, in one read snapshot."""
+    recorded = {seq: digest for seq, digest in ([head] if head is not None else []) + list(heads)}
     problems = _Problems(limit)
     replay = _Replay()
     events, last_seq, last_hash = 0, 0, GENESIS_HASH
@@ -117,9 +146,8 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, limit: 
     with read_session(engine) as session:
         conn = session.connection()
         try:
-            events, last_seq, last_hash = _check_chain(conn, replay, problems, head)
-            if head is not None:
-                _check_head(conn, head, last_seq, problems)
+            events, last_seq, last_hash = _check_chain(conn, replay, problems, recorded)
+            _check_head(recorded, last_seq, problems)
             if events == 0:
                 _check_unused(conn, problems)
             rows["budget_line"] = _check_lines(conn, replay, problems)
@@ -166,7 +194,7 @@ def _check_unused(conn: Connection, problems: _Problems) -> None:
 
 
 def _check_chain(conn: Connection, replay: _Replay, problems: _Problems,
-                 head: tuple[int, str] | None) -> tuple[int, int, str]:
+                 heads: dict[int, str]) -> tuple[int, int, str]:
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
     for seq, at, claimed_by, login, action, ref, payload, stored_prev, stored_hash in _stream(
             conn, "SELECT seq, at, claimed_by, login, action, contract_ref, payload, prev_hash, hash "
@@ -182,9 +210,9 @@ def _check_chain(conn: Connection, replay: _Replay, problems: _Problems,
         recomputed = chain_hash(stored_prev, event_body(seq, at, claimed_by, login, action, ref, payload))
         if recomputed != stored_hash:
             problems.add(f"audit event {seq} ({action}): its content does not match its hash (edited)")
-        if head is not None and seq == head[0] and stored_hash != head[1]:
+        if seq in heads and stored_hash != heads[seq]:
             problems.add(f"audit event {seq}: hash {stored_hash[:12]}... differs from the head recorded earlier "
-                         f"{head[1][:12]}... (the chain was rewritten)")
+                         f"{heads[seq][:12]}... (the chain was rewritten)")
         try:
             details = json.loads(payload)
         except ValueError:
@@ -198,13 +226,13 @@ def _check_chain(conn: Connection, replay: _Replay, problems: _Problems,
     return count, expected_seq - 1, prev_hash
 
 
-def _check_head(conn: Connection, head: tuple[int, str], last_seq: int, problems: _Problems) -> None:
-    if head[0] > last_seq:
+def _check_head(heads: dict[int, str], last_seq: int, problems: _Problems) -> None:
+    if heads and max(heads) > last_seq:
         problems.add(f"audit event {last_seq + 1}: missing; the trail ends at event {last_seq} but the head "
-                     f"recorded earlier is event {head[0]} (the trail was truncated)")
+                     f"recorded earlier is event {max(heads)} (the trail was truncated)")
 
 
-_CONTRACT_ENDS = (AuditAction.CONTRACT_AWARDED, AuditAction.CONTRACT_CLOSED, AuditAction.CONTRACT_CANCELLED)
+_CONTRACT_STEPS = (AuditAction.CONTRACT_AWARDED, AuditAction.CONTRACT_CLOSED, AuditAction.CONTRACT_CANCELLED)
 _SIGN_OFFS = (AuditAction.DELIVERABLE_SUBMITTED, AuditAction.DELIVERABLE_ACCEPTED, AuditAction.DELIVERABLE_REJECTED)
 
 
@@ -216,7 +244,7 @@ def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str
         elif action == AuditAction.CONTRACT_ADDED and ref:
             replay.contracts[ref] = (seq, (d["value_pence"], d["budget_line"]))
             replay.contract_status[ref] = (seq, "draft")
-        elif action in _CONTRACT_ENDS and ref:
+        elif action in _CONTRACT_STEPS and ref:
             replay.contract_status[ref] = (seq, action.split(".")[1])
         elif action == AuditAction.DELIVERABLE_ADDED and ref:
             replay.deliverables[ref, int(d["seq"])] = (seq, d["amount_pence"])
