@@ -81,27 +81,39 @@ def read_images(conn: Connection, table: str, ids: Iterable[int]) -> dict[int, I
     return found
 
 
-def stream_rows(conn: Connection, table: str, columns: Sequence[str], *, low: int | None = None,
-                high: int | None = None) -> Iterator[Sequence[Any]]:
-    """Rows in id order in canonical form, in batches, so a million never sit in memory at once."""
-    where = "" if low is None else f" WHERE id BETWEEN {int(low)} AND {int(high or 0)}"
-    query = text(f"SELECT {_selected(table, columns)} FROM {table}{where} ORDER BY id")
-    result = conn.execution_options(stream_results=True, yield_per=10_000).execute(query)
-    for partition in result.partitions(10_000):
-        yield from partition
+BATCH = 10_000
+"""Rows per batch of a table digest: part of the digest's definition, so the import and verify agree."""
+
+
+def stream_batches(conn: Connection, table: str, columns: Sequence[str], *, low: int,
+                   high: int) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows with ids from low to high, in id order and canonical form, in batches of exactly BATCH (the last may be
+    short), so a million never sit in memory at once."""
+    query = text(f"SELECT {_selected(table, columns)} FROM {table} WHERE id BETWEEN :low AND :high ORDER BY id")
+    result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query, {"low": low, "high": high})
+    pending: list[tuple[Any, ...]] = []
+    for partition in result.partitions(BATCH):
+        pending.extend(tuple(row) for row in partition)
+        while len(pending) >= BATCH:
+            yield pending[:BATCH]
+            pending = pending[BATCH:]
+    if pending:
+        yield pending
 
 
 class TableDigest:
-    """SHA-256 over rows in id order, each its canonical JSON array of values followed by a newline."""
+    """SHA-256 over rows in id order: each batch of BATCH rows as one canonical JSON array of arrays, then a newline.
+
+    One JSON encoding per batch rather than per row: at a million rows the difference is seconds."""
 
     def __init__(self) -> None:
         self._sha = hashlib.sha256()
         self.rows = 0
 
-    def add(self, values: Sequence[Any]) -> None:
-        self._sha.update(_encode(list(values)).encode())
+    def add(self, batch: list[tuple[Any, ...]]) -> None:
+        self._sha.update(_encode(batch).encode())
         self._sha.update(b"\n")
-        self.rows += 1
+        self.rows += len(batch)
 
     def hexdigest(self) -> str:
         return self._sha.hexdigest()
@@ -111,6 +123,6 @@ def imported_digest(conn: Connection, table: str, low: int, high: int) -> dict[s
     """What an import event records of the rows it inserted into one table: columns, id range, count, digest."""
     columns = columns_of(table)
     digest = TableDigest()
-    for row in stream_rows(conn, table, columns, low=low, high=high):
-        digest.add(row)
+    for batch in stream_batches(conn, table, columns, low=low, high=high):
+        digest.add(batch)
     return {"columns": list(columns), "ids": [low, high], "count": digest.rows, "sha256": digest.hexdigest()}

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain.audit import GENESIS_HASH, AuditAction, chain_hash, event_body
 from tracker.domain.errors import InvalidInput
-from tracker.domain.images import TRACKED, Image, TableDigest, columns_of, stream_rows
+from tracker.domain.images import TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
 from tracker.domain.money import format_gbp
 from tracker.domain.schema import MIGRATIONS
 from tracker.store.engine import guard_problems
@@ -503,44 +503,44 @@ def _compare(label: str, names: tuple[str, ...], have: tuple[Any, ...], want: tu
 
 def _check_images(conn: Connection, table: str, replay: _Replay, problems: _Problems) -> None:
     """Every column of every row against the last image of it, and the rows imports made against their digests."""
-    columns = columns_of(table)
-    digests = [(seq, spec, int(spec["ids"][0]), int(spec["ids"][1]), TableDigest())
-               for seq, named, spec in replay.digests if named == table]
-    for _, spec, *_ in digests:
-        missing = [name for name in spec["columns"] if name not in columns]
-        if missing:
-            problems.add(f"{table.replace('_', ' ')} has no column {missing[0]}, which an import event recorded")
-            return
     images = {row_id: image for (named, row_id), image in replay.images.items() if named == table}
-    seen: set[int] = set()
-    for row in stream_rows(conn, table, columns):
-        row_id = row[0]
-        known = images.get(row_id)
-        if known is not None:
-            seen.add(row_id)
-            current = dict(zip(columns, row, strict=True))
-            name = _first_difference(current, known[1])
-            if name is not None:
-                problems.add(f"{_label(table, row_id)}: {name} is {current[name]!r} in the table, "
-                             f"{known[1][name]!r} in audit event {known[0]}")
-        for _, spec, low, high, digest in digests:
-            if low <= row_id <= high:
-                earlier = replay.first_before.get((table, row_id))
-                if earlier is not None:
-                    digest.add([earlier.get(name) for name in spec["columns"]])
-                elif len(spec["columns"]) == len(columns):
-                    digest.add(row)
-                else:
-                    current = dict(zip(columns, row, strict=True))
-                    digest.add([current[name] for name in spec["columns"]])
-                break
-    for row_id in sorted(set(images) - seen):
-        problems.add(f"{_label(table, row_id)} of audit event {images[row_id][0]} is missing from the table (deleted)")
-    for seq, spec, low, high, digest in digests:
-        if digest.rows != int(spec["count"]) or digest.hexdigest() != spec["sha256"]:
-            problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not "
-                         f"match the digest the import recorded ({digest.rows:,} rows, {int(spec['count']):,} "
-                         f"imported; a row imported was edited, added or removed)")
+    current = read_images(conn, table, images)
+    for row_id, (seq, want) in sorted(images.items()):
+        have = current.get(row_id)
+        if have is None:
+            problems.add(f"{_label(table, row_id)} of audit event {seq} is missing from the table (deleted)")
+            continue
+        name = _first_difference(have, want)
+        if name is not None:
+            problems.add(f"{_label(table, row_id)}: {name} is {have[name]!r} in the table, {want[name]!r} in audit "
+                         f"event {seq}")
+    for seq, named, spec in replay.digests:
+        if named == table:
+            _check_digest(conn, table, seq, spec, replay, problems)
+
+
+def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], replay: _Replay,
+                  problems: _Problems) -> None:
+    """The rows an import inserted, as they were when it ended (a row changed since by an event counts as the image
+    that event recorded before it), against the digest the import recorded."""
+    names, low, high = list(spec["columns"]), int(spec["ids"][0]), int(spec["ids"][1])
+    missing = [name for name in names if name not in columns_of(table)]
+    if missing or "id" not in names:
+        problems.add(f"{table.replace('_', ' ')} has no column {(missing or ['id'])[0]}, which import event {seq} "
+                     f"recorded")
+        return
+    at = names.index("id")
+    earlier = {row_id: tuple(image.get(name) for name in names)
+               for (named, row_id), image in replay.first_before.items() if named == table and low <= row_id <= high}
+    digest = TableDigest()
+    for batch in stream_batches(conn, table, names, low=low, high=high):
+        if earlier and any(batch[0][at] <= row_id <= batch[-1][at] for row_id in earlier):
+            batch = [earlier.get(row[at], row) for row in batch]
+        digest.add(batch)
+    if digest.rows != int(spec["count"]) or digest.hexdigest() != spec["sha256"]:
+        problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not match "
+                     f"the digest the import recorded ({digest.rows:,} rows, {int(spec['count']):,} imported; a row "
+                     f"imported was edited, added or removed)")
 
 
 # -- 3. running totals against detail --------------------------------------------------------------------------
