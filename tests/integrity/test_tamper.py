@@ -262,6 +262,12 @@ case("raise an imported line's allocation tenfold, then pay on it through the tr
      "budget line 2: allocation_pence is 200000000 in the table, 20000000 in audit event 5", rechain=True)
 case("flip an imported deliverable from pending to accepted, then pay it through the tracker", _flip_then_pay,
      "deliverable ids 1 to 16 of import event 1: the rows do not match the digest")
+case("move money between two imported payments, keeping their total",
+     "UPDATE payment SET amount_pence = amount_pence - 100 WHERE id = 1;"
+     "UPDATE payment SET amount_pence = amount_pence + 100 WHERE id = 2;"
+     "UPDATE deliverable SET paid_pence = paid_pence - 100, amount_pence = amount_pence - 100 WHERE id = 1;"
+     "UPDATE deliverable SET amount_pence = amount_pence + 100, paid_pence = paid_pence + 100 WHERE id = 2",
+     "deliverable ids 1 to 16 of import event 1: the rows do not match the digest", rechain=True)
 case("forge an acceptance and a payment without row images, with valid hashes",
      lambda path: _forge(path, images=False),
      "audit event 13 (deliverable.accepted): carries no row images")
@@ -370,7 +376,8 @@ def test_the_tamper_figures_in_the_readme() -> None:
     tried = len(cases)
     alone = sum(1 for c in cases if not c.needs_head and not c.undetected)
     with_head = sum(1 for c in cases if c.needs_head)
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+                      .replace("**", "").split())
     assert (f"{tried} tamper cases: {alone} caught by `audit verify` alone, {with_head} more only against a head "
             f"recorded earlier, {tried - alone - with_head} not caught") in readme
 
