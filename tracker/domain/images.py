@@ -4,7 +4,7 @@ An event carries the image of every row its change read or wrote, before and aft
 can compare every column of every row with what the trail says, and can tell when a row changed between
 two events behind the tracker's back. Rows an import inserted are covered by one SHA-256 per table over
 their images in id order. Dates are read as ISO text and flags as 0 or 1 on every database, so an image is
-the same bytes on SQLite and PostgreSQL.
+the same bytes whichever database holds the store.
 """
 
 import datetime as dt
