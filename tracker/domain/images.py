@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+from tracker.store.engine import stream_tuples
 
 Image = dict[str, Any]
 
@@ -89,16 +90,9 @@ def stream_batches(conn: Connection, table: str, columns: Sequence[str], *, low:
                    high: int) -> Iterator[list[tuple[Any, ...]]]:
     """Rows with ids from low to high, in id order and canonical form, in batches of exactly BATCH (the last may be
     short), so a million never sit in memory at once."""
-    query = text(f"SELECT {_selected(table, columns)} FROM {table} WHERE id BETWEEN :low AND :high ORDER BY id")
-    result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query, {"low": low, "high": high})
-    pending: list[tuple[Any, ...]] = []
-    for partition in result.partitions(BATCH):
-        pending.extend(tuple(row) for row in partition)
-        while len(pending) >= BATCH:
-            yield pending[:BATCH]
-            pending = pending[BATCH:]
-    if pending:
-        yield pending
+    query = (f"SELECT {_selected(table, columns)} FROM {table} WHERE id BETWEEN {int(low)} AND {int(high)} "
+             f"ORDER BY id")
+    return stream_tuples(conn, query, BATCH)
 
 
 class TableDigest:

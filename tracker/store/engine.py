@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -187,6 +188,21 @@ def _begin(conn: Connection) -> None:
     else:
         conn.exec_driver_sql("BEGIN")
 
+
+
+def stream_tuples(conn: Connection, query: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows of a query straight from the driver in lists of exactly `batch` (the last may be short): at a million
+    rows SQLAlchemy's row objects cost seconds. PostgreSQL reads through a server-side cursor, so memory stays flat.
+    """
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor(name="tracker_stream") if conn.dialect.name == "postgresql" else dbapi.cursor()
+    try:
+        cursor.execute(query)
+        while rows := cursor.fetchmany(batch):
+            yield list(map(tuple, rows))
+    finally:
+        cursor.close()
 
 
 def sync_id_sequences(conn: Connection, tables: list[str]) -> None:
