@@ -1,6 +1,7 @@
 """Every event carries every column of every row its change read or wrote, captured in one place (`Change`)."""
 
 import datetime as dt
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -13,6 +14,7 @@ from tracker.domain.deliverables import accept_deliverable, submit_deliverable
 from tracker.domain.images import columns_of, read_images
 from tracker.domain.importing import import_folder
 from tracker.domain.payments import release_payment
+from tracker.domain.verify import verify_store
 
 
 def _now(engine: Engine, table: str, row_id: int) -> dict[str, object]:
@@ -65,3 +67,26 @@ def test_every_action_in_the_trail_is_an_audit_action(alice: Context, bob: Conte
     accept_deliverable(alice, REF, 1, on=dt.date(2015, 9, 1))
     release_payment(bob, REF, 1, paid_on=dt.date(2015, 9, 2))
     assert {event["action"] for event in events(engine)} <= set(AuditAction)
+
+
+def test_an_import_onto_existing_lines_records_what_they_held_before_and_verifies(
+        alice: Context, engine: Engine, tmp_path: Path) -> None:
+    import_folder(alice, DEMO)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "contracts.csv").write_text(
+        "reference,supplier,title,budget_line,value,awarded_on\nNEW 1,Acme,More work,VG-1516,1000.00,2015-07-01\n",
+        encoding="utf-8")
+    (folder / "deliverables.csv").write_text(
+        "contract_reference,seq,name,amount,due_on,status,accepted_on,accepted_by\n"
+        "NEW 1,1,Report,1000.00,2015-08-01,accepted,2015-08-01,Carol\n", encoding="utf-8")
+    (folder / "payments.csv").write_text(
+        "contract_reference,deliverable_seq,amount,paid_on,invoice,released_by\nNEW 1,1,400.00,2015-08-02,,Dan\n",
+        encoding="utf-8")
+    import_folder(alice, folder)
+    lines = {i["id"]: i for i in events(engine, images=True)[-1]["payload"]["images"] if i["table"] == "budget_line"}
+    assert sorted(lines) == [1, 2, 3, 4]
+    line = lines[2]
+    assert line["after"]["committed_pence"] - line["before"]["committed_pence"] == 100_000
+    assert line["after"]["paid_pence"] - line["before"]["paid_pence"] == 40_000
+    assert verify_store(engine).ok, verify_store(engine).problems

@@ -97,3 +97,16 @@ def test_a_store_without_its_schema_record_is_not_opened_or_migrated(tmp_path: P
     conn = raw(db)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'schema_version'").fetchone() is None
     conn.close()
+
+
+def test_two_records_of_one_head_that_disagree_fail(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    conn = raw(db)
+    digest = conn.execute("SELECT hash FROM audit_event WHERE seq = 12").fetchone()[0]
+    conn.close()
+    heads = tmp_path / "heads.txt"
+    heads.write_text(f"12:{digest}\n12:{'f' * 64}\n", encoding="utf-8")
+    code, _out, err = _run("--db", str(db), "audit", "verify", "--heads", str(heads))
+    assert code == 1
+    assert err.splitlines()[0] == ("audit verify FAILED: the recorded heads disagree about audit event 12: two "
+                                   "different hashes (at least one record of the head was forged or miscopied)")

@@ -138,7 +138,11 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: 
                  limit: int = MAX_PROBLEMS) -> Verified:
     """Check the chain (against every head recorded earlier), the rows against the events, and the totals against
     the rows, in one read snapshot."""
-    recorded = {seq: digest for seq, digest in ([head] if head is not None else []) + list(heads)}
+    recorded: dict[int, str] = {}
+    disagreeing: list[int] = []
+    for seq, digest in ([head] if head is not None else []) + list(heads):
+        if recorded.setdefault(seq, digest) != digest:
+            disagreeing.append(seq)
     problems = _Problems(limit)
     replay = _Replay()
     events, last_seq, last_hash = 0, 0, GENESIS_HASH
@@ -146,6 +150,9 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: 
     with read_session(engine) as session:
         conn = session.connection()
         try:
+            for seq in disagreeing:
+                problems.add(f"the recorded heads disagree about audit event {seq}: two different hashes (at least "
+                             f"one record of the head was forged or miscopied)")
             events, last_seq, last_hash = _check_chain(conn, replay, problems, recorded)
             _check_head(recorded, last_seq, problems)
             if events == 0:
