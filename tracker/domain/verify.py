@@ -1,14 +1,17 @@
 """`audit verify`: does the database still say what the audit trail says happened?
 
-Three passes, each streaming, none holding more than the events' own figures:
+Passes, each streaming, none holding more than the events' own figures and images:
 1. the chain: gap-free seq from 1, each prev_hash the previous hash, each hash
-   recomputed from the row (and, with --head, the event recorded earlier is still there
-   with the same hash, which catches a truncated tail and a recomputed chain);
-2. events against rows: every row an action created is replayed from its event
-   and compared; rows an import created must fill its id ranges, in the counts it
-   recorded, and imported payments must add up to the total it recorded;
+   recomputed from the row, each event's time not behind an earlier one's, and every head
+   recorded earlier still there with the same hash (which catches a truncated tail and a
+   recomputed chain); each event's row images folded in: the image of a row before an event
+   must be what the last event left, and the balances an event states must be its images';
+2. events against rows: every row an action created is replayed from its event and compared;
+   every column of every row an event imaged against its last image; the rows each import
+   inserted against the digest per table it recorded (and its id ranges, counts and total);
 3. running totals against detail: paid per deliverable, contract and line summed from
-   the payment rows, commitments from the contracts, each by one SQL aggregate.
+   the payment rows, commitments from the contracts, each by one SQL aggregate;
+4. the store's own guards: the append-only triggers and the schema_version record.
 The first disagreement found is the headline; a few more follow it.
 """
 
