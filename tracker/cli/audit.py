@@ -1,4 +1,4 @@
-"""`tracker audit verify`, `tracker audit log` and `tracker backup`: the trail, checked and read, and safe copies."""
+"""`tracker audit verify`, `tracker audit head` and `tracker audit log`: the trail, checked, anchored and read."""
 
 from __future__ import annotations
 
@@ -72,33 +72,11 @@ def log(
         say("no audit events match")
         return
     for event in events:
-        details = "; ".join(f"{key}={value}" for key, value in event.details)
+        details = "; ".join(f"{d.name}={d.text}" for d in event.details)
         flag = f" OVERRIDE: {event.override_reason}" if event.override_reason else ""
         say(one_line(f"{event.seq:>6} {event.at} {event.claimed_by} (login {event.login}) {event.action} "
                      f"{event.contract_ref or '-'}{flag} | {details}"))
 
 
-def backup(
-    ctx: typer.Context,
-    destination: Path = typer.Argument(..., help="File to create (never overwritten), or a folder to put it in."),
-    even_if_unsound: bool = typer.Option(False, "--even-if-unsound", help="Keep a copy of a store that fails its "
-                                         "checks, as evidence: named ...-UNSOUND.db in a folder, with a note of "
-                                         "the problems beside it."),
-) -> None:
-    """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
-    from tracker.domain.backup import backup_database
-    from tracker.domain.fiscal import system_clock
-
-    done = backup_database(state(ctx).engine(create=False), destination, stamp=system_clock().timestamp(),
-                           even_if_unsound=even_if_unsound)
-    if done.problems:
-        warn(one_line(f"UNSOUND backup written to {done.path} ({done.bytes:,} bytes) as evidence: the store fails "
-                      f"its checks ({done.problems[0]}); every problem is listed in {done.note}"))
-        return
-    say(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
-        f"{done.verified.head}")
-
-
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="audit")
-    root.command("backup")(backup)

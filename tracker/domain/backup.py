@@ -3,9 +3,14 @@
 The copy is made under a temporary name beside DEST (so the final rename is atomic),
 private to its owner, then opened read-only and checked: the database's own integrity
 check and the whole of `audit verify`. Only a copy that passes is renamed to DEST;
-anything else is removed and nothing is left under DEST.
+anything else is removed and nothing is left under DEST, unless it is to be kept as evidence
+(`even_if_unsound`): then it is published under a name that says UNSOUND, with a note of its problems.
+The temporary copy is locked while it is written, so a copy a killed run left behind (unlocked) is removed by
+the next.
 """
 
+import contextlib
+import fcntl
 import os
 import tempfile
 from dataclasses import dataclass
@@ -13,9 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tracker.domain.errors import Refusal
+from tracker.domain.errors import InvalidInput, Refusal
 from tracker.domain.verify import Verified, verify_store
 from tracker.store.engine import backup_to, integrity_problems, read_only_engine
+from tracker.support.os_errors import describe_os_error
 
 
 @dataclass(frozen=True)
@@ -31,25 +37,38 @@ class BackupDone:
 UNSOUND_NOTE = ".UNSOUND.txt"
 
 
-def backup_database(engine: Engine, destination: Path, *, stamp: str, even_if_unsound: bool = False) -> BackupDone:
-    """Copy, check, then publish; `stamp` names the file when DEST is a folder.
+def backup_database(engine: Engine, destination: Path, *, stamp: str, into_folder: bool = False,
+                    even_if_unsound: bool = False) -> BackupDone:
+    """Copy, check, then publish. DEST is a folder when it is one or `into_folder` says so (it was written with
+    a trailing slash); then `stamp` names the file in it (`...-UNSOUND.db` when kept with `even_if_unsound`)."""
+    target = _target(destination.expanduser(), stamp, into_folder=into_folder,
+                     label="-UNSOUND" if even_if_unsound else "")
+    try:
+        return _backup(engine, target, stamp, even_if_unsound=even_if_unsound)
+    except OSError as error:
+        raise InvalidInput(f"{describe_os_error(error)} writing the backup to {target}; no backup was "
+                           f"written") from None
 
-    A copy that fails its checks is refused, unless `even_if_unsound`: then it is kept as evidence, named
-    `...-UNSOUND.db` in a folder, with a note beside it listing every problem found.
-    """
-    target = destination.expanduser()
-    if target.is_dir():
-        label = "-UNSOUND" if even_if_unsound else ""
-        target = target / f"tracker-backup-{''.join(ch for ch in stamp if ch.isalnum())[:15]}{label}.db"
+
+def _target(destination: Path, stamp: str, *, into_folder: bool, label: str) -> Path:
+    if into_folder and not destination.is_dir():
+        raise InvalidInput(f"no folder {destination}/ to put the backup in; create it first, or give a file name")
+    target = destination
+    if destination.is_dir():
+        target = destination / f"tracker-backup-{''.join(ch for ch in stamp if ch.isalnum())[:15]}{label}.db"
     if target.exists():
         raise Refusal("backup-no-overwrite", f"{target} already exists; a backup never replaces a file, "
                                              f"give a new name")
-    if not target.parent.exists():
-        target.parent.mkdir(parents=True, mode=0o700)
+    return target
+
+
+def _backup(engine: Engine, target: Path, stamp: str, *, even_if_unsound: bool) -> BackupDone:
+    target.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    _remove_abandoned_copies(target)
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
     temp = Path(temp_name)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         backup_to(engine, temp)
         copy = read_only_engine(temp)
         try:
@@ -71,6 +90,7 @@ def backup_database(engine: Engine, destination: Path, *, stamp: str, even_if_un
         _fsync(target.parent)
     finally:
         temp.unlink(missing_ok=True)
+        os.close(fd)
     return BackupDone(target, target.stat().st_size, verified, unsound, note)
 
 
@@ -84,6 +104,18 @@ def _write_note(target: Path, stamp: str, problems: tuple[str, ...]) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write("\n".join(lines) + "\n")
     return note
+
+
+def _remove_abandoned_copies(target: Path) -> None:
+    """Temporary copies of this name that no running backup holds locked were left by a killed one."""
+    for part in target.parent.glob(f".{target.name}.*.part"):
+        with contextlib.suppress(OSError):
+            fd = os.open(part, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                part.unlink()
+            finally:
+                os.close(fd)
 
 
 def _fsync(path: Path) -> None:

@@ -30,7 +30,6 @@ class Change:
 
     session: Session
     context: "Context"
-    events: int = 0
     before: dict[RowKey, Image] = field(default_factory=dict)
     """Each row as it was when this change first loaded it: the store's state under the write lock."""
 
@@ -41,7 +40,6 @@ class Change:
         details["images"] = self._images() + (images or [])
         record_event(self.session, actor=self.context.actor, at=self.context.clock.timestamp(),
                      action=action, contract_ref=contract_ref, details=details)
-        self.events += 1
 
     def _images(self) -> list[dict[str, Any]]:
         touched: dict[str, list[int]] = {}

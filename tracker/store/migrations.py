@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 
-from tracker.store.engine import writer
+from tracker.store.engine import read_only_view, writer
 from tracker.store.errors import StoreError
 
 
@@ -38,17 +38,32 @@ def current_version(engine: Engine) -> int:
         return int(found or 0)
 
 
+def refuse_newer(engine: Engine, migrations: Sequence[Migration]) -> int:
+    """The store's version, read without writing a byte; a store from a newer tracker is refused untouched, and so
+    is one that has tables but no version record (re-running every migration would rebuild it over its contents).
+
+    Even opening an embedded store for writing changes its file (the journal mode), so the version is read
+    through a read-only view first.
+    """
+    latest = max(m.version for m in migrations)
+    view = read_only_view(engine)
+    try:
+        have = current_version(view)
+        if have == 0 and _has_tables(view):
+            raise StoreError("this database has tables but no schema_version record (removed behind the tracker's "
+                             "back); it is not migrated or opened: keep it as evidence and restore a backup")
+    finally:
+        if view is not engine:
+            view.dispose()
+    if have > latest:
+        raise StoreError(f"this database has schema version {have}, newer than this tracker knows ({latest}); "
+                         f"upgrade tracker. Nothing was changed")
+    return have
+
+
 def upgrade(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
     """Apply every missing step; refuse a database written by a newer tracker."""
-    latest = max(m.version for m in migrations)
-    have = current_version(engine)
-    if have == 0 and _has_tables(engine):
-        raise StoreError("this database has tables but no schema_version record (removed behind the tracker's "
-                         "back); it is not migrated or opened: keep it as evidence and restore a backup")
-    if have > latest:
-        raise StoreError(
-            f"this database has schema version {have}, newer than this tracker knows ({latest}); upgrade tracker"
-        )
+    have = refuse_newer(engine, migrations)
     applied = []
     for migration in sorted(migrations, key=lambda m: m.version):
         if migration.version <= have:
@@ -72,7 +87,3 @@ def upgrade(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
 def _has_tables(engine: Engine) -> bool:
     """A store some tracker has used: migrating it again from nothing would rebuild what it already holds."""
     return any(name != "schema_version" for name in inspect(engine).get_table_names())
-
-
-def needs_upgrade(engine: Engine, migrations: Sequence[Migration]) -> bool:
-    return current_version(engine) < max(m.version for m in migrations)
