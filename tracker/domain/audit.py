@@ -64,9 +64,9 @@ def record_event(session: Session, *, actor: Actor, at: str, action: AuditAction
     prev_seq, prev_hash = chain_head(session)
     seq = prev_seq + 1
     payload = canonical(details)
-    body = event_body(seq, at, actor.claimed, actor.login, action.value, contract_ref, payload)
+    body = event_body(seq, at, actor.claimed, actor.login, str(action), contract_ref, payload)
     event = AuditEvent(
-        seq=seq, at=at, claimed_by=actor.claimed, login=actor.login, action=action.value,
+        seq=seq, at=at, claimed_by=actor.claimed, login=actor.login, action=str(action),
         contract_ref=contract_ref, payload=payload, prev_hash=prev_hash, hash=chain_hash(prev_hash, body),
     )
     session.add(event)
