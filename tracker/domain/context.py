@@ -33,11 +33,16 @@ class Change:
     before: dict[RowKey, Image] = field(default_factory=dict)
     """Each row as it was when this change first loaded it: the store's state under the write lock."""
 
-    def record(self, action: AuditAction, contract_ref: str | None, *, images: list[dict[str, Any]] | None = None,
-               **details: Any) -> None:
-        """Write the event; `images` adds rows written outside the session (the import's existing lines)."""
+    outside: list[dict[str, Any]] = field(default_factory=list)
+    """Images of rows written outside the session (the lines an import moved), given by `imaged_outside`."""
+
+    def imaged_outside(self, images: list[dict[str, Any]]) -> None:
+        self.outside.extend(images)
+
+    def record(self, action: AuditAction, contract_ref: str | None, **details: Any) -> None:
+        """Write the event, with the images of every row this change read or wrote."""
         self.session.flush()
-        details["images"] = self._images() + (images or [])
+        details["images"] = self._images() + self.outside
         record_event(self.session, actor=self.context.actor, at=self.context.clock.timestamp(),
                      action=action, contract_ref=contract_ref, details=details)
 

@@ -178,12 +178,12 @@ def _record_import(change: Change, run: _Run, folder: Path, summary: ImportSumma
     existing = [line.id for line in run.lines.values() if not new_lines[0] <= line.id <= new_lines[1]]
     moved = read_images(run.conn, "budget_line", existing)
     added = _added_per_line(run)
+    change.imaged_outside([_line_moved(row_id, image, added.get(row_id, (0, 0)))
+                           for row_id, image in sorted(moved.items())])
     change.record(AuditAction.IMPORT, None, folder=str(folder.resolve()), files=run.digests, rows=run.rows,
                   id_ranges=run.id_ranges, allocation_pence=summary.allocation_pence,
                   committed_pence=summary.committed_pence, paid_pence=summary.paid_pence,
-                  payments_pence=sum(run.paid_per_contract.values()), tables=tables,
-                  images=[_line_moved(row_id, image, added.get(row_id, (0, 0)))
-                          for row_id, image in sorted(moved.items())])
+                  payments_pence=sum(run.paid_per_contract.values()), tables=tables)
 
 
 def _line_moved(row_id: int, after: Image, added: tuple[int, int]) -> dict[str, Any]:
