@@ -1,6 +1,8 @@
-"""`tracker audit verify` and `tracker audit log`: the trail, checked and read."""
+"""`tracker audit verify`, `tracker audit head` and `tracker audit log`: the trail, checked, anchored and read."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
@@ -15,12 +17,16 @@ def verify(
     ctx: typer.Context,
     head: str | None = typer.Option(None, "--head", help="SEQ:HASH recorded earlier (the export manifest carries "
                                                          "it): also catches a truncated or recomputed chain."),
+    heads: list[Path] = typer.Option([], "--heads", help="A file of heads recorded earlier (lines SEQ:HASH as "
+                                                         "`audit head` prints them, or an export manifest); "
+                                                         "may be given more than once: every head is checked."),
 ) -> None:
     """Recompute the hash chain and every running total; exit 1 naming the first event or row that disagrees."""
-    from tracker.domain.verify import parse_head, verify_store
+    from tracker.domain.verify import parse_head, read_heads, verify_store
 
     recorded = parse_head(head) if head is not None else None
-    result = verify_store(state(ctx).engine(create=False), head=recorded)
+    anchors = [found for path in heads for found in read_heads(path)]
+    result = verify_store(state(ctx).engine(create=False), head=recorded, heads=anchors)
     if not result.ok:
         warn(f"audit verify FAILED: {one_line(result.problems[0])}")
         for problem in result.problems[1:]:
@@ -30,6 +36,21 @@ def verify(
     events = f"{result.events:,} event{'' if result.events == 1 else 's'}"
     say(f"audit trail verified: {events}, chain intact; {counts}; every running total agrees with its detail")
     say(f"head {result.head}")
+    if anchors:
+        say(f"checked against {len(anchors):,} recorded head{'' if len(anchors) == 1 else 's'}, the latest event "
+            f"{max(seq for seq, _ in anchors):,}; events after it are protected only by the next head recorded")
+
+
+@app.command("head")
+def head(ctx: typer.Context) -> None:
+    """Print the trail's head (SEQ:HASH) and the time: keep the line where the database's owner cannot rewrite it."""
+    from tracker.domain.audit import chain_head
+    from tracker.domain.fiscal import system_clock
+    from tracker.store.session import read_session
+
+    with read_session(state(ctx).engine(create=False)) as session:
+        seq, digest = chain_head(session)
+    say(f"{seq}:{digest} {system_clock().timestamp()}")
 
 
 @app.command("log")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.output import confirm
+from tracker.cli.output import confirm, one_line, warn
 from tracker.cli.state import state
 
 
@@ -15,13 +15,20 @@ def backup(
     ctx: typer.Context,
     destination: str = typer.Argument(..., help="File to create (never overwritten), or a folder to put it in "
                                                 "(a name ending in / is always a folder, and must exist)."),
+    even_if_unsound: bool = typer.Option(False, "--even-if-unsound", help="Keep a copy of a store that fails its "
+                                         "checks, as evidence: named ...-UNSOUND.db in a folder, with a note of "
+                                         "the problems beside it."),
 ) -> None:
     """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
     from tracker.domain.backup import backup_database
     from tracker.domain.fiscal import system_clock
 
     done = backup_database(state(ctx).engine(create=False), Path(destination), stamp=system_clock().timestamp(),
-                           into_folder=destination.endswith(os.sep))
+                           into_folder=destination.endswith(os.sep), even_if_unsound=even_if_unsound)
+    if done.problems:
+        warn(one_line(f"UNSOUND backup written to {done.path} ({done.bytes:,} bytes) as evidence: the store fails "
+                      f"its checks ({done.problems[0]}); every problem is listed in {done.note}"))
+        return
     confirm(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
         f"{done.verified.head}", recorded=f"the backup was written to {done.path}")
 

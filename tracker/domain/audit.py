@@ -7,6 +7,7 @@ are gap-free, so a deleted event shows as a gap and an inserted one breaks the c
 
 import hashlib
 import json
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -15,6 +16,23 @@ from tracker.domain.models import AuditEvent
 from tracker.domain.people import Actor
 
 GENESIS_HASH = "0" * 64
+
+
+class AuditAction(StrEnum):
+    """Every kind of event the trail holds: the names are stored in events, so they never change."""
+
+    BUDGET_LINE_ADDED = "budget_line.added"
+    CONTRACT_ADDED = "contract.added"
+    CONTRACT_AWARDED = "contract.awarded"
+    CONTRACT_CLOSED = "contract.closed"
+    CONTRACT_CANCELLED = "contract.cancelled"
+    DELIVERABLE_ADDED = "deliverable.added"
+    DELIVERABLE_SUBMITTED = "deliverable.submitted"
+    DELIVERABLE_ACCEPTED = "deliverable.accepted"
+    DELIVERABLE_REJECTED = "deliverable.rejected"
+    PAYMENT_RELEASED = "payment.released"
+    PAYMENT_REVERSED = "payment.reversed"
+    IMPORT = "import"
 
 
 def canonical(value: Any) -> str:
@@ -40,15 +58,15 @@ def chain_head(session: Session) -> tuple[int, str]:
     return (0, GENESIS_HASH) if last is None else (last[0], last[1])
 
 
-def record_event(session: Session, *, actor: Actor, at: str, action: str,
+def record_event(session: Session, *, actor: Actor, at: str, action: AuditAction,
                  contract_ref: str | None, details: dict[str, Any]) -> AuditEvent:
     """Append one event inside the caller's transaction."""
     prev_seq, prev_hash = chain_head(session)
     seq = prev_seq + 1
     payload = canonical(details)
-    body = event_body(seq, at, actor.claimed, actor.login, action, contract_ref, payload)
+    body = event_body(seq, at, actor.claimed, actor.login, str(action), contract_ref, payload)
     event = AuditEvent(
-        seq=seq, at=at, claimed_by=actor.claimed, login=actor.login, action=action,
+        seq=seq, at=at, claimed_by=actor.claimed, login=actor.login, action=str(action),
         contract_ref=contract_ref, payload=payload, prev_hash=prev_hash, hash=chain_hash(prev_hash, body),
     )
     session.add(event)

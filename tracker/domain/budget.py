@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.errors import InvalidInput, Refusal
 from tracker.domain.fiscal import FiscalYear
@@ -39,6 +40,6 @@ def add_budget_line(ctx: Context, code: str, *, name: str, fiscal_year: FiscalYe
                           allocation_pence=allocation_pence, control=control.value)
         change.session.add(line)
         change.session.flush()
-        change.record("budget_line.added", None, code=code, name=name, fund=fund, funder=funder,
+        change.record(AuditAction.BUDGET_LINE_ADDED, None, code=code, name=name, fund=fund, funder=funder,
                       fiscal_year=fiscal_year.label, allocation_pence=allocation_pence, control=control.value)
     return LineAdded(code=code, fiscal_year=fiscal_year.label, allocation_pence=allocation_pence)

@@ -1,7 +1,10 @@
 """What every state change needs: the store, who is acting, and what time it is.
 
 `Context.change()` is the one way to change anything: a write transaction that
-takes the lock at BEGIN, and an audit event recorded inside it.
+takes the lock at BEGIN, and an audit event recorded inside it. The event carries
+the image of every row the change read or wrote, before and after (every column,
+re-read from the store at the end, so that rows moved by guarded UPDATEs are seen
+as they are): `audit verify` compares each table row with the last image of it.
 """
 
 from collections.abc import Iterator
@@ -9,25 +12,59 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event, inspect
 from sqlmodel import Session
 
-from tracker.domain.audit import record_event
+from tracker.domain.audit import AuditAction, record_event
 from tracker.domain.fiscal import Clock, system_clock
+from tracker.domain.images import TRACKED, Image, python_image, read_images
 from tracker.domain.people import Actor, resolve_actor
 from tracker.store.session import write_session
+
+RowKey = tuple[str, int]
 
 
 @dataclass
 class Change:
-    """One open write transaction; `record` adds its audit event."""
+    """One open write transaction; `record` adds its audit event with the images of the rows it touched."""
 
     session: Session
     context: "Context"
+    before: dict[RowKey, Image] = field(default_factory=dict)
+    """Each row as it was when this change first loaded it: the store's state under the write lock."""
 
-    def record(self, action: str, contract_ref: str | None, **details: Any) -> None:
+    outside: list[dict[str, Any]] = field(default_factory=list)
+    """Images of rows written outside the session (the lines an import moved), given by `imaged_outside`."""
+
+    def imaged_outside(self, images: list[dict[str, Any]]) -> None:
+        self.outside.extend(images)
+
+    def record(self, action: AuditAction, contract_ref: str | None, **details: Any) -> None:
+        """Write the event, with the images of every row this change read or wrote."""
+        self.session.flush()
+        details["images"] = self._images() + self.outside
         record_event(self.session, actor=self.context.actor, at=self.context.clock.timestamp(),
                      action=action, contract_ref=contract_ref, details=details)
+
+    def _images(self) -> list[dict[str, Any]]:
+        touched: dict[str, list[int]] = {}
+        for row in list(self.session.identity_map.values()):
+            table = getattr(row, "__tablename__", None)
+            if table in TRACKED:
+                touched.setdefault(table, []).append(int(inspect(row).identity[0]))
+        conn = self.session.connection()
+        images = []
+        for table in TRACKED:
+            after = read_images(conn, table, touched.get(table, ()))
+            for row_id in sorted(after):
+                images.append({"table": table, "id": row_id, "before": self.before.get((table, row_id)),
+                               "after": after[row_id]})
+        return images
+
+    def loaded(self, _session: Session, row: Any) -> None:
+        table = getattr(row, "__tablename__", None)
+        if table in TRACKED:
+            self.before.setdefault((table, int(inspect(row).identity[0])), python_image(row))
 
 
 @dataclass(frozen=True)
@@ -39,4 +76,6 @@ class Context:
     @contextmanager
     def change(self) -> Iterator[Change]:
         with write_session(self.engine) as session:
-            yield Change(session=session, context=self)
+            change = Change(session=session, context=self)
+            event.listen(session, "loaded_as_persistent", change.loaded)
+            yield change

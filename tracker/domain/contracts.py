@@ -7,6 +7,7 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 
 from tracker.domain import lookup
+from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import Refusal
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus, id_of, sum_pence
@@ -48,7 +49,7 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
         apply_details(contract, details)
         change.session.add(contract)
         change.session.flush()
-        change.record("contract.added", reference, title=title, supplier=supplier, value_pence=value_pence,
+        change.record(AuditAction.CONTRACT_ADDED, reference, title=title, supplier=supplier, value_pence=value_pence,
                       ceiling_pence=ceiling_pence, budget_line=line.code, decision_date=decision_date,
                       start_date=start_date, end_date=end_date, supplier_is_individual=details.supplier_is_individual,
                       expense_type=details.expense_type, published=details.published,
@@ -82,7 +83,7 @@ def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
             warning = (f"warning: {line.code} is now over-committed by {format_gbp(value - left)} "
                        f"({format_gbp(committed_before + value)} committed of "
                        f"{format_gbp(line.allocation_pence)}); allowed because the line's control is 'warn'")
-        change.record("contract.awarded", reference, awarded_on=awarded_on, value_pence=value,
+        change.record(AuditAction.CONTRACT_AWARDED, reference, awarded_on=awarded_on, value_pence=value,
                       budget_line=line.code, line_committed_before=committed_before,
                       line_committed_after=committed_before + value, over_allocation=over)
     return ContractChanged(reference=reference, status=ContractStatus.AWARDED.value, warning=warning)
@@ -102,7 +103,7 @@ def close_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
         contract.ended_on = closed_on
         contract.committed_pence = contract.paid_pence
         change.session.add(contract)
-        change.record("contract.closed", reference, closed_on=closed_on, paid_pence=contract.paid_pence,
+        change.record(AuditAction.CONTRACT_CLOSED, reference, closed_on=closed_on, paid_pence=contract.paid_pence,
                       released_commitment_pence=released, budget_line=line.code)
     return ContractChanged(reference=reference, status=ContractStatus.CLOSED.value)
 
@@ -128,7 +129,7 @@ def cancel_contract(ctx: Context, reference: str, *, reason: str) -> ContractCha
         contract.cancel_reason = reason
         contract.committed_pence = 0
         change.session.add(contract)
-        change.record("contract.cancelled", reference, reason=reason, released_commitment_pence=released)
+        change.record(AuditAction.CONTRACT_CANCELLED, reference, reason=reason, released_commitment_pence=released)
     return ContractChanged(reference=reference, status=ContractStatus.CANCELLED.value)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from tracker.domain import lookup
+from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.errors import Refusal
 from tracker.domain.models import ContractStatus, Deliverable, DeliverableStatus, id_of, sum_pence
@@ -45,7 +46,8 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
         seq = last_seq + 1
         change.session.add(Deliverable(contract_id=id_of(contract), seq=seq, name=name, amount_pence=amount_pence,
                                        due_on=due_on))
-        change.record("deliverable.added", reference, seq=seq, name=name, amount_pence=amount_pence, due_on=due_on)
+        change.record(AuditAction.DELIVERABLE_ADDED, reference, seq=seq, name=name, amount_pence=amount_pence,
+                      due_on=due_on)
     return DeliverableChanged(reference, seq, name, DeliverableStatus.PENDING.value, amount_pence)
 
 
@@ -61,7 +63,7 @@ def submit_deliverable(ctx: Context, reference: str, seq: int) -> DeliverableCha
         item.status = DeliverableStatus.SUBMITTED.value
         item.submitted_on = ctx.clock.today()
         change.session.add(item)
-        change.record("deliverable.submitted", reference, seq=seq, status_before=before,
+        change.record(AuditAction.DELIVERABLE_SUBMITTED, reference, seq=seq, status_before=before,
                       submitted_on=item.submitted_on)
     return _changed(reference, item)
 
@@ -82,8 +84,8 @@ def accept_deliverable(ctx: Context, reference: str, seq: int, *, accepted_by: s
         item.status = DeliverableStatus.ACCEPTED.value
         item.decided_by, item.decided_on, item.note = signatory, accepted_on, note
         change.session.add(item)
-        change.record("deliverable.accepted", reference, seq=seq, accepted_by=signatory, accepted_on=accepted_on,
-                      note=note, amount_pence=item.amount_pence)
+        change.record(AuditAction.DELIVERABLE_ACCEPTED, reference, seq=seq, accepted_by=signatory,
+                      accepted_on=accepted_on, note=note, amount_pence=item.amount_pence)
     return _changed(reference, item)
 
 
@@ -98,7 +100,7 @@ def reject_deliverable(ctx: Context, reference: str, seq: int, *, reason: str,
         item.status = DeliverableStatus.REJECTED.value
         item.decided_by, item.decided_on, item.note = signatory, ctx.clock.today(), reason
         change.session.add(item)
-        change.record("deliverable.rejected", reference, seq=seq, rejected_by=signatory, reason=reason)
+        change.record(AuditAction.DELIVERABLE_REJECTED, reference, seq=seq, rejected_by=signatory, reason=reason)
     return _changed(reference, item)
 
 

@@ -28,10 +28,12 @@ from typing import IO, Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from tracker.domain.audit import AuditAction
 from tracker.domain.budget import parse_control
-from tracker.domain.context import Context
+from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput, Refusal, TrackerError
 from tracker.domain.fiscal import FiscalYear, parse_fiscal_year, parse_iso_date
+from tracker.domain.images import Image, imported_digest, read_images
 from tracker.domain.models import ContractStatus, Control, DeliverableStatus
 from tracker.domain.money import format_gbp, pence_from_pounds_field
 from tracker.domain.text import clean_text
@@ -163,11 +165,40 @@ def import_folder(ctx: Context, folder: Path) -> ImportSummary:
             committed_pence=sum(line.committed for line in run.lines.values()),
             paid_pence=sum(line.paid for line in run.lines.values()),
         )
-        change.record("import", None, folder=str(folder.resolve()), files=run.digests, rows=run.rows,
-                      id_ranges=run.id_ranges, allocation_pence=summary.allocation_pence,
-                      committed_pence=summary.committed_pence, paid_pence=summary.paid_pence,
-                      payments_pence=sum(run.paid_per_contract.values()))
+        _record_import(change, run, folder, summary)
     return summary
+
+
+def _record_import(change: Change, run: _Run, folder: Path, summary: ImportSummary) -> None:
+    """The import's one event: what it read (each file's SHA-256), and what it wrote: a digest per table over the
+    rows it inserted, as they stand at the end, and the image of each line that was there before and whose totals
+    it moved."""
+    tables = {table: imported_digest(run.conn, table, low, high) for table, (low, high) in run.id_ranges.items()}
+    new_lines = run.id_ranges.get("budget_line", [1, 0])
+    existing = [line.id for line in run.lines.values() if not new_lines[0] <= line.id <= new_lines[1]]
+    moved = read_images(run.conn, "budget_line", existing)
+    added = _added_per_line(run)
+    change.imaged_outside([_line_moved(row_id, image, added.get(row_id, (0, 0)))
+                           for row_id, image in sorted(moved.items())])
+    change.record(AuditAction.IMPORT, None, folder=str(folder.resolve()), files=run.digests, rows=run.rows,
+                  id_ranges=run.id_ranges, allocation_pence=summary.allocation_pence,
+                  committed_pence=summary.committed_pence, paid_pence=summary.paid_pence,
+                  payments_pence=sum(run.paid_per_contract.values()), tables=tables)
+
+
+def _line_moved(row_id: int, after: Image, added: tuple[int, int]) -> dict[str, Any]:
+    before = {**after, "committed_pence": after["committed_pence"] - added[0],
+              "paid_pence": after["paid_pence"] - added[1]}
+    return {"table": "budget_line", "id": row_id, "before": before, "after": after}
+
+
+def _added_per_line(run: _Run) -> dict[int, tuple[int, int]]:
+    """What the imported contracts added to each line's committed and paid totals (so the event can say what the
+    line held before)."""
+    low, high = run.id_ranges.get("contract", [1, 0])
+    rows = run.conn.execute(text("SELECT budget_line_id, SUM(committed_pence), SUM(paid_pence) FROM contract "
+                                 "WHERE id BETWEEN :low AND :high GROUP BY budget_line_id"), {"low": low, "high": high})
+    return {int(line_id): (int(committed), int(paid)) for line_id, committed, paid in rows}
 
 
 # -- reading ---------------------------------------------------------------------------------------------------

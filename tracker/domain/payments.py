@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tracker.domain import lookup
+from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput, Refusal
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
@@ -93,7 +94,7 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         change.session.add(payment)
         change.session.flush()
         assert payment.id is not None
-        change.record("payment.released", reference, payment_id=payment.id, seq=seq, amount_pence=amount,
+        change.record(AuditAction.PAYMENT_RELEASED, reference, payment_id=payment.id, seq=seq, amount_pence=amount,
                       paid_on=day, invoice=invoice, budget_line=line.code, sod_override_reason=override,
                       deliverable_paid_before=item.amount_pence - unpaid,
                       deliverable_paid_after=item.amount_pence - unpaid + amount,
@@ -132,9 +133,9 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
         change.session.add(reversal)
         change.session.flush()
         assert reversal.id is not None
-        change.record("payment.reversed", contract.reference, payment_id=reversal.id, reverses_payment_id=payment_id,
-                      seq=item.seq, amount_pence=-original.amount_pence, paid_on=day, reason=reason,
-                      budget_line=line.code, line_paid_before=line.allocation_pence - left_before,
+        change.record(AuditAction.PAYMENT_REVERSED, contract.reference, payment_id=reversal.id,
+                      reverses_payment_id=payment_id, seq=item.seq, amount_pence=-original.amount_pence, paid_on=day,
+                      reason=reason, budget_line=line.code, line_paid_before=line.allocation_pence - left_before,
                       line_paid_after=line.allocation_pence - left_before - original.amount_pence)
     return PaymentRecorded(reversal.id, contract.reference, item.seq, -original.amount_pence, day, line.code,
                            left_before, left_before + original.amount_pence)

@@ -1,32 +1,42 @@
 """`audit verify`: does the database still say what the audit trail says happened?
 
-Three passes, each streaming, none holding more than the events' own figures:
+Passes, each streaming, none holding more than the events' own figures and images:
 1. the chain: gap-free seq from 1, each prev_hash the previous hash, each hash
-   recomputed from the row (and, with --head, the event recorded earlier is still there
-   with the same hash, which catches a truncated tail and a recomputed chain);
-2. events against rows: every row an action created is replayed from its event
-   and compared; rows an import created must fill its id ranges, in the counts it
-   recorded, and imported payments must add up to the total it recorded;
+   recomputed from the row, each event's time not behind an earlier one's, and every head
+   recorded earlier still there with the same hash (which catches a truncated tail and a
+   recomputed chain); each event's row images folded in: the image of a row before an event
+   must be what the last event left, and the balances an event states must be its images';
+2. events against rows: every row an action created is replayed from its event and compared;
+   every column of every row an event imaged against its last image; the rows each import
+   inserted against the digest per table it recorded (and its id ranges, counts and total);
 3. running totals against detail: paid per deliverable, contract and line summed from
-   the payment rows, commitments from the contracts, each by one SQL aggregate.
+   the payment rows, commitments from the contracts, each by one SQL aggregate;
+4. the store's own guards: the append-only triggers and the schema_version record.
 The first disagreement found is the headline; a few more follow it.
 """
 
+import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from tracker.domain.audit import GENESIS_HASH, chain_hash, event_body
+from tracker.domain.audit import GENESIS_HASH, AuditAction, chain_hash, event_body
 from tracker.domain.errors import InvalidInput
+from tracker.domain.images import TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
 from tracker.domain.money import format_gbp
+from tracker.domain.schema import MIGRATIONS
+from tracker.store.engine import guard_problems
 from tracker.store.session import read_session
 
 MAX_PROBLEMS = 20
+CLOCK_TOLERANCE = dt.timedelta(minutes=2)
+"""How far an event's time may fall behind an earlier one's (clocks are stepped, and an office's PCs drift)."""
 _HEAD = re.compile(r"([0-9]{1,18}):([0-9a-f]{64})")
 
 
@@ -57,6 +67,31 @@ def parse_head(value: str) -> tuple[int, str]:
     return int(match[1]), match[2]
 
 
+def read_heads(path: Path) -> list[tuple[int, str]]:
+    """Every head in a file of recorded heads: lines starting SEQ:HASH (as `audit head` prints them; blank lines and
+    lines starting with # are skipped), or an export manifest (JSON with `audit_chain_head`)."""
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"cannot read the heads in {path}: {getattr(error, 'strerror', None) or error}") from None
+    if content.lstrip().startswith("{"):
+        try:
+            manifest = json.loads(content)
+            return [parse_head(str(manifest["audit_chain_head"]))]
+        except (ValueError, KeyError, TypeError):
+            raise InvalidInput(f"{path} is not an export manifest with an audit_chain_head") from None
+    heads = []
+    for number, line in enumerate(content.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            try:
+                heads.append(parse_head(line.split()[0]))
+            except InvalidInput as error:
+                raise InvalidInput(f"{path}, line {number}: {error}") from None
+    if not heads:
+        raise InvalidInput(f"{path} holds no head (lines SEQ:HASH, or an export manifest)")
+    return heads
+
+
 class _Full(Exception):
     """Enough problems gathered: the headline and a few after it."""
 
@@ -82,6 +117,13 @@ class _Replay:
     deliverable_status: dict[tuple[str, int], tuple[int, str]] = field(default_factory=dict)
     payments: dict[int, tuple[int, str, tuple[Any, ...]]] = field(default_factory=dict)
     imports: list[_Import] = field(default_factory=list)
+    images: dict[tuple[str, int], tuple[int, Image]] = field(default_factory=dict)
+    """Each row's image after the last event that touched it: what the table must hold, column for column."""
+    first_before: dict[tuple[str, int], Image] = field(default_factory=dict)
+    """A row first seen already made (by an import): its image before that event, for the import's digest."""
+    digests: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    imaged_from: int = 0
+    latest_at: dt.datetime | None = None
 
 
 class _Problems:
@@ -95,8 +137,15 @@ class _Problems:
             raise _Full
 
 
-def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, limit: int = MAX_PROBLEMS) -> Verified:
-    """Check the chain, the rows against the events, and the totals against the rows, in one read snapshot."""
+def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: Sequence[tuple[int, str]] = (),
+                 limit: int = MAX_PROBLEMS) -> Verified:
+    """Check the chain (against every head recorded earlier), the rows against the events, and the totals against
+    the rows, in one read snapshot."""
+    recorded: dict[int, str] = {}
+    disagreeing: list[int] = []
+    for seq, digest in ([head] if head is not None else []) + list(heads):
+        if recorded.setdefault(seq, digest) != digest:
+            disagreeing.append(seq)
     problems = _Problems(limit)
     replay = _Replay()
     events, last_seq, last_hash = 0, 0, GENESIS_HASH
@@ -104,25 +153,58 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, limit: 
     with read_session(engine) as session:
         conn = session.connection()
         try:
-            events, last_seq, last_hash = _check_chain(conn, replay, problems, head)
-            if head is not None:
-                _check_head(conn, head, last_seq, problems)
+            for seq in disagreeing:
+                problems.add(f"the recorded heads disagree about audit event {seq}: two different hashes (at least "
+                             f"one record of the head was forged or miscopied)")
+            events, last_seq, last_hash = _check_chain(conn, replay, problems, recorded)
+            _check_head(recorded, last_seq, problems)
+            if events == 0:
+                _check_unused(conn, problems)
             rows["budget_line"] = _check_lines(conn, replay, problems)
             rows["contract"] = _check_contracts(conn, replay, problems)
             rows["deliverable"] = _check_deliverables(conn, replay, problems)
             rows["payment"] = _check_payments(conn, replay, problems)
             _check_imports(replay, problems)
             _check_totals(conn, problems)
+            for table in TRACKED:
+                _check_images(conn, table, replay, problems)
+            _check_guards(conn, problems)
         except _Full:
             pass
     return Verified(events, last_seq, last_hash, rows, tuple(problems.found))
+
+
+# -- 0. the store's own guards ---------------------------------------------------------------------------------
+
+
+def _check_guards(conn: Connection, problems: _Problems) -> None:
+    """The append-only triggers and the schema's version record: dropping them is the first step of a tamper."""
+    for problem in guard_problems(conn):
+        problems.add(problem)
+    latest = max(m.version for m in MIGRATIONS)
+    if not conn.dialect.has_table(conn, "schema_version"):
+        problems.add("the schema_version table is missing (deleted behind the tracker's back)")
+        return
+    versions = [int(v) for (v,) in conn.execute(text("SELECT version FROM schema_version ORDER BY version"))]
+    if versions != list(range(1, len(versions) + 1)) or not versions or versions[-1] > latest:
+        shown = ", ".join(map(str, versions[:12])) or "none"
+        problems.add(f"schema_version lists versions {shown}; a sound store lists 1 to at most {latest}, each once")
+
+
+def _check_unused(conn: Connection, problems: _Problems) -> None:
+    """An empty trail is sound only on an empty store: rows without events mean the trail was removed."""
+    for table in TRACKED:
+        if conn.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None:
+            problems.add(f"the audit trail is empty but the {table.replace('_', ' ')} table holds rows "
+                         f"(the trail was removed or truncated)")
+            return
 
 
 # -- 1. the chain ----------------------------------------------------------------------------------------------
 
 
 def _check_chain(conn: Connection, replay: _Replay, problems: _Problems,
-                 head: tuple[int, str] | None) -> tuple[int, int, str]:
+                 heads: dict[int, str]) -> tuple[int, int, str]:
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
     for seq, at, claimed_by, login, action, ref, payload, stored_prev, stored_hash in _stream(
             conn, "SELECT seq, at, claimed_by, login, action, contract_ref, payload, prev_hash, hash "
@@ -138,54 +220,146 @@ def _check_chain(conn: Connection, replay: _Replay, problems: _Problems,
         recomputed = chain_hash(stored_prev, event_body(seq, at, claimed_by, login, action, ref, payload))
         if recomputed != stored_hash:
             problems.add(f"audit event {seq} ({action}): its content does not match its hash (edited)")
-        if head is not None and seq == head[0] and stored_hash != head[1]:
+        if seq in heads and stored_hash != heads[seq]:
             problems.add(f"audit event {seq}: hash {stored_hash[:12]}... differs from the head recorded earlier "
-                         f"{head[1][:12]}... (the chain was rewritten)")
+                         f"{heads[seq][:12]}... (the chain was rewritten)")
         try:
             details = json.loads(payload)
         except ValueError:
             problems.add(f"audit event {seq} ({action}): its payload is not JSON")
             details = {}
+        _check_time(replay, seq, action, at, problems)
         if isinstance(details, dict):
             _replay(replay, seq, action, ref, details, problems)
+            _replay_images(replay, seq, action, details, problems)
         expected_seq, prev_hash = seq + 1, stored_hash
     return count, expected_seq - 1, prev_hash
 
 
-def _check_head(conn: Connection, head: tuple[int, str], last_seq: int, problems: _Problems) -> None:
-    if head[0] > last_seq:
+def _check_head(heads: dict[int, str], last_seq: int, problems: _Problems) -> None:
+    if heads and max(heads) > last_seq:
         problems.add(f"audit event {last_seq + 1}: missing; the trail ends at event {last_seq} but the head "
-                     f"recorded earlier is event {head[0]} (the trail was truncated)")
+                     f"recorded earlier is event {max(heads)} (the trail was truncated)")
+
+
+_CONTRACT_STEPS = (AuditAction.CONTRACT_AWARDED, AuditAction.CONTRACT_CLOSED, AuditAction.CONTRACT_CANCELLED)
+_SIGN_OFFS = (AuditAction.DELIVERABLE_SUBMITTED, AuditAction.DELIVERABLE_ACCEPTED, AuditAction.DELIVERABLE_REJECTED)
 
 
 def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str, Any], problems: _Problems) -> None:
     """Fold one event into the expected rows."""
     try:
-        if action == "budget_line.added":
+        if action == AuditAction.BUDGET_LINE_ADDED:
             replay.lines[d["code"]] = (seq, (d["allocation_pence"], d["control"]))
-        elif action == "contract.added" and ref:
+        elif action == AuditAction.CONTRACT_ADDED and ref:
             replay.contracts[ref] = (seq, (d["value_pence"], d["budget_line"]))
             replay.contract_status[ref] = (seq, "draft")
-        elif action in ("contract.awarded", "contract.closed", "contract.cancelled") and ref:
+        elif action in _CONTRACT_STEPS and ref:
             replay.contract_status[ref] = (seq, action.split(".")[1])
-        elif action == "deliverable.added" and ref:
+        elif action == AuditAction.DELIVERABLE_ADDED and ref:
             replay.deliverables[ref, int(d["seq"])] = (seq, d["amount_pence"])
             replay.deliverable_status[ref, int(d["seq"])] = (seq, "pending")
-        elif action in ("deliverable.submitted", "deliverable.accepted", "deliverable.rejected") and ref:
+        elif action in _SIGN_OFFS and ref:
             replay.deliverable_status[ref, int(d["seq"])] = (seq, action.split(".")[1])
-        elif action == "payment.released" and ref:
+        elif action == AuditAction.PAYMENT_RELEASED and ref:
             replay.payments[int(d["payment_id"])] = (seq, action, (
                 ref, d["seq"], d["amount_pence"], d["paid_on"], d.get("invoice"), None, d.get("sod_override_reason")))
-        elif action == "payment.reversed" and ref:
+        elif action == AuditAction.PAYMENT_REVERSED and ref:
             replay.payments[int(d["payment_id"])] = (seq, action, (
                 ref, d["seq"], d["amount_pence"], d["paid_on"], None, d["reverses_payment_id"], None))
-        elif action == "import":
+        elif action == AuditAction.IMPORT:
             replay.imports.append(_Import(
                 seq, {table: (int(r[0]), int(r[1])) for table, r in d.get("id_ranges", {}).items()},
                 {name.removesuffix(".csv"): int(n) for name, n in d.get("rows", {}).items()},
                 d.get("payments_pence")))
     except (KeyError, TypeError, ValueError, IndexError):
         problems.add(f"audit event {seq} ({action}): its payload lacks the figures such an event records")
+
+
+def _check_time(replay: _Replay, seq: int, action: str, at: str, problems: _Problems) -> None:
+    try:
+        when = dt.datetime.fromisoformat(at)
+    except ValueError:
+        problems.add(f"audit event {seq} ({action}): its time {at[:40]!r} is not an ISO 8601 timestamp")
+        return
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    latest = replay.latest_at
+    if latest is not None and when < latest - CLOCK_TOLERANCE:
+        problems.add(f"audit event {seq} ({action}): recorded at {at}, before an earlier event's "
+                     f"{latest.isoformat()} (time goes backwards)")
+    if latest is None or when > latest:
+        replay.latest_at = when
+
+
+_BALANCES = {"line_paid": ("budget_line", "paid_pence"), "line_committed": ("budget_line", "committed_pence"),
+             "deliverable_paid": ("deliverable", "paid_pence")}
+"""Before and after figures an event states, and the row and column whose images must show them."""
+
+
+def _label(table: str, row_id: int) -> str:
+    return f"{table.replace('_', ' ')} {row_id}"
+
+
+def _replay_images(replay: _Replay, seq: int, action: str, d: dict[str, Any], problems: _Problems) -> None:
+    """Fold the event's row images in: each row's image before it must be what the last event left."""
+    images = d.get("images")
+    if images is None:
+        if replay.imaged_from:
+            problems.add(f"audit event {seq} ({action}): carries no row images, though every event from "
+                         f"{replay.imaged_from} on does (forged by something other than the tracker)")
+        return
+    replay.imaged_from = replay.imaged_from or seq
+    try:
+        for image in images:
+            key = (str(image["table"]), int(image["id"]))
+            before, after = image["before"], image["after"]
+            known = replay.images.get(key)
+            if before is None and known is not None:
+                problems.add(f"{_label(*key)}: audit event {seq} ({action}) made it, but audit event "
+                             f"{known[0]} had already")
+            elif before is not None and known is not None:
+                name = _first_difference(before, known[1])
+                if name is not None:
+                    problems.add(f"{_label(*key)}: {name} was {before[name]!r} when audit event {seq} ({action}) "
+                                 f"began, but audit event {known[0]} left it {known[1][name]!r} (changed behind the "
+                                 f"tracker's back in between)")
+            elif before is not None:
+                replay.first_before.setdefault(key, before)
+            replay.images[key] = (seq, after)
+        _check_balances(seq, action, d, images, problems)
+        if action == AuditAction.IMPORT:
+            replay.digests.extend((seq, table, spec) for table, spec in d.get("tables", {}).items())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        problems.add(f"audit event {seq} ({action}): its row images are not in the form the tracker writes")
+
+
+def _check_balances(seq: int, action: str, d: dict[str, Any], images: list[dict[str, Any]],
+                    problems: _Problems) -> None:
+    """A balance the event states before and after must be the one its row images show (a stale one fails)."""
+    for prefix, (table, column) in _BALANCES.items():
+        if f"{prefix}_before" not in d:
+            continue
+        mine = [i for i in images if i["table"] == table and i["before"] is not None
+                and (table != "budget_line" or i["after"].get("code") == d.get("budget_line"))
+                and (table != "deliverable" or i["after"].get("seq") == d.get("seq"))]
+        if len(mine) != 1:
+            problems.add(f"audit event {seq} ({action}): states {prefix}_before but has no image of the "
+                         f"{table.replace('_', ' ')} it changed")
+            continue
+        for when in ("before", "after"):
+            stated, shown = d[f"{prefix}_{when}"], mine[0][when][column]
+            if stated != shown:
+                problems.add(f"audit event {seq} ({action}): states {prefix}_{when} {stated}, but "
+                             f"{_label(table, mine[0]['id'])} held {column} {shown} (a stale or edited balance)")
+
+
+def _first_difference(have: Image, want: Image) -> str | None:
+    """The first column (in the image's order) whose value differs; a column the table no longer has is skipped."""
+    for name, value in want.items():
+        if name in have and have[name] != value:
+            return name
+    return None
 
 
 # -- 2. events against rows ------------------------------------------------------------------------------------
@@ -335,6 +509,48 @@ def _compare(label: str, names: tuple[str, ...], have: tuple[Any, ...], want: tu
         if mine != theirs:
             problems.add(f"{label}: {name} is {mine!r} in the table, {theirs!r} in {source}")
             return
+
+
+def _check_images(conn: Connection, table: str, replay: _Replay, problems: _Problems) -> None:
+    """Every column of every row against the last image of it, and the rows imports made against their digests."""
+    images = {row_id: image for (named, row_id), image in replay.images.items() if named == table}
+    current = read_images(conn, table, images)
+    for row_id, (seq, want) in sorted(images.items()):
+        have = current.get(row_id)
+        if have is None:
+            problems.add(f"{_label(table, row_id)} of audit event {seq} is missing from the table (deleted)")
+            continue
+        name = _first_difference(have, want)
+        if name is not None:
+            problems.add(f"{_label(table, row_id)}: {name} is {have[name]!r} in the table, {want[name]!r} in audit "
+                         f"event {seq}")
+    for seq, named, spec in replay.digests:
+        if named == table:
+            _check_digest(conn, table, seq, spec, replay, problems)
+
+
+def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], replay: _Replay,
+                  problems: _Problems) -> None:
+    """The rows an import inserted, as they were when it ended (a row changed since by an event counts as the image
+    that event recorded before it), against the digest the import recorded."""
+    names, low, high = list(spec["columns"]), int(spec["ids"][0]), int(spec["ids"][1])
+    missing = [name for name in names if name not in columns_of(table)]
+    if missing or "id" not in names:
+        problems.add(f"{table.replace('_', ' ')} has no column {(missing or ['id'])[0]}, which import event {seq} "
+                     f"recorded")
+        return
+    at = names.index("id")
+    earlier = {row_id: tuple(image.get(name) for name in names)
+               for (named, row_id), image in replay.first_before.items() if named == table and low <= row_id <= high}
+    digest = TableDigest()
+    for batch in stream_batches(conn, table, names, low=low, high=high):
+        if earlier and any(batch[0][at] <= row_id <= batch[-1][at] for row_id in earlier):
+            batch = [earlier.get(row[at], row) for row in batch]
+        digest.add(batch)
+    if digest.rows != int(spec["count"]) or digest.hexdigest() != spec["sha256"]:
+        problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not match "
+                     f"the digest the import recorded ({digest.rows:,} rows, {int(spec['count']):,} imported; a row "
+                     f"imported was edited, added or removed)")
 
 
 # -- 3. running totals against detail --------------------------------------------------------------------------

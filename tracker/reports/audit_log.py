@@ -13,13 +13,15 @@ from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from tracker.domain.audit import AuditAction
+from tracker.domain.images import FOR_VERIFY
 from tracker.domain.models import AuditEvent
 from tracker.domain.money import format_gbp
 from tracker.domain.people import normalise_name
 from tracker.reports.paging import PAGE, Page
 from tracker.reports.search import ESCAPE, contains
 
-RELEASED = "payment.released"
+RELEASED = AuditAction.PAYMENT_RELEASED.value
 OVERRIDE = "sod_override_reason"
 PENCE_WITHOUT_SUFFIX = frozenset({"deliverable_paid_before", "deliverable_paid_after", "line_paid_before",
                                   "line_paid_after", "line_committed_before", "line_committed_after"})
@@ -57,9 +59,11 @@ class AuditEntry:
 
 
 def read_details(payload: str) -> tuple[Detail, ...]:
-    """An event's recorded JSON as readable fields: amounts in pounds, empty fields left out."""
+    """An event's recorded JSON as readable fields: amounts in pounds, empty fields and what is written only for
+    `audit verify` (row images, import digests) left out."""
     recorded = _recorded(payload)
-    return tuple(_detail(name, value) for name, value in recorded.items() if value not in (None, "", [], {}))
+    return tuple(_detail(name, value) for name, value in recorded.items()
+                 if value not in (None, "", [], {}) and name not in FOR_VERIFY)
 
 
 def _recorded(payload: str) -> dict[str, Any]:

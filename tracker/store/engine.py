@@ -10,6 +10,7 @@ import datetime as dt
 import errno
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -89,6 +90,33 @@ def append_only_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str
             f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
         ]
+    return []
+
+
+APPEND_ONLY_TABLES = ("audit_event", "payment")
+"""The tables the store itself refuses to edit or delete from."""
+
+
+def guard_problems(conn: Connection) -> list[str]:
+    """Append-only triggers that are missing or not the definitions this tracker creates (empty when intact)."""
+    expected = {table: append_only_ddl(table, conn) for table in APPEND_ONLY_TABLES}
+    if conn.dialect.name == "sqlite":
+        found = {str(name): str(sql) for name, sql in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+        problems = []
+        for table, statements in expected.items():
+            for statement in statements:
+                name = statement.split()[5]
+                if name not in found:
+                    problems.append(f"the {table} table's guard {name} is missing (dropped: the table can be edited)")
+                elif found[name] != statement.replace(" IF NOT EXISTS", ""):
+                    problems.append(f"the {table} table's guard {name} is not the tracker's definition (replaced)")
+        return problems
+    if conn.dialect.name == "postgresql":
+        enabled = {str(name) for (name,) in conn.exec_driver_sql(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")}
+        return [f"the {table} table's guard {table}_append_only is missing or disabled (the table can be edited)"
+                for table in expected if f"{table}_append_only" not in enabled]
     return []
 
 
@@ -188,6 +216,21 @@ def _begin(conn: Connection) -> None:
     else:
         conn.exec_driver_sql("BEGIN")
 
+
+
+def stream_tuples(conn: Connection, query: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows of a query straight from the driver in lists of exactly `batch` (the last may be short): at a million
+    rows SQLAlchemy's row objects cost seconds. PostgreSQL reads through a server-side cursor, so memory stays flat.
+    """
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor(name="tracker_stream") if conn.dialect.name == "postgresql" else dbapi.cursor()
+    try:
+        cursor.execute(query)
+        while rows := cursor.fetchmany(batch):
+            yield list(map(tuple, rows))
+    finally:
+        cursor.close()
 
 
 def sync_id_sequences(conn: Connection, tables: list[str]) -> None:

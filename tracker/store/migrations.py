@@ -7,7 +7,7 @@ applies the missing ones, in order, each in its own transaction.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 
 from tracker.store.engine import read_only_view, writer
@@ -39,7 +39,8 @@ def current_version(engine: Engine) -> int:
 
 
 def refuse_newer(engine: Engine, migrations: Sequence[Migration]) -> int:
-    """The store's version, read without writing a byte; a store from a newer tracker is refused untouched.
+    """The store's version, read without writing a byte; a store from a newer tracker is refused untouched, and so
+    is one that has tables but no version record (re-running every migration would rebuild it over its contents).
 
     Even opening an embedded store for writing changes its file (the journal mode), so the version is read
     through a read-only view first.
@@ -48,6 +49,9 @@ def refuse_newer(engine: Engine, migrations: Sequence[Migration]) -> int:
     view = read_only_view(engine)
     try:
         have = current_version(view)
+        if have == 0 and _has_tables(view):
+            raise StoreError("this database has tables but no schema_version record (removed behind the tracker's "
+                             "back); it is not migrated or opened: keep it as evidence and restore a backup")
     finally:
         if view is not engine:
             view.dispose()
@@ -78,3 +82,8 @@ def upgrade(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
             )
         applied.append(migration.version)
     return applied
+
+
+def _has_tables(engine: Engine) -> bool:
+    """A store some tracker has used: migrating it again from nothing would rebuild what it already holds."""
+    return any(name != "schema_version" for name in inspect(engine).get_table_names())
