@@ -26,6 +26,7 @@ class AuditAction(StrEnum):
     CONTRACT_AWARDED = "contract.awarded"
     CONTRACT_CLOSED = "contract.closed"
     CONTRACT_CANCELLED = "contract.cancelled"
+    CONTRACT_PUBLICATION_SET = "contract.publication_set"
     DELIVERABLE_ADDED = "deliverable.added"
     DELIVERABLE_SUBMITTED = "deliverable.submitted"
     DELIVERABLE_ACCEPTED = "deliverable.accepted"

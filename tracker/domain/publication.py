@@ -7,6 +7,7 @@ with its recipient, purpose and, below £10,000, why it is value for money; indi
 from dataclasses import dataclass
 
 from tracker.domain import lookup
+from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.models import Contract
 from tracker.domain.text import clean_text, optional_text
@@ -42,7 +43,7 @@ def set_publication_details(ctx: Context, reference: str, details: PublicationDe
         contract = lookup.contract(change.session, reference)
         apply_details(contract, details)
         change.session.add(contract)
-        change.record("contract.publication_set", contract.reference,
+        change.record(AuditAction.CONTRACT_PUBLICATION_SET, contract.reference,
                       supplier_is_individual=details.supplier_is_individual, expense_type=details.expense_type,
                       published=details.published, value_for_money_reason=details.value_for_money_reason)
     return details

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, bindparam, exists, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from tracker.domain.audit import chain_head
+from tracker.domain.audit import AuditAction, chain_head
 from tracker.domain.fiscal import day_start_utc, london_midnight
 from tracker.domain.models import AuditEvent, BudgetLine, Contract, Deliverable, Payment, sum_pence
 from tracker.domain.money import format_pounds
@@ -42,9 +42,12 @@ _PREFIX = re.compile(r"ocds-[a-z0-9]{6}")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
 _MONEY_MARK = "\x00P"
 _MONEY = re.compile(r'"\\u0000P(-?[0-9]+\.[0-9]{2})"')
-_PUBLISHED_ACTIONS = ("contract.awarded", "contract.closed", "contract.cancelled", "deliverable.added",
-                      "deliverable.accepted", "deliverable.rejected", "payment.released", "payment.reversed", "import")
-_DECISIONS = ("deliverable.submitted", "deliverable.accepted", "deliverable.rejected")
+_PUBLISHED_ACTIONS = (
+    AuditAction.CONTRACT_AWARDED, AuditAction.CONTRACT_CLOSED, AuditAction.CONTRACT_CANCELLED,
+    AuditAction.DELIVERABLE_ADDED, AuditAction.DELIVERABLE_ACCEPTED, AuditAction.DELIVERABLE_REJECTED,
+    AuditAction.PAYMENT_RELEASED, AuditAction.PAYMENT_REVERSED, AuditAction.IMPORT,
+)
+_DECISIONS = (AuditAction.DELIVERABLE_SUBMITTED, AuditAction.DELIVERABLE_ACCEPTED, AuditAction.DELIVERABLE_REJECTED)
 
 
 @dataclass(frozen=True)
@@ -258,26 +261,26 @@ class _Builder:
 
     def releases(self, seq: int, at: str, action: str, reference: str | None,
                  details: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        if action == "import":
+        if action == AuditAction.IMPORT:
             yield from self._imported(seq, at, details)
             return
         if reference is None:
             return
         contract = self._contract(reference)
-        if action == "contract.awarded":
+        if action == AuditAction.CONTRACT_AWARDED:
             yield self._release(contract, seq, at, ["award", "contract"], milestones=self._at_award(contract, seq))
-        elif action == "contract.closed":
+        elif action == AuditAction.CONTRACT_CLOSED:
             yield self._release(contract, seq, at, ["contractTermination"], contract_status="terminated")
-        elif action == "contract.cancelled" and contract.awarded_on is not None:
+        elif action == AuditAction.CONTRACT_CANCELLED and contract.awarded_on is not None:
             yield self._release(contract, seq, at, ["awardCancellation"], award_status="cancelled",
                                 contract_status="cancelled")
-        elif action == "deliverable.added" and self._awarded_before(contract, seq):
+        elif action == AuditAction.DELIVERABLE_ADDED and self._awarded_before(contract, seq):
             item = _Milestones(details["seq"], details["name"], dt.date.fromisoformat(details["due_on"]))
             yield self._release(contract, seq, at, ["implementationUpdate"], milestones=_scheduled(item))
-        elif action in ("deliverable.accepted", "deliverable.rejected"):
+        elif action in (AuditAction.DELIVERABLE_ACCEPTED, AuditAction.DELIVERABLE_REJECTED):
             yield self._release(contract, seq, at, ["implementationUpdate"],
                                 milestones=[self._decision(contract, details, at)])
-        elif action in ("payment.released", "payment.reversed"):
+        elif action in (AuditAction.PAYMENT_RELEASED, AuditAction.PAYMENT_REVERSED):
             milestone, transaction = self._payment(contract, details["payment_id"])
             yield self._release(contract, seq, at, ["implementationUpdate"], milestones=[milestone],
                                 transactions=[transaction])
@@ -288,7 +291,7 @@ class _Builder:
         """The deliverables added before the award, all still to come."""
         added = self.connection.execute(
             select(col(AuditEvent.payload)).where(col(AuditEvent.contract_ref) == contract.reference,
-                                                  col(AuditEvent.action) == "deliverable.added",
+                                                  col(AuditEvent.action) == AuditAction.DELIVERABLE_ADDED,
                                                   col(AuditEvent.seq) < award_seq)
             .order_by(col(AuditEvent.seq))).scalars()
         wanted = {json.loads(payload)["seq"] for payload in added}
@@ -303,7 +306,7 @@ class _Builder:
         if contract.awarded_on is None:
             return False
         later = self.connection.execute(select(exists().where(
-            col(AuditEvent.contract_ref) == contract.reference, col(AuditEvent.action) == "contract.awarded",
+            col(AuditEvent.contract_ref) == contract.reference, col(AuditEvent.action) == AuditAction.CONTRACT_AWARDED,
             col(AuditEvent.seq) > seq))).scalar()
         return not later
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from fpdf import FPDF
 
+from tracker.domain.audit import AuditAction
 from tracker.domain.fiscal import format_date
 from tracker.domain.money import format_gbp
 from tracker.exports.files import ExportRefused
@@ -180,24 +181,25 @@ def _day(details: dict[str, str], key: str) -> str:
 
 
 _SENTENCES: dict[str, Callable[[dict[str, str]], str]] = {
-    "contract.added": lambda d: f"Recorded as a draft worth {_pounds(d, 'value_pence')} on {d.get('budget_line')}",
-    "contract.awarded": lambda d: (f"Awarded on {_day(d, 'awarded_on')}; {_pounds(d, 'value_pence')} committed "
-                                   f"against {d.get('budget_line')}"),
-    "contract.closed": lambda d: (f"Closed on {_day(d, 'closed_on')}; {_pounds(d, 'released_commitment_pence')} "
-                                  f"no longer committed"),
-    "contract.cancelled": lambda d: f"Cancelled: {d.get('reason', '')}",
-    "contract.publication_set": lambda d: "Publication details recorded",
-    "deliverable.added": lambda d: (f"Deliverable {d.get('seq')} added: {d.get('name')}, "
+    AuditAction.CONTRACT_ADDED: lambda d: (f"Recorded as a draft worth {_pounds(d, 'value_pence')} "
+                                           f"on {d.get('budget_line')}"),
+    AuditAction.CONTRACT_AWARDED: lambda d: (f"Awarded on {_day(d, 'awarded_on')}; "
+                                             f"{_pounds(d, 'value_pence')} committed against {d.get('budget_line')}"),
+    AuditAction.CONTRACT_CLOSED: lambda d: (f"Closed on {_day(d, 'closed_on')}; "
+                                            f"{_pounds(d, 'released_commitment_pence')} no longer committed"),
+    AuditAction.CONTRACT_CANCELLED: lambda d: f"Cancelled: {d.get('reason', '')}",
+    AuditAction.CONTRACT_PUBLICATION_SET: lambda d: "Publication details recorded",
+    AuditAction.DELIVERABLE_ADDED: lambda d: (f"Deliverable {d.get('seq')} added: {d.get('name')}, "
                                     f"{_pounds(d, 'amount_pence')} due {_day(d, 'due_on')}"),
-    "deliverable.submitted": lambda d: f"Deliverable {d.get('seq')} submitted",
-    "deliverable.accepted": lambda d: (f"Deliverable {d.get('seq')} accepted by {d.get('accepted_by')} on "
+    AuditAction.DELIVERABLE_SUBMITTED: lambda d: f"Deliverable {d.get('seq')} submitted",
+    AuditAction.DELIVERABLE_ACCEPTED: lambda d: (f"Deliverable {d.get('seq')} accepted by {d.get('accepted_by')} on "
                                        f"{_day(d, 'accepted_on')}" + (f": {d['note']}" if d.get("note") else "")),
-    "deliverable.rejected": lambda d: (f"Deliverable {d.get('seq')} rejected by {d.get('rejected_by')}: "
+    AuditAction.DELIVERABLE_REJECTED: lambda d: (f"Deliverable {d.get('seq')} rejected by {d.get('rejected_by')}: "
                                        f"{d.get('reason', '')}"),
-    "payment.released": lambda d: (f"Payment {d.get('payment_id')} of {_pounds(d, 'amount_pence')} released for "
-                                   f"deliverable {d.get('seq')}, dated {_day(d, 'paid_on')}"
+    AuditAction.PAYMENT_RELEASED: lambda d: (f"Payment {d.get('payment_id')} of {_pounds(d, 'amount_pence')} "
+                                             f"released for deliverable {d.get('seq')}, dated {_day(d, 'paid_on')}"
                                    + (f", invoice {d['invoice']}" if d.get("invoice") else "")),
-    "payment.reversed": lambda d: (f"Payment {d.get('reverses_payment_id')} reversed by payment "
+    AuditAction.PAYMENT_REVERSED: lambda d: (f"Payment {d.get('reverses_payment_id')} reversed by payment "
                                    f"{d.get('payment_id')} ({_pounds(d, 'amount_pence')}) on {_day(d, 'paid_on')}: "
                                    f"{d.get('reason', '')}"),
 }

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker.domain import deliverables, payments
+from tracker.domain.audit import AuditAction
 from tracker.domain.fiscal import format_date, parse_date
 from tracker.domain.models import DeliverableStatus
 from tracker.domain.money import format_gbp, format_pounds, parse_money
@@ -153,7 +154,7 @@ class ContractScreen(DeskScreen):
         today = format_date(ctx.clock.today())
         self._dialog(ActionSpec(
             title=f"Submit {reference} #{seq}", confirm="Record submission", fields=(),
-            describe=lambda values: [("Event", "deliverable.submitted"), ("Deliverable", self._what(item)),
+            describe=lambda values: [("Event", AuditAction.DELIVERABLE_SUBMITTED), ("Deliverable", self._what(item)),
                                      ("Status", f"{item.status} → submitted"), ("Submitted on", today),
                                      ("Recorded by", self._by())],
             perform=lambda values: deliverables.submit_deliverable(ctx, reference, seq)), self._deliverable_changed)
@@ -170,7 +171,7 @@ class ContractScreen(DeskScreen):
                           placeholder="e.g. Sarah Okafor"),
                     Field("note", "Evidence checked",
                           placeholder="e.g. Mapping report received and reviewed")),
-            describe=lambda values: [("Event", "deliverable.accepted"), ("Deliverable", self._what(item)),
+            describe=lambda values: [("Event", AuditAction.DELIVERABLE_ACCEPTED), ("Deliverable", self._what(item)),
                                      ("Amount", format_gbp(item.amount_pence)),
                                      ("Accepted by", values["accepted_by"].strip() or ctx.actor.claimed),
                                      ("Accepted on", today), ("Evidence", values["note"].strip() or "(none)"),
@@ -187,7 +188,7 @@ class ContractScreen(DeskScreen):
         self._dialog(ActionSpec(
             title=f"Reject {reference} #{seq}", confirm="Record rejection",
             fields=(Field("reason", "Reason"),),
-            describe=lambda values: [("Event", "deliverable.rejected"), ("Deliverable", self._what(item)),
+            describe=lambda values: [("Event", AuditAction.DELIVERABLE_REJECTED), ("Deliverable", self._what(item)),
                                      ("Rejected by", ctx.actor.claimed),
                                      ("On", format_date(ctx.clock.today())),
                                      ("Reason", values["reason"].strip() or "(required)"),
@@ -213,7 +214,7 @@ class ContractScreen(DeskScreen):
             return parse_money(values["amount"])
 
         def describe(values: Values) -> list[tuple[str, str]]:
-            lines = [("Event", "payment.released"),
+            lines = [("Event", AuditAction.PAYMENT_RELEASED),
                      ("Deliverable", f"{preview.reference} #{preview.seq} {preview.deliverable} ({item.status})"),
                      ("Unpaid", format_gbp(preview.unpaid_pence))]
             amount = amount_of(values)
@@ -248,7 +249,7 @@ class ContractScreen(DeskScreen):
         self._dialog(ActionSpec(
             title=f"Reverse payment {payment_id}", confirm="Record reversal",
             fields=(Field("reason", "Reason"),),
-            describe=lambda values: [("Event", "payment.reversed"),
+            describe=lambda values: [("Event", AuditAction.PAYMENT_REVERSED),
                                      ("Payment", f"{payment_id}: {format_gbp(row.amount_pence)} on "
                                                  f"{format_date(row.paid_on)}, invoice {row.invoice or '(none)'}"),
                                      ("New entry", f"{format_gbp(-row.amount_pence)} on "
