@@ -28,6 +28,10 @@ class Refusal(TrackerError):
         super().__init__(message)
         self.rule = rule
 
+    def at(self, place: str) -> "Refusal":
+        """The same refusal, saying where it arose (an import's file and line)."""
+        return Refusal(self.rule, f"{place}: {self.message}")
+
 
 class NotFound(TrackerError):
     """A reference, code or id that is not in the store."""
