@@ -72,7 +72,7 @@ def awarded(tracker: Tracker, awarded_template: Path) -> Tracker:
 REFUSALS = [
     (["--as", "Bob", "pay", REF, "2"], {}, f"{REF} #2 (Options appraisal) is submitted; a payment is released only for an accepted deliverable"),
     (["--as", "Bob", "pay", REF, "1", "--amount", "44,880.01"], {}, f"{REF} #1 has £44,880.00 unpaid of £44,880.00; this payment is £44,880.01"),
-    (["--as", "Alice", "pay", REF, "1"], {}, f"Alice accepted {REF} #1 and so may not release its payment; another officer must (or --override-sod --reason)"),
+    (["--as", "Alice", "pay", REF, "1"], {}, f"Alice accepted {REF} #1 and so may not release its payment; another officer must, or it is released as an override with a reason"),
     (["--as", "Bob", "pay", REF, "1", "--on", "2016-04-02"], {"TRACKER_TODAY": "2016-04-05"},
      "a payment dated 2016-04-02 falls in 2016/17, outside VG-1516's financial year 2015/16 (2015-04-01 to 2016-03-31)"),
     (["--as", "Bob", "pay", REF, "1", "--on", "2015-07-19"], {}, f"a payment dated 2015-07-19 would come before {REF} #1 was accepted (2015-07-20)"),

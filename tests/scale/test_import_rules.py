@@ -233,7 +233,7 @@ BAD = [
     (
         ("cell", "payments.csv", 2, "paid_on", "2016-01-30"),
         "Refusal",
-        "no-future-payments",
+        "no-future-dates",
         "payments.csv line 2: a payment cannot be dated 2016-01-30, after today (2015-10-19)",
     ),
     (

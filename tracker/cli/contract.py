@@ -67,11 +67,13 @@ def cancel(
     ctx: typer.Context,
     reference: str = typer.Argument(...),
     reason: str = typer.Option(..., "--reason"),
+    on: str | None = typer.Option(None, "--on", help="Date of cancellation (default today)."),
 ) -> None:
     """Cancel a contract that has had no payments."""
     from tracker.domain.contracts import cancel_contract
 
-    say(f"cancelled {cancel_contract(state(ctx).context(), reference, reason=reason).reference}")
+    cancelled = cancel_contract(state(ctx).context(), reference, reason=reason, on=parse.date(on))
+    say(f"cancelled {cancelled.reference}")
 
 
 @app.command("list")

@@ -12,10 +12,10 @@ import typer
 from typer.core import TyperGroup
 
 from tracker import __version__
-from tracker.cli import audit, budget, contract, data, deliverable, export, payment, report
+from tracker.cli import audit, budget, contract, data, deliverable, export, payment, people, report
 from tracker.cli.output import EXIT_INTERNAL, EXIT_INVALID, EXIT_REFUSED, EXIT_STORE, one_line, warn
 from tracker.cli.state import CliState, state
-from tracker.domain.errors import Refusal, TrackerError
+from tracker.domain.errors import NotFound, Refusal, TrackerError
 from tracker.store.errors import StoreError
 
 
@@ -28,8 +28,17 @@ class TrackerGroup(TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Refusal as refusal:
-            warn(f"refused: {one_line(refusal.message)}")
+            from tracker.cli.hints import refusal_hint  # only on a refusal: the rule book loads the models
+
+            hint = refusal_hint(refusal.rule, ctx.invoked_subcommand)
+            warn(f"refused: {one_line(refusal.message)}" + (f" ({hint})" if hint else ""))
             raise typer.Exit(EXIT_REFUSED) from None
+        except NotFound as missing:
+            from tracker.cli.hints import missing_hint
+
+            hint = missing_hint(missing.missing, missing.reference)
+            warn(f"error: {one_line(missing.message)}" + (f"; {hint}" if hint else ""))
+            raise typer.Exit(EXIT_INVALID) from None
         except TrackerError as error:
             warn(f"error: {one_line(error.message)}")
             raise typer.Exit(EXIT_INVALID) from None
@@ -83,6 +92,7 @@ app.add_typer(contract.app, name="contract")
 app.add_typer(deliverable.app, name="deliverable")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
+app.add_typer(people.app, name="people")
 payment.register(app)
 data.register(app)
 audit.register(app)

@@ -14,7 +14,8 @@ from sqlmodel import Session
 
 from tracker.domain.audit import record_event
 from tracker.domain.fiscal import Clock, system_clock
-from tracker.domain.people import Actor, resolve_actor
+from tracker.domain.models import Permission
+from tracker.domain.people import Actor, authorise, resolve_actor
 from tracker.store.session import write_session
 
 
@@ -39,6 +40,8 @@ class Context:
     clock: Clock = field(default_factory=system_clock)
 
     @contextmanager
-    def change(self) -> Iterator[Change]:
+    def change(self, may: Permission = Permission.ADMIN) -> Iterator[Change]:
+        """A write transaction for an action that needs `may`: with a people register, the principal must have it."""
         with write_session(self.engine) as session:
+            authorise(session, self.actor, may)
             yield Change(session=session, context=self)

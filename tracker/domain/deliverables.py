@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from tracker.domain import lookup, rules
 from tracker.domain.context import Context
-from tracker.domain.models import Deliverable, DeliverableStatus, id_of, sum_pence
-from tracker.domain.text import clean_text, optional_text
+from tracker.domain.models import Deliverable, DeliverableStatus, Permission, id_of, sum_pence
+from tracker.domain.text import clean_name, clean_text, optional_text
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
 def submit_deliverable(ctx: Context, reference: str, seq: int, *, on: dt.date | None = None) -> DeliverableChanged:
     """The supplier has handed it in (again, after a rejection)."""
     submitted_on = on or ctx.clock.today()
-    with ctx.change() as change:
+    with ctx.change(Permission.ACCEPT) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
         rules.contract_awarded(reference, contract.status, "deliverables can be submitted")
         rules.deliverable_in(f"{reference} #{seq}", item.status,
@@ -62,10 +62,10 @@ def submit_deliverable(ctx: Context, reference: str, seq: int, *, on: dt.date | 
 def accept_deliverable(ctx: Context, reference: str, seq: int, *, accepted_by: str | None = None,
                        note: str | None = None, on: dt.date | None = None) -> DeliverableChanged:
     """Sign-off: who accepted it, when, and on what evidence. Only then can it be paid."""
-    signatory = clean_text("accepted by", accepted_by or ctx.actor.claimed)
+    signatory = clean_name("accepted by", accepted_by or ctx.actor.claimed)
     note = optional_text("note", note, max_length=1000)
     accepted_on = on or ctx.clock.today()
-    with ctx.change() as change:
+    with ctx.change(Permission.ACCEPT) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
         rules.contract_awarded(reference, contract.status, "deliverables can be accepted")
         rules.deliverable_in(f"{reference} #{seq}", item.status, (DeliverableStatus.SUBMITTED,), "accepted")
@@ -73,22 +73,25 @@ def accept_deliverable(ctx: Context, reference: str, seq: int, *, accepted_by: s
                                ctx.clock.today())
         item.status = DeliverableStatus.ACCEPTED.value
         item.decided_by, item.decided_on, item.note = signatory, accepted_on, note
+        item.recorded_by, item.recorded_login = ctx.actor.claimed, ctx.actor.login
         change.session.add(item)
         change.record("deliverable.accepted", reference, seq=seq, accepted_by=signatory, accepted_on=accepted_on,
-                      note=note, amount_pence=item.amount_pence)
+                      note=note, amount_pence=item.amount_pence, recorded_by=ctx.actor.claimed,
+                      recorded_login=ctx.actor.login)
     return _changed(reference, item)
 
 
 def reject_deliverable(ctx: Context, reference: str, seq: int, *, reason: str,
                        rejected_by: str | None = None) -> DeliverableChanged:
     reason = clean_text("reason", reason, max_length=1000)
-    signatory = clean_text("rejected by", rejected_by or ctx.actor.claimed)
-    with ctx.change() as change:
+    signatory = clean_name("rejected by", rejected_by or ctx.actor.claimed)
+    with ctx.change(Permission.ACCEPT) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
         rules.contract_awarded(reference, contract.status, "deliverables can be rejected")
         rules.deliverable_in(f"{reference} #{seq}", item.status, (DeliverableStatus.SUBMITTED,), "rejected")
         item.status = DeliverableStatus.REJECTED.value
         item.decided_by, item.decided_on, item.note = signatory, ctx.clock.today(), reason
+        item.recorded_by, item.recorded_login = ctx.actor.claimed, ctx.actor.login
         change.session.add(item)
         change.record("deliverable.rejected", reference, seq=seq, rejected_by=signatory, reason=reason)
     return _changed(reference, item)

@@ -20,10 +20,12 @@ from tracker.domain.models import (
     Contract,
     Deliverable,
     Payment,
+    Permission,
     id_of,
 )
 from tracker.domain.money import format_gbp
-from tracker.domain.text import clean_text, optional_text
+from tracker.domain.people import Actor, has_register
+from tracker.domain.text import clean_text, optional_text, same_name
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         raise InvalidInput(f"a payment must be more than £0.00, not {format_gbp(amount_pence)}; "
                            f"to take money back, reverse a payment")
     day = paid_on or ctx.clock.today()
-    with ctx.change() as change:
+    with ctx.change(Permission.PAY) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
         unpaid = item.amount_pence - item.paid_pence
@@ -77,7 +79,8 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         left_before = line.allocation_pence - line.paid_pence
         _move_paid(change, contract, item, line, amount)
         payment = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=amount, paid_on=day,
-                          invoice=invoice, released_by=ctx.actor.claimed, released_at=ctx.clock.timestamp(),
+                          invoice=invoice, released_by=ctx.actor.claimed,
+                          released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
                           sod_override_reason=override)
         change.session.add(payment)
         change.session.flush()
@@ -96,7 +99,7 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
     """Undo a payment with a new, negative entry that names the one it reverses."""
     reason = clean_text("reason", reason, max_length=500)
     day = on or ctx.clock.today()
-    with ctx.change() as change:
+    with ctx.change(Permission.PAY) as change:
         original = lookup.payment(change.session, payment_id)
         contract = change.session.get_one(Contract, original.contract_id)
         item = change.session.get_one(Deliverable, original.deliverable_id)
@@ -110,7 +113,8 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
         left_before = line.allocation_pence - line.paid_pence
         _move_paid(change, contract, item, line, -original.amount_pence)
         reversal = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=-original.amount_pence,
-                           paid_on=day, released_by=ctx.actor.claimed, released_at=ctx.clock.timestamp(),
+                           paid_on=day, released_by=ctx.actor.claimed,
+                          released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
                            reverses_payment_id=payment_id, reason=reason)
         change.session.add(reversal)
         change.session.flush()
@@ -136,11 +140,26 @@ def _check_release(ctx: Context, session: Session, contract: Contract, item: Del
     rules.in_financial_year("a payment", day, line.code, FiscalYear(line.fiscal_year))
     rules.in_order(f"a payment dated {day}", day, f"{label} was accepted", item.decided_on)
     rules.not_in_future("a payment", day, ctx.clock.today())
-    rules.separate_duties(label, ctx.actor.claimed, accepted_by=item.decided_by or "", override=override,
-                          same_person=ctx.actor.is_same_person(item.decided_by))
+    rules.separate_duties(label, ctx.actor.claimed, role=_part_in_acceptance(session, ctx.actor, item),
+                          accepted_by=item.decided_by or "", override=override)
     rules.invoice_once(invoice, contract.reference, already_paid=invoice is not None and session.exec(
         select(Payment.id).where(Payment.contract_id == contract.id, Payment.invoice == invoice)
     ).first() is not None)
+
+
+def _part_in_acceptance(session: Session, payer: Actor, item: Deliverable) -> str | None:
+    """How the payer took part in the deliverable's sign-off, if they did.
+
+    Names are compared as they read. Principals are compared only with a people register: without one, a login
+    may rightly act for several officers (single-officer mode), so only their names can tell them apart.
+    """
+    if payer.is_same_person(item.decided_by):
+        return "accepted"
+    if item.recorded_by and same_name(payer.claimed, item.recorded_by):
+        return "recorded the acceptance of"
+    if item.recorded_login == payer.login and has_register(session):
+        return "recorded the acceptance of"
+    return None
 
 
 def _move_paid(change: Change, contract: Contract, item: Deliverable, line: BudgetLine, amount: int) -> None:

@@ -10,11 +10,16 @@ commands to type; the command line and the desk add their own hints, keyed on `R
 
 import datetime as dt
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tracker.domain.errors import Refusal
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
-from tracker.domain.models import ContractStatus, DeliverableStatus
+from tracker.domain.models import ContractStatus, DeliverableStatus, Permission
 from tracker.domain.money import format_gbp
+from tracker.domain.text import same_name
+
+if TYPE_CHECKING:
+    from tracker.domain.people import RegisteredPerson
 
 
 class Rule(StrEnum):
@@ -114,16 +119,18 @@ def within_unpaid(label: str, *, paying: int, paid: int, amount: int, paying_as:
                                      f"{paying_as} {format_gbp(paying)}")
 
 
-def within_contract_value(reference: str, *, paying: int, paid: int, value: int, paying_as: str = THIS_PAYMENT) -> None:
+def within_contract_value(reference: str, *, paying: int, paid: int, value: int,
+                          paying_as: str = THIS_PAYMENT) -> None:
     if paid + paying > value:
         raise Refusal(Rule.CONTRACT_VALUE, f"{reference} has {format_gbp(value - paid)} left of "
-                                           f"{format_gbp(value)}; the payment is {format_gbp(paying)}")
+                                           f"{format_gbp(value)}; {paying_as} {format_gbp(paying)}")
 
 
-def within_allocation(line_code: str, *, paying: int, paid: int, allocation: int, paying_as: str = THIS_PAYMENT) -> None:
+def within_allocation(line_code: str, *, paying: int, paid: int, allocation: int,
+                      paying_as: str = THIS_PAYMENT) -> None:
     if paid + paying > allocation:
         raise Refusal(Rule.LINE_ALLOCATION, f"{line_code} has {format_gbp(allocation - paid)} left of "
-                                            f"{format_gbp(allocation)}; the payment is {format_gbp(paying)}")
+                                            f"{format_gbp(allocation)}; {paying_as} {format_gbp(paying)}")
 
 
 def figures_unchanged(*, still: bool) -> None:
@@ -218,13 +225,16 @@ def in_order(later: str, later_day: dt.date | None, earlier: str, earlier_day: d
 # -- who may do what --------------------------------------------------------------------------------------------
 
 
-def separate_duties(label: str, payer: str, *, accepted_by: str, override: str | None, same_person: bool) -> None:
-    """Whoever signed a deliverable off, or recorded its sign-off, may not release its payment."""
-    if same_person and not override:
-        raise Refusal(Rule.SEGREGATION_OF_DUTIES, f"{payer} accepted {label} (signed off by {accepted_by}) and "
-                                                  f"so may not release its payment; another officer must, or "
-                                                  f"the payment must be recorded as an override with a reason")
-    if override and not same_person:
+def separate_duties(label: str, payer: str, *, role: str | None, accepted_by: str, override: str | None) -> None:
+    """Whoever signed a deliverable off, or recorded its sign-off, may not release its payment.
+
+    `role` is how the payer took part ("accepted", "recorded the acceptance of"), None when they did not.
+    """
+    if role is not None and not override:
+        raise Refusal(Rule.SEGREGATION_OF_DUTIES, f"{payer} {role} {label} and so may not release its payment; "
+                                                  f"another officer must, or it is released as an override with "
+                                                  f"a reason")
+    if override and role is None:
         raise Refusal(Rule.SEGREGATION_OF_DUTIES, f"no override is needed: {label} was accepted by {accepted_by}")
 
 
@@ -235,3 +245,23 @@ def history_separates_duties(label: str, released_by: str, *, accepted_by: str, 
         raise Refusal(Rule.SEGREGATION_OF_DUTIES, f"{label} was released by {released_by}, who also accepted it "
                                                   f"({accepted_by}); history that breaks segregation of duties "
                                                   f"is imported only as an override with a reason")
+
+
+def registered(login: str, claimed: str, person: "RegisteredPerson | None", action: Permission) -> None:
+    """With a people register, who is logged in decides who is acting, and what they may do."""
+    if person is None:
+        raise Refusal(Rule.PEOPLE_REGISTER, f"the login {login} is not in the people register; only registered "
+                                            f"people may act")
+    if not same_name(claimed, person.name):
+        raise Refusal(Rule.PEOPLE_REGISTER, f"the login {login} is {person.name}'s and cannot act as {claimed}")
+    if action not in person.may:
+        raise Refusal(Rule.PEOPLE_REGISTER, f"{person.name} may {', '.join(person.may) or 'do nothing'}, "
+                                            f"not {action.value}")
+
+
+def register_entry(login: str, *, taken: bool, first: bool, acting_login: str, admin: bool) -> None:
+    if taken:
+        raise Refusal(Rule.PEOPLE_REGISTER, f"the login {login} is already in the people register")
+    if first and (login != acting_login or not admin):
+        raise Refusal(Rule.PEOPLE_REGISTER, f"the first person in the register must be you ({acting_login}) with "
+                                            f"admin, so that someone can manage it")

@@ -8,7 +8,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from tracker.domain.models import AuditEvent
-from tracker.domain.people import normalise_name
+from tracker.domain.text import normalise_name
 
 
 @dataclass(frozen=True)
