@@ -25,11 +25,11 @@ def optional_text(field: str, value: str | None, *, max_length: int = 200) -> st
 
 def clean_name(field: str, value: str | None) -> str:
     """A person's name as it may be stored: NFKC, no control characters, no word mixing alphabets."""
-    text = clean_text(field, unicodedata.normalize("NFKC", value or ""))
+    text = " ".join(clean_text(field, unicodedata.normalize("NFKC", value or "")).split())
     for word in text.split():
         scripts = {_script(ch) for ch in word if ch.isalpha()} - _COMBINABLE
         if len(scripts) > 1:
-            raise InvalidInput(f"{field} {word!r} mixes letters of {' and '.join(sorted(scripts)).title()} "
+            raise InvalidInput(f"{field} {word!r} mixes letters of {' and '.join(sorted(s.title() for s in scripts))} "
                                f"alphabets; type it in one alphabet")
     return text
 
