@@ -124,7 +124,7 @@ def test_the_principal_is_recorded_beside_the_claimed_name(engine: Engine) -> No
     founding_case(alice)
     signed_off(alice)
     release_payment(as_(engine, "Bob Pays", "bob"), REF, 1, paid_on=dt.date(2015, 9, 3))
-    accepted = [e for e in events(engine) if e["action"] == "deliverable.accepted"][0]
+    accepted = next(e for e in events(engine) if e["action"] == "deliverable.accepted")
     assert (accepted["claimed_by"], accepted["login"], accepted["payload"]["recorded_login"]) == ("Alice Accepts", "alice", "alice")
     assert scalar(engine, "SELECT released_by || '/' || released_login FROM payment") == "Bob Pays/bob"
 
