@@ -11,6 +11,10 @@ from tracker.domain.models import AuditEvent
 from tracker.domain.text import normalise_name
 
 
+_OVERRIDABLE = ("payment.released", "import")
+"""Actions that can be taken against segregation of duties, with a recorded reason."""
+
+
 @dataclass(frozen=True)
 class LogEvent:
     seq: int
@@ -35,14 +39,13 @@ def audit_log(session: Session, *, contract: str | None = None, person: str | No
         name = normalise_name(person)
         query = query.where(or_(func.lower(col(e.claimed_by)) == name, func.lower(col(e.login)) == name))
     if overrides:
-        query = query.where(col(e.action) == "payment.released",
-                            col(e.payload).like('%"sod_override_reason":"%'))
+        query = query.where(col(e.action).in_(_OVERRIDABLE), col(e.payload).like('%"sod_override_reason":"%'))
     rows = session.execute(query.order_by(col(e.seq).desc()).limit(max(1, limit))).all()
     return tuple(_event(*row) for row in reversed(rows))
 
 
 def _event(seq: int, at: str, claimed_by: str, login: str, action: str, ref: str | None, payload: str) -> LogEvent:
-    override = _payload_dict(payload).get("sod_override_reason") if action == "payment.released" else None
+    override = _payload_dict(payload).get("sod_override_reason") if action in _OVERRIDABLE else None
     return LogEvent(seq, at, claimed_by, login, action, ref, event_fields(payload), str(override) if override else None)
 
 
