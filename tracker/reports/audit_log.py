@@ -10,7 +10,6 @@ from sqlmodel import Session, col
 from tracker.domain.models import AuditEvent
 from tracker.domain.text import normalise_name
 
-
 _OVERRIDABLE = ("payment.released", "import")
 """Actions that can be taken against segregation of duties, with a recorded reason."""
 
