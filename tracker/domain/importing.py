@@ -19,11 +19,13 @@ import datetime as dt
 import hashlib
 import io
 import re
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -143,7 +145,7 @@ class _Run:
     digests: dict[str, str] = field(default_factory=dict)
     id_ranges: dict[str, list[int]] = field(default_factory=dict)
     seen: _Seen = field(default_factory=_Seen)
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, IO[bytes]] = field(default_factory=dict)
     sod_override: str | None = None
 
 
@@ -157,11 +159,19 @@ def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str
     if not present:
         raise InvalidInput(f"{folder} has none of {', '.join(COLUMNS)}")
     override = optional_text("override reason", history_without_sod_reason, max_length=500)
-    files = {name: _read_once(folder / name) for name in present}
+    with ExitStack() as copies:
+        files, digests = {}, {}
+        for name in present:
+            files[name], digests[name] = _read_once(folder / name, copies.enter_context(tempfile.TemporaryFile()))
+        return _import(ctx, folder, files, digests, override)
+
+
+def _import(ctx: Context, folder: Path, files: dict[str, IO[bytes]], digests: dict[str, str],
+            override: str | None) -> ImportSummary:
+    present = list(files)
     with ctx.change() as change:
-        run = _Run(ctx=ctx, conn=change.session.connection(), folder=folder, files=files,
+        run = _Run(ctx=ctx, conn=change.session.connection(), folder=folder, files=files, digests=digests,
                    sod_override=override)
-        run.digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
         _load_existing_lines(run)
         if LINES in present:
             _import_lines(run)
@@ -196,10 +206,18 @@ def _record_import(change: Change, run: _Run, summary: ImportSummary) -> None:
 # -- reading ---------------------------------------------------------------------------------------------------
 
 
-def _read_once(path: Path) -> bytes:
-    """The file's bytes from one open: every pass parses these, and the recorded SHA-256 is of these."""
-    with path.open("rb") as handle:
-        return handle.read()
+def _read_once(path: Path, copy: IO[bytes]) -> tuple[IO[bytes], str]:
+    """The file read once, into a private unnamed copy that every pass parses, with the SHA-256 of those bytes.
+
+    Taken before the write lock; nothing done to the original afterwards reaches the store, and the copy costs
+    disk, not memory (payments.csv is parsed twice).
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as original:
+        while chunk := original.read(1 << 20):
+            digest.update(chunk)
+            copy.write(chunk)
+    return copy, digest.hexdigest()
 
 
 def _rows(run: _Run, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
@@ -208,45 +226,46 @@ def _rows(run: _Run, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
     The fields come in the order of COLUMNS (required, then optional), an absent optional column as "".
     """
     required, optional = COLUMNS[name]
-    data = run.files[name]
+    raw = run.files[name]
+    raw.seek(0)
     line_no = 0
-    with io.BytesIO(data) as raw:
-        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        reader = csv.reader(stream)
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise RowError(f"{name} is empty; it needs a header row: {','.join(required)}")
-            columns = [h.strip() for h in header]
-            _check_header(name, columns, required, optional)
-            width = len(columns)
-            wanted = required + optional
-            pick = itemgetter(*(columns.index(c) if c in columns else width for c in wanted))
-            pad = any(c not in columns for c in wanted)
-            for fields in reader:
-                if len(fields) != width:
-                    line_no = reader.line_num
-                    if not fields or fields == [""]:
-                        continue
-                    raise RowError(f"{name} line {line_no}: {len(fields)} fields, the header has {width}")
-                if width == 1 and fields == [""]:
-                    continue
+    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise RowError(f"{name} is empty; it needs a header row: {','.join(required)}")
+        columns = [h.strip() for h in header]
+        _check_header(name, columns, required, optional)
+        width = len(columns)
+        wanted = required + optional
+        pick = itemgetter(*(columns.index(c) if c in columns else width for c in wanted))
+        pad = any(c not in columns for c in wanted)
+        for fields in reader:
+            if len(fields) != width:
                 line_no = reader.line_num
-                if pad:
-                    fields.append("")
-                yield line_no, pick(fields)
-        except UnicodeDecodeError:
-            raise RowError(f"{name} line {_first_undecodable_line(data)}: not UTF-8 text; save the file as UTF-8") \
-                from None
-        except csv.Error as error:
-            raise RowError(f"{name} line {reader.line_num}: {error}") from None
-        finally:
-            stream.detach()
+                if not fields or fields == [""]:
+                    continue
+                raise RowError(f"{name} line {line_no}: {len(fields)} fields, the header has {width}")
+            if width == 1 and fields == [""]:
+                continue
+            line_no = reader.line_num
+            if pad:
+                fields.append("")
+            yield line_no, pick(fields)
+    except UnicodeDecodeError:
+        raise RowError(f"{name} line {_first_undecodable_line(raw)}: not UTF-8 text; save the file as UTF-8") \
+            from None
+    except csv.Error as error:
+        raise RowError(f"{name} line {reader.line_num}: {error}") from None
+    finally:
+        stream.detach()
 
 
-def _first_undecodable_line(data: bytes) -> int:
+def _first_undecodable_line(raw: IO[bytes]) -> int:
     """Text is decoded a buffer ahead of the rows, so the failing line is found again, on the error path only."""
-    for number, line in enumerate(data.splitlines(keepends=True), start=1):
+    raw.seek(0)
+    for number, line in enumerate(raw, start=1):
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
