@@ -389,11 +389,13 @@ def _gather_payments(run: _Run) -> None:
     today = run.ctx.clock.today()
     invoices: set[tuple[str, str]] = set()
     names: dict[str, str] = {}
+    refs: dict[str, str] = {}
     paid, per_contract, seen = run.paid, run.paid_per_contract, run.seen
     count = n = 0
     try:
         for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows(run, PAYMENTS):
             ref = raw_ref.strip()
+            ref = refs.setdefault(ref, ref)  # one string per contract, not one per payment, held in the keys
             seq = seen.seq(PAYMENTS, n, "deliverable_seq", raw_seq)
             amount = _money(PAYMENTS, n, "amount", raw_amount, _positive)
             day = seen.day(PAYMENTS, n, "paid_on", raw_day)
