@@ -169,6 +169,8 @@ def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str
 def _import(ctx: Context, folder: Path, files: dict[str, IO[bytes]], digests: dict[str, str],
             override: str | None) -> ImportSummary:
     present = list(files)
+    if PAYMENTS in files:
+        _check_payment_cells(files, ctx.clock.today())
     with ctx.change() as change:
         run = _Run(ctx=ctx, conn=change.session.connection(), folder=folder, files=files, digests=digests,
                    sod_override=override)
@@ -221,12 +223,16 @@ def _read_once(path: Path, copy: IO[bytes]) -> tuple[IO[bytes], str]:
 
 
 def _rows(run: _Run, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+    return _rows_of(run.files, name)
+
+
+def _rows_of(files: dict[str, IO[bytes]], name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
     """(line number, fields) pairs, after checking the header; decoding and CSV errors name file and line.
 
     The fields come in the order of COLUMNS (required, then optional), an absent optional column as "".
     """
     required, optional = COLUMNS[name]
-    raw = run.files[name]
+    raw = files[name]
     raw.seek(0)
     line_no = 0
     stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
@@ -426,6 +432,24 @@ def _gather_payments(run: _Run) -> None:
     except Refusal as refusal:
         raise refusal.at(f"{PAYMENTS} line {n}") from None
     run.rows[PAYMENTS] = count
+
+
+def _check_payment_cells(files: dict[str, IO[bytes]], today: dt.date) -> None:
+    """Every cell of payments.csv read and its row-by-row rules checked, keeping nothing: before the write lock, and
+    before the import gathers a million deliverables' totals, so a bad row costs neither the office's lock nor
+    the memory (a refused 1M-payment import otherwise peaked near 400 MB)."""
+    seen = _Seen()
+    n = 0
+    try:
+        for n, (_, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows_of(files, PAYMENTS):
+            seen.seq(PAYMENTS, n, "deliverable_seq", raw_seq)
+            _money(PAYMENTS, n, "amount", raw_amount, _positive)
+            rules.not_in_future("a payment", seen.day(PAYMENTS, n, "paid_on", raw_day), today)
+            _optional(PAYMENTS, n, "invoice", raw_invoice, 80)
+            if raw_by:
+                _person(PAYMENTS, n, "released_by", raw_by)
+    except Refusal as refusal:
+        raise refusal.at(f"{PAYMENTS} line {n}") from None
 
 
 def _person(name: str, line_no: int, column: str, value: str) -> str:
