@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from tracker.cli.main import app
 from tracker.domain.money import format_pounds
-from tracker.exports import commitments as module
-from tracker.exports.commitments import export_commitments
+from tracker.exports import nightly, records, sinks
 from tracker.exports.files import ExportRefused, prepare_directory
+from tracker.exports.nightly import export_commitments
 from tracker.reports.budget import budget_report
 from tracker.store.session import read_session
 
@@ -31,10 +31,15 @@ pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableException
 
 
 def _export(data: Loaded, folder: Path, day: dt.date = DAY, formats: tuple[str, ...] = ("csv", "json", "xlsx")
-            ) -> module.ExportResult:
+            ) -> nightly.ExportResult:
     with read_session(data.engine) as session:
         return export_commitments(session, prepare_directory(folder), day, formats,
                                   generated_at="2015-10-19T23:00:00+00:00", version="test")
+
+
+def _visible(folder: Path) -> list[Path]:
+    """What a reader of the folder sees: the published names, not the sets behind them."""
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -87,7 +92,7 @@ def test_export_figures_agree_with_the_budget_report(workload: Loaded, tmp_path:
 def test_same_data_and_day_give_the_same_bytes(workload: Loaded, tmp_path: Path) -> None:
     _export(workload, tmp_path / "a", dt.date(2016, 9, 30), ("csv", "json"))
     _export(workload, tmp_path / "b", dt.date(2016, 9, 30), ("csv", "json"))
-    names = sorted(p.name for p in (tmp_path / "a").iterdir() if not p.name.endswith("manifest.json"))
+    names = sorted(p.name for p in _visible(tmp_path / "a") if not p.name.endswith("manifest.json"))
     assert len(names) == 3
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
@@ -104,8 +109,9 @@ def test_manifest_checksums_and_chain_head(demo_store: Loaded, tmp_path: Path) -
     assert int(seq) >= 1 and len(head) == 64
     assert (manifest["as_of"], manifest["version"], manifest["rows"]["contracts"]) == ("2015-10-19", "test", 4)
     assert manifest["totals_pence"]["value_pence"] == 40_260_000
-    for path in tmp_path.iterdir():
+    for path in _visible(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / ".tracker-sets").stat().st_mode) == 0o700
 
 
 def test_spreadsheet_is_for_people(demo_store: Loaded, tmp_path: Path) -> None:
@@ -123,8 +129,8 @@ def test_spreadsheet_is_for_people(demo_store: Loaded, tmp_path: Path) -> None:
 
 
 def test_text_starting_with_equals_stays_text_in_the_spreadsheet(tmp_path: Path) -> None:
-    sink = module._XlsxSink(tmp_path / "x.xlsx", DAY)
-    item = module.Commitment("=HYPERLINK(\"x\")", "=1+1", "t", "L", "F", "2015/16", 100, 0, 0, None, ())
+    sink = sinks._XlsxSink(tmp_path / "x.xlsx", DAY)
+    item = records.Commitment("=HYPERLINK(\"x\")", "=1+1", "t", "L", "F", "2015/16", 100, 0, 0, None, ())
     sink.add(item)
     sink.finish(dict.fromkeys(("value_pence", "paid_pence", "outstanding_pence", "accepted_unpaid_pence",
                                "deliverable_amount_pence", "deliverable_paid_pence",
@@ -155,37 +161,19 @@ def test_a_read_only_folder_is_refused(tmp_path: Path) -> None:
 def test_a_failure_while_writing_leaves_no_file_under_a_final_name(demo_store: Loaded, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"n": 0}
-    real_add = module._JsonSink.add
+    real_add = sinks._JsonSink.add
 
-    def failing_add(self: module._JsonSink, item: module.Commitment) -> None:
+    def failing_add(self: sinks._JsonSink, item: records.Commitment) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
-            raise OSError("disk full")
+            raise OSError(28, "No space left on device")
         real_add(self, item)
 
-    monkeypatch.setattr(module._JsonSink, "add", failing_add)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(sinks._JsonSink, "add", failing_add)
+    with pytest.raises(ExportRefused, match="disk full"):
         _export(demo_store, tmp_path)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_failed_rename_leaves_no_partial_file_and_no_manifest(demo_store: Loaded, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    real_replace = os.replace
-    done: list[str] = []
-
-    def replace_then_crash(source: str, target: str) -> None:
-        if done:
-            raise OSError("power cut")
-        real_replace(source, target)
-        done.append(str(target))
-
-    monkeypatch.setattr(os, "replace", replace_then_crash)
-    with pytest.raises(OSError, match="power cut"):
-        _export(demo_store, tmp_path, formats=("csv", "json"))
-    left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == [Path(done[0]).name]  # one complete file; no temporaries, no manifest
-    assert not any(name.endswith(".part") for name in left)
+    assert _visible(tmp_path) == []
+    assert [p.name for p in (tmp_path / ".tracker-sets").iterdir()] == ["lock"]
 
 
 def test_cli_export_and_refusal(tmp_path: Path) -> None:
@@ -196,7 +184,7 @@ def test_cli_export_and_refusal(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--db", db, "export", "commitments", "--dir", str(out), "--as-of", "yesterday",
                                  "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["commitments-2015-10-18-deliverables.csv",
+    assert [p.name for p in _visible(out)] == ["commitments-2015-10-18-deliverables.csv",
                                                      "commitments-2015-10-18.csv",
                                                      "commitments-2015-10-18.manifest.json"]
     a_file = tmp_path / "file"
@@ -220,18 +208,18 @@ def test_cli_export_uses_the_configured_folder(tmp_path: Path, monkeypatch: pyte
 def test_fast_pounds_match_the_money_module() -> None:
     amounts = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 14_960_000, 2**63 - 1]
     for pence in amounts + [-p for p in amounts]:
-        assert module.pounds(pence) == format_pounds(pence), pence
-    assert module.pounds(-5) == "-0.05" and module.pounds(14_960_001) == "149600.01"
+        assert records.pounds(pence) == format_pounds(pence), pence
+    assert records.pounds(-5) == "-0.05" and records.pounds(14_960_001) == "149600.01"
 
 
 def test_running_totals_and_the_payment_detail_give_the_same_commitments(workload: Loaded) -> None:
     last_payment = max(dt.date.fromisoformat(p["paid_on"]) for p in workload.payments)
     with read_session(workload.engine) as session:
-        assert module.settled_by(session, last_payment) and not module.settled_by(session, dt.date(2016, 9, 30))
-        fast = list(module.commitments(session, last_payment, settled=True))
-        detail = list(module.commitments(session, last_payment, settled=False))
-        earlier = list(module.commitments(session, dt.date(2016, 9, 30)))
-        wrongly_settled = list(module.commitments(session, dt.date(2016, 9, 30), settled=True))
+        assert records.settled_by(session, last_payment) and not records.settled_by(session, dt.date(2016, 9, 30))
+        fast = list(records.commitments(session, last_payment, settled=True))
+        detail = list(records.commitments(session, last_payment, settled=False))
+        earlier = list(records.commitments(session, dt.date(2016, 9, 30)))
+        wrongly_settled = list(records.commitments(session, dt.date(2016, 9, 30), settled=True))
     assert len(fast) > 10 and fast == detail
     assert earlier != wrongly_settled  # later payments count in today's totals: an earlier day needs the detail
 
@@ -241,9 +229,9 @@ def test_export_query_reads_by_index_without_sorting(workload: Loaded, settled: 
     day = dt.date(2016, 9, 30)
     plans = []
     with read_session(workload.engine) as session:
-        assert sum(1 for _ in module.commitments(session, day, settled=settled)) > 0
+        assert sum(1 for _ in records.commitments(session, day, settled=settled)) > 0
         conn = session.connection()
-        for query in module._queries(day, settled):
+        for query in records._queries(day, settled):
             compiled = query.compile(dialect=conn.dialect)
             values = compiled.construct_params()
             params = tuple(values[name] for name in compiled.positiontup or ())
@@ -267,26 +255,26 @@ def test_export_query_reads_by_index_without_sorting(workload: Loaded, settled: 
 @pytest.mark.parametrize("text", ["plain", "a, b", 'say "hi"', "two\nlines", "cr\rhere", ""])
 def test_csv_lines_are_the_bytes_csv_writer_would_write(tmp_path: Path, text: str) -> None:
     """Plain contracts skip csv.writer; every one, plain or needing quotes, must come out exactly as it writes."""
-    line = module.DeliverableLine
+    line = records.DeliverableLine
     waiting = line(3, f"Report {text}", 12_345, "submitted", "2015-12-01", None, 0)
     items = [
-        module.Commitment(f"R {text}", text, "Title", "L-1", text, "2015/16", 100_000, 23_456, 7_890, waiting,
+        records.Commitment(f"R {text}", text, "Title", "L-1", text, "2015/16", 100_000, 23_456, 7_890, waiting,
                           (line(1, text, 60_000, "accepted", "2015-06-01", "2015-06-03", 15_566),
                            line(2, "Plan", 7_890, "accepted", "2015-07-01", "2015-07-02", 7_890), waiting)),
-        module.Commitment("R2", "S", "T", "L-2", "", "2016/17", 5, 0, 0, None, ()),
+        records.Commitment("R2", "S", "T", "L-2", "", "2016/17", 5, 0, 0, None, ()),
     ]
-    sink = module._CsvSink(tmp_path / "c.csv", tmp_path / "d.csv", DAY)
+    sink = sinks._CsvSink(tmp_path / "c.csv", tmp_path / "d.csv", DAY)
     for item in items:
         sink.add(item)
     sink.close()
     expected_c, expected_d = tmp_path / "ec.csv", tmp_path / "ed.csv"
     with open(expected_c, "w", newline="") as c, open(expected_d, "w", newline="") as d:
         contracts, deliverables = csv.writer(c, lineterminator="\n"), csv.writer(d, lineterminator="\n")
-        contracts.writerow(module.CONTRACT_COLUMNS)
-        deliverables.writerow(module.DELIVERABLE_COLUMNS)
+        contracts.writerow(records.CONTRACT_COLUMNS)
+        deliverables.writerow(records.DELIVERABLE_COLUMNS)
         for item in items:
-            contracts.writerow(module.contract_values(item, DAY.isoformat(), format_pounds))
-            deliverables.writerows(module.deliverable_rows(item, DAY.isoformat(), format_pounds))
+            contracts.writerow(records.contract_values(item, DAY.isoformat(), format_pounds))
+            deliverables.writerows(records.deliverable_rows(item, DAY.isoformat(), format_pounds))
     assert (tmp_path / "c.csv").read_bytes() == expected_c.read_bytes()
     assert (tmp_path / "d.csv").read_bytes() == expected_d.read_bytes()
     assert b"2015-10-19,R2,S,T,L-2,,2016/17,0.05,0.00,0.05,0.00,,,\n" in expected_c.read_bytes()

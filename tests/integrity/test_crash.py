@@ -52,7 +52,7 @@ def _life(lane: str, db: Path, work: Path, out: int) -> None:
     from tracker import __version__
     from tracker.domain.errors import Refusal
     from tracker.domain.payments import release_payment, reverse_payment
-    from tracker.exports.commitments import export_commitments
+    from tracker.exports.nightly import export_commitments
     from tracker.store.session import read_session
 
     engine = open_store(str(db))

@@ -21,7 +21,7 @@ from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.models import Control
 from tracker.domain.schema import open_store
 from tracker.domain.verify import verify_store
-from tracker.store.engine import BUSY_TIMEOUT_MS
+from tracker.store.engine import busy_timeout_ms
 
 PROCESSES = 8
 ROUNDS = int(os.environ.get("TRACKER_RACE_ROUNDS", "10"))
@@ -44,7 +44,7 @@ class Tally:
             self.outcomes[outcome.split(":")[0]] += 1
             if outcome.startswith(("error", "store")):
                 self.violations.append(outcome)
-            if outcome == "busy" and seconds < BUSY_TIMEOUT_MS / 2000:
+            if outcome == "busy" and seconds < busy_timeout_ms() / 2000:
                 self.stale += 1
 
 

@@ -4,7 +4,7 @@ and with the workload's own rows."""
 import datetime as dt
 
 from tracker.domain.fiscal import FiscalYear
-from tracker.reports.desk import WaitingCounts, count_waiting, work_items
+from tracker.reports.dashboard import WaitingCounts, count_waiting, work_items
 from tracker.store.session import read_session
 
 from .conftest import Loaded

@@ -8,8 +8,8 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from tracker.ui.dialogs.action import ActionModal
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.screens.modals import ActionModal
 from tracker.ui.widgets.line_table import LineTable
 
 SETTLE_SECONDS = 30

@@ -10,17 +10,9 @@ from sqlalchemy import Engine, event
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.schema import open_store
 from tracker.domain.verify import verify_store
-from tracker.reports.desk import (
-    SORT_KEYS,
-    AuditQuery,
-    ContractQuery,
-    WaitingCounts,
-    audit_page,
-    contracts_page,
-    count_waiting,
-    dashboard,
-    work_items,
-)
+from tracker.reports.audit_log import AuditQuery, audit_page
+from tracker.reports.contract_list import SORT_KEYS, ContractQuery, contracts_page
+from tracker.reports.dashboard import WaitingCounts, count_waiting, dashboard, work_items
 from tracker.store.session import read_session
 
 TODAY = dt.date(2015, 10, 19)

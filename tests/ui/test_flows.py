@@ -11,13 +11,15 @@ from tracker.domain.fiscal import FiscalYear
 from tracker.domain.people import Actor
 from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
+from tracker.ui.dialogs.action import ActionModal
+from tracker.ui.dialogs.event import EventScreen
+from tracker.ui.messages import ContractsPageLoaded, DashboardLoaded, LineContractsLoaded, Loaded
 from tracker.ui.screens import dashboard as dashboard_screen
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
-from tracker.ui.screens.modals import ActionModal, EventScreen
 from tracker.ui.widgets.desk_table import DeskTable
 from tracker.ui.widgets.line_table import LineTable
 
@@ -190,7 +192,7 @@ async def test_enter_on_an_audit_event_shows_every_field_it_recorded(desk: DeskF
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "4")
         assert isinstance(app.screen, AuditScreen)
-        table = app.screen.query_one("#audit", DeskTable)
+        table = app.screen.query_one("#audit", LineTable)
         assert cell_texts(table)[0][3] == "import"
         assert table.max_scroll_x == 0, "long details are cut to the screen, not scrolled sideways"
         await press(pilot, "enter")
@@ -220,17 +222,17 @@ async def test_each_screen_reads_its_figures_once_when_it_comes_into_view(
         desk: DeskFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Textual announces a mode's first screen twice, and filling the lines table highlights its first row on the
     way: neither may cost a second read of the store."""
-    reads: list[str] = []
+    reads: list[type[Loaded]] = []
     read = DeskScreen.read
-    monkeypatch.setattr(DeskScreen, "read", lambda screen, topic, *args, **kwargs: (
-        reads.append(topic), read(screen, topic, *args, **kwargs))[1])
+    monkeypatch.setattr(DeskScreen, "read", lambda screen, kind, *args, **kwargs: (
+        reads.append(kind), read(screen, kind, *args, **kwargs))[1])
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert reads.count("dashboard") == 1 and reads.count("line-contracts") == 1
+        assert reads.count(DashboardLoaded) == 1 and reads.count(LineContractsLoaded) == 1
         await press(pilot, "2")
         await press(pilot, "1", "2")
-        assert reads.count("page") == 2 and reads.count("dashboard") == 2
+        assert reads.count(ContractsPageLoaded) == 2 and reads.count(DashboardLoaded) == 2
 
 
 @desk_test

@@ -6,7 +6,7 @@ import sys
 
 def test_domain_reports_exports_and_cli_do_not_import_textual() -> None:
     code = ("import sys, tracker.domain.context, tracker.domain.payments, tracker.domain.importing, "
-            "tracker.reports.registers, tracker.reports.desk, tracker.exports, tracker.cli.main; "
+            "tracker.reports.registers, tracker.reports.dashboard, tracker.exports, tracker.cli.main; "
             "import pkgutil, importlib, tracker.reports, tracker.exports\n"
             "for package in (tracker.reports, tracker.exports):\n"
             "    for module in pkgutil.iter_modules(package.__path__):\n"

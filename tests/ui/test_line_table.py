@@ -4,7 +4,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 
-from tracker.ui.widgets.line_table import Column, LineTable
+from tracker.ui.widgets.line_table import MOST_ROWS, Column, LineTable
 
 from .helpers import desk_test
 
@@ -35,6 +35,9 @@ class OneTable(App[None]):
 
     def on_line_table_header_selected(self, message: LineTable.HeaderSelected) -> None:
         self.messages.append(("header", message.column_key))
+
+    def on_line_table_near_end(self, message: LineTable.NearEnd) -> None:
+        self.messages.append(("near end", message.table.cursor_row))
 
 
 def lines(app: OneTable) -> list[str]:
@@ -91,5 +94,24 @@ async def test_enter_or_a_second_click_opens_a_row_and_a_header_click_names_its_
         await pilot.click(LineTable, offset=(14, 0))
         await pilot.click(LineTable, offset=(45, 0))
         await pilot.pause()
-        assert [message for message in app.messages if message[0] != "highlighted"] == [
+        assert [message for message in app.messages if message[0] not in ("highlighted", "near end")] == [
             ("selected", "C2"), ("selected", "C3"), ("header", "supplier"), ("header", "value")]
+
+
+@desk_test
+async def test_the_next_page_is_asked_for_near_the_last_row_until_the_table_is_full() -> None:
+    app = OneTable()
+    async with app.run_test(size=(60, 8)) as pilot:
+        table = app.query_one(LineTable)
+        await pilot.press("down")
+        table.cursor_row = 9
+        await pilot.pause()
+        assert not [message for message in app.messages if message[0] == "near end"]
+        table.cursor_row = 10
+        await pilot.pause()
+        assert app.messages[-1] == ("near end", 10)
+        table.add_rows((f"D{index}", ["D", "", ""]) for index in range(MOST_ROWS - 50))
+        assert table.full
+        app.messages.clear()
+        await pilot.press("end")
+        assert app.messages == [("highlighted", MOST_ROWS - 1)]

@@ -12,10 +12,10 @@ from tracker.domain.deliverables import add_deliverable, submit_deliverable
 from tracker.domain.fiscal import fixed_clock
 from tracker.domain.people import Actor
 from tracker.ui.app import build_app
+from tracker.ui.dialogs.action import ActionModal
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
-from tracker.ui.screens.modals import ActionModal
 from tracker.ui.widgets.desk_table import DeskTable
 from tracker.ui.widgets.line_table import LineTable
 
@@ -74,6 +74,6 @@ async def test_brackets_in_names_references_filters_and_notes_show_as_typed(demo
 
         app.push_screen(AuditScreen())
         await settle(pilot)
-        events = cell_texts(app.screen.query_one("#audit", DeskTable))
+        events = cell_texts(app.screen.query_one("#audit", LineTable))
         assert events[0][2:5] == ["Bob [/b] Pays (bob)", "deliverable.accepted", REFERENCE]
         assert "Seen [/]" in events[0][5]

@@ -1,8 +1,6 @@
-"""`tracker audit verify`, `tracker audit log` and `tracker backup`: the trail, checked and read, and safe copies."""
+"""`tracker audit verify` and `tracker audit log`: the trail, checked and read."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import typer
 
@@ -53,25 +51,11 @@ def log(
         say("no audit events match")
         return
     for event in events:
-        details = "; ".join(f"{key}={value}" for key, value in event.details)
+        details = "; ".join(f"{d.name}={d.text}" for d in event.details)
         flag = f" OVERRIDE: {event.override_reason}" if event.override_reason else ""
         say(one_line(f"{event.seq:>6} {event.at} {event.claimed_by} (login {event.login}) {event.action} "
                      f"{event.contract_ref or '-'}{flag} | {details}"))
 
 
-def backup(
-    ctx: typer.Context,
-    destination: Path = typer.Argument(..., help="File to create (never overwritten), or a folder to put it in."),
-) -> None:
-    """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
-    from tracker.domain.backup import backup_database
-    from tracker.domain.fiscal import system_clock
-
-    done = backup_database(state(ctx).engine(create=False), destination, stamp=system_clock().timestamp())
-    say(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
-        f"{done.verified.head}")
-
-
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="audit")
-    root.command("backup")(backup)

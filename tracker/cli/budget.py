@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.output import say
+from tracker.cli.output import confirm
 from tracker.cli.state import state
 
 app = typer.Typer(help="Budget lines: allocations per fund and financial year.", no_args_is_help=True)
@@ -31,7 +31,8 @@ def add(
         allocation_pence=parse_money(allocation, allow_zero=True), fund=fund, funder=funder,
         control=parse_control(control),
     )
-    say(f"added budget line {added.code} ({added.fiscal_year}) with {format_gbp(added.allocation_pence)}")
+    confirm(f"added budget line {added.code} ({added.fiscal_year}) with {format_gbp(added.allocation_pence)}",
+            recorded=f"budget line {added.code} was added")
 
 
 @app.command("list")

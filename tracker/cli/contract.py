@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tracker.cli import parse
-from tracker.cli.output import say, warn
+from tracker.cli.output import confirm, warn
 from tracker.cli.state import state
 
 app = typer.Typer(help="Contracts: draft, award (commits the value), close or cancel.", no_args_is_help=True)
@@ -32,7 +32,8 @@ def add(
         budget_line=budget_line, ceiling_pence=parse.optional_money(ceiling),
         decision_date=parse.date(decision_date), start_date=parse.date(start), end_date=parse.date(end),
     )
-    say(f"added contract {added.reference} (draft); add its deliverables, then award it")
+    confirm(f"added contract {added.reference} (draft); add its deliverables, then award it",
+            recorded=f"contract {added.reference} was added")
 
 
 @app.command("award")
@@ -47,7 +48,7 @@ def award(
     awarded = award_contract(state(ctx).context(), reference, on=parse.date(on))
     if awarded.warning:
         warn(awarded.warning)
-    say(f"awarded {awarded.reference}")
+    confirm(f"awarded {awarded.reference}", recorded=f"contract {awarded.reference} was awarded")
 
 
 @app.command("close")
@@ -59,7 +60,8 @@ def close(
     """Close an awarded contract: its unpaid value stops being committed."""
     from tracker.domain.contracts import close_contract
 
-    say(f"closed {close_contract(state(ctx).context(), reference, on=parse.date(on)).reference}")
+    closed = close_contract(state(ctx).context(), reference, on=parse.date(on)).reference
+    confirm(f"closed {closed}", recorded=f"contract {closed} was closed")
 
 
 @app.command("cancel")
@@ -72,8 +74,8 @@ def cancel(
     """Cancel a contract that has had no payments."""
     from tracker.domain.contracts import cancel_contract
 
-    cancelled = cancel_contract(state(ctx).context(), reference, reason=reason, on=parse.date(on))
-    say(f"cancelled {cancelled.reference}")
+    cancelled = cancel_contract(state(ctx).context(), reference, reason=reason, on=parse.date(on)).reference
+    confirm(f"cancelled {cancelled}", recorded=f"contract {cancelled} was cancelled")
 
 
 @app.command("list")
@@ -88,11 +90,12 @@ def list_contracts(
     """List contracts with value, paid and outstanding."""
     from tracker.cli.render import print_contracts
     from tracker.domain.fiscal import parse_fiscal_year
+    from tracker.domain.text import optional_text
     from tracker.reports.registers import ContractFilter, contracts
     from tracker.store.session import read_session
 
     wanted = ContractFilter(fiscal_year=parse_fiscal_year(fy) if fy else None, line_code=budget_line,
-                            status=status, text=search)
+                            status=status, text=optional_text("search", search))
     with read_session(state(ctx).engine(create=False)) as session:
         rows = contracts(session, wanted, limit=limit + 1)
     print_contracts(rows[:limit], more=len(rows) > limit)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import typer
 
-from tracker.cli.output import say
+from tracker.cli.output import confirm, say
+from tracker.cli.paths import demo_database
 from tracker.cli.state import CliState, state
 
 DEMO_TODAY = "2015-10-19"
@@ -19,17 +20,11 @@ def demo_folder() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
-def demo_database() -> str:
-    from platformdirs import user_data_dir
-
-    return str(Path(user_data_dir("tracker", appauthor=False)) / "demo.db")
-
-
 def init(ctx: typer.Context) -> None:
     """Create the database, or bring it up to date (safe to repeat)."""
     cli = state(ctx)
     cli.engine()
-    say(f"database ready at {cli.target}")
+    confirm(f"database ready at {cli.target}", recorded=f"the database is ready at {cli.target}")
 
 
 def import_folder(
@@ -48,7 +43,7 @@ def import_folder(
     if history_without_sod != bool(reason):
         raise InvalidInput("--history-without-sod and --reason go together")
     summary = run_import(state(ctx).context(), folder, history_without_sod_reason=reason)
-    say(summary.describe())
+    confirm(summary.describe(), recorded="the import was recorded")
 
 
 def demo(ctx: typer.Context) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tracker.cli import parse
-from tracker.cli.output import say
+from tracker.cli.output import confirm
 from tracker.cli.state import state
 
 app = typer.Typer(help="Deliverables: add, submit, accept (sign-off) or reject.", no_args_is_help=True)
@@ -24,7 +24,8 @@ def add(
 
     added = add_deliverable(state(ctx).context(), reference, name=name, amount_pence=parse.money(amount),
                             due_on=parse.date(due))  # type: ignore[arg-type]
-    say(f"added deliverable {added.seq} to {added.reference}: {added.name}")
+    confirm(f"added deliverable {added.seq} to {added.reference}: {added.name}",
+            recorded=f"deliverable {added.seq} was added to {added.reference}")
 
 
 @app.command("submit")
@@ -38,7 +39,8 @@ def submit(
     from tracker.domain.deliverables import submit_deliverable
 
     done = submit_deliverable(state(ctx).context(), reference, seq, on=parse.date(on))
-    say(f"{done.reference} #{done.seq} {done.name} is submitted, awaiting sign-off")
+    confirm(f"{done.reference} #{done.seq} {done.name} is submitted, awaiting sign-off",
+            recorded=f"{done.reference} #{done.seq} was submitted")
 
 
 @app.command("accept")
@@ -54,7 +56,8 @@ def accept(
     from tracker.domain.deliverables import accept_deliverable
 
     done = accept_deliverable(state(ctx).context(), reference, seq, accepted_by=by, note=note, on=parse.date(on))
-    say(f"{done.reference} #{done.seq} {done.name} is accepted and can be paid")
+    confirm(f"{done.reference} #{done.seq} {done.name} is accepted and can be paid",
+            recorded=f"{done.reference} #{done.seq} was accepted")
 
 
 @app.command("reject")
@@ -68,4 +71,5 @@ def reject(
     from tracker.domain.deliverables import reject_deliverable
 
     done = reject_deliverable(state(ctx).context(), reference, seq, reason=reason)
-    say(f"{done.reference} #{done.seq} {done.name} is rejected; it can be resubmitted")
+    confirm(f"{done.reference} #{done.seq} {done.name} is rejected; it can be resubmitted",
+            recorded=f"{done.reference} #{done.seq} was rejected")

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
-from tracker.cli.output import say
+from tracker.cli.output import confirm
+from tracker.cli.paths import default_export_dir
 from tracker.cli.state import state
 
 app = typer.Typer(help="Exports: the nightly commitments files with their manifest.", no_args_is_help=True)
-
-
-def default_export_dir() -> Path:
-    configured = os.environ.get("TRACKER_EXPORT_DIR", "").strip()
-    if configured:
-        return Path(configured)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("tracker", appauthor=False)) / "exports"
 
 
 @app.command("commitments")
@@ -35,8 +26,8 @@ def commitments(
     from tracker import __version__
     from tracker.cli import parse
     from tracker.domain.fiscal import system_clock
-    from tracker.exports.commitments import export_commitments, parse_formats
     from tracker.exports.files import prepare_directory
+    from tracker.exports.nightly import export_commitments, parse_formats
     from tracker.store.session import read_session
 
     chosen = parse_formats(formats)
@@ -47,5 +38,6 @@ def commitments(
     with read_session(engine) as session:
         result = export_commitments(session, target, day, chosen, generated_at=system_clock().timestamp(),
                                     version=__version__)
-    say(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
-        f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}")
+    confirm(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
+        f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}",
+            recorded=f"the export was written to {result.directory}")

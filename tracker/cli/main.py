@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-import tempfile
-import traceback
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 from tracker import __version__
-from tracker.cli import audit, budget, contract, data, deliverable, export, payment, people, report
-from tracker.cli.output import EXIT_INTERNAL, EXIT_INVALID, EXIT_REFUSED, EXIT_STORE, one_line, warn
+from tracker.cli import audit, backup, budget, contract, data, deliverable, export, payment, people, report, show
+from tracker.cli.failures import environment_failure
+from tracker.cli.output import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_IO,
+    EXIT_REFUSED,
+    EXIT_STORE,
+    OutputLost,
+    flush,
+    one_line,
+    output_failure,
+    warn,
+)
 from tracker.cli.state import CliState, state
 from tracker.domain.errors import NotFound, Refusal, TrackerError
 from tracker.store.errors import StoreError
+from tracker.support.crash_log import write_crash_log
 
 
 class TrackerGroup(TyperGroup):
@@ -24,9 +36,22 @@ class TrackerGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            outcome = super().invoke(ctx)
+            flush()
+            return outcome
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
+        except BrokenPipeError as error:  # a report written straight to stdout, its reader gone
+            _quiet_stdout()
+            warn(f"error: could not print the result ({output_failure(error)}); nothing was changed")
+            raise typer.Exit(EXIT_IO) from None
+        except OutputLost as lost:
+            _quiet_stdout()
+            if lost.recorded is not None:
+                warn(f"{lost.recorded}; could not print the confirmation ({lost.reason})")
+                raise typer.Exit(0) from None
+            warn(f"error: could not print the result ({lost.reason}); nothing was changed")
+            raise typer.Exit(EXIT_IO) from None
         except Refusal as refusal:
             from tracker.cli.hints import refusal_hint  # only on a refusal: the rule book loads the models
 
@@ -46,7 +71,11 @@ class TrackerGroup(TyperGroup):
             warn(f"error: {one_line(error.message)}")
             raise typer.Exit(EXIT_STORE) from None
         except Exception as error:
-            log = _write_crash_log(error)
+            known = environment_failure(error, state(ctx).target)
+            if known is not None:
+                warn(f"error: {one_line(known)}")
+                raise typer.Exit(EXIT_IO) from None
+            log = write_crash_log(error)
             warn(f"internal error ({type(error).__name__}); nothing was recorded. Details for support: {log}")
             raise typer.Exit(EXIT_INTERNAL) from None
 
@@ -94,16 +123,10 @@ app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
 app.add_typer(people.app, name="people")
 payment.register(app)
+show.register(app)
 data.register(app)
 audit.register(app)
-
-
-def _write_crash_log(error: BaseException) -> str:
-    """The details go to a private file, not the screen: tracebacks can hold financial data."""
-    fd, path = tempfile.mkstemp(prefix="tracker-crash-", suffix=".log")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("".join(traceback.format_exception(error)))
-    return path
+backup.register(app)
 
 
 def run() -> None:
@@ -113,6 +136,27 @@ def run() -> None:
     except KeyboardInterrupt:
         warn("interrupted; nothing was recorded")
         sys.exit(130)
+    finally:
+        _flush_or_quiet_stdout()
+
+
+def _flush_or_quiet_stdout() -> None:
+    """Output still buffered at exit must not fail after the exit status is decided (EPIPE at shutdown)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _quiet_stdout()
+
+
+def _quiet_stdout() -> None:
+    """Point a failed stdout at /dev/null, so that Python's own flush at exit has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 __all__ = ["app", "run", "state"]

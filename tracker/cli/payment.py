@@ -1,11 +1,11 @@
-"""`tracker pay`, `tracker reverse` and `tracker show`: money out, money back, and the statement."""
+"""`tracker pay` and `tracker reverse`: money out and money back."""
 
 from __future__ import annotations
 
 import typer
 
 from tracker.cli import parse
-from tracker.cli.output import say
+from tracker.cli.output import confirm
 from tracker.cli.state import state
 
 
@@ -31,8 +31,9 @@ def pay(
         raise InvalidInput("--reason goes with --override-sod")
     paid = release_payment(state(ctx).context(), reference, seq, amount_pence=parse.optional_money(amount),
                            paid_on=parse.date(on), invoice=invoice, override_sod_reason=reason)
-    say(f"paid {format_gbp(paid.amount_pence)} on {paid.reference} #{paid.seq} (payment {paid.payment_id}); "
-        f"{paid.line_code} has {format_gbp(paid.line_left_after)} left")
+    confirm(f"paid {format_gbp(paid.amount_pence)} on {paid.reference} #{paid.seq} (payment {paid.payment_id}); "
+        f"{paid.line_code} has {format_gbp(paid.line_left_after)} left",
+            recorded=f"recorded as payment {paid.payment_id}")
 
 
 def reverse(
@@ -46,22 +47,11 @@ def reverse(
     from tracker.domain.payments import reverse_payment
 
     done = reverse_payment(state(ctx).context(), payment_id, reason=reason, on=parse.date(on))
-    say(f"reversed payment {payment_id} with payment {done.payment_id} ({format_gbp(done.amount_pence)}); "
-        f"{done.line_code} has {format_gbp(done.line_left_after)} left")
-
-
-def show(ctx: typer.Context, reference: str = typer.Argument(..., help="Contract reference.")) -> None:
-    """The contract, its deliverables and its payments."""
-    from tracker.cli.render import print_statement
-    from tracker.reports.registers import contract_statement
-    from tracker.store.session import read_session
-
-    with read_session(state(ctx).engine(create=False)) as session:
-        statement = contract_statement(session, reference)
-    print_statement(statement)
+    confirm(f"reversed payment {payment_id} with payment {done.payment_id} ({format_gbp(done.amount_pence)}); "
+        f"{done.line_code} has {format_gbp(done.line_left_after)} left",
+            recorded=f"recorded as payment {done.payment_id}, reversing payment {payment_id}")
 
 
 def register(app: typer.Typer) -> None:
     app.command("pay")(pay)
     app.command("reverse")(reverse)
-    app.command("show")(show)

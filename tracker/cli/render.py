@@ -15,8 +15,8 @@ from tracker.domain.fiscal import format_date
 from tracker.domain.money import format_gbp
 
 if TYPE_CHECKING:
+    from tracker.reports.audit_log import AuditEntry
     from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
-    from tracker.reports.history import HistoryEvent
     from tracker.reports.overdue import Overdue
     from tracker.reports.registers import ContractRow, LineRow, Statement
 
@@ -265,7 +265,7 @@ def print_period_profile(profile: PeriodProfile) -> None:
               f"the period they fall due (overdue ones in the current period).")
 
 
-def print_history(events: Sequence[HistoryEvent]) -> None:
+def print_history(events: Sequence[AuditEntry]) -> None:
     """The contract's audit trail, oldest first: who did what, when, with what recorded."""
     out = console()
     if not events:
@@ -278,7 +278,7 @@ def print_history(events: Sequence[HistoryEvent]) -> None:
     table.add_column("Action", no_wrap=True)
     table.add_column("Details", overflow="fold", ratio=1)
     for e in events:
-        details = ", ".join(f"{key}={value}" for key, value in e.details)
+        details = ", ".join(f"{d.name}={d.text}" for d in e.details)
         table.add_row(str(e.seq), e.at[:19].replace("T", " "), e.claimed_by, e.action, details)
     out.print(table)
 

@@ -91,7 +91,9 @@ def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None,
 
 
 def _budget_csv(report: BudgetReport, groups: tuple[LineContracts, ...] | None) -> None:
+    """Text cells are made inert for spreadsheets (a line named "=SUM(…)" stays text); amounts stay numbers."""
     from tracker.domain.money import format_pounds
+    from tracker.exports.cells import spreadsheet_safe as safe
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
     head = ["kind", "code", "name", "fund", "fiscal_year"]
@@ -102,10 +104,11 @@ def _budget_csv(report: BudgetReport, groups: tuple[LineContracts, ...] | None) 
     by_code = {g.line.code: g.contracts for g in groups or ()}
     for row in rows:
         extra = ["", "", ""] if groups is not None else []
-        writer.writerow([row.kind, row.code, row.name, row.fund, row.fiscal_year, *extra,
+        writer.writerow([row.kind, safe(row.code), safe(row.name), safe(row.fund), row.fiscal_year, *extra,
                          *(format_pounds(getattr(row, f"{name}_pence")) for name in _AMOUNTS), row.standing])
         for c in by_code.get(row.code, ()) if row.kind == "line" else ():
-            writer.writerow(["contract", row.code, c.title, row.fund, row.fiscal_year, c.reference, c.supplier,
+            writer.writerow(["contract", safe(row.code), safe(c.title), safe(row.fund), row.fiscal_year,
+                             safe(c.reference), safe(c.supplier),
                              c.status, "", format_pounds(c.committed_pence), format_pounds(c.paid_pence),
                              format_pounds(c.outstanding_pence), format_pounds(c.accepted_unpaid_pence), "", ""])
 
@@ -135,7 +138,7 @@ def _show_profile(profile: PeriodProfile, output: str) -> None:
 def contract(ctx: typer.Context, reference: str = typer.Argument(..., help="e.g. 'DMPCD 2015 76'.")) -> None:
     """A statement of one contract: deliverables, acceptance, payments, unpaid balance, audit history."""
     from tracker.cli.render import print_history, print_statement
-    from tracker.reports.history import contract_history
+    from tracker.reports.audit_log import contract_history
     from tracker.reports.registers import contract_statement
     from tracker.store.session import read_session
 

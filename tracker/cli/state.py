@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -19,12 +18,6 @@ if TYPE_CHECKING:
     from tracker.domain.context import Context
 
 
-def default_database() -> str:
-    from platformdirs import user_data_dir
-
-    return str(Path(user_data_dir("tracker", appauthor=False)) / "tracker.db")
-
-
 @dataclass
 class CliState:
     database: str | None = None
@@ -33,6 +26,8 @@ class CliState:
 
     @property
     def target(self) -> str:
+        from tracker.cli.paths import default_database
+
         return self.database or os.environ.get("TRACKER_DB") or default_database()
 
     def engine(self, *, create: bool = True) -> Engine:

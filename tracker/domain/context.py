@@ -25,12 +25,10 @@ class Change:
 
     session: Session
     context: "Context"
-    events: int = 0
 
     def record(self, action: str, contract_ref: str | None, **details: Any) -> None:
         record_event(self.session, actor=self.context.actor, at=self.context.clock.timestamp(),
                      action=action, contract_ref=contract_ref, details=details)
-        self.events += 1
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,6 @@ class FiscalYear:
     def previous(self) -> "FiscalYear":
         return FiscalYear(self.start_year - 1)
 
-    def period_bounds(self, period: int) -> tuple[dt.date, dt.date]:
-        """First and last day of P1 (April) ... P12 (March)."""
-        first = pendulum.date(self.start_year, 4, 1).add(months=period - 1)
-        last = first.end_of("month")
-        return _plain(first), _plain(last)
-
     def __str__(self) -> str:
         return self.label
 
@@ -115,10 +109,6 @@ def format_date(day: dt.date | None) -> str:
     if day is None:
         return ""
     return pendulum.date(day.year, day.month, day.day).format("D MMM YYYY")
-
-
-def iso(day: dt.date | None) -> str:
-    return "" if day is None else day.isoformat()
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,15 @@ class PaymentPreview:
     line_allocation_pence: int
     line_paid_pence: int
 
+    @property
+    def line_left_pence(self) -> int:
+        """What the line has left to pay: its allocation less what it has paid."""
+        return self.line_allocation_pence - self.line_paid_pence
+
+    def line_left_after(self, amount_pence: int) -> int:
+        """What the line would have left once this amount is paid (below zero: over its allocation)."""
+        return self.line_left_pence - amount_pence
+
 
 def preview_payment(session: Session, reference: str, seq: int) -> PaymentPreview:
     contract, item = lookup.deliverable(session, reference, seq)

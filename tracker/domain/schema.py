@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 
 from tracker.domain import models
 from tracker.store.engine import append_only_ddl, make_engine
-from tracker.store.migrations import Migration, needs_upgrade, upgrade
+from tracker.store.migrations import Migration, refuse_newer, upgrade
 
 
 def _initial_schema(conn: Connection) -> None:
@@ -125,6 +125,10 @@ MIGRATIONS = (
 def open_store(target: str, *, create: bool = True) -> Engine:
     """An engine on the database at `target`, brought up to the current schema."""
     engine = make_engine(target, create=create)
-    if needs_upgrade(engine, MIGRATIONS):
-        upgrade(engine, MIGRATIONS)
+    try:
+        if refuse_newer(engine, MIGRATIONS) < max(m.version for m in MIGRATIONS):
+            upgrade(engine, MIGRATIONS)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine

@@ -1,59 +1,165 @@
-"""The audit log as rows: who did what and when, filtered by contract, person or overrides."""
+"""The audit log as rows: who did what and when, for the command line's log, a contract's history and the desk.
+
+One row type and one reading of an event's recorded details, so every place shows an event the same way:
+amounts in pounds, empty fields left out, in the order recorded (the payload's keys are sorted when written).
+"""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from tracker.domain.models import AuditEvent
+from tracker.domain.money import format_gbp
 from tracker.domain.text import normalise_name
+from tracker.reports.paging import PAGE, Page
+from tracker.reports.search import ESCAPE, contains
 
-_OVERRIDABLE = ("payment.released", "import")
+RELEASED = "payment.released"
+OVERRIDE = "sod_override_reason"
+OVERRIDABLE = (RELEASED, "import")
 """Actions that can be taken against segregation of duties, with a recorded reason."""
+PENCE_WITHOUT_SUFFIX = frozenset({"deliverable_paid_before", "deliverable_paid_after", "line_paid_before",
+                                  "line_paid_after", "line_committed_before", "line_committed_after"})
+"""Amounts that events record in pence under names that do not say so."""
 
 
 @dataclass(frozen=True)
-class LogEvent:
+class Detail:
+    """One recorded field as a person reads it: `amount_pence` 4488000 is `amount` £44,880.00."""
+
+    name: str
+    text: str
+    nested: bool = False
+    """A record or a list: shown when an event is read whole, left out of its one-line summary."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of the trail as the command line and the desk show it."""
+
     seq: int
     at: str
     claimed_by: str
     login: str
     action: str
     contract_ref: str | None
-    details: tuple[tuple[str, str], ...]
+    details: tuple[Detail, ...]
     override_reason: str | None
+    """Why segregation of duties was overridden, for a payment released that way."""
+
+    @property
+    def summary(self) -> str:
+        """The details on one line, for a list of events."""
+        return "; ".join(f"{detail.name} {detail.text}" for detail in self.details if not detail.nested)
+
+
+def read_details(payload: str) -> tuple[Detail, ...]:
+    """An event's recorded JSON as readable fields: amounts in pounds, empty fields left out."""
+    recorded = _recorded(payload)
+    return tuple(_detail(name, value) for name, value in recorded.items() if value not in (None, "", [], {}))
+
+
+def _recorded(payload: str) -> dict[str, Any]:
+    try:
+        found = json.loads(payload)
+    except ValueError:
+        return {"payload": payload}
+    return found if isinstance(found, dict) else {"payload": found}
+
+
+def _detail(name: str, value: Any) -> Detail:
+    label = name.removesuffix("_pence")
+    return Detail(label, _text(name, value), nested=isinstance(value, dict | list))
+
+
+def _text(name: str, value: Any) -> str:
+    """Pence as pounds, in records and lists too; everything else as recorded."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key.removesuffix('_pence')}: {_text(key, item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_text(name, item) for item in value) + "]"
+    if _in_pence(name) and isinstance(value, int) and not isinstance(value, bool):
+        return format_gbp(value)
+    return str(value)
+
+
+def _in_pence(name: str) -> bool:
+    return name.endswith("_pence") or name in PENCE_WITHOUT_SUFFIX
+
+
+def _override(action: str, payload: str) -> str | None:
+    reason = _recorded(payload).get(OVERRIDE) if action in OVERRIDABLE else None
+    return str(reason) if reason else None
+
+
+def _events() -> Select[int, str, str, str, str, str | None, str]:
+    e = AuditEvent
+    return sa_select(col(e.seq), col(e.at), col(e.claimed_by), col(e.login), col(e.action), col(e.contract_ref),
+                     col(e.payload))
+
+
+def _entries(rows: Sequence[Any]) -> tuple[AuditEntry, ...]:
+    return tuple(AuditEntry(seq, at, who, login, action, ref, read_details(payload), _override(action, payload))
+                 for seq, at, who, login, action, ref, payload in rows)
 
 
 def audit_log(session: Session, *, contract: str | None = None, person: str | None = None,
-              overrides: bool = False, limit: int = 50) -> tuple[LogEvent, ...]:
+              overrides: bool = False, limit: int = 50) -> tuple[AuditEntry, ...]:
     """The newest `limit` matching events, oldest first. A person matches their claimed name or their login."""
     e = AuditEvent
-    query = sa_select(col(e.seq), col(e.at), col(e.claimed_by), col(e.login), col(e.action), col(e.contract_ref),
-                      col(e.payload))
+    query = _events()
     if contract is not None:
         query = query.where(col(e.contract_ref) == contract.strip())
     if person is not None:
         name = normalise_name(person)
         query = query.where(or_(func.lower(col(e.claimed_by)) == name, func.lower(col(e.login)) == name))
     if overrides:
-        query = query.where(col(e.action).in_(_OVERRIDABLE), col(e.payload).like('%"sod_override_reason":"%'))
+        query = query.where(col(e.action).in_(OVERRIDABLE), col(e.payload).like(f'%"{OVERRIDE}":"%'))
     rows = session.execute(query.order_by(col(e.seq).desc()).limit(max(1, limit))).all()
-    return tuple(_event(*row) for row in reversed(rows))
+    return _entries(list(reversed(rows)))
 
 
-def _event(seq: int, at: str, claimed_by: str, login: str, action: str, ref: str | None, payload: str) -> LogEvent:
-    override = _payload_dict(payload).get("sod_override_reason") if action in _OVERRIDABLE else None
-    return LogEvent(seq, at, claimed_by, login, action, ref, event_fields(payload), str(override) if override else None)
+def contract_history(session: Session, reference: str) -> tuple[AuditEntry, ...]:
+    """Every recorded change that names the contract, oldest first."""
+    query = _events().where(col(AuditEvent.contract_ref) == reference).order_by(col(AuditEvent.seq))
+    return _entries(session.execute(query).all())
 
 
-def event_fields(payload: str) -> tuple[tuple[str, str], ...]:
-    """Every field an event recorded, by name, empty ones left out: the whole of what the log holds."""
-    return tuple((key, str(value)) for key, value in sorted(_payload_dict(payload).items())
-                 if value not in (None, "", [], {}))
+@dataclass(frozen=True)
+class AuditQuery:
+    contract: str = ""
+    person: str = ""
 
 
-def _payload_dict(payload: str) -> dict[str, object]:
-    found = json.loads(payload)
-    return found if isinstance(found, dict) else {"payload": found}
+@dataclass(frozen=True)
+class AuditPage(Page[AuditQuery, AuditEntry]):
+
+    @property
+    def last_seq(self) -> int | None:
+        return self.rows[-1].seq if self.rows else None
+
+
+def audit_page(session: Session, query: AuditQuery, *, before_seq: int | None = None,
+               limit: int = PAGE) -> AuditPage:
+    """Newest first; a contract or person filter matches any part of the reference or name, as typed."""
+    statement = _events().where(*_page_conditions(query))
+    if before_seq is not None:
+        statement = statement.where(col(AuditEvent.seq) < before_seq)
+    found = session.execute(statement.order_by(col(AuditEvent.seq).desc()).limit(limit + 1)).all()
+    return AuditPage(query, _entries(found[:limit]), more=len(found) > limit, first_page=before_seq is None)
+
+
+def _page_conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.contract.strip():
+        conditions.append(col(AuditEvent.contract_ref).ilike(contains(query.contract.strip()), escape=ESCAPE))
+    if query.person.strip():
+        pattern = contains(query.person.strip())
+        conditions.append(or_(col(AuditEvent.claimed_by).ilike(pattern, escape=ESCAPE),
+                              col(AuditEvent.login).ilike(pattern, escape=ESCAPE)))
+    return conditions

@@ -3,15 +3,15 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from tracker.domain import lookup
 from tracker.domain.fiscal import FiscalYear
-from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, Payment
 from tracker.domain.text import same_name
 from tracker.reports.figures import LineFigures
+from tracker.reports.search import contract_matches
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class ContractRow:
 
     @property
     def outstanding_pence(self) -> int:
-        return self.value_pence - self.paid_pence if self.status == "awarded" else 0
+        return self.value_pence - self.paid_pence if self.status == ContractStatus.AWARDED else 0
 
 
 @dataclass(frozen=True)
@@ -141,10 +141,8 @@ def contracts(session: Session, wanted: ContractFilter, *, limit: int = 200) -> 
         query = query.where(col(BudgetLine.code) == wanted.line_code)
     if wanted.status:
         query = query.where(col(Contract.status) == wanted.status)
-    if wanted.text:
-        pattern = f"%{wanted.text}%"
-        query = query.where(or_(col(Contract.reference).ilike(pattern), col(Contract.supplier).ilike(pattern),
-                                col(Contract.title).ilike(pattern)))
+    if wanted.text and wanted.text.strip():
+        query = query.where(contract_matches(wanted.text))
     query = query.order_by(col(Contract.reference), col(Contract.id)).limit(limit)
     return [ContractRow(*row) for row in session.execute(query)]
 

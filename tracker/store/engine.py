@@ -7,6 +7,7 @@ SQLAlchemy URL (an office's shared PostgreSQL) gets the portable behaviour.
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -20,7 +21,18 @@ from sqlalchemy.pool import NullPool
 from tracker.store.errors import StoreError
 
 WRITE_OPTION = "tracker_write"
-BUSY_TIMEOUT_MS = int(os.environ.get("TRACKER_BUSY_TIMEOUT_MS", "10000"))
+DEFAULT_BUSY_TIMEOUT_MS = 10_000
+
+
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another's lock: TRACKER_BUSY_TIMEOUT_MS, a whole number of milliseconds."""
+    text = os.environ.get("TRACKER_BUSY_TIMEOUT_MS", "").strip()
+    if not text:
+        return DEFAULT_BUSY_TIMEOUT_MS
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise StoreError(f"TRACKER_BUSY_TIMEOUT_MS is {text[:40]!r}; it must be a whole number of milliseconds "
+                         f"(e.g. 10000), at most 999999999")
+    return int(text)
 
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
 """Days are stored as ISO text; the export hands its day to the driver itself (not through SQLAlchemy's types),
@@ -33,6 +45,7 @@ def is_url(target: str) -> bool:
 
 def make_engine(target: str, *, create: bool = True) -> Engine:
     """An engine for a file path (the embedded default) or any SQLAlchemy URL."""
+    busy_timeout_ms()  # a bad setting is refused before anything is opened
     if is_url(target):
         return create_engine(target, pool_pre_ping=True)
     path = Path(target).expanduser()
@@ -105,7 +118,7 @@ def backup_to(engine: Engine, destination: Path) -> None:
     source_path = database_path(engine)
     if source_path is None:
         raise StoreError("backup works on the embedded database; use the server's own tools (pg_dump)")
-    source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_MS / 1000)
+    source = sqlite3.connect(source_path, timeout=busy_timeout_ms() / 1000)
     try:
         target = sqlite3.connect(destination)
         try:
@@ -113,8 +126,20 @@ def backup_to(engine: Engine, destination: Path) -> None:
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
+    except sqlite3.OperationalError as error:
+        if "full" in str(error) or "disk i/o" in str(error).lower():  # the copy's disk, not the store
+            raise OSError(errno.ENOSPC, str(error), str(destination)) from None
+        raise StoreError(f"cannot copy the database: {error}") from None
     finally:
         source.close()
+
+
+def read_only_view(engine: Engine) -> Engine:
+    """An engine that cannot change the store: for an existing embedded file a read-only one, else `engine`."""
+    path = database_path(engine)
+    if path is None or not path.exists() or path.stat().st_size == 0:
+        return engine
+    return read_only_engine(path)
 
 
 def read_only_engine(path: Path) -> Engine:
@@ -127,8 +152,11 @@ def read_only_engine(path: Path) -> Engine:
 def _configure_read_only(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         cursor.execute("PRAGMA query_only = ON")
+        cursor.execute("PRAGMA schema_version")  # reads the header: a file that is no database says so here
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"cannot open the database: {error}") from None
     finally:
         cursor.close()
 
@@ -140,8 +168,7 @@ def is_busy_error(error: BaseException) -> bool:
 
 def _create_private_file(path: Path) -> None:
     """The database is readable by its owner only (0600, in a 0700 directory when we make it)."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)  # many processes may create it at once
     if not path.exists():
         with contextlib.suppress(FileExistsError):
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
@@ -151,13 +178,14 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA cache_size = -32768")  # 32 MiB of pages: as-of reports re-read index pages
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"cannot open the database: {error}") from None
+        hint = " (is the disk full, or a file size limit set?)" if "disk i/o" in str(error).lower() else ""
+        raise StoreError(f"cannot open the database: {error}{hint}") from None
     finally:
         cursor.close()
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 
-from tracker.store.engine import writer
+from tracker.store.engine import read_only_view, writer
 from tracker.store.errors import StoreError
 
 
@@ -38,14 +38,28 @@ def current_version(engine: Engine) -> int:
         return int(found or 0)
 
 
+def refuse_newer(engine: Engine, migrations: Sequence[Migration]) -> int:
+    """The store's version, read without writing a byte; a store from a newer tracker is refused untouched.
+
+    Even opening an embedded store for writing changes its file (the journal mode), so the version is read
+    through a read-only view first.
+    """
+    latest = max(m.version for m in migrations)
+    view = read_only_view(engine)
+    try:
+        have = current_version(view)
+    finally:
+        if view is not engine:
+            view.dispose()
+    if have > latest:
+        raise StoreError(f"this database has schema version {have}, newer than this tracker knows ({latest}); "
+                         f"upgrade tracker. Nothing was changed")
+    return have
+
+
 def upgrade(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
     """Apply every missing step; refuse a database written by a newer tracker."""
-    latest = max(m.version for m in migrations)
-    have = current_version(engine)
-    if have > latest:
-        raise StoreError(
-            f"this database has schema version {have}, newer than this tracker knows ({latest}); upgrade tracker"
-        )
+    have = refuse_newer(engine, migrations)
     applied = []
     for migration in sorted(migrations, key=lambda m: m.version):
         if migration.version <= have:
@@ -64,7 +78,3 @@ def upgrade(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
             )
         applied.append(migration.version)
     return applied
-
-
-def needs_upgrade(engine: Engine, migrations: Sequence[Migration]) -> bool:
-    return current_version(engine) < max(m.version for m in migrations)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import Engine
 from textual.app import App
@@ -12,14 +12,17 @@ from textual.reactive import reactive
 from tracker.domain.context import Context
 from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
 from tracker.domain.people import Actor
+from tracker.support.crash_log import write_crash_log
 from tracker.ui.commands import DeskCommands
+from tracker.ui.desk import Desk
+from tracker.ui.dialogs.help import HelpScreen
+from tracker.ui.dialogs.year_picker import YearPicker
 from tracker.ui.keymap import EVERYWHERE, bindings
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.budget import BudgetScreen
 from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
-from tracker.ui.screens.modals import HelpScreen, YearPicker
 
 
 class TrackerApp(App[None]):
@@ -58,16 +61,12 @@ class TrackerApp(App[None]):
     def _fatal_error(self) -> None:
         """A bug ends the desk with one line and a private log: tracebacks can hold financial data."""
         import sys
-        import tempfile
-        import traceback
 
-        fd, path = tempfile.mkstemp(prefix="tracker-crash-", suffix=".log")
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write("".join(traceback.format_exception(*sys.exc_info())))
+        error = sys.exc_info()[1] or RuntimeError("the desk stopped unexpectedly")
+        path = write_crash_log(error)
         self.bell()
-        self._exit_renderables.append(
-            f"internal error in the desk; nothing more was recorded. Details for support: {path}")
-        self._close_messages_no_wait()
+        self.exit(return_code=70,
+                  message=f"internal error in the desk; nothing more was recorded. Details for support: {path}")
 
     def action_goto(self, mode: str) -> None:
         """To a screen of the desk; from a contract opened on that same screen, back to it."""
@@ -109,4 +108,9 @@ def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cu
 
 def run_desk(context: Context, *, label: str = "") -> None:
     """Open the desk in this terminal until the officer quits."""
-    TrackerApp(context, label=label).run()
+    build_app(context.engine, context.actor, context.clock, label=label).run()
+
+
+if TYPE_CHECKING:
+    _screens_see: type[Desk] = TrackerApp
+    """mypy checks that the app is what the screens take it to be."""

@@ -1,28 +1,95 @@
-"""What thread workers send back to the screens: plain rows and outcomes, never widgets."""
+"""What thread workers send back to the screens: one message class per kind of result, plain rows, never widgets.
+
+A screen handles each by name (`on_dashboard_loaded`); `DeskScreen` does the bookkeeping common to all `Loaded`.
+"""
 
 import threading
-from typing import Any
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
+from tracker.domain.fiscal import FiscalYear
+from tracker.domain.payments import PaymentPreview
+from tracker.reports.audit_log import AuditPage
+from tracker.reports.budget import BudgetReport, PeriodProfile
+from tracker.reports.contract_list import ContractPage, ContractQuery
+from tracker.reports.dashboard import Dashboard, LineContract, WaitingCounts
+from tracker.reports.registers import DeliverableRow, Statement
+
+Outcome = TypeVar("Outcome")
+
 
 class Loaded(Message):
-    """A worker has read what a screen asked for; `topic` says which part of the screen it fills."""
-
-    def __init__(self, topic: str, data: Any) -> None:
-        super().__init__()
-        self.topic = topic
-        self.data = data
+    """A worker has read what a screen asked for. Each kind of read has its own subclass."""
 
 
-class ActionFinished(Message):
-    """A modal's domain action ran: `outcome` is its result, or `refusal` the one line saying why nothing changed."""
+@dataclass
+class DashboardLoaded(Loaded):
+    board: Dashboard
+    years: list[FiscalYear]
 
-    def __init__(self, outcome: Any = None, refusal: str | None = None) -> None:
-        super().__init__()
-        self.outcome = outcome
-        self.refusal = refusal
+
+@dataclass
+class LineContractsLoaded(Loaded):
+    line_code: str
+    rows: list[LineContract]
+    more: bool
+
+
+@dataclass
+class WaitingCounted(Loaded):
+    """All of a dashboard's waiting work, counted after its first page was shown."""
+
+    board: Dashboard
+    counts: WaitingCounts
+
+
+@dataclass
+class ContractsPageLoaded(Loaded):
+    page: ContractPage
+
+
+@dataclass
+class ContractsCounted(Loaded):
+    query: ContractQuery
+    matching: int
+
+
+@dataclass
+class StatementLoaded(Loaded):
+    statement: Statement
+
+
+@dataclass
+class PaymentPreviewLoaded(Loaded):
+    item: DeliverableRow
+    preview: PaymentPreview
+
+
+@dataclass
+class BudgetLoaded(Loaded):
+    report: BudgetReport
+
+
+@dataclass
+class PeriodsLoaded(Loaded):
+    line_code: str | None
+    profile: PeriodProfile
+
+
+@dataclass
+class AuditPageLoaded(Loaded):
+    page: AuditPage
+
+
+@dataclass
+class ActionFinished(Message, Generic[Outcome]):
+    """A dialog's domain action ran: `outcome` is its result, or `refusal` the one line saying why nothing changed."""
+
+    outcome: Outcome | None = None
+    refusal: str | None = None
 
 
 class Inbox:

@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label
+from textual.widgets import Footer, Header, Input, Label
 
-from tracker.reports.desk import AuditPage, AuditQuery, AuditRow, audit_page
+from tracker.reports.audit_log import AuditEntry, AuditPage, AuditQuery, audit_page
+from tracker.ui.dialogs.event import EventScreen
 from tracker.ui.keymap import AUDIT, bindings
-from tracker.ui.screens.base import DeskScreen
-from tracker.ui.screens.modals import EventScreen
-from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
+from tracker.ui.messages import AuditPageLoaded
+from tracker.ui.screens.paged import PagedScreen
+from tracker.ui.widgets.line_table import Column, LineTable
 
-MAX_ROWS = 3000
-FETCH_AHEAD = 40
-MIN_DETAILS_WIDTH = 24
-COLUMNS = ("Seq", "At (UTC)", "Who", "Action", "Contract", "Details")
+COLUMNS = (Column("seq", "Seq"), Column("at", "At (UTC)"), Column("who", "Who"), Column("action", "Action"),
+           Column("contract", "Contract"), Column("details", "Details", gives_way=True))
 
 
-class AuditScreen(DeskScreen):
+class AuditScreen(PagedScreen[AuditPage]):
     BINDINGS: ClassVar[list[BindingType]] = bindings(AUDIT)
 
     def __init__(self) -> None:
         super().__init__()
-        self.page: AuditPage | None = None
-        self.fetching = False
-        self.events: list[AuditRow] = []
+        self.events: list[AuditEntry] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -40,63 +35,43 @@ class AuditScreen(DeskScreen):
                 box = Input(placeholder=hint, id=f"audit-{name}")
                 box.cursor_blink = self.desk.cursor_blink
                 yield box
-        yield OpenableTable(id="audit")
+        yield LineTable(id="audit")
         yield Label("", id="audit-status", classes="status-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#audit", LineTable).set_columns(COLUMNS)
         self.query_one("#audit").focus()
 
     def query_now(self) -> AuditQuery:
         return AuditQuery(self.query_one("#audit-contract", Input).value, self.query_one("#audit-person", Input).value)
 
-    def reload(self) -> None:
+    def read_first(self) -> None:
         wanted = self.query_now()
-        self.fetching = True
-        self.read("audit", lambda session: audit_page(session, wanted), busy=self.query_one("#audit"))
+        self.read(AuditPageLoaded, lambda session: AuditPageLoaded(audit_page(session, wanted)),
+                  busy=self.query_one("#audit"))
 
-    def _more(self) -> None:
-        page = self.page
-        table = self.query_one("#audit", DeskTable)
-        if page is None or not page.more or self.fetching or table.row_count >= MAX_ROWS:
-            return
-        self.fetching = True
+    def read_after(self, page: AuditPage) -> None:
         wanted, before = page.query, page.last_seq
-        self.read("audit", lambda session: audit_page(session, wanted, before_seq=before))
+        self.read(AuditPageLoaded, lambda session: AuditPageLoaded(audit_page(session, wanted, before_seq=before)))
 
-    def show(self, topic: str, data: AuditPage) -> None:
-        self.fetching = False
-        self.page = data
-        table = self.query_one("#audit", DeskTable)
-        cells = [_cells(row) for row in data.rows]
+    def on_audit_page_loaded(self, message: AuditPageLoaded) -> None:
+        data = message.page
+        self.arrived(data)
+        table = self.query_one("#audit", LineTable)
         if data.first_page:
             self.events = []
-            table.clear(columns=True)
-            for label in COLUMNS[:-1]:
-                table.add_column(label)
-            table.add_column(COLUMNS[-1], width=self._details_width(cells))
+            table.clear()
         self.events.extend(data.rows)
-        table.add_rows([*row[:-1], Text(row[-1], no_wrap=True, overflow="ellipsis")] for row in cells)
-        more = "; more as you scroll" if data.more and table.row_count < MAX_ROWS else ""
-        capped = "; first events shown, filter to narrow" if data.more and table.row_count >= MAX_ROWS else ""
+        table.add_rows((str(row.seq), _cells(row)) for row in data.rows)
+        more = "; more as you scroll" if data.more and not table.full else ""
+        capped = "; first events shown, filter to narrow" if data.more and table.full else ""
         self.query_one("#audit-status", Label).update(f"{table.row_count:,} events shown, newest first{more}{capped}")
 
-    def _details_width(self, cells: list[list[str]]) -> int:
-        """Details fill what the other columns leave, so no event's length scrolls the table sideways."""
-        padding = 2 * self.query_one("#audit", DeskTable).cell_padding
-        others = sum(max([cell_len(label)] + [cell_len(row[index]) for row in cells]) + padding
-                     for index, label in enumerate(COLUMNS[:-1]))
-        return max(MIN_DETAILS_WIDTH, self.size.width - others - padding - 2)
-
-    @on(DataTable.RowSelected)
-    def _open_event(self, event: DataTable.RowSelected) -> None:
+    @on(LineTable.RowSelected)
+    def _open_event(self, event: LineTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.events):
             self.app.push_screen(EventScreen(self.events[event.cursor_row]))
-
-    @on(DataTable.RowHighlighted)
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - FETCH_AHEAD:
-            self._more()
 
     @on(Input.Changed)
     def _filter_changed(self) -> None:
@@ -106,7 +81,7 @@ class AuditScreen(DeskScreen):
     def _filter_done(self) -> None:
         self.query_one("#audit").focus()
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and isinstance(self.focused, Input):
             event.stop()
             event.prevent_default()
@@ -119,6 +94,6 @@ class AuditScreen(DeskScreen):
         self.query_one("#audit-person").focus()
 
 
-def _cells(row: AuditRow) -> list[str]:
+def _cells(row: AuditEntry) -> list[str]:
     who = row.claimed_by if row.claimed_by == row.login else f"{row.claimed_by} ({row.login})"
-    return [str(row.seq), row.at[:19].replace("T", " "), who, row.action, row.contract_ref or "", row.details]
+    return [str(row.seq), row.at[:19].replace("T", " "), who, row.action, row.contract_ref or "", row.summary]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TypeVar, cast
 
 from sqlmodel import Session
+from textual import on
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -14,10 +15,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tracker.domain.errors import TrackerError
 from tracker.store.errors import StoreError
 from tracker.store.session import read_session
+from tracker.ui.desk import Desk
 from tracker.ui.messages import Inbox, Loaded
 
-if TYPE_CHECKING:
-    from tracker.ui.app import TrackerApp
+Read = TypeVar("Read", bound=Loaded)
 
 LOADING_DELAY = 0.3
 """Seconds before a loading indicator appears: fast reads never flicker."""
@@ -29,12 +30,13 @@ class DeskScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._busy: dict[str, tuple[Timer, Widget]] = {}
+        """The loading indicator awaiting each kind of read, by the name of its message class."""
         self.inbox = Inbox(self)
         self._in_view = False
 
     @property
-    def desk(self) -> TrackerApp:
-        return cast("TrackerApp", self.app)
+    def desk(self) -> Desk:
+        return cast(Desk, self.app)
 
     def reload(self) -> None:
         """Read every figure on the screen again."""
@@ -52,44 +54,45 @@ class DeskScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         self._in_view = False
 
-    def read(self, topic: str, query: Callable[[Session], Any], busy: Widget | None = None) -> None:
-        """Run `query` in a thread with its own session; its rows come back as a `Loaded` message."""
+    def read(self, kind: type[Read], query: Callable[[Session], Read], busy: Widget | None = None) -> None:
+        """Run `query` in a thread with its own session; the message it builds comes back to this screen.
+
+        A newer read of the same kind replaces one still running.
+        """
         engine = self.desk.context.engine
+        name = kind.__name__
         if busy is not None:
-            self._stop_busy(topic)
-            timer: Timer = self.set_timer(LOADING_DELAY, lambda: self._show_loading(topic, timer))
-            self._busy[topic] = (timer, busy)
+            self._stop_busy(name)
+            timer: Timer = self.set_timer(LOADING_DELAY, lambda: self._show_loading(name, timer))
+            self._busy[name] = (timer, busy)
 
         def work() -> None:
             with read_session(engine) as session:
-                data = query(session)
+                message = query(session)
             if not get_current_worker().is_cancelled:
-                self.inbox.send(Loaded(topic, data))
+                self.inbox.send(message)
 
-        self.run_worker(work, thread=True, exclusive=True, group=f"read-{topic}", exit_on_error=False,
-                        name=topic)
+        self.run_worker(work, thread=True, exclusive=True, group=f"read-{name}", exit_on_error=False, name=name)
 
-    def _show_loading(self, topic: str, timer: Timer) -> None:
+    def _show_loading(self, name: str, timer: Timer) -> None:
         """Only while this read is still awaited: a timer that fires as its rows arrive must not cover them."""
-        pending = self._busy.get(topic)
+        pending = self._busy.get(name)
         if pending is not None and pending[0] is timer:
             pending[1].loading = True
 
-    def _stop_busy(self, topic: str) -> None:
+    def _stop_busy(self, name: str) -> None:
         """The rows have arrived (or failed): the loading indicator goes."""
-        timer, busy = self._busy.pop(topic, (None, None))
+        timer, busy = self._busy.pop(name, (None, None))
         if timer is not None:
             timer.stop()
         if busy is not None:
             busy.loading = False
 
-    def on_loaded(self, message: Loaded) -> None:
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        """After the screen's own handler has shown the rows: the loading indicator goes."""
         self.inbox.received()
-        self._stop_busy(message.topic)
-        self.show(message.topic, message.data)
-
-    def show(self, topic: str, data: Any) -> None:
-        """Put rows that a worker read on the screen."""
+        self._stop_busy(type(message).__name__)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -11,8 +11,9 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
 from tracker.domain.money import format_gbp
-from tracker.reports.budget import BudgetReport, BudgetRow, PeriodProfile, budget_report, period_profile
+from tracker.reports.budget import BudgetRow, budget_report, period_profile
 from tracker.ui.keymap import BUDGET, bindings
+from tracker.ui.messages import BudgetLoaded, PeriodsLoaded
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import money
 from tracker.ui.widgets.desk_table import DeskTable
@@ -43,25 +44,20 @@ class BudgetScreen(DeskScreen):
 
     def reload(self) -> None:
         year = self.desk.year
-        self.read("budget", lambda session: budget_report(session, year=year), busy=self.query_one("#budget"))
+        self.read(BudgetLoaded, lambda session: BudgetLoaded(budget_report(session, year=year)),
+                  busy=self.query_one("#budget"))
         self._load_profile(self.profile_of)
 
     def _load_profile(self, line_code: str | None) -> None:
         year, today = self.desk.year, self.desk.context.clock.today()
-        self.read("periods", lambda session: (line_code, period_profile(session, year=year, today=today,
-                                                                        line_code=line_code)),
-                  busy=self.query_one("#periods"))
+        self.read(PeriodsLoaded, lambda session: PeriodsLoaded(line_code, period_profile(
+            session, year=year, today=today, line_code=line_code)), busy=self.query_one("#periods"))
 
     def action_reload(self) -> None:
         self.reload()
 
-    def show(self, topic: str, data: Any) -> None:
-        if topic == "budget":
-            self._show_report(data)
-        elif topic == "periods":
-            self._show_profile(*data)
-
-    def _show_report(self, report: BudgetReport) -> None:
+    def on_budget_loaded(self, message: BudgetLoaded) -> None:
+        report = message.report
         table = self.query_one("#budget", DeskTable)
         warning = table.style_of("warning")
         wide = self.size.width >= WIDE
@@ -84,7 +80,8 @@ class BudgetScreen(DeskScreen):
         add(report.total, "total")
         self.query_one("#budget-title", Label).update(f"Budget report {self.desk.year.label}")
 
-    def _show_profile(self, line_code: str | None, profile: PeriodProfile) -> None:
+    def on_periods_loaded(self, message: PeriodsLoaded) -> None:
+        line_code, profile = message.line_code, message.profile
         table = self.query_one("#periods", DeskTable)
         table.reset("Period", Text("Paid", justify="right"), Text("Due (unpaid)", justify="right"))
         for row in profile.periods:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -13,13 +14,17 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker.domain import deliverables, payments
 from tracker.domain.fiscal import format_date, parse_date
+from tracker.domain.models import DeliverableStatus
 from tracker.domain.money import format_gbp, format_pounds, parse_money
 from tracker.reports.registers import DeliverableRow, PaymentRow, Statement, contract_statement
+from tracker.ui.dialogs.action import ActionModal, ActionSpec, Field, Values
 from tracker.ui.keymap import CONTRACT, bindings
+from tracker.ui.messages import PaymentPreviewLoaded, StatementLoaded
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.screens.modals import ActionModal, ActionSpec, Field, Values
 from tracker.ui.widgets.cells import date, money
 from tracker.ui.widgets.desk_table import DeskTable, column_specs
+
+Outcome = TypeVar("Outcome")
 
 
 class ContractScreen(DeskScreen):
@@ -46,15 +51,12 @@ class ContractScreen(DeskScreen):
 
     def reload(self) -> None:
         reference = self.reference
-        self.read("statement", lambda session: contract_statement(session, reference),
+        self.read(StatementLoaded, lambda session: StatementLoaded(contract_statement(session, reference)),
                   busy=self.query_one("#deliverables"))
 
-    def show(self, topic: str, data: Any) -> None:
-        if topic == "statement":
-            self.statement = data
-            self._show_statement(data)
-        elif topic == "preview":
-            self._open_release(data)
+    def on_statement_loaded(self, message: StatementLoaded) -> None:
+        self.statement = message.statement
+        self._show_statement(message.statement)
 
     def _show_statement(self, statement: Statement) -> None:
         def money_or_none(pence: int | None) -> str:
@@ -77,7 +79,7 @@ class ContractScreen(DeskScreen):
         rows: list[tuple[str, list[object]]] = []
         for item in statement.deliverables:
             name = item.name if len(item.name) <= name_width else item.name[:name_width - 1] + "…"
-            late = item.status != "accepted" and item.due_on < today
+            late = item.status != DeliverableStatus.ACCEPTED and item.due_on < today
             status = Text(f"{item.status} ! late", style=warning) if late else Text(item.status)
             decided = f"{item.decided_by} {format_date(item.decided_on)}" if item.decided_by else ""
             rows.append((str(item.seq), [str(item.seq), name, money(item.amount_pence), date(item.due_on), status,
@@ -107,9 +109,9 @@ class ContractScreen(DeskScreen):
         item = self._selected()
         if item is None:
             return
-        if item.status == "submitted":
+        if item.status == DeliverableStatus.SUBMITTED:
             self.action_accept()
-        elif item.status == "accepted":
+        elif item.status == DeliverableStatus.ACCEPTED:
             self.action_release()
         else:
             self.action_submit()
@@ -126,12 +128,19 @@ class ContractScreen(DeskScreen):
         actor = self.desk.context.actor
         return actor.claimed if actor.claimed == actor.login else f"{actor.claimed} (login {actor.login})"
 
-    def _dialog(self, spec: ActionSpec) -> None:
-        self.app.push_screen(ActionModal(spec, cursor_blink=self.desk.cursor_blink), self._done)
+    def _dialog(self, spec: ActionSpec[Outcome], done: Callable[[Outcome | None], None]) -> None:
+        self.app.push_screen(ActionModal(spec, cursor_blink=self.desk.cursor_blink), done)
 
-    def _done(self, outcome: Any) -> None:
+    def _deliverable_changed(self, outcome: deliverables.DeliverableChanged | None) -> None:
         if outcome is not None:
-            self.notify(_describe_outcome(outcome), title="Recorded", markup=False)
+            self.notify(f"{outcome.reference} #{outcome.seq} is now {outcome.status}", title="Recorded",
+                        markup=False)
+
+    def _payment_recorded(self, outcome: payments.PaymentRecorded | None) -> None:
+        if outcome is not None:
+            self.notify(f"Payment {outcome.payment_id}: {format_gbp(outcome.amount_pence)} on {outcome.reference} "
+                        f"#{outcome.seq}; {outcome.line_code} left to pay {format_gbp(outcome.line_left_after)}",
+                        title="Recorded", markup=False)
 
     def _what(self, item: DeliverableRow) -> str:
         return f"{self.reference} #{item.seq} {item.name}"
@@ -147,7 +156,7 @@ class ContractScreen(DeskScreen):
             describe=lambda values: [("Event", "deliverable.submitted"), ("Deliverable", self._what(item)),
                                      ("Status", f"{item.status} → submitted"), ("Submitted on", today),
                                      ("Recorded by", self._by())],
-            perform=lambda values: deliverables.submit_deliverable(ctx, reference, seq)))
+            perform=lambda values: deliverables.submit_deliverable(ctx, reference, seq)), self._deliverable_changed)
 
     def action_accept(self) -> None:
         item = self._selected()
@@ -167,7 +176,8 @@ class ContractScreen(DeskScreen):
                                      ("Accepted on", today), ("Evidence", values["note"].strip() or "(none)"),
                                      ("Recorded by", self._by())],
             perform=lambda values: deliverables.accept_deliverable(
-                ctx, reference, seq, accepted_by=values["accepted_by"] or None, note=values["note"] or None)))
+                ctx, reference, seq, accepted_by=values["accepted_by"] or None, note=values["note"] or None)),
+            self._deliverable_changed)
 
     def action_reject(self) -> None:
         item = self._selected()
@@ -182,33 +192,36 @@ class ContractScreen(DeskScreen):
                                      ("On", format_date(ctx.clock.today())),
                                      ("Reason", values["reason"].strip() or "(required)"),
                                      ("Recorded by", self._by())],
-            perform=lambda values: deliverables.reject_deliverable(ctx, reference, seq, reason=values["reason"])))
+            perform=lambda values: deliverables.reject_deliverable(ctx, reference, seq, reason=values["reason"])),
+            self._deliverable_changed)
 
     def action_release(self) -> None:
         item = self._selected()
         if item is None:
             return
         reference, seq = self.reference, item.seq
-        self.read("preview", lambda session: (item, payments.preview_payment(session, reference, seq)))
+        self.read(PaymentPreviewLoaded,
+                  lambda session: PaymentPreviewLoaded(item, payments.preview_payment(session, reference, seq)))
 
-    def _open_release(self, data: tuple[DeliverableRow, payments.PaymentPreview]) -> None:
-        item, preview = data
+    def on_payment_preview_loaded(self, message: PaymentPreviewLoaded) -> None:
+        """The release dialog: every figure it shows is the domain's preview, for the amount typed."""
+        item, preview = message.item, message.preview
         ctx, reference, seq = self.desk.context, self.reference, item.seq
         today = ctx.clock.today()
-        left = preview.line_allocation_pence - preview.line_paid_pence
 
         def amount_of(values: Values) -> int:
             return parse_money(values["amount"])
 
         def describe(values: Values) -> list[tuple[str, str]]:
-            lines = [("Event", "payment.released"), ("Deliverable", f"{self._what(item)} ({item.status})"),
+            lines = [("Event", "payment.released"),
+                     ("Deliverable", f"{preview.reference} #{preview.seq} {preview.deliverable} ({item.status})"),
                      ("Unpaid", format_gbp(preview.unpaid_pence))]
             amount = amount_of(values)
             paid_on = parse_date(values["paid_on"], today=today)
-            after = left - amount
+            before, after = preview.line_left_pence, preview.line_left_after(amount)
             lines += [("Amount", format_gbp(amount)), ("Paid on", format_date(paid_on)),
                       ("Invoice", values["invoice"].strip() or "(none)"),
-                      (f"{preview.line_code} left to pay", f"{format_gbp(left)} → {format_gbp(after)}"
+                      (f"{preview.line_code} left to pay", f"{format_gbp(before)} → {format_gbp(after)}"
                                                            + ("  ! OVER the allocation" if after < 0 else "")),
                       ("Accepted by", item.decided_by or "(not accepted)"), ("Released by", self._by())]
             return lines
@@ -221,7 +234,8 @@ class ContractScreen(DeskScreen):
             describe=describe,
             perform=lambda values: payments.release_payment(
                 ctx, reference, seq, amount_pence=amount_of(values),
-                paid_on=parse_date(values["paid_on"], today=today), invoice=values["invoice"] or None)))
+                paid_on=parse_date(values["paid_on"], today=today), invoice=values["invoice"] or None)),
+            self._payment_recorded)
 
     def action_reverse(self) -> None:
         table = self.query_one("#payments", DeskTable)
@@ -241,7 +255,8 @@ class ContractScreen(DeskScreen):
                                                    f"{format_date(ctx.clock.today())}"),
                                      ("Reason", values["reason"].strip() or "(required)"),
                                      ("Recorded by", self._by())],
-            perform=lambda values: payments.reverse_payment(ctx, payment_id, reason=values["reason"])))
+            perform=lambda values: payments.reverse_payment(ctx, payment_id, reason=values["reason"])),
+            self._payment_recorded)
 
 
 def _pairs(pairs: list[tuple[str, str]]) -> Text:
@@ -260,15 +275,6 @@ def _payment_note(row: PaymentRow, reversed_by: dict[int, int]) -> str:
     if row.payment_id in reversed_by:
         return f"reversed by {reversed_by[row.payment_id]}"
     return "override: " + row.sod_override_reason if row.sod_override_reason else ""
-
-
-def _describe_outcome(outcome: Any) -> str:
-    if isinstance(outcome, payments.PaymentRecorded):
-        return (f"Payment {outcome.payment_id}: {format_gbp(outcome.amount_pence)} on {outcome.reference} "
-                f"#{outcome.seq}; {outcome.line_code} left to pay {format_gbp(outcome.line_left_after)}")
-    if isinstance(outcome, deliverables.DeliverableChanged):
-        return f"{outcome.reference} #{outcome.seq} is now {outcome.status}"
-    return str(outcome)
 
 
 def _right(header: str) -> Text:

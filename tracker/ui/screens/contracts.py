@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.timer import Timer
@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Input, Label
 
 from tracker.domain.fiscal import format_date
 from tracker.domain.money import format_gbp
-from tracker.reports.desk import (
+from tracker.reports.contract_list import (
     SORT_KEYS,
     ContractListRow,
     ContractPage,
@@ -22,13 +22,10 @@ from tracker.reports.desk import (
     count_contracts,
 )
 from tracker.ui.keymap import CONTRACTS, bindings
-from tracker.ui.screens.base import DeskScreen
+from tracker.ui.messages import ContractsCounted, ContractsPageLoaded
+from tracker.ui.screens.paged import PagedScreen
 from tracker.ui.widgets.line_table import Column, LineTable
 
-MAX_ROWS = 3000
-"""The most rows the table holds; past it the status line says so and asks for a filter."""
-FETCH_AHEAD = 40
-"""Fetch the next page when the cursor comes this close to the last row."""
 FILTER_DELAY = 0.02
 """Seconds the filter waits after a keystroke: typing fast issues one query for the word, not one per letter."""
 COUNT_DELAY = 0.3
@@ -42,15 +39,13 @@ COLUMNS = (
 )
 
 
-class ContractsScreen(DeskScreen):
+class ContractsScreen(PagedScreen[ContractPage]):
     BINDINGS: ClassVar[list[BindingType]] = bindings(CONTRACTS)
 
     def __init__(self) -> None:
         super().__init__()
         self.sort: SortKey = "reference"
         self.descending = False
-        self.page: ContractPage | None = None
-        self.fetching = False
         self.matching: tuple[ContractQuery, int] | None = None
         self._typing: Timer | None = None
         self._counting: Timer | None = None
@@ -78,35 +73,30 @@ class ContractsScreen(DeskScreen):
     def query_now(self) -> ContractQuery:
         return ContractQuery(self.desk.year, self.query_one("#filter", Input).value, self.sort, self.descending)
 
-    def reload(self) -> None:
+    def read_first(self) -> None:
         wanted = self.query_now()
-        self.fetching = True
-        self.read("page", lambda session: contracts_page(session, wanted, count=False),
+        self.read(ContractsPageLoaded,
+                  lambda session: ContractsPageLoaded(contracts_page(session, wanted, count=False)),
                   busy=self.query_one("#contracts"))
 
-    def _more(self) -> None:
-        page = self.page
-        if page is None or not page.more or self.fetching:
-            return
-        if self.query_one("#contracts", LineTable).row_count >= MAX_ROWS:
-            return
-        self.fetching = True
+    def read_after(self, page: ContractPage) -> None:
         wanted, after = page.query, page.last_key
-        self.read("page", lambda session: contracts_page(session, wanted, after=after, count=False))
+        self.read(ContractsPageLoaded,
+                  lambda session: ContractsPageLoaded(contracts_page(session, wanted, after=after, count=False)))
 
-    def show(self, topic: str, data: Any) -> None:
-        if topic == "count":
-            self.matching = data
-            self._status()
-            return
-        self.fetching = False
+    def on_contracts_counted(self, message: ContractsCounted) -> None:
+        self.matching = (message.query, message.matching)
+        self._status()
+
+    def on_contracts_page_loaded(self, message: ContractsPageLoaded) -> None:
+        data = message.page
+        self.arrived(data)
         table = self.query_one("#contracts", LineTable)
         if data.first_page:
             table.clear()
             if data.more:
                 self._count_later(data.query)
         table.add_rows((row.reference, _cells(row)) for row in data.rows)
-        self.page = data
         self._status()
 
     def _count_later(self, wanted: ContractQuery) -> None:
@@ -118,7 +108,7 @@ class ContractsScreen(DeskScreen):
     def _count(self, wanted: ContractQuery) -> None:
         self._counting = None
         if self.query_now() == wanted:
-            self.read("count", lambda session: (wanted, count_contracts(session, wanted)))
+            self.read(ContractsCounted, lambda session: ContractsCounted(wanted, count_contracts(session, wanted)))
 
     def _status(self) -> None:
         page = self.page
@@ -133,18 +123,13 @@ class ContractsScreen(DeskScreen):
         how_many = {-1: "counting contracts", 0: "no contracts", 1: "1 contract"}.get(matching,
                                                                                   f"{matching:,} contracts")
         where = f"{how_many} in {page.query.year.label if page.query.year else 'all years'}{filtered}"
-        if page.more and shown >= MAX_ROWS:
+        if page.more and self.query_one("#contracts", LineTable).full:
             note = f"first {shown:,} shown; filter to narrow"
         elif page.more:
             note = f"{shown:,} loaded, more as you scroll"
         else:
             note = "all shown"
         self.query_one("#contracts-status", Label).update(f"{where} · {note} · sorted by {self.sort} {direction}")
-
-    @on(LineTable.RowHighlighted)
-    def _near_end(self, event: LineTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.table.row_count - FETCH_AHEAD:
-            self._more()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -166,7 +151,7 @@ class ContractsScreen(DeskScreen):
     def _filter_done(self) -> None:
         self.query_one("#contracts").focus()
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.focused is self.query_one("#filter"):
             event.stop()
             event.prevent_default()

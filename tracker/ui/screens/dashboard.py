@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
+from tracker.domain.models import DeliverableStatus
 from tracker.domain.money import format_gbp
-from tracker.reports.desk import (
+from tracker.reports.dashboard import (
     Dashboard,
     LineContract,
     WaitingCounts,
@@ -23,6 +24,7 @@ from tracker.reports.desk import (
 )
 from tracker.reports.registers import LineRow
 from tracker.ui.keymap import DASHBOARD, bindings
+from tracker.ui.messages import DashboardLoaded, LineContractsLoaded, WaitingCounted
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import bar, date, money
 from tracker.ui.widgets.desk_table import DeskTable, OpenableTable, column_specs
@@ -69,28 +71,18 @@ class DashboardScreen(DeskScreen):
     def reload(self) -> None:
         year, today = self.desk.year, self.desk.context.clock.today()
 
-        def query(session: Any) -> tuple[Dashboard, list[Any]]:
-            return dashboard(session, year, today, limit=WORK_SHOWN), financial_years(session, today)
-
-        self.read("dashboard", query, busy=self.query_one("#lines"))
+        self.read(DashboardLoaded, lambda session: DashboardLoaded(dashboard(session, year, today, limit=WORK_SHOWN),
+                                                                   financial_years(session, today)),
+                  busy=self.query_one("#lines"))
 
     def action_reload(self) -> None:
         self.reload()
 
-    def show(self, topic: str, data: Any) -> None:
-        if topic == "dashboard":
-            self.data, self.desk.years = data
-            self._show_dashboard()
-        elif topic == "line-contracts":
-            self._show_line_contracts(*data)
-        elif topic == "waiting-count":
-            self._show_waiting(*data)
-
-    def _show_dashboard(self) -> None:
-        data = self.data
-        assert data is not None
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        self.data = data = message.board
+        self.desk.years = message.years
         if data.store_empty and not self.desk.welcomed:
-            from tracker.ui.screens.welcome import WelcomeScreen
+            from tracker.ui.dialogs.welcome import WelcomeScreen
 
             self.desk.welcomed = True
             self.app.push_screen(WelcomeScreen())
@@ -149,7 +141,11 @@ class DashboardScreen(DeskScreen):
             self._show_waiting(*self.waiting)
         else:
             self.query_one("#work-title", Label).update(f"Waiting: counting… (first {len(data.work)} shown)")
-            self.read("waiting-count", lambda session: (data, count_waiting(session, data.year, data.today)))
+            self.read(WaitingCounted,
+                      lambda session: WaitingCounted(data, count_waiting(session, data.year, data.today)))
+
+    def on_waiting_counted(self, message: WaitingCounted) -> None:
+        self._show_waiting(message.board, message.counts)
 
     def _show_waiting(self, board: Dashboard, counts: WaitingCounts) -> None:
         """Counts of all the year's waiting work; the list below may show only its first page."""
@@ -165,7 +161,10 @@ class DashboardScreen(DeskScreen):
         if code is None:
             self._show_line_contracts(None, [], False)
             return
-        self.read("line-contracts", lambda session: (code, *line_contracts(session, code)))
+        self.read(LineContractsLoaded, lambda session: LineContractsLoaded(code, *line_contracts(session, code)))
+
+    def on_line_contracts_loaded(self, message: LineContractsLoaded) -> None:
+        self._show_line_contracts(message.line_code, message.rows, message.more)
 
     def _show_line_contracts(self, code: str | None, rows: list[LineContract], more: bool) -> None:
         table = self.query_one("#line-contracts", DeskTable)
@@ -212,7 +211,7 @@ def _waiting_for(item: WorkItem) -> str:
         return "sign-off"
     if item.needs == "payment":
         return "payment"
-    return "resubmission" if item.status == "rejected" else "supplier"
+    return "resubmission" if item.status == DeliverableStatus.REJECTED else "supplier"
 
 
 def _right(header: str) -> Text:

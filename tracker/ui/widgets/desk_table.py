@@ -15,7 +15,6 @@ from tracker.ui.keymap import TABLES, bindings
 class DeskTable(DataTable[object]):
     COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
         "desk-table--warning",
-        "desk-table--muted",
         "desk-table--bar-paid",
         "desk-table--bar-committed",
         "desk-table--bar-free",

@@ -39,6 +39,10 @@ PADDING = 1
 """Spaces either side of every cell, as in Textual's DataTable."""
 NARROWEST = 12
 """The fewest cells a column that gives way to the others is cut to."""
+MOST_ROWS = 3000
+"""The most rows a table holds; past it the screen says so and asks for a filter."""
+FETCH_AHEAD = 40
+"""Ask for the next page when the cursor comes this close to the last row."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,13 @@ class LineTable(ScrollView, can_focus=True):
             super().__init__()
             self.table = table
             self.cursor_row = cursor_row
+
+    class NearEnd(Message):
+        """The cursor is close to the last row and the table has room: time to fetch the next page."""
+
+        def __init__(self, table: LineTable) -> None:
+            super().__init__()
+            self.table = table
 
     class RowSelected(Message):
         def __init__(self, table: LineTable, cursor_row: int, key: str) -> None:
@@ -93,6 +104,11 @@ class LineTable(ScrollView, can_focus=True):
     @property
     def row_count(self) -> int:
         return len(self._cells)
+
+    @property
+    def full(self) -> bool:
+        """Holding as many rows as it may: no more pages are asked for."""
+        return self.row_count >= MOST_ROWS
 
     def get_row_at(self, index: int) -> tuple[str, ...]:
         return self._cells[index]
@@ -128,7 +144,7 @@ class LineTable(ScrollView, can_focus=True):
         self._widen([max((cell_len(cells[index]) for cells in self._cells[first_new:]), default=0)
                      for index in range(len(self.columns))])
         if first_new == 0 and self._cells:
-            self.post_message(LineTable.RowHighlighted(self, 0))
+            self._highlighted(0)
 
     def _widen(self, wanted: list[int]) -> None:
         self.content_widths = [max(old, new) for old, new in zip(self.content_widths, wanted, strict=True)]
@@ -186,7 +202,12 @@ class LineTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         if old != new:
-            self.post_message(LineTable.RowHighlighted(self, new))
+            self._highlighted(new)
+
+    def _highlighted(self, row: int) -> None:
+        self.post_message(LineTable.RowHighlighted(self, row))
+        if row >= self.row_count - FETCH_AHEAD and not self.full:
+            self.post_message(LineTable.NearEnd(self))
 
     def validate_cursor_row(self, row: int) -> int:
         return max(0, min(row, len(self._cells) - 1))

@@ -1,0 +1,21 @@
+"""What a screen may ask of the app it runs in, so that screens need not import the app (which imports them)."""
+
+from typing import Protocol
+
+from tracker.domain.context import Context
+from tracker.domain.fiscal import FiscalYear
+
+
+class Desk(Protocol):
+    """The desk as its screens see it: the store and officer, the year shown, and the test settings."""
+
+    context: Context
+    """The store, the officer acting and the clock."""
+    year: FiscalYear
+    """The financial year every screen shows."""
+    years: list[FiscalYear]
+    """The years that have budget lines, for the year picker; the dashboard reads them."""
+    welcomed: bool
+    """The welcome has been shown once for an empty store."""
+    cursor_blink: bool
+    """Off in tests, so snapshots are steady."""

@@ -1,0 +1,1 @@
+"""The desk's dialogs, one per module: each a `ModalScreen` typed by what it returns."""

@@ -1,0 +1,138 @@
+"""The dialog that records a change. It shows exactly what will be recorded and by whom before anything is.
+
+An `ActionModal` collects plain text fields and hands them to a `perform` function given by the screen that
+opened it; that function calls the domain. A refusal is shown inside the dialog and nothing changes; on success
+the dialog closes with the domain's result, and the screens read their figures again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Static
+from textual.worker import get_current_worker
+
+from tracker.domain.errors import TrackerError
+from tracker.store.errors import StoreError
+from tracker.ui.messages import ActionFinished, Inbox
+
+Outcome = TypeVar("Outcome")
+
+Values = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    default: str = ""
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class ActionSpec(Generic[Outcome]):
+    """Everything a dialog needs: its title, its fields, what it will record, and how to record it."""
+
+    title: str
+    confirm: str
+    fields: tuple[Field, ...]
+    describe: Callable[[Values], list[tuple[str, str]]]
+    perform: Callable[[Values], Outcome]
+
+
+class ActionModal(ModalScreen[Outcome | None]):
+    """Closes with what the domain returned, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel", tooltip="Close without recording anything"),
+        Binding("ctrl+s", "confirm", "Record", id="modal.confirm", tooltip="Record what the dialog shows"),
+    ]
+
+    def __init__(self, spec: ActionSpec[Outcome], *, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.spec = spec
+        self.cursor_blink = cursor_blink
+        self.inbox = Inbox(self)
+
+    def is_busy(self) -> bool:
+        """An action has run whose outcome the dialog has not shown yet."""
+        return self.inbox.waiting
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.spec.title, id="dialog-title", markup=False)
+            for item in self.spec.fields:
+                with Horizontal(classes="field-row"):
+                    yield Label(item.label, classes="field-label", markup=False)
+                    field = Input(item.default, placeholder=item.placeholder, id=f"field-{item.name}")
+                    field.cursor_blink = self.cursor_blink
+                    yield field
+            yield Label("Will be recorded", classes="record-title", markup=False)
+            yield Static(id="record", markup=False)
+            yield Static(id="refusal", markup=False)
+            with Horizontal(id="dialog-buttons"):
+                yield Button(self.spec.confirm, variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._describe()
+
+    def values(self) -> Values:
+        return {item.name: self.query_one(f"#field-{item.name}", Input).value for item in self.spec.fields}
+
+    @on(Input.Changed)
+    def _describe(self) -> None:
+        try:
+            lines = self.spec.describe(self.values())
+        except TrackerError as error:
+            lines = [("", error.message)]
+        width = max((len(label) for label, _ in lines), default=0)
+        self.query_one("#record", Static).update("\n".join(f"{label:<{width}}  {value}" for label, value in lines))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_confirm()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#confirm")
+    def action_confirm(self) -> None:
+        self.query_one("#confirm", Button).disabled = True
+        self._perform(self.values())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _perform(self, values: Values) -> None:
+        perform = self.spec.perform
+
+        def work() -> None:
+            message: ActionFinished[Outcome]
+            try:
+                message = ActionFinished(outcome=perform(values))
+            except (TrackerError, StoreError) as error:
+                message = ActionFinished(refusal=error.message)
+            if not get_current_worker().is_cancelled:
+                self.inbox.send(message)
+
+        self.run_worker(work, thread=True, exclusive=True, exit_on_error=False, name="perform")
+
+    def on_action_finished(self, message: ActionFinished[Outcome]) -> None:
+        self.inbox.received()
+        if message.refusal is None:
+            self.dismiss(message.outcome)
+            return
+        self.query_one("#refusal", Static).update(f"✗ Refused — nothing was recorded: {message.refusal}")
+        self.query_one("#refusal").add_class("shown")
+        self.query_one("#confirm", Button).disabled = False
