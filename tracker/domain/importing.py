@@ -171,6 +171,10 @@ def _import(ctx: Context, folder: Path, files: dict[str, IO[bytes]], digests: di
     present = list(files)
     if PAYMENTS in files:
         _check_payment_cells(files, ctx.clock.today())
+    if CONTRACTS in files:
+        _check_contract_cells(files)
+    if DELIVERABLES in files:
+        _check_deliverable_cells(files)
     with ctx.change() as change:
         run = _Run(ctx=ctx, conn=change.session.connection(), folder=folder, files=files, digests=digests,
                    sod_override=override)
@@ -452,6 +456,45 @@ def _check_payment_cells(files: dict[str, IO[bytes]], today: dt.date) -> None:
         raise refusal.at(f"{PAYMENTS} line {n}") from None
 
 
+def _check_contract_cells(files: dict[str, IO[bytes]]) -> None:
+    """Every cell of contracts.csv read, keeping nothing, before the lock (see `_check_payment_cells`)."""
+    seen = _Seen()
+    for n, (raw_ref, raw_supplier, raw_title, _, raw_value, raw_awarded, raw_ceiling, raw_decision, raw_start,
+            raw_end) in _rows_of(files, CONTRACTS):
+        _clean(CONTRACTS, n, "reference", raw_ref, 80)
+        _clean(CONTRACTS, n, "supplier", raw_supplier)
+        _clean(CONTRACTS, n, "title", raw_title, 300)
+        _money(CONTRACTS, n, "value", raw_value, _positive)
+        if raw_ceiling.strip():
+            _money(CONTRACTS, n, "ceiling", raw_ceiling, _amount)
+        for column, value in (("decision_date", raw_decision), ("start_date", raw_start), ("end_date", raw_end),
+                              ("awarded_on", raw_awarded)):
+            seen.optional_day(CONTRACTS, n, column, value)
+
+
+def _check_deliverable_cells(files: dict[str, IO[bytes]]) -> None:
+    """Every cell of deliverables.csv read, keeping nothing, before the lock (see `_check_payment_cells`)."""
+    seen = _Seen()
+    for n, (_, raw_seq, raw_name, raw_amount, raw_due, raw_status, raw_accepted_on, raw_accepted_by) in _rows_of(
+            files, DELIVERABLES):
+        seen.seq(DELIVERABLES, n, "seq", raw_seq)
+        _clean(DELIVERABLES, n, "name", raw_name, 300)
+        _money(DELIVERABLES, n, "amount", raw_amount, _positive)
+        seen.day(DELIVERABLES, n, "due_on", raw_due)
+        _status(n, raw_status)
+        seen.optional_day(DELIVERABLES, n, "accepted_on", raw_accepted_on)
+        if raw_accepted_by:
+            _person(DELIVERABLES, n, "accepted_by", raw_accepted_by)
+
+
+def _status(n: int, raw: str) -> str:
+    status = raw.strip().lower()
+    if status not in _STATUSES:
+        raise RowError(f"{DELIVERABLES} line {n}, column status: {status[:20]!r} is not one of "
+                       f"{', '.join(sorted(_STATUSES))}")
+    return status
+
+
 def _person(name: str, line_no: int, column: str, value: str) -> str:
     return str(_field(name, line_no, column, lambda v: clean_name(column, v), value))
 
@@ -541,10 +584,7 @@ def _import_deliverables(run: _Run) -> None:
             name = _clean(DELIVERABLES, n, "name", raw_name, 300)
             amount = _money(DELIVERABLES, n, "amount", raw_amount, _positive)
             due = seen.day(DELIVERABLES, n, "due_on", raw_due)
-            status = raw_status.strip().lower()
-            if status not in _STATUSES:
-                raise RowError(f"{DELIVERABLES} line {n}, column status: {status[:20]!r} is not one of "
-                               f"{', '.join(sorted(_STATUSES))}")
+            status = _status(n, raw_status)
             accepted_on = seen.optional_day(DELIVERABLES, n, "accepted_on", raw_accepted_on)
             accepted_by = _person(DELIVERABLES, n, "accepted_by", raw_accepted_by) if raw_accepted_by else None
             _check_deliverable(n, ref, seq, contract, amount, status, accepted_on, today)
