@@ -31,7 +31,7 @@ def test_people_register_binds_logins_to_names(tracker: Tracker) -> None:
                                               f"(`tracker people list` shows who may do what)")
     added = tracker("--as", "Alice Accepts", "people", "add", "Alice Accepts", "--login", me, "--may", "accept,admin")
     assert added.stdout == f"registered Alice Accepts (login {me}) who may accept, admin\n"
-    assert tracker("people", "list").stdout == f"Alice Accepts\t{me}\taccept,admin\n"
+    assert tracker("people", "list").stdout == f"Alice Accepts  login {me}  may accept, admin\n"
     impersonating = tracker("--as", "Bob Pays", "deliverable", "submit", REF, "1", "--on", "2015-09-01", code=1)
     assert one_line(impersonating, "refused: ") == (f"the login {me} is Alice Accepts's and cannot act as Bob Pays "
                                                     f"(`tracker people list` shows who may do what)")

@@ -14,6 +14,7 @@ import pytest
 
 from tracker.domain.context import Context
 from tracker.domain.people import Actor
+from tracker.domain.schema import MIGRATIONS
 
 from ..conftest import DEMO
 from .conftest import Tracker, one_line
@@ -102,7 +103,7 @@ def _file_digests(folder: Path) -> dict[str, str]:
             and not p.name.endswith("-wal")}
 
 
-@pytest.mark.parametrize("version", [7, 99])
+@pytest.mark.parametrize("version", [max(m.version for m in MIGRATIONS) + 1, 99])
 def test_a_store_from_a_newer_tracker_is_refused_and_not_changed(demo: Tracker, version: int) -> None:
     with sqlite3.connect(demo.db) as conn:
         conn.execute("INSERT INTO schema_version VALUES (?, 'later', 'a newer tracker')", (version,))

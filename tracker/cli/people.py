@@ -40,4 +40,4 @@ def list_people(ctx: typer.Context) -> None:
         say(SINGLE_OFFICER)
         return
     for person in people:
-        say(f"{person.name}\t{person.login}\t{','.join(person.may)}")
+        say(f"{person.name}  login {person.login}  may {', '.join(person.may)}")
