@@ -67,5 +67,34 @@ def test_dates() -> None:
     assert format_date(dt.date(2015, 7, 2)) == "2 Jul 2015"
     with pytest.raises(InvalidInput, match=r'^date "2015-02-30" does not exist in the calendar$'):
         parse_date("2015-02-30")
-    with pytest.raises(InvalidInput, match=r'^date "2/7/2015" is not a date like 2015-07-02 \(year-month-day\)$'):
-        parse_date("2/7/2015")
+    with pytest.raises(InvalidInput, match=r'^date "2015/07/02" is not a date like 2015-07-02, 02/07/2015 or 2 Jul'):
+        parse_date("2015/07/02")
+
+
+@pytest.mark.parametrize("text", ["2015-07-02", "02/07/2015", "2/7/2015", "2 July 2015", "2nd July 2015",
+                                  " 2  Jul  2015 ", "2 jul 2015", "02 JULY 2015"])
+def test_dates_as_officers_type_them(text: str) -> None:
+    assert parse_date(text) == dt.date(2015, 7, 2)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("31/03/2016", dt.date(2016, 3, 31)), ("1st Sept 2015", dt.date(2015, 9, 1)),
+    ("23rd March 2016", dt.date(2016, 3, 23)), ("29/02/2016", dt.date(2016, 2, 29)),
+])
+def test_day_first_and_worded_dates(text: str, day: dt.date) -> None:
+    assert parse_date(text) == day
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("07/31/2015", 'date "07/31/2015" is in the US order (month/day/year); write the day first, e.g. 31/07/2015'),
+    ("31/02/2016", 'date "31/02/2016" does not exist in the calendar'),
+    ("29/02/2015", 'date "29/02/2015" does not exist in the calendar'),
+    ("31 Smarch 2016", 'date "31 Smarch 2016" is not a date like 2015-07-02, 02/07/2015 or 2 July 2015'),
+    ("July 2 2015", 'date "July 2 2015" is not a date like 2015-07-02, 02/07/2015 or 2 July 2015'),
+    ("02/07/15", 'date "02/07/15" is not a date like 2015-07-02, 02/07/2015 or 2 July 2015'),
+])
+def test_dates_that_are_refused(text: str, message: str) -> None:
+    """The US order is never guessed: 07/06/2015 is 7 June, and 07/31/2015 is refused, not turned round."""
+    with pytest.raises(InvalidInput) as refused:
+        parse_date(text)
+    assert str(refused.value) == message

@@ -11,7 +11,20 @@ import typer
 from typer.core import TyperGroup
 
 from tracker import __version__
-from tracker.cli import audit, backup, budget, contract, data, deliverable, export, payment, people, report, show
+from tracker.cli import (
+    audit,
+    backup,
+    budget,
+    contract,
+    data,
+    deliverable,
+    export,
+    intake,
+    payment,
+    people,
+    report,
+    show,
+)
 from tracker.cli.failures import environment_failure
 from tracker.cli.output import (
     EXIT_INTERNAL,
@@ -127,6 +140,7 @@ show.register(app)
 data.register(app)
 audit.register(app)
 backup.register(app)
+intake.register(app)
 
 
 def run() -> None:

@@ -32,7 +32,9 @@ class ContractChanged:
 
 def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, value_pence: int, budget_line: str,
                  ceiling_pence: int | None = None, decision_date: dt.date | None = None,
-                 start_date: dt.date | None = None, end_date: dt.date | None = None) -> ContractChanged:
+                 start_date: dt.date | None = None, end_date: dt.date | None = None,
+                 source: dict[str, str] | None = None) -> ContractChanged:
+    """`source` names the file the draft was read from (name and SHA-256), kept in the audit event."""
     reference = clean_text("contract reference", reference, max_length=80)
     title = clean_text("title", title, max_length=300)
     supplier = clean_text("supplier", supplier)
@@ -52,7 +54,7 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
         change.session.flush()
         change.record("contract.added", reference, title=title, supplier=supplier, value_pence=value_pence,
                       ceiling_pence=ceiling_pence, budget_line=line.code, decision_date=decision_date,
-                      start_date=start_date, end_date=end_date)
+                      start_date=start_date, end_date=end_date, **({"source": source} if source else {}))
     return ContractChanged(reference=reference, status=ContractStatus.DRAFT.value)
 
 

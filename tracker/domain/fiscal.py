@@ -17,6 +17,12 @@ from tracker.domain.errors import InvalidInput
 LONDON = "Europe/London"
 _YEAR_LABEL = re.compile(r"(?P<start>[0-9]{4})[/-](?P<end>[0-9]{2}|[0-9]{4})")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_UK_DATE = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
+_WORDED_DATE = re.compile(r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>[0-9]{4})",
+                          re.IGNORECASE)
+_MONTHS = {pendulum.date(2000, month, 1).format("MMMM").lower(): month for month in range(1, 13)}
+_MONTHS |= {name[:3]: month for name, month in _MONTHS.items()} | {"sept": 9}
+DATE_EXAMPLES = "2015-07-02, 02/07/2015 or 2 July 2015"
 
 
 @dataclass(frozen=True, order=True)
@@ -86,12 +92,33 @@ def parse_fiscal_year(text: str) -> FiscalYear:
 
 
 def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
-    """Read an ISO date (2015-07-02); "today" and "yesterday" when a clock is given."""
-    cleaned = str(text).strip()
+    """Read a date as an officer types it: 2015-07-02, 02/07/2015, 2 July 2015 or 2nd Jul 2015.
+
+    "today" and "yesterday" too when a clock is given. Day/month/year is the UK order; the US
+    order is never guessed, because 07/06/2015 would silently become a different day.
+    """
+    cleaned = " ".join(str(text).split())
     lowered = cleaned.lower()
     if today is not None and lowered in {"today", "yesterday"}:
         return today if lowered == "today" else today - dt.timedelta(days=1)
-    return parse_iso_date(cleaned)
+    if _ISO_DATE.fullmatch(cleaned):
+        return parse_iso_date(cleaned)
+    if (slashed := _UK_DATE.fullmatch(cleaned)) is not None:
+        day, month = int(slashed["day"]), int(slashed["month"])
+        if month > 12 and day <= 12:
+            raise InvalidInput(f'date "{_visible(cleaned)}" is in the US order (month/day/year); write the day '
+                               f'first, e.g. {month:02d}/{day:02d}/{slashed["year"]}')
+        return _real_day(cleaned, int(slashed["year"]), month, day)
+    if (worded := _WORDED_DATE.fullmatch(cleaned)) is not None and worded["month"].lower() in _MONTHS:
+        return _real_day(cleaned, int(worded["year"]), _MONTHS[worded["month"].lower()], int(worded["day"]))
+    raise InvalidInput(f'date "{_visible(cleaned)}" is not a date like {DATE_EXAMPLES}')
+
+
+def _real_day(text: str, year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise InvalidInput(f'date "{_visible(text)}" does not exist in the calendar') from None
 
 
 def parse_iso_date(text: str) -> dt.date:
