@@ -57,7 +57,7 @@ def awarded_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         found(build)
         build("contract", "award", REF, "--on", "2015-07-02")
         for seq in ("1", "2"):
-            build("--as", "Alice", "deliverable", "submit", REF, seq)
+            build("--as", "Alice", "deliverable", "submit", REF, seq, "--on", "2015-07-15")
         build("--as", "Alice", "deliverable", "accept", REF, "1", "--on", "2015-07-20")
     yield Path(build.db)
     shutil.rmtree(folder, ignore_errors=True)
@@ -72,7 +72,7 @@ def awarded(tracker: Tracker, awarded_template: Path) -> Tracker:
 REFUSALS = [
     (["--as", "Bob", "pay", REF, "2"], {}, f"{REF} #2 (Options appraisal) is submitted; a payment is released only for an accepted deliverable"),
     (["--as", "Bob", "pay", REF, "1", "--amount", "44,880.01"], {}, f"{REF} #1 has £44,880.00 unpaid of £44,880.00; this payment is £44,880.01"),
-    (["--as", "Alice", "pay", REF, "1"], {}, f"Alice accepted {REF} #1 and so may not release its payment; another officer must (or --override-sod --reason)"),
+    (["--as", "Alice", "pay", REF, "1"], {}, f"Alice accepted {REF} #1 and so may not release its payment; another officer must, or it is released as an override with a reason (to override: --override-sod --reason TEXT)"),
     (["--as", "Bob", "pay", REF, "1", "--on", "2016-04-02"], {"TRACKER_TODAY": "2016-04-05"},
      "a payment dated 2016-04-02 falls in 2016/17, outside VG-1516's financial year 2015/16 (2015-04-01 to 2016-03-31)"),
     (["--as", "Bob", "pay", REF, "1", "--on", "2015-07-19"], {}, f"a payment dated 2015-07-19 would come before {REF} #1 was accepted (2015-07-20)"),

@@ -38,7 +38,8 @@ def test_the_founding_case_walk(tracker: Tracker) -> None:
     sod = tracker("--as", "Alice Accepts", "pay", REF, "1", code=1)
     assert sod.stdout == ""
     assert one_line(sod, "refused: ") == (f"Alice Accepts accepted {REF} #1 and so may not release its payment; "
-                                          f"another officer must (or --override-sod --reason)")
+                                          f"another officer must, or it is released as an override with a reason "
+                                          f"(to override: --override-sod --reason TEXT)")
     paid = tracker("--as", "Bob Pays", "pay", REF, "1", "--invoice", "IMP-001")
     assert (paid.stdout, paid.stderr) == (
         f"paid £44,880.00 on {REF} #1 (payment 1); VG-1516 has £155,120.00 left\n", "")

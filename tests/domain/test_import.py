@@ -55,7 +55,7 @@ BROKEN = [
     ("deliverables.csv", "2015-08-31", "2015-02-30", 'deliverables.csv line 7, column due_on: date "2015-02-30" does not exist in the calendar'),
     ("contracts.csv", "Victim Service Re-design,VG-1516", "Victim Service Re-design,VG-9999",
      "contracts.csv line 4, column budget_line: no budget line 'VG-9999' in budget_lines.csv or the database"),
-    ("contracts.csv", "DMPCD 2015 91,", "DMPCD 2015 76,", "contracts.csv line 5: contract DMPCD 2015 76 appears twice or is already in the database"),
+    ("contracts.csv", "DMPCD 2015 91,", "DMPCD 2015 76,", "contracts.csv line 5: contract DMPCD 2015 76 already exists; references are unique"),
     ("budget_lines.csv", "funder,control", "funder,control,colour", None),
     ("payments.csv", "contract_reference,deliverable_seq", "contract_ref,deliverable_seq", "payments.csv line 1: missing column(s) contract_reference"),
     ("payments.csv", "NCT-0007,Tom Whitfield", "NCT-0007,Tom Whitfield,extra", "payments.csv line 5: 7 fields, the header has 6"),
@@ -88,8 +88,8 @@ def test_unknown_column_and_out_of_year_payment_messages(alice: Context, tmp_pat
     later = Context(alice.engine, alice.actor, fixed_clock(dt.date(2016, 5, 1)))
     with pytest.raises(TrackerError) as refused:
         import_folder(later, folder)
-    assert refused.value.message == ("payments.csv line 5: a payment on DMPCD 2015 91 #1 dated 2016-04-02 falls outside "
-                                     "CPF-1516's financial year 2015/16")
+    assert refused.value.message == ("payments.csv line 5 (deliverables.csv line 10): a payment dated 2016-04-02 falls in "
+                                     "2016/17, outside CPF-1516's financial year 2015/16 (2015-04-01 to 2016-03-31)")
 
 
 def test_bom_and_crlf_are_read(alice: Context, tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_a_failure_in_the_last_file_undoes_the_whole_import(alice: Context, engi
     before = snapshot(engine)
     with pytest.raises(TrackerError) as refused:
         import_folder(alice, folder)
-    assert refused.value.message == "payments.csv line 5: payments on DMPCD 2015 91 #1 total £25,000.01, more than its amount £25,000.00"
+    assert refused.value.message == "payments.csv line 5 (deliverables.csv line 10): DMPCD 2015 91 #1 has £25,000.00 unpaid of £25,000.00; its payments total £25,000.01"
     assert snapshot(engine) == before
     assert import_folder(alice, DEMO).paid_pence == 9_700_000  # and the good folder still goes in afterwards
 

@@ -176,9 +176,9 @@ def test_payment_dated_inside_the_line_year(alice: Context, bob: Context, engine
 
 def test_payment_not_in_the_future_nor_before_acceptance(alice: Context, bob: Context, engine: Engine) -> None:
     founding_case(alice)
-    submit_deliverable(alice, REF, 1)
+    submit_deliverable(alice, REF, 1, on=dt.date(2015, 9, 30))
     accept_deliverable(alice, REF, 1, on=dt.date(2015, 10, 1))
-    with refused(engine, "no-future-payments", "a payment cannot be dated 2015-10-20, after today (2015-10-19)"):
+    with refused(engine, "no-future-dates", "a payment cannot be dated 2015-10-20, after today (2015-10-19)"):
         release_payment(bob, REF, 1, paid_on=dt.date(2015, 10, 20))
     with refused(engine, "dates-in-order",
                  f"a payment dated 2015-09-30 would come before {REF} #1 was accepted (2015-10-01)"):
@@ -189,8 +189,8 @@ def test_payment_not_in_the_future_nor_before_acceptance(alice: Context, bob: Co
 def test_segregation_of_duties(alice: Context, bob: Context, engine: Engine) -> None:
     founding_case(alice)
     accepted(alice, 1, 2)
-    message = (f"Alice Accepts accepted {REF} #1 and so may not release its payment; another officer must "
-               f"(or --override-sod --reason)")
+    message = (f"Alice Accepts accepted {REF} #1 and so may not release its payment; another officer must, "
+               f"or it is released as an override with a reason")
     with refused(engine, "segregation-of-duties", message):
         release_payment(alice, REF, 1)
     same_person = Context(engine, Actor("alice   ACCEPTS", "someone-else"), alice.clock)
@@ -210,7 +210,7 @@ def test_segregation_matches_the_login_too(alice: Context, engine: Engine) -> No
     accepted(alice, 1)
     claims_other_name = Context(engine, Actor("Somebody Else", "Alice Accepts"), alice.clock)
     with refused(engine, "segregation-of-duties",
-                 f"Somebody Else accepted {REF} #1 and so may not release its payment; another officer must (or --override-sod --reason)"):
+                 f"Somebody Else accepted {REF} #1 and so may not release its payment; another officer must, or it is released as an override with a reason"):
         release_payment(claims_other_name, REF, 1)
 
 
@@ -261,7 +261,7 @@ def test_reversal_dates(alice: Context, bob: Context, engine: Engine) -> None:
     with refused(engine, "financial-year",
                  "a reversal dated 2016-04-01 falls in 2016/17, outside VG-1516's financial year 2015/16 (2015-04-01 to 2016-03-31)"):
         reverse_payment(bob, 1, reason="x", on=dt.date(2016, 4, 1))
-    with rejected_input(engine, NotFound, "no payment 99; `tracker show REF` lists a contract's payments with their ids"):
+    with rejected_input(engine, NotFound, "no payment 99"):
         reverse_payment(bob, 99, reason="x")
 
 
@@ -314,7 +314,7 @@ def test_unique_codes_references_and_the_ceiling(alice: Context, engine: Engine)
     with refused(engine, "within-ceiling", "value £150,000.01 is over the tender ceiling £150,000.00"):
         add_contract(alice, "C", title="t", supplier="s", value_pence=15_000_001, ceiling_pence=15_000_000,
                      budget_line="VG-1516")
-    with rejected_input(engine, NotFound, "no budget line 'NOPE'; `tracker budget list` shows the lines"):
+    with rejected_input(engine, NotFound, "no budget line 'NOPE'"):
         add_contract(alice, "C", title="t", supplier="s", value_pence=1, budget_line="NOPE")
 
 
@@ -355,7 +355,7 @@ def test_status_transitions(alice: Context, engine: Engine) -> None:
     with refused(engine, "deliverable-status", f"{REF} #1 is accepted; only a pending or rejected deliverable can be submitted"):
         submit_deliverable(alice, REF, 1)
     submit_deliverable(alice, REF, 2)
-    with refused(engine, "dates-in-order", f"{REF} #2 cannot be accepted on 2015-07-01, before the contract was awarded on 2015-07-02"):
+    with refused(engine, "dates-in-order", f"{REF} #2 accepted on 2015-07-01 would come before the award (2015-07-02)"):
         accept_deliverable(alice, REF, 2, on=dt.date(2015, 7, 1))
 
 
@@ -363,9 +363,9 @@ def test_deliverables_move_only_on_an_awarded_contract(alice: Context, engine: E
     founding_case(alice, award=False)
     with refused(engine, "contract-status", f"{REF} is draft; deliverables can be submitted only on an awarded contract"):
         submit_deliverable(alice, REF, 1)
-    with rejected_input(engine, NotFound, f"{REF} has no deliverable 4; `tracker show {REF!r}` lists them"):
+    with rejected_input(engine, NotFound, f"{REF} has no deliverable 4"):
         submit_deliverable(alice, REF, 4)
-    with rejected_input(engine, NotFound, f"{REF} has no deliverable {2**64}; `tracker show {REF!r}` lists them"):
+    with rejected_input(engine, NotFound, f"{REF} has no deliverable {2**64}"):
         submit_deliverable(alice, REF, 2**64)
 
 

@@ -34,7 +34,7 @@ def populated_store(path: Path) -> Engine:
                            budget_line="TEST-1516")
     deliverables.add_deliverable(alice, "T 1", name="Report", amount_pence=1_000_000, due_on=dt.date(2015, 9, 1))
     contracts.award_contract(alice, "T 1", on=dt.date(2015, 8, 1))
-    deliverables.submit_deliverable(alice, "T 1", 1)
+    deliverables.submit_deliverable(alice, "T 1", 1, on=dt.date(2015, 9, 1))
     deliverables.accept_deliverable(alice, "T 1", 1, on=dt.date(2015, 9, 2))
     payments.release_payment(alice, "T 1", 1, paid_on=dt.date(2015, 9, 3), override_sod_reason="Bob on leave")
     return engine

@@ -96,7 +96,7 @@ def _accepted(ctx: Context, ref: str, line: str, count: int) -> None:
         deliverables.add_deliverable(ctx, ref, name="Part", amount_pence=PRICE, due_on=dt.date(2015, 9, 1))
     contracts.award_contract(ctx, ref, on=dt.date(2015, 8, 1))
     for seq in range(1, count + 1):
-        deliverables.submit_deliverable(ctx, ref, seq)
+        deliverables.submit_deliverable(ctx, ref, seq, on=dt.date(2015, 9, 1))
         deliverables.accept_deliverable(ctx, ref, seq, on=dt.date(2015, 9, 2))
 
 

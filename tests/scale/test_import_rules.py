@@ -42,7 +42,7 @@ BAD = [
         ("cell", "budget_lines.csv", 3, "code", "VG-1415"),
         "Refusal",
         "unique-code",
-        "budget_lines.csv line 3: budget line VG-1415 appears twice or is already in the database",
+        "budget_lines.csv line 3: budget line VG-1415 already exists; codes are unique",
     ),
     (
         ("cell", "budget_lines.csv", 2, "name", "Victims\tGrant"),
@@ -233,7 +233,7 @@ BAD = [
     (
         ("cell", "payments.csv", 2, "paid_on", "2016-01-30"),
         "Refusal",
-        "no-future-payments",
+        "no-future-dates",
         "payments.csv line 2: a payment cannot be dated 2016-01-30, after today (2015-10-19)",
     ),
     (
@@ -252,7 +252,7 @@ BAD = [
         ("cell", "payments.csv", 3, "invoice", "GR-1041"),
         "Refusal",
         "invoice-once",
-        "payments.csv line 3: invoice GR-1041 is paid twice on DMPCD 2014 110",
+        "payments.csv line 3: invoice GR-1041 has already been paid on DMPCD 2014 110",
     ),
     (
         ("cell", "payments.csv", 2, "released_by", "Tom\x0bWhitfield"),
@@ -276,25 +276,25 @@ BAD = [
         ("append", "payments.csv", "DMPCD 2015 46,2,100.00,2015-09-01,GR-1200,Tom Whitfield"),
         "Refusal",
         "pay-on-acceptance",
-        "payments.csv line 6: DMPCD 2015 46 #2 is rejected (deliverables.csv line 5); a payment is released only for an accepted deliverable",
+        "payments.csv line 6 (deliverables.csv line 5): DMPCD 2015 46 #2 (Survey of victims) is rejected; a payment is released only for an accepted deliverable",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "30000.01"),
         "Refusal",
         "contract-value",
-        "contracts.csv line 2: payments on DMPCD 2014 110 total £60,000.01, more than its value £60,000.00",
+        "contracts.csv line 2: DMPCD 2014 110 has £60,000.00 left of £60,000.00; its payments total £60,000.01",
     ),
     (
         ("cell", "payments.csv", 4, "paid_on", "2015-07-01"),
         "Refusal",
         "dates-in-order",
-        "payments.csv line 4: DMPCD 2015 46 #1 is paid on 2015-07-01, before it was accepted (2015-07-03)",
+        "payments.csv line 4 (deliverables.csv line 4): a payment dated 2015-07-01 would come before DMPCD 2015 46 #1 was accepted (2015-07-03)",
     ),
     (
         ("cell", "payments.csv", 2, "paid_on", "2015-04-02"),
         "Refusal",
         "financial-year",
-        "payments.csv line 2: a payment on DMPCD 2014 110 #1 dated 2015-04-02 falls outside VG-1415's financial year 2014/15",
+        "payments.csv line 2 (deliverables.csv line 2): a payment dated 2015-04-02 falls in 2015/16, outside VG-1415's financial year 2014/15 (2014-04-01 to 2015-03-31)",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", ""),
@@ -318,7 +318,7 @@ BAD = [
         ("cell", "contracts.csv", 3, "reference", "DMPCD 2014 110"),
         "Refusal",
         "unique-reference",
-        "contracts.csv line 3: contract DMPCD 2014 110 appears twice or is already in the database",
+        "contracts.csv line 3: contract DMPCD 2014 110 already exists; references are unique",
     ),
     (
         ("cell", "contracts.csv", 2, "supplier", " "),
@@ -372,7 +372,7 @@ BAD = [
         ("cell", "contracts.csv", 2, "ceiling", "59999.99"),
         "Refusal",
         "within-ceiling",
-        "contracts.csv line 2: value £60,000.00 is over the ceiling £59,999.99",
+        "contracts.csv line 2: value £60,000.00 is over the tender ceiling £59,999.99",
     ),
     (
         ("cell", "contracts.csv", 2, "decision_date", "2014-13-01"),
@@ -402,13 +402,13 @@ BAD = [
         ("cell", "contracts.csv", 2, "value", "190000.00"),
         "Refusal",
         "within-ceiling",
-        "contracts.csv line 2: value £190,000.00 is over the ceiling £60,000.00",
+        "contracts.csv line 2: value £190,000.00 is over the tender ceiling £60,000.00",
     ),
     (
         ("cell", "contracts.csv", 2, "value", "50000.00"),
         "Refusal",
         "contract-value",
-        "contracts.csv line 2: payments on DMPCD 2014 110 total £60,000.00, more than its value £50,000.00",
+        "contracts.csv line 2: DMPCD 2014 110 has £50,000.00 left of £50,000.00; its payments total £60,000.00",
     ),
     (
         ("cell", "deliverables.csv", 2, "contract_reference", "DMPCD 2099 1"),
@@ -426,7 +426,7 @@ BAD = [
         ("cell", "deliverables.csv", 3, "seq", "1"),
         "Refusal",
         "unique-seq",
-        "deliverables.csv line 3: DMPCD 2014 110 has deliverable 1 twice",
+        "deliverables.csv line 3: DMPCD 2014 110 already has a deliverable 1; numbers are unique within a contract",
     ),
     (
         ("cell", "deliverables.csv", 2, "name", ""),
@@ -492,13 +492,13 @@ BAD = [
         ("cell", "deliverables.csv", 2, "amount", "30000.01"),
         "Refusal",
         "deliverables-within-value",
-        "deliverables.csv line 3: DMPCD 2014 110's deliverables would total £60,000.01, more than its value £60,000.00",
+        "deliverables.csv line 3: DMPCD 2014 110 is worth £60,000.00 and its deliverables already total £30,000.01; this one is £30,000.00, £0.01 too much",
     ),
     (
         ("cell", "deliverables.csv", 16, "status", "submitted"),
         "Refusal",
         "contract-status",
-        "deliverables.csv line 16: DMPCD 2016 14 #1 is submitted but DMPCD 2016 14 is not awarded",
+        "deliverables.csv line 16: DMPCD 2016 14 is draft; deliverables can be submitted only on an awarded contract",
     ),
     (
         ("cell", "deliverables.csv", 5, "accepted_on", "2015-08-01"),
@@ -516,7 +516,7 @@ BAD = [
         ("cell", "deliverables.csv", 2, "accepted_on", "2014-11-01"),
         "Refusal",
         "dates-in-order",
-        "deliverables.csv line 2: DMPCD 2014 110 #1 accepted on 2014-11-01, before the award on 2014-11-10",
+        "deliverables.csv line 2: DMPCD 2014 110 #1 accepted on 2014-11-01 would come before the award (2014-11-10)",
     ),
     (
         ("cell", "deliverables.csv", 2, "status", "submitted"),
@@ -576,7 +576,7 @@ BAD = [
         ("cell", "contracts.csv", 2, "awarded_on", " "),
         "Refusal",
         "contract-status",
-        "deliverables.csv line 2: DMPCD 2014 110 #1 is accepted but DMPCD 2014 110 is not awarded",
+        "deliverables.csv line 2: DMPCD 2014 110 is draft; deliverables can be accepted only on an awarded contract",
     ),
     (
         ("cell", "contracts.csv", 2, "supplier", "Zoë\u2028Hart"),
@@ -602,57 +602,57 @@ GOOD = [
     (
         ("cell", "contracts.csv", 2, "value", "£60,000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "payments.csv", 2, "amount", " 30,000.0 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "GBP30000."),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "deliverables.csv", 2, "amount", "30000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "payments.csv", 2, "deliverable_seq", " 1 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "payments.csv", 2, "paid_on", " 2015-01-30 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", " DMPCD 2014 110 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "deliverables.csv", 2, "status", " Accepted "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "budget_lines.csv", 2, "allocation", "92233720368547758.07"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £92,233,720,369,367,758.07, committed £462,600.00, paid £97,000.00",
-        "47895f5595364c88",
+        "9dc658d92040290d",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "0030000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "2e7c553e90b24ab0",
+        "1285a9e7a5dee0ca",
     ),
     (
         ("cell", "payments.csv", 2, "amount", ".5"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £67,000.50",
-        "ebdcef9d2ea19d08",
+        "e0984cccdb53cc34",
     ),
     (
         (
@@ -663,7 +663,7 @@ GOOD = [
             "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS",
         ),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "679566ebd5f5de90",
+        "b217f4dac3d09fce",
     ),
 ]
 

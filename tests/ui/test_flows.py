@@ -1,5 +1,6 @@
 """Each action flow through the real desk on the demo data: keys in, figures out, checked against the store."""
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy import Engine
 from textual.widgets import Input, OptionList, Static
 
 from tracker.domain.fiscal import FiscalYear
+from tracker.domain.people import Actor
 from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal
@@ -60,6 +62,8 @@ async def test_accept_the_mapping_exercise_then_pay_it_and_the_line_changes(
         assert (item.status, item.decided_by, item.note) == ("accepted", "Alice Accepts", "Mapping report reviewed")
         assert cell_texts(app.screen.query_one("#deliverables", DeskTable))[0][4] == "accepted"
 
+        # Bob recorded the sign-off, so segregation of duties has another officer release the payment
+        app.context = replace(app.context, actor=Actor("Carol Pays", "carol"))
         await press(pilot, "p")
         assert isinstance(app.screen, ActionModal)
         assert app.screen.query_one("#field-amount", Input).value == "44880.00"
@@ -69,7 +73,7 @@ async def test_accept_the_mapping_exercise_then_pay_it_and_the_line_changes(
         await press(pilot, "enter")
         assert isinstance(app.screen, ContractScreen)
         paid = statement(demo_engine, "DMPCD 2015 76").payments
-        assert [(p.amount_pence, p.invoice, p.released_by) for p in paid] == [(4_488_000, "IMP-001", "Bob Pays")]
+        assert [(p.amount_pence, p.invoice, p.released_by) for p in paid] == [(4_488_000, "IMP-001", "Carol Pays")]
         assert line_paid(demo_engine, "VG-1516") == 5_688_000
         assert cell_texts(app.screen.query_one("#payments", DeskTable))[0][2] == "£44,880.00"
 

@@ -96,11 +96,12 @@ def cancel(
     ctx: typer.Context,
     reference: str = typer.Argument(...),
     reason: str = typer.Option(..., "--reason"),
+    on: str | None = typer.Option(None, "--on", help="Date of cancellation (default today)."),
 ) -> None:
     """Cancel a contract that has had no payments."""
     from tracker.domain.contracts import cancel_contract
 
-    cancelled = cancel_contract(state(ctx).context(), reference, reason=reason).reference
+    cancelled = cancel_contract(state(ctx).context(), reference, reason=reason, on=parse.date(on)).reference
     confirm(f"cancelled {cancelled}", recorded=f"contract {cancelled} was cancelled")
 
 

@@ -31,11 +31,18 @@ def import_folder(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="Folder with budget_lines.csv, contracts.csv, deliverables.csv, "
                                             "payments.csv (any of them)."),
+    history_without_sod: bool = typer.Option(
+        False, "--history-without-sod",
+        help="Import payments released by the person who accepted them (needs --reason; audited)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why such history is imported."),
 ) -> None:
     """Bulk import CSV files in one transaction: all rows or none."""
+    from tracker.domain.errors import InvalidInput
     from tracker.domain.importing import import_folder as run_import
 
-    summary = run_import(state(ctx).context(), folder)
+    if history_without_sod != bool(reason):
+        raise InvalidInput("--history-without-sod and --reason go together")
+    summary = run_import(state(ctx).context(), folder, history_without_sod_reason=reason)
     confirm(summary.describe(), recorded="the import was recorded")
 
 

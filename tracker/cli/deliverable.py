@@ -29,11 +29,16 @@ def add(
 
 
 @app.command("submit")
-def submit(ctx: typer.Context, reference: str = typer.Argument(...), seq: int = typer.Argument(...)) -> None:
+def submit(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    seq: int = typer.Argument(...),
+    on: str | None = typer.Option(None, "--on", help="Date it was handed in (default today)."),
+) -> None:
     """The supplier has handed the deliverable in (again, after a rejection)."""
     from tracker.domain.deliverables import submit_deliverable
 
-    done = submit_deliverable(state(ctx).context(), reference, seq)
+    done = submit_deliverable(state(ctx).context(), reference, seq, on=parse.date(on))
     confirm(f"{done.reference} #{done.seq} {done.name} is submitted, awaiting sign-off",
             recorded=f"{done.reference} #{done.seq} was submitted")
 

@@ -11,7 +11,20 @@ import typer
 from typer.core import TyperGroup
 
 from tracker import __version__
-from tracker.cli import audit, backup, budget, contract, data, deliverable, export, intake, payment, report, show
+from tracker.cli import (
+    audit,
+    backup,
+    budget,
+    contract,
+    data,
+    deliverable,
+    export,
+    intake,
+    payment,
+    people,
+    report,
+    show,
+)
 from tracker.cli.failures import environment_failure
 from tracker.cli.output import (
     EXIT_INTERNAL,
@@ -26,7 +39,7 @@ from tracker.cli.output import (
     warn,
 )
 from tracker.cli.state import CliState, state
-from tracker.domain.errors import Refusal, TrackerError
+from tracker.domain.errors import NotFound, Refusal, TrackerError
 from tracker.store.errors import StoreError
 from tracker.support.crash_log import write_crash_log
 from tracker.support.os_errors import describe_os_error
@@ -54,8 +67,17 @@ class TrackerGroup(TyperGroup):
             warn(f"error: could not print the result ({lost.reason}); nothing was changed")
             raise typer.Exit(EXIT_IO) from None
         except Refusal as refusal:
-            warn(f"refused: {one_line(refusal.message)}")
+            from tracker.cli.hints import refusal_hint  # only on a refusal: the rule book loads the models
+
+            hint = refusal_hint(refusal.rule, ctx.invoked_subcommand)
+            warn(f"refused: {one_line(refusal.message)}" + (f" ({hint})" if hint else ""))
             raise typer.Exit(EXIT_REFUSED) from None
+        except NotFound as missing:
+            from tracker.cli.hints import missing_hint
+
+            hint = missing_hint(missing.missing, missing.reference)
+            warn(f"error: {one_line(missing.message)}" + (f"; {hint}" if hint else ""))
+            raise typer.Exit(EXIT_INVALID) from None
         except TrackerError as error:
             warn(f"error: {one_line(error.message)}")
             raise typer.Exit(EXIT_INVALID) from None
@@ -115,6 +137,7 @@ app.add_typer(contract.app, name="contract")
 app.add_typer(deliverable.app, name="deliverable")
 app.add_typer(report.app, name="report")
 app.add_typer(export.app, name="export")
+app.add_typer(people.app, name="people")
 payment.register(app)
 show.register(app)
 data.register(app)

@@ -77,7 +77,7 @@ def print_statement(statement: Statement) -> None:
         out.print(shown)
     if s.cancel_reason:
         out.print(f"Cancelled: {s.cancel_reason}")
-    items = [([str(d.seq), d.name, d.status, format_date(d.due_on), d.decided_by or "", format_date(d.decided_on),
+    items = [([str(d.seq), d.name, d.status, format_date(d.due_on), d.signed_off_by, format_date(d.decided_on),
                format_gbp(d.amount_pence), format_gbp(d.paid_pence), format_gbp(d.unpaid_pence)], "")
              for d in s.deliverables]
     out.print(_fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))

@@ -81,8 +81,11 @@ class CliState:
         from tracker.domain.context import Context
         from tracker.domain.fiscal import system_clock
         from tracker.domain.people import resolve_actor
+        from tracker.store.engine import session_principal
 
-        return Context(engine=self.engine(), actor=resolve_actor(self.acting_as), clock=system_clock())
+        engine = self.engine()
+        actor = resolve_actor(self.acting_as, principal=session_principal(engine))
+        return Context(engine=engine, actor=actor, clock=system_clock())
 
 
 def state(ctx: typer.Context) -> CliState:

@@ -8,12 +8,14 @@ are gap-free, so a deleted event shows as a gap and an inserted one breaks the c
 import hashlib
 import json
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
 from tracker.domain.models import AuditEvent
-from tracker.domain.people import Actor
+
+if TYPE_CHECKING:
+    from tracker.domain.people import Actor
 
 GENESIS_HASH = "0" * 64
 
@@ -27,6 +29,7 @@ class AuditAction(StrEnum):
     CONTRACT_CLOSED = "contract.closed"
     CONTRACT_CANCELLED = "contract.cancelled"
     CONTRACT_PUBLICATION_SET = "contract.publication_set"
+    PERSON_ADDED = "person.added"
     DELIVERABLE_ADDED = "deliverable.added"
     DELIVERABLE_SUBMITTED = "deliverable.submitted"
     DELIVERABLE_ACCEPTED = "deliverable.accepted"
@@ -59,7 +62,7 @@ def chain_head(session: Session) -> tuple[int, str]:
     return (0, GENESIS_HASH) if last is None else (last[0], last[1])
 
 
-def record_event(session: Session, *, actor: Actor, at: str, action: AuditAction,
+def record_event(session: Session, *, actor: "Actor", at: str, action: AuditAction,
                  contract_ref: str | None, details: dict[str, Any]) -> AuditEvent:
     """Append one event inside the caller's transaction."""
     prev_seq, prev_hash = chain_head(session)

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from tracker.domain import rules
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
-from tracker.domain.errors import InvalidInput, Refusal
+from tracker.domain.errors import InvalidInput
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine, Control
 from tracker.domain.text import clean_text
@@ -34,8 +35,8 @@ def add_budget_line(ctx: Context, code: str, *, name: str, fiscal_year: FiscalYe
     fund = clean_text("fund", fund, required=False)
     funder = clean_text("funder", funder, required=False)
     with ctx.change() as change:
-        if change.session.exec(select(BudgetLine.id).where(BudgetLine.code == code)).first() is not None:
-            raise Refusal("unique-code", f"budget line {code} already exists; codes are unique")
+        rules.unique_line_code(code, taken=change.session.exec(
+            select(BudgetLine.id).where(BudgetLine.code == code)).first() is not None)
         line = BudgetLine(code=code, name=name, fund=fund, funder=funder, fiscal_year=fiscal_year.start_year,
                           allocation_pence=allocation_pence, control=control.value)
         change.session.add(line)

@@ -18,7 +18,8 @@ from sqlmodel import Session
 from tracker.domain.audit import AuditAction, record_event
 from tracker.domain.fiscal import Clock, system_clock
 from tracker.domain.images import TRACKED, Image, python_image, read_images
-from tracker.domain.people import Actor, resolve_actor
+from tracker.domain.models import Permission
+from tracker.domain.people import Actor, authorise, resolve_actor
 from tracker.store.session import write_session
 
 RowKey = tuple[str, int]
@@ -74,8 +75,10 @@ class Context:
     clock: Clock = field(default_factory=system_clock)
 
     @contextmanager
-    def change(self) -> Iterator[Change]:
+    def change(self, may: Permission = Permission.ADMIN) -> Iterator[Change]:
+        """A write transaction for an action that needs `may`: with a people register, the principal must have it."""
         with write_session(self.engine) as session:
             change = Change(session=session, context=self)
             event.listen(session, "loaded_as_persistent", change.loaded)
+            authorise(session, self.actor, may)
             yield change

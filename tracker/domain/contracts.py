@@ -6,11 +6,20 @@ from dataclasses import dataclass
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
-from tracker.domain import lookup
+from tracker.domain import lookup, rules
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
-from tracker.domain.errors import Refusal
-from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus, id_of, sum_pence
+from tracker.domain.fiscal import FiscalYear
+from tracker.domain.models import (
+    BudgetLine,
+    Contract,
+    ContractStatus,
+    Control,
+    Deliverable,
+    DeliverableStatus,
+    id_of,
+    sum_pence,
+)
 from tracker.domain.money import format_gbp
 from tracker.domain.publication import PublicationDetails, apply_details
 from tracker.domain.text import clean_text
@@ -32,15 +41,14 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
     reference = clean_text("contract reference", reference, max_length=80)
     title = clean_text("title", title, max_length=300)
     supplier = clean_text("supplier", supplier)
-    if ceiling_pence is not None and value_pence > ceiling_pence:
-        raise Refusal("within-ceiling", f"value {format_gbp(value_pence)} is over the tender ceiling "
-                                        f"{format_gbp(ceiling_pence)}")
-    if start_date and end_date and end_date < start_date:
-        raise Refusal("dates-in-order", f"the contract ends ({end_date}) before it starts ({start_date})")
+    rules.within_ceiling(value_pence, ceiling_pence)
+    rules.in_order(f"an end on {end_date}", end_date, "the start", start_date)
+    if decision_date is not None:
+        rules.not_in_future("a decision", decision_date, ctx.clock.today())
     with ctx.change() as change:
         line = lookup.budget_line(change.session, budget_line)
-        if change.session.exec(select(Contract.id).where(Contract.reference == reference)).first() is not None:
-            raise Refusal("unique-reference", f"contract {reference} already exists; references are unique")
+        rules.unique_reference(reference, taken=change.session.exec(
+            select(Contract.id).where(Contract.reference == reference)).first() is not None)
         contract = Contract(reference=reference, title=title, supplier=supplier, value_pence=value_pence,
                             ceiling_pence=ceiling_pence, budget_line_id=id_of(line), fiscal_year=line.fiscal_year,
                             decision_date=decision_date,
@@ -63,16 +71,15 @@ def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
     awarded_on = on or ctx.clock.today()
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
-        _require_status(contract, ContractStatus.DRAFT, "awarded")
+        rules.contract_in(reference, contract.status, (ContractStatus.DRAFT,), "awarded")
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
+        check_award_dates(reference, awarded_on, contract.decision_date, line.code, FiscalYear(line.fiscal_year),
+                          ctx.clock.today())
         value = contract.value_pence
         committed_before = line.committed_pence
         left = line.allocation_pence - committed_before
-        over = value > left
-        if over and line.control == "hard":
-            raise Refusal("line-commitment", f"awarding {reference} would over-commit {line.code}: it has "
-                                             f"{format_gbp(left)} uncommitted of {format_gbp(line.allocation_pence)}; "
-                                             f"this contract is {format_gbp(value)}")
+        over = rules.line_can_commit(reference, line.code, allocation=line.allocation_pence,
+                                     committed=committed_before, value=value, hard=line.control == Control.HARD)
         _commit_against_line(change, line, value)
         contract.status = ContractStatus.AWARDED.value
         contract.awarded_on = awarded_on
@@ -94,7 +101,8 @@ def close_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
     closed_on = on or ctx.clock.today()
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
-        _require_status(contract, ContractStatus.AWARDED, "closed")
+        rules.contract_in(reference, contract.status, (ContractStatus.AWARDED,), "closed")
+        check_ending_dates(reference, "a close", closed_on, contract.awarded_on, ctx.clock.today())
         _refuse_if_owed(change, contract, "closing")
         released = contract.committed_pence - contract.paid_pence
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
@@ -108,24 +116,22 @@ def close_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
     return ContractChanged(reference=reference, status=ContractStatus.CLOSED.value)
 
 
-def cancel_contract(ctx: Context, reference: str, *, reason: str) -> ContractChanged:
+def cancel_contract(ctx: Context, reference: str, *, reason: str, on: dt.date | None = None) -> ContractChanged:
     """Withdraw a contract that has had no payments; an awarded one gives its commitment back."""
     reason = clean_text("reason", reason, max_length=500)
+    cancelled_on = on or ctx.clock.today()
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
-        if contract.status not in (ContractStatus.DRAFT.value, ContractStatus.AWARDED.value):
-            raise Refusal("contract-status", f"{reference} is {contract.status}; only a draft or awarded "
-                                             f"contract can be cancelled")
-        if contract.paid_pence:
-            raise Refusal("no-cancel-after-payment", f"{reference} has {format_gbp(contract.paid_pence)} paid; "
-                                                     f"reverse its payments or close it instead")
+        rules.contract_in(reference, contract.status, (ContractStatus.DRAFT, ContractStatus.AWARDED), "cancelled")
+        check_ending_dates(reference, "a cancellation", cancelled_on, contract.awarded_on, ctx.clock.today())
+        rules.nothing_paid_before_cancel(reference, contract.paid_pence)
         _refuse_if_owed(change, contract, "cancelling")
         released = contract.committed_pence
         if released:
             line = change.session.get_one(BudgetLine, contract.budget_line_id)
             _commit_against_line(change, line, -released)
         contract.status = ContractStatus.CANCELLED.value
-        contract.ended_on = ctx.clock.today()
+        contract.ended_on = cancelled_on
         contract.cancel_reason = reason
         contract.committed_pence = 0
         change.session.add(contract)
@@ -139,15 +145,20 @@ def _refuse_if_owed(change: Change, contract: Contract, doing: str) -> None:
         select(sum_pence(Deliverable.amount_pence - Deliverable.paid_pence)).where(
             Deliverable.contract_id == contract.id, Deliverable.status == DeliverableStatus.ACCEPTED.value)
     ).one()
-    if owed:
-        raise Refusal("pay-before-ending", f"{contract.reference} has {format_gbp(owed)} accepted but unpaid; "
-                                           f"pay it before {doing} the contract")
+    rules.nothing_owed_before_ending(contract.reference, owed, doing)
 
 
-def _require_status(contract: Contract, wanted: ContractStatus, done: str) -> None:
-    if contract.status != wanted.value:
-        raise Refusal("contract-status", f"{contract.reference} is {contract.status}; only a {wanted.value} "
-                                         f"contract can be {done}")
+def check_award_dates(reference: str, day: dt.date, decision_date: dt.date | None, line_code: str,
+                      year: FiscalYear, today: dt.date) -> None:
+    """An award follows its decision, falls by the end of its line's year, and has happened."""
+    rules.in_order(f"an award on {day}", day, "the decision", decision_date)
+    rules.award_by_year_end(reference, day, line_code, year)
+    rules.not_in_future("an award", day, today)
+
+
+def check_ending_dates(reference: str, what: str, day: dt.date, awarded_on: dt.date | None, today: dt.date) -> None:
+    rules.in_order(f"{what} of {reference} on {day}", day, "its award", awarded_on)
+    rules.not_in_future(what, day, today)
 
 
 def _commit_against_line(change: Change, line: BudgetLine, amount: int) -> None:
@@ -160,7 +171,5 @@ def _commit_against_line(change: Change, line: BudgetLine, amount: int) -> None:
         statement.values(committed_pence=col(BudgetLine.committed_pence) + amount)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Refusal("line-commitment", f"{line.code} changed while this was being recorded; nothing was "
-                                         f"recorded, try again")
+    rules.figures_unchanged(still=result.rowcount == 1)  # type: ignore[attr-defined]
     change.session.expire(line)

@@ -5,6 +5,8 @@ financial year). An `InvalidInput` is text that cannot be understood (an amount,
 a date, a year). Both carry one line a finance officer can act on; neither is a bug.
 """
 
+from enum import StrEnum
+
 
 class TrackerError(Exception):
     """A message meant for the user, not a traceback."""
@@ -27,7 +29,29 @@ class Refusal(TrackerError):
     def __init__(self, rule: str, message: str) -> None:
         super().__init__(message)
         self.rule = rule
+        self.place: str | None = None
+
+    def at(self, place: str) -> "Refusal":
+        """The same refusal, saying where it arose (an import's file and line); the first place given stands."""
+        if self.place is not None:
+            return self
+        located = Refusal(self.rule, f"{place}: {self.message}")
+        located.place = place
+        return located
+
+
+class Missing(StrEnum):
+    """What kind of thing was not found, so a caller can say where to look."""
+
+    BUDGET_LINE = "budget line"
+    CONTRACT = "contract"
+    DELIVERABLE = "deliverable"
+    PAYMENT = "payment"
 
 
 class NotFound(TrackerError):
     """A reference, code or id that is not in the store."""
+
+    def __init__(self, message: str, missing: Missing | None = None, reference: str | None = None) -> None:
+        super().__init__(message)
+        self.missing, self.reference = missing, reference

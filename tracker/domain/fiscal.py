@@ -141,23 +141,28 @@ def format_date(day: dt.date | None) -> str:
 
 @dataclass(frozen=True)
 class Clock:
-    """Where "now" comes from: the wall clock, or a fixed day for the demo and the tests."""
+    """Where "now" comes from: the business day (`now`), and the moment an audit event is stamped (`stamp`).
+
+    They differ only when the business day is pinned (the demo, reproducing a past night): the day moves, the
+    audit trail's timestamps never do. A test pins both by building the clock (`fixed_clock`).
+    """
 
     now: Callable[[], pendulum.DateTime]
+    stamp: Callable[[], pendulum.DateTime] | None = None
 
     def today(self) -> dt.date:
         return _plain(self.now().in_timezone(LONDON).date())
 
     def timestamp(self) -> str:
         """UTC, ISO 8601 to the microsecond: the form audit events are hashed in."""
-        return self.now().in_timezone("UTC").isoformat()
+        return (self.stamp or self.now)().in_timezone("UTC").isoformat()
 
 
 def system_clock() -> Clock:
-    """The wall clock, unless TRACKER_TODAY pins the day (demo, tests, reproducing a past night)."""
+    """The wall clock; TRACKER_TODAY pins the business day only, never the audit trail's timestamps."""
     pinned = os.environ.get("TRACKER_TODAY", "").strip()
     if pinned:
-        return fixed_clock(parse_date(pinned))
+        return Clock(now=fixed_clock(parse_date(pinned)).now, stamp=pendulum.now)
     return Clock(now=pendulum.now)
 
 

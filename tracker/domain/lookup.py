@@ -2,7 +2,7 @@
 
 from sqlmodel import Session, select
 
-from tracker.domain.errors import NotFound
+from tracker.domain.errors import Missing, NotFound
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
 
 _LARGEST_ID = 2**63 - 1
@@ -12,14 +12,14 @@ _LARGEST_ID = 2**63 - 1
 def budget_line(session: Session, code: str) -> BudgetLine:
     found = session.exec(select(BudgetLine).where(BudgetLine.code == code)).first()
     if found is None:
-        raise NotFound(f"no budget line {code!r}; `tracker budget list` shows the lines")
+        raise NotFound(f"no budget line {code!r}", Missing.BUDGET_LINE)
     return found
 
 
 def contract(session: Session, reference: str) -> Contract:
     found = session.exec(select(Contract).where(Contract.reference == reference)).first()
     if found is None:
-        raise NotFound(f"no contract {reference!r}; `tracker contract list` shows the contracts")
+        raise NotFound(f"no contract {reference!r}", Missing.CONTRACT)
     return found
 
 
@@ -29,12 +29,12 @@ def deliverable(session: Session, reference: str, seq: int) -> tuple[Contract, D
         select(Deliverable).where(Deliverable.contract_id == owner.id, Deliverable.seq == seq)
     ).first()
     if found is None:
-        raise NotFound(f"{reference} has no deliverable {seq}; `tracker show {reference!r}` lists them")
+        raise NotFound(f"{reference} has no deliverable {seq}", Missing.DELIVERABLE, reference)
     return owner, found
 
 
 def payment(session: Session, payment_id: int) -> Payment:
     found = session.get(Payment, payment_id) if 1 <= payment_id <= _LARGEST_ID else None
     if found is None:
-        raise NotFound(f"no payment {payment_id}; `tracker show REF` lists a contract's payments with their ids")
+        raise NotFound(f"no payment {payment_id}", Missing.PAYMENT)
     return found

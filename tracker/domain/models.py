@@ -121,6 +121,9 @@ class Deliverable(SQLModel, table=True):
     submitted_on: dt.date | None = None
     decided_by: str | None = Field(default=None, max_length=200)
     decided_on: dt.date | None = None
+    recorded_by: str | None = Field(default=None, max_length=200,
+                                    description="the claimed name that recorded the sign-off (decided_by signed it)")
+    recorded_login: str | None = Field(default=None, max_length=200, description="the principal that recorded it")
     note: str | None = Field(default=None, max_length=1000)
     paid_pence: int = Pence(default=0)
 
@@ -144,11 +147,32 @@ class Payment(SQLModel, table=True):
     paid_on: dt.date = Field(index=True)
     invoice: str | None = Field(default=None, max_length=80)
     released_by: str = Field(max_length=200)
+    released_login: str | None = Field(default=None, max_length=200, description="the principal that released it")
     released_at: str = Field(max_length=40)
     reverses_payment_id: int | None = Field(default=None, foreign_key="payment.id")
     reason: str | None = Field(default=None, max_length=500)
     sod_override_reason: str | None = Field(default=None, max_length=500)
     imported: bool = False
+
+
+class Permission(StrEnum):
+    """What a registered person may do: sign off, release money, or run the office's records."""
+
+    ACCEPT = "accept"
+    PAY = "pay"
+    ADMIN = "admin"
+
+
+class Person(SQLModel, table=True):
+    """The people register: each login is one person, with the actions they may take."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    login: str = Field(unique=True, max_length=200)
+    may: str = Field(max_length=40, description="comma-separated Permission values")
+    added_at: str = Field(max_length=40)
 
 
 def id_of(row: "BudgetLine | Contract | Deliverable | Payment") -> int:

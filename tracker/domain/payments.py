@@ -11,22 +11,22 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from tracker.domain import lookup
+from tracker.domain import lookup, rules
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
-from tracker.domain.errors import InvalidInput, Refusal
-from tracker.domain.fiscal import FiscalYear, fiscal_year_of
+from tracker.domain.errors import InvalidInput
+from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import (
     BudgetLine,
     Contract,
-    ContractStatus,
     Deliverable,
-    DeliverableStatus,
     Payment,
+    Permission,
     id_of,
 )
 from tracker.domain.money import format_gbp
-from tracker.domain.text import clean_text, optional_text
+from tracker.domain.people import Actor, has_register
+from tracker.domain.text import clean_text, optional_text, same_name
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         raise InvalidInput(f"a payment must be more than £0.00, not {format_gbp(amount_pence)}; "
                            f"to take money back, reverse a payment")
     day = paid_on or ctx.clock.today()
-    with ctx.change() as change:
+    with ctx.change(Permission.PAY) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
         unpaid = item.amount_pence - item.paid_pence
@@ -89,7 +89,8 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         left_before = line.allocation_pence - line.paid_pence
         _move_paid(change, contract, item, line, amount)
         payment = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=amount, paid_on=day,
-                          invoice=invoice, released_by=ctx.actor.claimed, released_at=ctx.clock.timestamp(),
+                          invoice=invoice, released_by=ctx.actor.claimed,
+                          released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
                           sod_override_reason=override)
         change.session.add(payment)
         change.session.flush()
@@ -108,27 +109,22 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
     """Undo a payment with a new, negative entry that names the one it reverses."""
     reason = clean_text("reason", reason, max_length=500)
     day = on or ctx.clock.today()
-    with ctx.change() as change:
+    with ctx.change(Permission.PAY) as change:
         original = lookup.payment(change.session, payment_id)
         contract = change.session.get_one(Contract, original.contract_id)
         item = change.session.get_one(Deliverable, original.deliverable_id)
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
-        if original.amount_pence < 0:
-            raise Refusal("reverse-once", f"payment {payment_id} is itself a reversal; it cannot be reversed")
         already = change.session.exec(select(Payment.id).where(Payment.reverses_payment_id == payment_id)).first()
-        if already is not None:
-            raise Refusal("reverse-once", f"payment {payment_id} was already reversed by payment {already}")
-        if contract.status != ContractStatus.AWARDED.value:
-            raise Refusal("contract-status", f"{contract.reference} is {contract.status}; payments can be "
-                                             f"reversed only on an awarded contract")
-        _check_date_in_year(line, day, "reversal")
-        if day < original.paid_on:
-            raise Refusal("dates-in-order", f"a reversal dated {day} would come before the payment it reverses "
-                                            f"({original.paid_on})")
+        rules.reversed_once(payment_id, is_reversal=original.amount_pence < 0, reversed_by=already)
+        rules.contract_awarded(contract.reference, contract.status, "payments can be reversed")
+        rules.in_financial_year("a reversal", day, line.code, FiscalYear(line.fiscal_year))
+        rules.in_order(f"a reversal dated {day}", day, "the payment it reverses", original.paid_on)
+        rules.not_in_future("a reversal", day, ctx.clock.today())
         left_before = line.allocation_pence - line.paid_pence
         _move_paid(change, contract, item, line, -original.amount_pence)
         reversal = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=-original.amount_pence,
-                           paid_on=day, released_by=ctx.actor.claimed, released_at=ctx.clock.timestamp(),
+                           paid_on=day, released_by=ctx.actor.claimed,
+                          released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
                            reverses_payment_id=payment_id, reason=reason)
         change.session.add(reversal)
         change.session.flush()
@@ -144,50 +140,36 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
 def _check_release(ctx: Context, session: Session, contract: Contract, item: Deliverable, line: BudgetLine,
                    amount: int, day: dt.date, invoice: str | None, override: str | None) -> None:
     label = f"{contract.reference} #{item.seq}"
-    if contract.status != ContractStatus.AWARDED.value:
-        raise Refusal("contract-status", f"{contract.reference} is {contract.status}; payments are released "
-                                         f"only on an awarded contract")
-    if item.status != DeliverableStatus.ACCEPTED.value:
-        raise Refusal("pay-on-acceptance", f"{label} ({item.name}) is {item.status}; a payment is released only "
-                                           f"for an accepted deliverable")
-    if amount <= 0:
-        raise Refusal("pay-once", f"{label} is fully paid ({format_gbp(item.paid_pence)} of "
-                                  f"{format_gbp(item.amount_pence)}); nothing is left to pay")
-    unpaid = item.amount_pence - item.paid_pence
-    if amount > unpaid:
-        raise Refusal("pay-once", f"{label} has {format_gbp(unpaid)} unpaid of {format_gbp(item.amount_pence)}; "
-                                  f"this payment is {format_gbp(amount)}")
-    if contract.paid_pence + amount > contract.value_pence:
-        left_on_contract = contract.value_pence - contract.paid_pence
-        raise Refusal("contract-value", f"{contract.reference} has {format_gbp(left_on_contract)} left of "
-                                        f"{format_gbp(contract.value_pence)}; this payment is {format_gbp(amount)}")
-    left = line.allocation_pence - line.paid_pence
-    if amount > left:
-        raise Refusal("line-allocation", f"{line.code} has {format_gbp(left)} left of "
-                                         f"{format_gbp(line.allocation_pence)}; this payment is {format_gbp(amount)}")
-    _check_date_in_year(line, day, "payment")
-    if item.decided_on and day < item.decided_on:
-        raise Refusal("dates-in-order", f"a payment dated {day} would come before {label} was accepted "
-                                        f"({item.decided_on})")
-    if day > ctx.clock.today():
-        raise Refusal("no-future-payments", f"a payment cannot be dated {day}, after today ({ctx.clock.today()})")
-    if ctx.actor.is_same_person(item.decided_by):
-        if not override:
-            raise Refusal("segregation-of-duties", f"{ctx.actor.claimed} accepted {label} and so may not release "
-                                                   f"its payment; another officer must (or --override-sod --reason)")
-    elif override:
-        raise Refusal("segregation-of-duties", f"no override is needed: {label} was accepted by {item.decided_by}")
-    if invoice is not None and session.exec(
+    rules.contract_awarded(contract.reference, contract.status, "payments are released")
+    rules.accepted_before_paying(label, item.name, item.status)
+    rules.not_fully_paid(label, paid=item.paid_pence, amount=item.amount_pence)
+    rules.within_unpaid(label, paying=amount, paid=item.paid_pence, amount=item.amount_pence)
+    rules.within_contract_value(contract.reference, paying=amount, paid=contract.paid_pence,
+                                value=contract.value_pence)
+    rules.within_allocation(line.code, paying=amount, paid=line.paid_pence, allocation=line.allocation_pence)
+    rules.in_financial_year("a payment", day, line.code, FiscalYear(line.fiscal_year))
+    rules.in_order(f"a payment dated {day}", day, f"{label} was accepted", item.decided_on)
+    rules.not_in_future("a payment", day, ctx.clock.today())
+    rules.separate_duties(label, ctx.actor.claimed, role=_part_in_acceptance(session, ctx.actor, item),
+                          accepted_by=item.decided_by or "", override=override)
+    rules.invoice_once(invoice, contract.reference, already_paid=invoice is not None and session.exec(
         select(Payment.id).where(Payment.contract_id == contract.id, Payment.invoice == invoice)
-    ).first() is not None:
-        raise Refusal("invoice-once", f"invoice {invoice} has already been paid on {contract.reference}")
+    ).first() is not None)
 
 
-def _check_date_in_year(line: BudgetLine, day: dt.date, what: str) -> None:
-    year = FiscalYear(line.fiscal_year)
-    if not year.contains(day):
-        raise Refusal("financial-year", f"a {what} dated {day} falls in {fiscal_year_of(day).label}, outside "
-                                        f"{line.code}'s financial year {year.label} ({year.starts} to {year.ends})")
+def _part_in_acceptance(session: Session, payer: Actor, item: Deliverable) -> str | None:
+    """How the payer took part in the deliverable's sign-off, if they did.
+
+    Names are compared as they read. Principals are compared only with a people register: without one, a login
+    may rightly act for several officers (single-officer mode), so only their names can tell them apart.
+    """
+    if payer.is_same_person(item.decided_by):
+        return "accepted"
+    if item.recorded_by and same_name(payer.claimed, item.recorded_by):
+        return "recorded the acceptance of"
+    if item.recorded_login == payer.login and has_register(session):
+        return "recorded the acceptance of"
+    return None
 
 
 def _move_paid(change: Change, contract: Contract, item: Deliverable, line: BudgetLine, amount: int) -> None:
@@ -208,8 +190,6 @@ def _move_paid(change: Change, contract: Contract, item: Deliverable, line: Budg
     )
     for statement in guarded:
         result = change.session.execute(statement.execution_options(synchronize_session=False))
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Refusal("concurrent-change", "the figures changed while this payment was being recorded; "
-                                               "nothing was recorded, try again")
+        rules.figures_unchanged(still=result.rowcount == 1)  # type: ignore[attr-defined]
     for row in (item, contract, line):
         change.session.expire(row)

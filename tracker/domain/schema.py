@@ -103,6 +103,21 @@ def _publication(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS audit_event_at ON audit_event (at, seq)")
 
 
+_IDENTITY_COLUMNS = (
+    ("deliverable", "recorded_by", "VARCHAR(200)"),
+    ("deliverable", "recorded_login", "VARCHAR(200)"),
+    ("payment", "released_login", "VARCHAR(200)"),
+)
+
+
+def _identity(conn: Connection) -> None:
+    """Who recorded a sign-off and who released a payment, as principals; and the people register."""
+    for table, column, kind in _IDENTITY_COLUMNS:
+        if column not in {found["name"] for found in inspect(conn).get_columns(table)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    models.Person.metadata.tables["person"].create(conn, checkfirst=True)
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -121,6 +136,7 @@ MIGRATIONS = (
               _statements(_EXPORT_INDEXES)),
     Migration(5, "contracts carry their line's financial year; the desk's list indexes lead with it", _contract_year),
     Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
+    Migration(7, "principals beside claimed names on sign-offs and payments; the people register", _identity),
     Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
 )
 

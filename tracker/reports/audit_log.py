@@ -17,12 +17,14 @@ from tracker.domain.audit import AuditAction
 from tracker.domain.images import FOR_VERIFY
 from tracker.domain.models import AuditEvent
 from tracker.domain.money import format_gbp
-from tracker.domain.people import normalise_name
+from tracker.domain.text import normalise_name
 from tracker.reports.paging import PAGE, Page
 from tracker.reports.search import ESCAPE, contains
 
 RELEASED = AuditAction.PAYMENT_RELEASED.value
 OVERRIDE = "sod_override_reason"
+OVERRIDABLE = (RELEASED, "import")
+"""Actions that can be taken against segregation of duties, with a recorded reason."""
 PENCE_WITHOUT_SUFFIX = frozenset({"deliverable_paid_before", "deliverable_paid_after", "line_paid_before",
                                   "line_paid_after", "line_committed_before", "line_committed_after"})
 """Amounts that events record in pence under names that do not say so."""
@@ -95,7 +97,7 @@ def _in_pence(name: str) -> bool:
 
 
 def _override(action: str, payload: str) -> str | None:
-    reason = _recorded(payload).get(OVERRIDE) if action == RELEASED else None
+    reason = _recorded(payload).get(OVERRIDE) if action in OVERRIDABLE else None
     return str(reason) if reason else None
 
 
@@ -121,7 +123,7 @@ def audit_log(session: Session, *, contract: str | None = None, person: str | No
         name = normalise_name(person)
         query = query.where(or_(func.lower(col(e.claimed_by)) == name, func.lower(col(e.login)) == name))
     if overrides:
-        query = query.where(col(e.action) == RELEASED, col(e.payload).like(f'%"{OVERRIDE}":"%'))
+        query = query.where(col(e.action).in_(OVERRIDABLE), col(e.payload).like(f'%"{OVERRIDE}":"%'))
     rows = session.execute(query.order_by(col(e.seq).desc()).limit(max(1, limit))).all()
     return _entries(list(reversed(rows)))
 

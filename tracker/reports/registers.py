@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from tracker.domain import lookup
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, Payment
+from tracker.domain.text import same_name
 from tracker.reports.figures import LineFigures
 from tracker.reports.search import contract_matches
 
@@ -61,10 +62,19 @@ class DeliverableRow:
     decided_on: dt.date | None
     note: str | None
     paid_pence: int
+    recorded_by: str | None = None
+    """The claimed name that entered the sign-off; decided_by is who signed it."""
 
     @property
     def unpaid_pence(self) -> int:
         return self.amount_pence - self.paid_pence
+
+    @property
+    def signed_off_by(self) -> str:
+        """Who signed it off, and who recorded it where that was someone else."""
+        if self.decided_by and self.recorded_by and not same_name(self.decided_by, self.recorded_by):
+            return f"recorded by {self.recorded_by} on behalf of {self.decided_by}"
+        return self.decided_by or ""
 
 
 @dataclass(frozen=True)
@@ -151,7 +161,7 @@ def contract_statement(session: Session, reference: str) -> Statement:
         FiscalYear(line.fiscal_year).label, contract.decision_date, contract.start_date, contract.end_date,
         contract.awarded_on, contract.ended_on, contract.cancel_reason,
         tuple(DeliverableRow(i.seq, i.name, i.amount_pence, i.due_on, i.status, i.decided_by, i.decided_on,
-                             i.note, i.paid_pence) for i in items),
+                             i.note, i.paid_pence, i.recorded_by) for i in items),
         tuple(PaymentRow(p.id or 0, seq_of[p.deliverable_id], p.amount_pence, p.paid_on, p.invoice, p.released_by,
                          p.reverses_payment_id, p.reason, p.sod_override_reason, p.imported) for p in paid),
     )

@@ -70,6 +70,15 @@ def is_embedded(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def session_principal(engine: Engine) -> str | None:
+    """Who the database itself says is connected: PostgreSQL's session user. None on the embedded store, where
+    the operating-system login that owns the process is the principal."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        return str(conn.exec_driver_sql("SELECT session_user").scalar_one())
+
+
 def database_path(engine: Engine) -> Path | None:
     database = engine.url.database
     return Path(database) if is_embedded(engine) and database else None

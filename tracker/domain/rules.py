@@ -1,0 +1,267 @@
+"""The rule book: every refusal the tracker makes, each in one function with one wording.
+
+The commands (budget, contracts, deliverables, payments) and the import call these same
+functions, so a rule cannot drift into two meanings and an officer reads the same words
+whichever way the figures arrived. Each function takes plain values, checks one rule and
+raises a `Refusal` naming it; the caller adds only where it happened (an import adds the
+file and line). Messages speak the officer's language: no command-line flags and no
+commands to type; the command line and the desk add their own hints, keyed on `Rule`.
+"""
+
+import datetime as dt
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tracker.domain.errors import Refusal
+from tracker.domain.fiscal import FiscalYear, fiscal_year_of
+from tracker.domain.models import ContractStatus, DeliverableStatus, Permission
+from tracker.domain.money import format_gbp
+from tracker.domain.text import same_name
+
+if TYPE_CHECKING:
+    from tracker.domain.people import RegisteredPerson
+
+
+class Rule(StrEnum):
+    """The name of each refusal rule, as a refusal carries it."""
+
+    UNIQUE_CODE = "unique-code"
+    UNIQUE_REFERENCE = "unique-reference"
+    UNIQUE_SEQ = "unique-seq"
+    WITHIN_CEILING = "within-ceiling"
+    DATES_IN_ORDER = "dates-in-order"
+    NO_FUTURE_DATES = "no-future-dates"
+    LINE_COMMITMENT = "line-commitment"
+    CONTRACT_STATUS = "contract-status"
+    DELIVERABLE_STATUS = "deliverable-status"
+    DELIVERABLES_WITHIN_VALUE = "deliverables-within-value"
+    PAY_ON_ACCEPTANCE = "pay-on-acceptance"
+    PAY_ONCE = "pay-once"
+    CONTRACT_VALUE = "contract-value"
+    LINE_ALLOCATION = "line-allocation"
+    FINANCIAL_YEAR = "financial-year"
+    SEGREGATION_OF_DUTIES = "segregation-of-duties"
+    INVOICE_ONCE = "invoice-once"
+    REVERSE_ONCE = "reverse-once"
+    NO_CANCEL_AFTER_PAYMENT = "no-cancel-after-payment"
+    PAY_BEFORE_ENDING = "pay-before-ending"
+    CONCURRENT_CHANGE = "concurrent-change"
+    PEOPLE_REGISTER = "people-register"
+
+
+# -- what must be unique ---------------------------------------------------------------------------------------
+
+
+def unique_line_code(code: str, *, taken: bool) -> None:
+    if taken:
+        raise Refusal(Rule.UNIQUE_CODE, f"budget line {code} already exists; codes are unique")
+
+
+def unique_reference(reference: str, *, taken: bool) -> None:
+    if taken:
+        raise Refusal(Rule.UNIQUE_REFERENCE, f"contract {reference} already exists; references are unique")
+
+
+def unique_seq(reference: str, seq: int, *, taken: bool) -> None:
+    """Only an import can give a number twice: a command numbers each new deliverable itself."""
+    if taken:
+        raise Refusal(Rule.UNIQUE_SEQ, f"{reference} already has a deliverable {seq}; numbers are unique "
+                                       f"within a contract")
+
+
+def invoice_once(invoice: str | None, reference: str, *, already_paid: bool) -> None:
+    if invoice is not None and already_paid:
+        raise Refusal(Rule.INVOICE_ONCE, f"invoice {invoice} has already been paid on {reference}")
+
+
+THIS_PAYMENT = "this payment is"
+"""How a payment limit names what would pass it: one payment from a command, all of a deliverable's from an import."""
+ITS_PAYMENTS = "its payments total"
+
+# -- money ------------------------------------------------------------------------------------------------------
+
+
+def within_ceiling(value: int, ceiling: int | None) -> None:
+    if ceiling is not None and value > ceiling:
+        raise Refusal(Rule.WITHIN_CEILING, f"value {format_gbp(value)} is over the tender ceiling "
+                                           f"{format_gbp(ceiling)}")
+
+
+def line_can_commit(reference: str, line_code: str, *, allocation: int, committed: int, value: int,
+                    hard: bool) -> bool:
+    """Refused on a hard line; on a warn line the award goes ahead and the caller warns (True: over)."""
+    left = allocation - committed
+    if value > left and hard:
+        raise Refusal(Rule.LINE_COMMITMENT, f"awarding {reference} would over-commit {line_code}: it has "
+                                            f"{format_gbp(left)} uncommitted of {format_gbp(allocation)}; "
+                                            f"this contract is {format_gbp(value)}")
+    return value > left
+
+
+def deliverables_within_value(reference: str, *, value: int, planned: int, amount: int) -> None:
+    if planned + amount > value:
+        raise Refusal(Rule.DELIVERABLES_WITHIN_VALUE,
+                      f"{reference} is worth {format_gbp(value)} and its deliverables already total "
+                      f"{format_gbp(planned)}; this one is {format_gbp(amount)}, "
+                      f"{format_gbp(planned + amount - value)} too much")
+
+
+def not_fully_paid(label: str, *, paid: int, amount: int) -> None:
+    if paid >= amount:
+        raise Refusal(Rule.PAY_ONCE, f"{label} is fully paid ({format_gbp(paid)} of {format_gbp(amount)}); "
+                                     f"nothing is left to pay")
+
+
+def within_unpaid(label: str, *, paying: int, paid: int, amount: int, paying_as: str = THIS_PAYMENT) -> None:
+    unpaid = amount - paid
+    if paying > unpaid:
+        raise Refusal(Rule.PAY_ONCE, f"{label} has {format_gbp(unpaid)} unpaid of {format_gbp(amount)}; "
+                                     f"{paying_as} {format_gbp(paying)}")
+
+
+def within_contract_value(reference: str, *, paying: int, paid: int, value: int,
+                          paying_as: str = THIS_PAYMENT) -> None:
+    if paid + paying > value:
+        raise Refusal(Rule.CONTRACT_VALUE, f"{reference} has {format_gbp(value - paid)} left of "
+                                           f"{format_gbp(value)}; {paying_as} {format_gbp(paying)}")
+
+
+def within_allocation(line_code: str, *, paying: int, paid: int, allocation: int,
+                      paying_as: str = THIS_PAYMENT) -> None:
+    if paid + paying > allocation:
+        raise Refusal(Rule.LINE_ALLOCATION, f"{line_code} has {format_gbp(allocation - paid)} left of "
+                                            f"{format_gbp(allocation)}; {paying_as} {format_gbp(paying)}")
+
+
+def figures_unchanged(*, still: bool) -> None:
+    """A guarded update found the figures moved under it: only a racing change can do that."""
+    if not still:
+        raise Refusal(Rule.CONCURRENT_CHANGE, "the figures changed while this was being recorded; nothing was "
+                                              "recorded, try again")
+
+
+# -- where things stand -----------------------------------------------------------------------------------------
+
+
+def contract_awarded(reference: str, status: str, doing: str) -> None:
+    """`doing` completes "… only on an awarded contract": "payments are released", "deliverables can be accepted"."""
+    if status != ContractStatus.AWARDED:
+        raise Refusal(Rule.CONTRACT_STATUS, f"{reference} is {status}; {doing} only on an awarded contract")
+
+
+def contract_in(reference: str, status: str, allowed: tuple[str, ...], done: str) -> None:
+    if status not in allowed:
+        kinds = " or ".join(allowed)
+        raise Refusal(Rule.CONTRACT_STATUS, f"{reference} is {status}; only a {kinds} contract can be {done}")
+
+
+def deliverables_open(reference: str, status: str) -> None:
+    if status not in (ContractStatus.DRAFT, ContractStatus.AWARDED):
+        raise Refusal(Rule.CONTRACT_STATUS, f"{reference} is {status}; deliverables can be added only to a draft "
+                                            f"or awarded contract")
+
+
+def deliverable_in(label: str, status: str, allowed: tuple[str, ...], done: str) -> None:
+    if status not in allowed:
+        kinds = " or ".join(allowed)
+        raise Refusal(Rule.DELIVERABLE_STATUS, f"{label} is {status}; only a {kinds} deliverable can be {done}")
+
+
+def accepted_before_paying(label: str, name: str, status: str) -> None:
+    if status != DeliverableStatus.ACCEPTED:
+        raise Refusal(Rule.PAY_ON_ACCEPTANCE, f"{label} ({name}) is {status}; a payment is released only for an "
+                                              f"accepted deliverable")
+
+
+def nothing_paid_before_cancel(reference: str, paid: int) -> None:
+    if paid:
+        raise Refusal(Rule.NO_CANCEL_AFTER_PAYMENT, f"{reference} has {format_gbp(paid)} paid; reverse its "
+                                                    f"payments or close it instead")
+
+
+def nothing_owed_before_ending(reference: str, owed: int, doing: str) -> None:
+    """Accepted work is owed to the supplier: it must be paid before the contract can end."""
+    if owed:
+        raise Refusal(Rule.PAY_BEFORE_ENDING, f"{reference} has {format_gbp(owed)} accepted but unpaid; pay it "
+                                              f"before {doing} the contract")
+
+
+def reversed_once(payment_id: int, *, is_reversal: bool, reversed_by: int | None) -> None:
+    if is_reversal:
+        raise Refusal(Rule.REVERSE_ONCE, f"payment {payment_id} is itself a reversal; it cannot be reversed")
+    if reversed_by is not None:
+        raise Refusal(Rule.REVERSE_ONCE, f"payment {payment_id} was already reversed by payment {reversed_by}")
+
+
+# -- dates ------------------------------------------------------------------------------------------------------
+
+
+def not_in_future(what: str, day: dt.date, today: dt.date) -> None:
+    """Only due dates may lie ahead: everything else records what has happened."""
+    if day > today:
+        raise Refusal(Rule.NO_FUTURE_DATES, f"{what} cannot be dated {day}, after today ({today})")
+
+
+def in_financial_year(what: str, day: dt.date, line_code: str, year: FiscalYear) -> None:
+    if not year.contains(day):
+        raise Refusal(Rule.FINANCIAL_YEAR, f"{what} dated {day} falls in {fiscal_year_of(day).label}, outside "
+                                           f"{line_code}'s financial year {year.label} ({year.starts} to "
+                                           f"{year.ends})")
+
+
+def award_by_year_end(reference: str, day: dt.date, line_code: str, year: FiscalYear) -> None:
+    """An award may come before its line's year (a contract let in advance), never after it."""
+    if day > year.ends:
+        raise Refusal(Rule.FINANCIAL_YEAR, f"{reference} cannot be awarded on {day}, after {line_code}'s "
+                                           f"financial year {year.label} ended ({year.ends})")
+
+
+def in_order(later: str, later_day: dt.date | None, earlier: str, earlier_day: dt.date | None) -> None:
+    """`later` (e.g. "a payment dated 2015-09-30") may not come before `earlier` (e.g. "the acceptance")."""
+    if later_day is not None and earlier_day is not None and later_day < earlier_day:
+        raise Refusal(Rule.DATES_IN_ORDER, f"{later} would come before {earlier} ({earlier_day})")
+
+
+# -- who may do what --------------------------------------------------------------------------------------------
+
+
+def separate_duties(label: str, payer: str, *, role: str | None, accepted_by: str, override: str | None) -> None:
+    """Whoever signed a deliverable off, or recorded its sign-off, may not release its payment.
+
+    `role` is how the payer took part ("accepted", "recorded the acceptance of"), None when they did not.
+    """
+    if role is not None and not override:
+        raise Refusal(Rule.SEGREGATION_OF_DUTIES, f"{payer} {role} {label} and so may not release its payment; "
+                                                  f"another officer must, or it is released as an override with "
+                                                  f"a reason")
+    if override and role is None:
+        raise Refusal(Rule.SEGREGATION_OF_DUTIES, f"no override is needed: {label} was accepted by {accepted_by}")
+
+
+def history_separates_duties(label: str, released_by: str, *, accepted_by: str, same_person: bool,
+                             override: str | None) -> None:
+    """Imported history: a payment released by the person who accepted its deliverable."""
+    if same_person and not override:
+        raise Refusal(Rule.SEGREGATION_OF_DUTIES, f"{label} was released by {released_by}, who also accepted it "
+                                                  f"({accepted_by}); history that breaks segregation of duties "
+                                                  f"is imported only as an override with a reason")
+
+
+def registered(login: str, claimed: str, person: "RegisteredPerson | None", action: Permission) -> None:
+    """With a people register, who is logged in decides who is acting, and what they may do."""
+    if person is None:
+        raise Refusal(Rule.PEOPLE_REGISTER, f"the login {login} is not in the people register; only registered "
+                                            f"people may act")
+    if not same_name(claimed, person.name):
+        raise Refusal(Rule.PEOPLE_REGISTER, f"the login {login} is {person.name}'s and cannot act as {claimed}")
+    if action not in person.may:
+        raise Refusal(Rule.PEOPLE_REGISTER, f"{person.name} may {', '.join(person.may) or 'do nothing'}, "
+                                            f"not {action.value}")
+
+
+def register_entry(login: str, *, taken: bool, first: bool, acting_login: str, admin: bool) -> None:
+    if taken:
+        raise Refusal(Rule.PEOPLE_REGISTER, f"the login {login} is already in the people register")
+    if first and (login != acting_login or not admin):
+        raise Refusal(Rule.PEOPLE_REGISTER, f"the first person in the register must be you ({acting_login}) with "
+                                            f"admin, so that someone can manage it")
