@@ -25,7 +25,7 @@ def _now(engine: Engine, table: str, row_id: int) -> dict[str, object]:
 def test_a_payment_event_holds_every_column_of_the_four_rows_it_changed_before_and_after(
         alice: Context, bob: Context, engine: Engine) -> None:
     founding_case(alice)
-    submit_deliverable(alice, REF, 1)
+    submit_deliverable(alice, REF, 1, on=dt.date(2015, 8, 28))
     accept_deliverable(alice, REF, 1, on=dt.date(2015, 9, 1))
     release_payment(bob, REF, 1, amount_pence=1_000_000, paid_on=dt.date(2015, 9, 2))
     paid = events(engine, images=True)[-1]["payload"]
@@ -63,7 +63,7 @@ def test_an_import_records_a_digest_per_table_and_the_lines_it_moved(alice: Cont
 
 def test_every_action_in_the_trail_is_an_audit_action(alice: Context, bob: Context, engine: Engine) -> None:
     founding_case(alice)
-    submit_deliverable(alice, REF, 1)
+    submit_deliverable(alice, REF, 1, on=dt.date(2015, 8, 28))
     accept_deliverable(alice, REF, 1, on=dt.date(2015, 9, 1))
     release_payment(bob, REF, 1, paid_on=dt.date(2015, 9, 2))
     assert {event["action"] for event in events(engine)} <= set(AuditAction)

@@ -11,13 +11,14 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from tracker.cli.main import app
+from tracker.domain.deliverables import accept_deliverable
 from tracker.domain.payments import release_payment
 from tracker.domain.publication import PublicationDetails, set_publication_details
 from tracker.exports.files import ExportRefused, prepare_directory
 from tracker.exports.spend import SPEND_COLUMNS, export_contracts, export_spend
 from tracker.store.session import read_session
 
-from .founding import FOUNDING, SARAH, TOM, october, on, tour
+from .founding import DAVID, FOUNDING, SARAH, TOM, october, on, tour
 
 BODY = "Mayor's Office for Policing and Crime"
 
@@ -71,6 +72,7 @@ def test_individuals_are_redacted(engine: Engine, tmp_path: Path) -> None:
 
 def test_threshold_and_the_value_for_money_reason(engine: Engine, tmp_path: Path) -> None:
     tour(engine)
+    accept_deliverable(on(engine, DAVID, dt.date(2015, 10, 12)), "DMPCD 2015 120", 1, on=dt.date(2015, 10, 12))
     tom = on(engine, TOM, dt.date(2015, 10, 19))
     release_payment(tom, "DMPCD 2015 120", 1, amount_pence=50_000, invoice="EV-0500", paid_on=dt.date(2015, 10, 13))
     release_payment(tom, "DMPCD 2015 120", 1, amount_pence=50_001, invoice="EV-0501", paid_on=dt.date(2015, 10, 14))

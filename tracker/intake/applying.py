@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from tracker.domain import rules
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract
 from tracker.domain.deliverables import add_deliverable
-from tracker.domain.errors import InvalidInput, Refusal, TrackerError
+from tracker.domain.errors import InvalidInput, TrackerError
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine
-from tracker.domain.money import format_gbp
 from tracker.intake.proposal import Proposal, fiscal_year_of_decision
 from tracker.intake.source import FormSource
 from tracker.store.session import read_session
@@ -42,7 +42,7 @@ def apply_proposal(ctx: Context, proposal: Proposal, source: FormSource, *, line
                    due_on: dt.date | None = None) -> Drafted:
     """Add the draft contract, then its deliverables in the form's order."""
     reference, title, supplier, value = _required(proposal)
-    deliverables = _deliverables(proposal, value, due_on)
+    deliverables = _deliverables(proposal, reference, value, due_on)
     code = line or _matching_line(ctx, proposal)
     add_contract(ctx, reference, title=title, supplier=supplier, value_pence=value, budget_line=code,
                  ceiling_pence=proposal.ceiling.value, decision_date=proposal.decision_date.value,
@@ -68,7 +68,8 @@ def _required(proposal: Proposal) -> tuple[str, str, str, int]:
     return reference, title, supplier, value
 
 
-def _deliverables(proposal: Proposal, value: int, due_on: dt.date | None) -> list[tuple[str, int, dt.date]]:
+def _deliverables(proposal: Proposal, reference: str, value: int,
+                  due_on: dt.date | None) -> list[tuple[str, int, dt.date]]:
     """The deliverables the form prices; a form that names products without their split adds none."""
     if any(item.amount.value is None for item in proposal.deliverables):
         return []
@@ -76,10 +77,11 @@ def _deliverables(proposal: Proposal, value: int, due_on: dt.date | None) -> lis
     if undated and due_on is None:
         raise InvalidInput(f"the form gives no due date for {_numbered(undated)}; "
                            f"give one date for them with --due")
-    total = sum(item.amount.value or 0 for item in proposal.deliverables)
-    if total > value:
-        raise Refusal("deliverables-within-value", f"the form's deliverables total {format_gbp(total)}, over the "
-                                                   f"contract value {format_gbp(value)}")
+    planned_so_far = 0
+    for item in proposal.deliverables:
+        amount = item.amount.value or 0
+        rules.deliverables_within_value(reference, value=value, planned=planned_so_far, amount=amount)
+        planned_so_far += amount
     planned = []
     for item in proposal.deliverables:
         due = item.due_on.value or due_on
