@@ -148,6 +148,10 @@ def sqlite_only(target: str, why: str) -> None:
         pytest.skip(f"SQLite only: {why}")
 
 
+PLAN_IS_SQLITES = ("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's planner picks plans by table statistics, so a small "
+                   "test store's plan says nothing about a large one's")
+
+
 def rows(target: str, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
     """A query on either store through its driver, not through the tracker's code."""
     engine = create_engine(target if is_postgres(target) else f"sqlite:///{target}", poolclass=NullPool)

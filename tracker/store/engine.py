@@ -1,8 +1,9 @@
-"""The one place that makes the engine, and so the one place that knows the database is SQLite.
+"""The one place that makes the engine, and so the one place that knows the database is SQLite or PostgreSQL.
 
-Everything dialect-specific lives here: the pragmas, `BEGIN IMMEDIATE` for writes,
-the append-only triggers, the integrity check and the online backup. Any other
-SQLAlchemy URL (an office's shared PostgreSQL) gets the portable behaviour.
+Everything dialect-specific lives here: the pragmas, the write lock every change takes at BEGIN (SQLite's
+`BEGIN IMMEDIATE`; on PostgreSQL one transaction-level advisory lock per store, so that a change reads what it
+checks only once every other change has committed), the waits, the append-only triggers, the integrity check and
+the online backup.
 """
 
 import contextlib
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
@@ -48,7 +49,11 @@ def make_engine(target: str, *, create: bool = True) -> Engine:
     """An engine for a file path (the embedded default) or any SQLAlchemy URL."""
     busy_timeout_ms()  # a bad setting is refused before anything is opened
     if is_url(target):
-        return create_engine(target, pool_pre_ping=True)
+        if make_url(target).get_backend_name() != "postgresql":
+            return create_engine(target, pool_pre_ping=True)
+        engine = create_engine(target, pool_pre_ping=True, connect_args=_server_waits())
+        event.listen(engine, "begin", _begin)
+        return engine
     path = Path(target).expanduser()
     if not create and not path.exists():
         raise StoreError(f"no database at {path}; run `tracker init` first, or pass --db")
@@ -191,7 +196,8 @@ def _configure_read_only(dbapi_connection: Any, _record: Any) -> None:
 
 def is_busy_error(error: BaseException) -> bool:
     text = str(getattr(error, "orig", error)).lower()
-    return "database is locked" in text or "database is busy" in text or "could not obtain lock" in text
+    return any(words in text for words in ("database is locked", "database is busy", "could not obtain lock",
+                                           "lock timeout"))
 
 
 def _create_private_file(path: Path) -> None:
@@ -218,12 +224,26 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+STORE_LOCK = 0x747261636B6572
+"""The advisory lock key ("tracker") every change takes on a PostgreSQL store; advisory locks belong to one
+database, so this is one lock per store."""
+
+
 def _begin(conn: Connection) -> None:
-    """Writes take the lock at BEGIN, so a balance read inside them cannot go stale."""
-    if conn.get_execution_options().get(WRITE_OPTION):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    """Writes take the store's write lock at BEGIN, before they read what they check, so a balance read inside them
+    cannot go stale: changes queue one after another, as on SQLite; reads never wait for it."""
+    write = conn.get_execution_options().get(WRITE_OPTION)
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    elif write:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({STORE_LOCK})")
+
+
+def _server_waits() -> dict[str, Any]:
+    """PostgreSQL waits bounded by TRACKER_BUSY_TIMEOUT_MS: for the connection (a server that accepts it but never
+    answers), and for any lock (another officer's change), after which the change is refused as busy."""
+    wait_ms = busy_timeout_ms()
+    return {"connect_timeout": max(2, -(-wait_ms // 1000)), "options": f"-c lock_timeout={wait_ms}"}
 
 
 
