@@ -52,7 +52,7 @@ class Server:
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
-        self.admin = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        self.admin = create_engine(self.url.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT")
         self.names = (f"t{os.getpid()}_{n}" for n in itertools.count())
         self.template: str | None = None
 
@@ -65,6 +65,10 @@ class Server:
         with self.admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self._url(name)
+
+    def like(self, url: str) -> str:
+        """A new empty database with the same collation as the (empty) one at `url`: the en-GB one, say."""
+        return self.create(template=str(make_url(url).database))
 
     def migrated(self) -> str:
         """A new database at the current schema, copied from this process's migrated template."""

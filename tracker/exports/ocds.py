@@ -28,6 +28,7 @@ from tracker.domain.fiscal import day_start_utc, london_midnight
 from tracker.domain.models import AuditEvent, BudgetLine, Contract, Deliverable, Payment, sum_pence
 from tracker.domain.money import format_pounds
 from tracker.exports.files import ExportRefused, Published, publishing
+from tracker.store.engine import byte_order
 
 OCDS_VERSION = "1.1"
 EXTENSIONS = (
@@ -331,7 +332,7 @@ class _Builder:
         references = self.connection.execute(
             select(col(Contract.reference)).where(col(Contract.id) >= first, col(Contract.id) <= last,
                                                   col(Contract.awarded_on).is_not(None))
-            .order_by(col(Contract.reference), col(Contract.id))).scalars().all()
+            .order_by(byte_order(col(Contract.reference)), col(Contract.id))).scalars().all()
         for reference in references:
             contract = self._contract(reference)
             milestones, transactions = self._imported_implementation(contract, seq)

@@ -18,7 +18,10 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from tracker.store.errors import StoreError
 
@@ -278,3 +281,27 @@ def placeholders(conn: Connection, count: int) -> str:
     if marker is None:
         return ", ".join(f":{i + 1}" for i in range(count))
     return ", ".join([marker] * count)
+
+
+class _ByteOrder(ColumnElement[Any]):
+    """A text column sorted and compared by its bytes, whatever the database's own collation."""
+
+    inherit_cache = True
+    _traverse_internals = [("clause", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (SQLAlchemy's own form)
+
+    def __init__(self, clause: ColumnElement[Any]) -> None:
+        self.clause = clause
+        self.type = clause.type
+
+
+@compiles(_ByteOrder)
+def _compile_byte_order(element: _ByteOrder, compiler: Any, **kw: Any) -> str:
+    collation = "BINARY" if compiler.dialect.name == "sqlite" else '"C"'
+    return f"{compiler.process(element.clause, **kw)} COLLATE {collation}"
+
+
+def byte_order(column: Any) -> Any:
+    """`column` in byte order (SQLite's BINARY, PostgreSQL's "C"): every ORDER BY over text uses it, so that an
+    export, a report and a page of the desk list the same rows in the same order on a C, an en-GB or an ICU
+    database as on the embedded store."""
+    return _ByteOrder(column)
