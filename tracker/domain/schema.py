@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from tracker.domain import models
-from tracker.store.engine import append_only_ddl, make_engine
+from tracker.store.engine import APPEND_ONLY_TABLES, append_only_ddl, make_engine, no_truncate_ddl
 from tracker.store.migrations import Migration, refuse_newer, upgrade
 
 
@@ -118,6 +118,13 @@ def _identity(conn: Connection) -> None:
     models.Person.metadata.tables["person"].create(conn, checkfirst=True)
 
 
+def _no_truncate(conn: Connection) -> None:
+    """Append-only holds against TRUNCATE too, on the server that has it."""
+    for table in APPEND_ONLY_TABLES:
+        for statement in no_truncate_ddl(table, conn):
+            conn.exec_driver_sql(statement)
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -138,6 +145,8 @@ MIGRATIONS = (
     Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
     Migration(7, "principals beside claimed names on sign-offs and payments; the people register", _identity),
     Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
+    # postgres: TRUNCATE refused on payments and the trail
+    Migration(10, "payments and the audit trail refuse TRUNCATE (PostgreSQL)", _no_truncate),
 )
 
 

@@ -114,6 +114,33 @@ APPEND_ONLY_TABLES = ("audit_event", "payment")
 """The tables the store itself refuses to edit or delete from."""
 
 
+def no_truncate_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str]:
+    """A statement-level trigger that refuses TRUNCATE on a table (row triggers do not fire on it, and TRUNCATE ...
+    CASCADE from a budget line reaches payments and the trail). SQLite has no TRUNCATE: its DELETE fires the row
+    triggers."""
+    if engine_or_conn.dialect.name != "postgresql":
+        return []
+    return [
+        "CREATE OR REPLACE FUNCTION tracker_no_truncate() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only: TRUNCATE refused'; END; $$ "
+        "LANGUAGE plpgsql",
+        f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION tracker_no_truncate()",
+    ]
+
+
+def ever_written(conn: Connection, tables: tuple[str, ...]) -> bool:
+    """Whether rows were ever added to any of `tables`, even if none is left: on PostgreSQL their id sequences have
+    been used (TRUNCATE ... RESTART IDENTITY resets them: only a recorded head catches that). The embedded file
+    keeps no such count: its rows and triggers are what verify checks."""
+    if conn.dialect.name != "postgresql":
+        return False
+    names = ", ".join(f"'{table}'" for table in tables)
+    return bool(conn.exec_driver_sql(
+        "SELECT EXISTS (SELECT 1 FROM pg_sequences s WHERE s.last_value IS NOT NULL AND "
+        f"(s.schemaname || '.' || s.sequencename)::regclass IN (SELECT pg_get_serial_sequence(t, 'id')::regclass "
+        f"FROM unnest(ARRAY[{names}]) t))").scalar())
+
 def guard_problems(conn: Connection) -> list[str]:
     """Append-only triggers that are missing or not the definitions this tracker creates (empty when intact)."""
     expected = {table: append_only_ddl(table, conn) for table in APPEND_ONLY_TABLES}
@@ -132,8 +159,10 @@ def guard_problems(conn: Connection) -> list[str]:
     if conn.dialect.name == "postgresql":
         enabled = {str(name) for (name,) in conn.exec_driver_sql(
             "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")}
-        return [f"the {table} table's guard {table}_append_only is missing or disabled (the table can be edited)"
-                for table in expected if f"{table}_append_only" not in enabled]
+        return ([f"the {table} table's guard {table}_append_only is missing or disabled (the table can be edited)"
+                 for table in expected if f"{table}_append_only" not in enabled]
+                + [f"the {table} table's guard {table}_no_truncate is missing or disabled (the table can be emptied)"
+                   for table in expected if f"{table}_no_truncate" not in enabled])
     return []
 
 
