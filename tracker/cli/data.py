@@ -24,7 +24,7 @@ def demo_folder() -> Path:
 def init(ctx: typer.Context) -> None:
     """Create the database, or bring it up to date (safe to repeat)."""
     cli = state(ctx)
-    cli.engine()
+    cli.engine(migrate=True)
     where = redact_passwords(cli.target)
     confirm(f"database ready at {where}", recorded=f"the database is ready at {where}")
 
