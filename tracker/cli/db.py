@@ -20,3 +20,16 @@ def upgrade(ctx: typer.Context) -> None:
     cli = state(ctx)
     version = current_version(cli.engine(migrate=True))
     say(f"schema at version {version} in {redact_passwords(cli.target)}")
+
+
+@app.command("grant")
+def grant(ctx: typer.Context, role: str = typer.Argument(..., help="An officer's PostgreSQL login role.")) -> None:
+    """Give an officer's PostgreSQL role what the tracker needs and no more (run as the database's owner): it reads,
+    adds rows and moves running totals, but cannot edit, delete or truncate payments or the audit trail, nor alter
+    any table or disable a trigger."""
+    from tracker.domain.text import clean_text
+    from tracker.store.engine import grant_officer
+
+    statements = grant_officer(state(ctx).engine(), clean_text("role", role, max_length=63))
+    say(f"granted {role} what an officer needs ({len(statements)} statements); it owns nothing and cannot edit "
+        f"payments or the audit trail")

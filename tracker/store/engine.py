@@ -334,3 +334,39 @@ def byte_order(column: Any) -> Any:
     export, a report and a page of the desk list the same rows in the same order on a C, an en-GB or an ICU
     database as on the embedded store."""
     return _ByteOrder(column)
+
+
+APPENDED_ONLY = ("SELECT", "INSERT")
+"""What an officer's role may do to the append-only tables."""
+CHANGED = ("SELECT", "INSERT", "UPDATE")
+"""What an officer's role may do to every other table the tracker writes."""
+
+
+def grant_officer(engine: Engine, role: str) -> list[str]:
+    """Give a PostgreSQL login role what the tracker needs and no more: the statements run, in order.
+
+    The role owns nothing, so it cannot alter a table or disable a trigger; it may not update, delete or truncate
+    the append-only tables, and deletes and truncates nothing anywhere."""
+    if engine.dialect.name != "postgresql":
+        raise StoreError("roles belong to a PostgreSQL store; the embedded store is one file, private to its owner")
+    name = engine.dialect.identifier_preparer.quote(role)
+    with engine.begin() as conn:
+        if conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(role)s", {"role": role}).first() is None:
+            raise StoreError(f"there is no PostgreSQL role {role!r}; create it first (CREATE ROLE ... LOGIN)")
+        tables = [str(t) for (t,) in conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")]
+        statements = [f"REVOKE ALL ON ALL TABLES IN SCHEMA {_schema(conn)} FROM {name}",
+                      f"GRANT USAGE ON SCHEMA {_schema(conn)} TO {name}",
+                      f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {_schema(conn)} TO {name}"]
+        for table in tables:
+            allowed: tuple[str, ...] = APPENDED_ONLY if table in APPEND_ONLY_TABLES else CHANGED
+            if table == "schema_version":
+                allowed = ("SELECT",)
+            statements.append(f"GRANT {', '.join(allowed)} ON {table} TO {name}")
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    return statements
+
+
+def _schema(conn: Connection) -> str:
+    return conn.dialect.identifier_preparer.quote(str(conn.exec_driver_sql("SELECT current_schema()").scalar_one()))
