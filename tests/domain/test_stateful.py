@@ -27,7 +27,7 @@ from tracker.domain.payments import release_payment, reverse_payment
 from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
 
-from .conftest import fast_folder
+from ..stores import clone_store, fast_folder
 from .ledger import events, snapshot
 
 TODAY = dt.date(2015, 10, 19)
@@ -56,8 +56,7 @@ class Ledger(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = fast_folder(Path(tempfile.gettempdir()))
-        shutil.copyfile(_template(), self.folder / "state.db")
-        self.engine = open_store(str(self.folder / "state.db"))
+        self.engine = open_store(clone_store(str(_template()), self.folder))
         clock = fixed_clock(TODAY)
         self.officers = [Context(self.engine, Actor("Alice Accepts", "alice"), clock),
                          Context(self.engine, Actor("Bob Pays", "bob"), clock)]

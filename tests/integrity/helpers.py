@@ -14,12 +14,15 @@ from tracker.domain.importing import import_folder
 from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
 
+from ..stores import rows
+
 ALICE = Actor("Alice Accepts", "alice")
 BOB = Actor("Bob Pays", "bob")
 
 
-def populated_store(path: Path) -> Engine:
-    """The demo imported, then one of every action: a line, a contract, sign-offs, payments, a reversal, an override."""
+def populated_store(path: Path | str) -> Engine:
+    """The demo imported, then one of every action: a line, a contract, sign-offs, payments, a reversal, an override.
+    `path` is a file, or a PostgreSQL URL."""
     engine = open_store(str(path))
     alice = Context(engine, ALICE, fixed_clock(DEMO_TODAY))
     bob = Context(engine, BOB, fixed_clock(DEMO_TODAY))
@@ -47,12 +50,9 @@ def raw(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def counts(path: Path) -> tuple[int, ...]:
-    conn = raw(path)
-    try:
-        found = tuple(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-                      for table in ("budget_line", "contract", "deliverable", "payment", "audit_event"))
-        head = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_event").fetchone()[0]
-    finally:
-        conn.close()
+def counts(path: Path | str) -> tuple[int, ...]:
+    """Rows in each table and the trail's head, read through the driver (a file, or a PostgreSQL URL)."""
+    found = tuple(rows(str(path), f"SELECT COUNT(*) FROM {table}")[0][0]
+                  for table in ("budget_line", "contract", "deliverable", "payment", "audit_event"))
+    head = rows(str(path), "SELECT COALESCE(MAX(seq), 0) FROM audit_event")[0][0]
     return (*found, head)

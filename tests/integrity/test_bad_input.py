@@ -1,8 +1,5 @@
 """Bad input, generated: never a traceback, always one line and a non-zero exit, and nothing changes."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +10,8 @@ from tracker.cli.main import app
 from tracker.domain.errors import InvalidInput
 from tracker.domain.fiscal import parse_date, parse_fiscal_year
 from tracker.domain.money import parse_money
+
+from ..stores import STORES, clone_store, drop_store, new_target
 
 NASTY = ["1e6", "£-5", "12.345", "NaN", "nan", "inf", str(2**63), f"{2**63}.00", "92233720368547758.08", "",
          " ", "\x00", "2015-02-30", "2015/17", "2015-13-01", "0", "-0", "£", "1,00,000", "１２", "12\n3",
@@ -43,14 +42,15 @@ def test_the_named_bad_values_are_refused() -> None:
         parse_fiscal_year("2015/17")
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bad") / "template.db"
-    populated_store(path).dispose()
-    return path
+@pytest.fixture(scope="module", params=STORES)
+def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store with one of everything, on each store, cloned for every example."""
+    target = new_target(request.param, tmp_path_factory.mktemp("bad"))
+    populated_store(target).dispose()
+    return target
 
 
-def _run(db: Path, args: list[str]) -> tuple[int, str]:
+def _run(db: str, args: list[str]) -> tuple[int, str]:
     result = CliRunner().invoke(app, ["--db", str(db), "--as", "Bob Pays", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stderr
@@ -71,23 +71,25 @@ ROWS = st.lists(st.lists(CELLS, min_size=3, max_size=8).map(lambda cells: ",".jo
 @given(name=st.sampled_from(sorted(HEADERS)), header=st.one_of(st.sampled_from(sorted(HEADERS.values())),
                                                                st.text(max_size=40)),
        rows=ROWS, bom=st.booleans(), crlf=st.booleans(), junk=st.binary(max_size=40))
-def test_import_of_bad_files_changes_nothing(template: Path, tmp_path_factory: pytest.TempPathFactory, name: str,
+def test_import_of_bad_files_changes_nothing(template: str, tmp_path_factory: pytest.TempPathFactory, name: str,
                                             header: str, rows: list[str], bom: bool, crlf: bool, junk: bytes) -> None:
     work = tmp_path_factory.mktemp("import")
-    db = work / "t.db"
-    shutil.copyfile(template, db)
-    folder = work / "in"
-    folder.mkdir()
-    ending = "\r\n" if crlf else "\n"
-    body = ("\ufeff" if bom else "") + ending.join([header, *rows]) + ending
-    (folder / name).write_bytes(body.encode("utf-8", "surrogatepass") + junk)
-    before = counts(db)
-    tried["count"] += 1
-    code, err = _run(db, ["import", str(folder)])
-    if code != 0:
-        assert code in (1, 2), err
-        assert err.count("\n") == 1 and err.startswith(("refused: ", "error: ")), err
-        assert counts(db) == before
+    db = clone_store(template, work)
+    try:
+        folder = work / "in"
+        folder.mkdir()
+        ending = "\r\n" if crlf else "\n"
+        body = ("\ufeff" if bom else "") + ending.join([header, *rows]) + ending
+        (folder / name).write_bytes(body.encode("utf-8", "surrogatepass") + junk)
+        before = counts(db)
+        tried["count"] += 1
+        code, err = _run(db, ["import", str(folder)])
+        if code != 0:
+            assert code in (1, 2), err
+            assert err.count("\n") == 1 and err.startswith(("refused: ", "error: ")), err
+            assert counts(db) == before
+    finally:
+        drop_store(db)
 
 
 COMMANDS = st.sampled_from([
@@ -104,18 +106,20 @@ COMMANDS = st.sampled_from([
 @FUZZ
 @given(command=COMMANDS,
        value=st.one_of(st.sampled_from(NASTY), st.text(max_size=30).filter(lambda s: "\x00" not in s)))
-def test_commands_with_bad_values_answer_in_one_line(template: Path, tmp_path_factory: pytest.TempPathFactory,
+def test_commands_with_bad_values_answer_in_one_line(template: str, tmp_path_factory: pytest.TempPathFactory,
                                                      command: list[str], value: str) -> None:
-    db = tmp_path_factory.mktemp("cli") / "t.db"
-    shutil.copyfile(template, db)
-    before = counts(db)
-    tried["count"] += 1
-    code, err = _run(db, [part.format(value) for part in command])
-    if code != 0:
-        assert err.strip(), "a refusal says why"
-        assert counts(db) == before
-        if code != 2 or not err.startswith("Usage"):
-            assert err.count("\n") == 1, err
+    db = clone_store(template, tmp_path_factory.mktemp("cli"))
+    try:
+        before = counts(db)
+        tried["count"] += 1
+        code, err = _run(db, [part.format(value) for part in command])
+        if code != 0:
+            assert err.strip(), "a refusal says why"
+            assert counts(db) == before
+            if code != 2 or not err.startswith("Usage"):
+                assert err.count("\n") == 1, err
+    finally:
+        drop_store(db)
 
 
 def test_report_how_many_were_tried() -> None:
