@@ -17,6 +17,7 @@ from tracker.cli import (
     budget,
     contract,
     data,
+    db,
     deliverable,
     export,
     intake,
@@ -144,6 +145,8 @@ data.register(app)
 audit.register(app)
 backup.register(app)
 intake.register(app)
+# postgres: the shared database's schema
+app.add_typer(db.app, name="db")
 
 
 def _after_the_change(error: BaseException) -> None:
