@@ -254,9 +254,14 @@ def print_period_profile(profile: PeriodProfile) -> None:
         due_cells = p.forecast_pence * bar_room // largest if p.forecast_pence > 0 else 0
         table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence),
                       Text.assemble(("█" * paid_cells, "green"), ("░" * due_cells, "cyan")))
-    table.add_row("Total", format_gbp(sum(p.paid_pence for p in profile.periods)),
+    if profile.adjustments_pence:
+        table.add_row("Adjustments", format_gbp(profile.adjustments_pence), format_gbp(0), "")
+    table.add_row("Total", format_gbp(sum(p.paid_pence for p in profile.periods) + profile.adjustments_pence),
                   format_gbp(sum(p.forecast_pence for p in profile.periods)), "", style="bold")
     out.print(table)
+    if profile.adjustments_pence:
+        out.print(f"Adjustments: {format_gbp(profile.adjustments_pence)} paid after the year ended, settling work "
+                  f"accepted by then (charged to {profile.year})")
     if profile.later_pence:
         out.print(f"Due after the year ends: {format_gbp(profile.later_pence)}")
     if profile.unscheduled_pence:

@@ -125,6 +125,7 @@ def _show_profile(profile: PeriodProfile, output: str) -> None:
         document = {"fiscal_year": profile.year, "as_of": profile.as_of.isoformat() if profile.as_of else None,
                     "periods": [{"period": p.period, "name": p.name, "paid_pence": p.paid_pence,
                                  "forecast_pence": p.forecast_pence} for p in profile.periods],
+                    "adjustments_pence": profile.adjustments_pence,
                     "later_pence": profile.later_pence, "unscheduled_pence": profile.unscheduled_pence,
                     "outstanding_pence": profile.outstanding_pence}
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -133,6 +134,8 @@ def _show_profile(profile: PeriodProfile, output: str) -> None:
         writer.writerow(["period", "name", "paid", "forecast"])
         writer.writerows([p.period, p.name, format_pounds(p.paid_pence), format_pounds(p.forecast_pence)]
                          for p in profile.periods)
+        if profile.adjustments_pence:
+            writer.writerow([13, "Adjustments", format_pounds(profile.adjustments_pence), format_pounds(0)])
 
 
 @app.command("contract")

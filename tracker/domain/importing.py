@@ -656,7 +656,7 @@ def _check_paid(run: _Run, n: int, ref: str, seq: int, name: str, contract: _Con
         rules.within_unpaid(label, paying=paid.total, paid=0, amount=amount, paying_as=rules.ITS_PAYMENTS)
         rules.in_order(f"a payment dated {paid.first}", paid.first, f"{label} was accepted", accepted_on)
         for day in (paid.first, paid.last):
-            rules.in_financial_year("a payment", day, contract.line.code, contract.line.year)
+            rules.charged_to_line_year("a payment", day, label, accepted_on, contract.line.code, contract.line.year)
     except Refusal as refusal:
         raise refusal.at(f"{PAYMENTS} line {paid.line_no} ({DELIVERABLES} line {n})") from None
     if accepted_by and paid.released_by:
@@ -692,7 +692,7 @@ def _insert_payments(run: _Run) -> None:
     next_id = first_id = _next_id(run, "payment")
     importer, stamp = run.ctx.actor.claimed, run.ctx.clock.timestamp()
     columns = ("id", "contract_id", "deliverable_id", "amount_pence", "paid_on", "invoice", "released_by",
-               "released_at", "imported")
+               "released_at", "imported", "charged_year")
     contracts, deliverable_ids, seqs, days = run.contracts, run.deliverable_ids, run.seen.seqs, run.seen.days
     batch: list[tuple[Any, ...]] = []
     for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows(run, PAYMENTS):
@@ -700,7 +700,7 @@ def _insert_payments(run: _Run) -> None:
         batch.append((next_id, contracts[ref].id, deliverable_ids[ref, seqs[raw_seq]],
                       _money(PAYMENTS, n, "amount", raw_amount, _positive), days[raw_day].isoformat(),
                       raw_invoice.strip() or None, _person(PAYMENTS, n, "released_by", raw_by) if raw_by else importer,
-                      stamp, True))
+                      stamp, True, contracts[ref].line.year.start_year))
         next_id += 1
         if len(batch) >= BATCH:
             _insert(run, "payment", columns, batch)

@@ -153,6 +153,9 @@ class Payment(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     sod_override_reason: str | None = Field(default=None, max_length=500)
     imported: bool = False
+    charged_year: int = Field(default=0, sa_column_kwargs={"server_default": "0"},
+                              description="the financial year it is charged to (2015 is 2015/16): its line's, even "
+                                          "when paid after that year ended (an accrual)")
 
 
 class Permission(StrEnum):

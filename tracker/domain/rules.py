@@ -209,6 +209,20 @@ def in_financial_year(what: str, day: dt.date, line_code: str, year: FiscalYear)
                                            f"{year.ends})")
 
 
+def charged_to_line_year(what: str, day: dt.date, label: str, accepted_on: dt.date | None, line_code: str,
+                         year: FiscalYear) -> None:
+    """Money moves in its line's year; after the year ends, work accepted by then is still paid from it (an accrual,
+    charged to the old year)."""
+    if day <= year.ends or accepted_on is None:
+        in_financial_year(what, day, line_code, year)
+        return
+    if accepted_on > year.ends:
+        raise Refusal(Rule.FINANCIAL_YEAR, f"{what} dated {day} falls after {line_code}'s financial year "
+                                           f"{year.label} ended ({year.ends}) and {label} was accepted on "
+                                           f"{accepted_on}, also after it; only work accepted by the year end is "
+                                           f"paid from the old year")
+
+
 def award_by_year_end(reference: str, day: dt.date, line_code: str, year: FiscalYear) -> None:
     """An award may come before its line's year (a contract let in advance), never after it."""
     if day > year.ends:

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from tracker.domain import models
-from tracker.store.engine import append_only_ddl, make_engine
+from tracker.store.engine import append_only_ddl, drop_append_only_ddl, make_engine
 from tracker.store.migrations import Migration, refuse_newer, upgrade
 
 
@@ -118,6 +118,19 @@ def _identity(conn: Connection) -> None:
     models.Person.metadata.tables["person"].create(conn, checkfirst=True)
 
 
+def _year_end(conn: Connection) -> None:
+    """Each payment records the financial year it is charged to: its line's, even when it settles an accrual after
+    that year ended. Payments are append-only, so their guards are lifted for the one fill and put back with it."""
+    if "charged_year" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
+        for statement in drop_append_only_ddl(models.Payment.__tablename__, conn):
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN charged_year INTEGER NOT NULL DEFAULT 0")
+        conn.exec_driver_sql("UPDATE payment SET charged_year = (SELECT b.fiscal_year FROM contract c "
+                             "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.id = payment.contract_id)")
+        for statement in append_only_ddl(models.Payment.__tablename__, conn):
+            conn.exec_driver_sql(statement)
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -138,6 +151,7 @@ MIGRATIONS = (
     Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
     Migration(7, "principals beside claimed names on sign-offs and payments; the people register", _identity),
     Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
+    Migration(12, "the year end: payments record the financial year they are charged to", _year_end),
 )
 
 

@@ -10,7 +10,8 @@ Passes, each streaming, none holding more than the events' own figures and image
    every column of every row an event imaged against its last image; the rows each import
    inserted against the digest per table it recorded (and its id ranges, counts and total);
 3. running totals against detail: paid per deliverable, contract and line summed from
-   the payment rows, commitments from the contracts, each by one SQL aggregate;
+   the payment rows, commitments from the contracts, each by one SQL aggregate; the year
+   each payment is charged to recomputed from the line that pays it;
 4. the store's own guards: the append-only triggers and the schema_version record.
 The first disagreement found is the headline; a few more follow it.
 """
@@ -583,6 +584,9 @@ _TOTALS: tuple[tuple[str, str], ...] = (
     ("contract {0} ({1}): financial year {2} is not its budget line's {3}",
      "SELECT c.id, c.reference, c.fiscal_year, b.fiscal_year FROM contract c "
      "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.fiscal_year <> b.fiscal_year ORDER BY c.id LIMIT 1"),
+    ("payment {0}: charged_year is {1}, but it is paid from budget line {2} of the year starting {3}",
+     "SELECT p.id, p.charged_year, b.code, b.fiscal_year FROM payment p JOIN contract c ON c.id = p.contract_id "
+     "JOIN budget_line b ON b.id = c.budget_line_id WHERE p.charged_year <> b.fiscal_year ORDER BY p.id LIMIT 1"),
     ("budget line {0} ({1}): paid {2} is more than its allocation {3}",
      "SELECT id, code, paid_pence, allocation_pence FROM budget_line WHERE paid_pence > allocation_pence "
      "ORDER BY id LIMIT 1"),

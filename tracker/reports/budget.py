@@ -116,6 +116,9 @@ class PeriodProfile:
     later_pence: int
     unscheduled_pence: int
     outstanding_pence: int
+    adjustments_pence: int = 0
+    """Paid after the year ended and charged to it (accruals settled in April or later): the old year's
+    adjustments, never the next year's P1."""
 
 
 @dataclass(frozen=True)
@@ -200,8 +203,12 @@ def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of:
     paid = dict.fromkeys(PERIODS, 0)
     forecast = dict.fromkeys(PERIODS, 0)
     later = 0
+    adjustments = 0
     for day, amount in _paid_per_day(session, ids, year, as_of):
-        paid[period_of(day)] += amount
+        if day > year.ends:
+            adjustments += amount
+        else:
+            paid[period_of(day)] += amount
     for due, amount in _unpaid_per_due_day(session, ids, as_of):
         when = max(due, now)
         if when > year.ends:
@@ -211,7 +218,7 @@ def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of:
     periods = tuple(PeriodRow(p, period_name(p), paid[p], forecast[p]) for p in PERIODS)
     scheduled = sum(forecast.values()) + later
     outstanding = report.total.outstanding_pence
-    return PeriodProfile(year.label, as_of, periods, later, outstanding - scheduled, outstanding)
+    return PeriodProfile(year.label, as_of, periods, later, outstanding - scheduled, outstanding, adjustments)
 
 
 def _lines(session: Session, year: FiscalYear | None, line_code: str | None) -> list[_Line]:
@@ -310,10 +317,10 @@ def _paid_per_day(session: Session, ids: Sequence[int], year: FiscalYear,
     if not ids:
         return []
     p, c = Payment, Contract
-    last = year.ends if as_of is None else min(as_of, year.ends)
     query = (sa_select(col(p.paid_on), sum_pence(col(p.amount_pence)))
              .join(c, col(c.id) == col(p.contract_id))
-             .where(col(c.budget_line_id).in_(ids), col(p.paid_on) >= year.starts, col(p.paid_on) <= last)
+             .where(col(c.budget_line_id).in_(ids), col(p.paid_on) >= year.starts,
+                    *(() if as_of is None else (col(p.paid_on) <= as_of,)))
              .group_by(col(p.paid_on)).order_by(col(p.paid_on)))
     return [(day, int(amount)) for day, amount in session.execute(query)]
 
