@@ -52,3 +52,29 @@ def test_april_work_on_an_old_year_line_is_refused_and_nothing_changes(demo: Tra
         "DMPCD 2015 76 #1 was accepted on 2016-04-02, also after it; only work accepted by the year end is paid "
         "from the old year")
     assert _lines(demo) == before
+
+
+def test_the_review_changes_nothing_and_its_accruals_are_the_budget_reports_owed_now(demo: Tracker) -> None:
+    demo("--as", "Sarah Okafor", "deliverable", "accept", REF, "1", "--on", "2016-03-20", env=MARCH)
+    trail = demo("audit", "head").stdout.split()[0]
+    review = json.loads(demo("year-end", "review", "2015/16", "--format", "json", env=JUNE).stdout)
+    owed = json.loads(demo("report", "budget", "--as-of", "2016-03-31", "--format", "json").stdout)
+    assert review["accrued_pence"] == owed["total"]["accepted_unpaid_pence"] == 8_488_000
+    assert [(a["reference"], a["seq"], a["accrued_pence"]) for a in review["accruals"]] == [
+        ("DMPCD 2015 120", 1, 4_000_000), (REF, 1, 4_488_000)]
+    assert review["unaccepted_pence"] == 28_072_000
+    assert {u["budget_line"]: u["underspend_pence"] for u in review["lines"]} == {
+        "CPF-1516": 15_500_000, "VG-1516": 14_312_000}
+    table = demo("year-end", "review", "2015/16", env=JUNE).stdout
+    assert "Accruals 2015/16: accepted by 31 Mar 2016 and unpaid then" in table and "£84,880.00" in table
+    csv_rows = demo("year-end", "review", "2015/16", "--format", "csv", env=JUNE).stdout.splitlines()
+    assert csv_rows[1] == "accrual,CPF-1516,DMPCD 2015 120,1,Evaluation framework,2015-10-12,40000.00,0.00,40000.00"
+    assert demo("audit", "head").stdout.split()[0] == trail
+
+
+def test_the_review_refuses_a_year_that_is_not_one(demo: Tracker) -> None:
+    result = demo("year-end", "review", "2015/17", code=2)
+    assert one_line(result, "error: ") == ('financial year "2015/17" does not exist; a year runs 1 April to 31 March, '
+                                           'e.g. 2015/16')
+    assert one_line(demo("year-end", "review", "2015/16", "--format", "xml", code=2), "error: ") == (
+        "--format 'xml' is not one of table, csv, json")

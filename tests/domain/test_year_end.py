@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import func, select
 
 from tracker.domain.context import Context
-from tracker.domain.contracts import close_contract
+from tracker.domain.contracts import cancel_contract, close_contract
 from tracker.domain.deliverables import accept_deliverable, submit_deliverable
 from tracker.domain.errors import Refusal
 from tracker.domain.fiscal import FiscalYear, fixed_clock
@@ -16,7 +16,8 @@ from tracker.domain.models import AuditEvent, BudgetLine, Payment
 from tracker.domain.payments import release_payment, reverse_payment
 from tracker.domain.schema import open_store
 from tracker.domain.verify import verify_store
-from tracker.reports.budget import period_profile
+from tracker.reports.budget import budget_report, period_profile
+from tracker.reports.year_end import year_end_review
 from tracker.store.engine import append_only_ddl
 from tracker.store.session import read_session
 
@@ -146,3 +147,32 @@ def test_a_store_from_before_the_year_end_step_charges_each_payment_to_its_line_
         assert verify_store(upgraded).problems == ()
     finally:
         upgraded.dispose()
+
+
+# -- the review ----------------------------------------------------------------------------------------------
+
+
+def test_the_review_lists_accruals_commitments_and_underspend(accepted_in_march: Context, bob: Context) -> None:
+    release_payment(on(bob, dt.date(2016, 6, 5)), REF, 1, paid_on=dt.date(2016, 4, 10))
+    count = events(bob)
+    with read_session(bob.engine) as session:
+        found = year_end_review(session, FiscalYear(2015))
+        owed = budget_report(session, year=FiscalYear(2015), as_of=dt.date(2016, 3, 31)).total.accepted_unpaid_pence
+    assert [(a.reference, a.seq, a.accrued_pence, a.settled_pence, a.still_owed_pence) for a in found.accruals] == [
+        ("DMPCD 2015 120", 1, 4_000_000, 0, 4_000_000), (REF, 1, 4_488_000, 4_488_000, 0)]
+    assert found.accrued_pence == owed == 8_488_000
+    assert [(m.reference, m.seq, m.amount_pence) for m in found.commitments if m.line_code == "VG-1516"] == [
+        ("DMPCD 2015 46", 2, 1_800_000), ("DMPCD 2015 46", 3, 1_800_000), (REF, 2, 4_488_000), (REF, 3, 5_984_000)]
+    assert found.committed_pence == 28_072_000
+    assert [(u.line_code, u.allocation_pence, u.paid_pence, u.accrued_pence, u.underspend_pence)
+            for u in found.lines] == [("CPF-1516", 22_000_000, 2_500_000, 4_000_000, 15_500_000),
+                                      ("VG-1516", 20_000_000, 1_200_000, 4_488_000, 14_312_000)]
+    assert events(bob) == count
+
+
+def test_a_contract_cancelled_before_the_year_end_has_no_accruals_or_commitments(alice: Context) -> None:
+    import_folder(alice, DEMO)
+    cancel_contract(alice, REF, reason="re-procured")
+    with read_session(alice.engine) as session:
+        found = year_end_review(session, FiscalYear(2015))
+    assert REF not in {m.reference for m in found.commitments} | {a.reference for a in found.accruals}

@@ -24,6 +24,7 @@ from tracker.cli import (
     people,
     report,
     show,
+    year_end,
 )
 from tracker.cli.failures import environment_failure
 from tracker.cli.output import (
@@ -144,6 +145,8 @@ data.register(app)
 audit.register(app)
 backup.register(app)
 intake.register(app)
+# -- the year end and invoices (issue 14) --
+app.add_typer(year_end.app, name="year-end")
 
 
 def _after_the_change(error: BaseException) -> None:
