@@ -78,3 +78,53 @@ def test_the_review_refuses_a_year_that_is_not_one(demo: Tracker) -> None:
                                            'e.g. 2015/16')
     assert one_line(demo("year-end", "review", "2015/16", "--format", "xml", code=2), "error: ") == (
         "--format 'xml' is not one of table, csv, json")
+
+
+RELEASE_OTHERS = ["--release", "DMPCD 2015 46:2", "--release", "DMPCD 2015 46:3", "--release", f"{REF}:2",
+                  "--release", "DMPCD 2015 91:2", "--release", "DMPCD 2015 91:3", "--release", "DMPCD 2015 120:2",
+                  "--release", "DMPCD 2015 120:3"]
+
+
+def test_closing_the_year_carries_59840_to_vg_1617(demo: Tracker) -> None:
+    demo("--as", "Sarah Okafor", "deliverable", "accept", REF, "1", "--on", "2016-03-20", env=MARCH)
+    demo("pay", REF, "1", "--on", "2016-04-10", env=JUNE)
+    before = _lines(demo)
+    result = demo("year-end", "close", "2015/16", "--decision", "DMPCD 2016 31", "--carry", f"{REF}:3=VG-1617",
+                  *RELEASE_OTHERS, env=JUNE)
+    assert result.stdout.strip() == ("closed 2015/16 on 5 Jun 2016: carried forward 1 (£59,840.00), released 7 "
+                                     "(£220,880.00); 1 accrual (£40,000.00) to settle by 30 Jun 2016")
+    after = _lines(demo)
+    assert after["VG-1617"]["committed_pence"] - before["VG-1617"]["committed_pence"] == 5_984_000
+    assert after["VG-1516"]["committed_pence"] - before["VG-1516"]["committed_pence"] == -5_984_000 - 8_088_000
+    demo("audit", "verify")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "2015/16 cannot be closed: 8 unaccepted commitments have no instruction (DMPCD 2015 120 #2, DMPCD 2015 120 "
+         "#3, DMPCD 2015 46 #2, DMPCD 2015 46 #3, DMPCD 2015 76 #2 and 3 more); carry each forward to a line of "
+         "2016/17 or release it"),
+    (["--carry", f"{REF}:3=VG-1617", "--carry", f"{REF}:1=VG-1617", *RELEASE_OTHERS],
+     "DMPCD 2015 76 #1 was accepted on 2016-03-20, by the year end: it is an accrual, paid from 2015/16, and is "
+     "neither carried forward nor released"),
+    (["--carry", f"{REF}:3=VG-1516", *RELEASE_OTHERS],
+     "DMPCD 2015 76 #3 can be carried forward only to a line of 2016/17; VG-1516 is of 2015/16"),
+])
+def test_a_refused_close_is_one_line_and_changes_nothing(demo: Tracker, args: list[str], message: str) -> None:
+    demo("--as", "Sarah Okafor", "deliverable", "accept", REF, "1", "--on", "2016-03-20", env=MARCH)
+    before, head = _lines(demo), demo("audit", "head").stdout.split()[0]
+    result = demo("year-end", "close", "2015/16", "--decision", "DMPCD 2016 31", *args, code=1, env=JUNE)
+    assert one_line(result, "refused: ") == message
+    assert (_lines(demo), demo("audit", "head").stdout.split()[0]) == (before, head)
+
+
+def test_a_close_over_a_hard_lines_allocation_is_refused(demo: Tracker) -> None:
+    demo("budget", "add", "SMALL-1617", "--name", "Small", "--fy", "2016/17", "--allocation", "50000")
+    result = demo("year-end", "close", "2015/16", "--decision", "D", "--carry", f"{REF}:3=SMALL-1617",
+                  "--release", f"{REF}:1", *RELEASE_OTHERS, code=1, env=JUNE)
+    assert one_line(result, "refused: ").startswith("carrying DMPCD 2015 76 #3 forward would over-commit SMALL-1617: "
+                                                    "it has £50,000.00 uncommitted of £50,000.00")
+
+
+def test_a_carry_that_is_not_ref_seq_line_is_invalid_input(demo: Tracker) -> None:
+    result = demo("year-end", "close", "2015/16", "--decision", "D", "--carry", f"{REF}:3", code=2, env=JUNE)
+    assert one_line(result, "error: ") == 'carry "DMPCD 2015 76:3" is not REF:SEQ=LINE, e.g. "DMPCD 2015 76:3=VG-1617"'

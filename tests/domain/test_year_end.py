@@ -2,12 +2,15 @@
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
 
+from tracker.domain import year_end
+from tracker.domain.budget import add_budget_line
 from tracker.domain.context import Context
-from tracker.domain.contracts import cancel_contract, close_contract
+from tracker.domain.contracts import add_contract, cancel_contract, close_contract
 from tracker.domain.deliverables import accept_deliverable, submit_deliverable
 from tracker.domain.errors import Refusal
 from tracker.domain.fiscal import FiscalYear, fixed_clock
@@ -16,6 +19,7 @@ from tracker.domain.models import AuditEvent, BudgetLine, Payment
 from tracker.domain.payments import release_payment, reverse_payment
 from tracker.domain.schema import open_store
 from tracker.domain.verify import verify_store
+from tracker.domain.year_end import Carry, Release, YearClosed, close_year
 from tracker.reports.budget import budget_report, period_profile
 from tracker.reports.year_end import year_end_review
 from tracker.store.engine import append_only_ddl
@@ -176,3 +180,166 @@ def test_a_contract_cancelled_before_the_year_end_has_no_accruals_or_commitments
     with read_session(alice.engine) as session:
         found = year_end_review(session, FiscalYear(2015))
     assert REF not in {m.reference for m in found.commitments} | {a.reference for a in found.accruals}
+
+
+# -- the close -----------------------------------------------------------------------------------------------
+
+JUNE = dt.date(2016, 6, 5)
+OTHERS = [Release("DMPCD 2015 46", 2), Release("DMPCD 2015 46", 3), Release(REF, 2), Release("DMPCD 2015 91", 2),
+          Release("DMPCD 2015 91", 3), Release("DMPCD 2015 120", 2), Release("DMPCD 2015 120", 3)]
+CARRY_3 = Carry(REF, 3, "VG-1617")
+
+
+def close(ctx: Context, *, carry: list[Carry] | None = None, release: list[Release] | None = None,
+          settle_until_day: dt.date | None = None) -> YearClosed:
+    return close_year(on(ctx, JUNE), FiscalYear(2015), decision="DMPCD 2016 31",
+                      carry=[CARRY_3] if carry is None else carry, release=OTHERS if release is None else release,
+                      settle_until_day=settle_until_day)
+
+
+def refused_close(ctx: Context, **instructions: list[Carry] | list[Release]) -> Refusal:
+    before, count = lines(ctx), events(ctx)
+    with pytest.raises(Refusal) as refused:
+        close(ctx, **instructions)  # type: ignore[arg-type]
+    assert (lines(ctx), events(ctx)) == (before, count)
+    with read_session(ctx.engine) as session:
+        assert year_end.closed(session, FiscalYear(2015)) is None
+    return refused.value
+
+
+def test_closing_carries_59840_from_vg_1516_to_vg_1617(accepted_in_march: Context, bob: Context) -> None:
+    release_payment(on(bob, JUNE), REF, 1, paid_on=dt.date(2016, 4, 10))
+    before = lines(bob)
+    done = close(accepted_in_march)
+    after = lines(bob)
+    released_from_vg = 1_800_000 + 1_800_000 + 4_488_000
+    assert after["VG-1617"][0] - before["VG-1617"][0] == 5_984_000
+    assert after["VG-1516"][0] - before["VG-1516"][0] == -5_984_000 - released_from_vg
+    assert after["CPF-1516"][0] - before["CPF-1516"][0] == -(3_500_000 + 2_500_000 + 4_000_000 + 4_000_000)
+    assert [(m.reference, m.seq, m.amount_pence, m.line_code) for m in done.carried] == [(REF, 3, 5_984_000,
+                                                                                         "VG-1617")]
+    assert (done.closed_on, done.settle_until, done.accruals, done.accrued_pence) == (
+        JUNE, dt.date(2016, 6, 30), 1, 4_000_000)
+    assert verify_store(bob.engine).problems == ()
+
+
+def test_after_the_close_nothing_new_is_dated_in_the_closed_year(accepted_in_march: Context, bob: Context) -> None:
+    close(accepted_in_march)
+    with pytest.raises(Refusal) as refused:
+        submit_deliverable(on(accepted_in_march, JUNE), "DMPCD 2015 120", 2, on=dt.date(2016, 3, 25))
+    assert (refused.value.rule, refused.value.message) == (
+        "year-closed", "a submission dated 2016-03-25 falls in 2015/16, which was closed on 2016-06-05; nothing more "
+                       "is dated in a closed year")
+    with pytest.raises(Refusal) as late:
+        release_payment(on(bob, dt.date(2016, 7, 2)), "DMPCD 2015 120", 1, paid_on=dt.date(2016, 7, 1))
+    assert (late.value.rule, late.value.message) == (
+        "year-closed", "a payment dated 2016-07-01 is after 2015/16 was closed and its settlement window ended "
+                       "(2016-06-30); CPF-1516 pays nothing more")
+    settled = release_payment(on(bob, dt.date(2016, 6, 30)), "DMPCD 2015 120", 1, paid_on=dt.date(2016, 6, 30))
+    assert settled.charged_to == "2015/16"
+    with pytest.raises(Refusal) as unfunded:
+        release_payment(on(bob, JUNE), REF, 2, paid_on=JUNE)
+    assert unfunded.value.rule in ("pay-on-acceptance", "year-end-close")
+    assert verify_store(bob.engine).problems == ()
+
+
+def test_a_carried_deliverable_is_paid_from_the_new_line_and_its_contract_closes(accepted_in_march: Context,
+                                                                               bob: Context) -> None:
+    june = on(accepted_in_march, JUNE)
+    release_payment(on(bob, JUNE), REF, 1, paid_on=dt.date(2016, 4, 10))
+    close(accepted_in_march)
+    submit_deliverable(june, REF, 3, on=dt.date(2016, 6, 1))
+    accept_deliverable(june, REF, 3, on=dt.date(2016, 6, 2))
+    before = lines(bob)
+    paid = release_payment(on(bob, JUNE), REF, 3, paid_on=dt.date(2016, 6, 3))
+    assert (paid.line_code, paid.charged_to) == ("VG-1617", "2016/17")
+    assert lines(bob)["VG-1617"][1] - before["VG-1617"][1] == 5_984_000
+    assert lines(bob)["VG-1516"] == before["VG-1516"]
+    close_contract(june, REF, on=JUNE)
+    after = lines(bob)
+    assert after["VG-1617"][0] == before["VG-1617"][0]  # carried and paid in full: nothing to free
+    assert after["VG-1516"][0] == before["VG-1516"][0]  # released at the close already
+    assert verify_store(bob.engine).problems == ()
+
+
+def test_closing_a_contract_frees_its_unpaid_carried_part_from_the_new_line(accepted_in_march: Context,
+                                                                             bob: Context) -> None:
+    close(accepted_in_march, carry=[Carry("DMPCD 2015 91", 2, "VG-1617")],
+          release=[r for r in OTHERS if r != Release("DMPCD 2015 91", 2)] + [Release(REF, 3)])
+    before = lines(bob)
+    close_contract(on(accepted_in_march, JUNE), "DMPCD 2015 91")
+    after = lines(bob)
+    assert after["VG-1617"][0] - before["VG-1617"][0] == -3_500_000
+    assert after["CPF-1516"][0] == before["CPF-1516"][0]  # it holds #1's £25,000, paid in 2015: what stays
+    assert verify_store(bob.engine).problems == ()
+
+
+def test_the_close_refuses_a_commitment_without_an_instruction(accepted_in_march: Context) -> None:
+    refusal = refused_close(accepted_in_march, release=OTHERS[1:])
+    assert (refusal.rule, refusal.message) == (
+        "year-end-close", "2015/16 cannot be closed: 1 unaccepted commitment has no instruction (DMPCD 2015 46 #2); "
+                          "carry each forward to a line of 2016/17 or release it")
+
+
+def test_the_close_refuses_to_carry_an_accrual(accepted_in_march: Context) -> None:
+    refusal = refused_close(accepted_in_march, carry=[CARRY_3, Carry(REF, 1, "VG-1617")])
+    assert (refusal.rule, refusal.message) == (
+        "year-end-close", "DMPCD 2015 76 #1 was accepted on 2016-03-20, by the year end: it is an accrual, paid from "
+                          "2015/16, and is neither carried forward nor released")
+
+
+def test_the_close_refuses_a_hard_line_without_headroom(accepted_in_march: Context) -> None:
+    add_budget_line(accepted_in_march, "SMALL-1617", name="Small", fiscal_year=FiscalYear(2016),
+                    allocation_pence=5_000_000)
+    refusal = refused_close(accepted_in_march, carry=[Carry(REF, 3, "SMALL-1617")])
+    assert (refusal.rule, refusal.message) == (
+        "line-commitment", "carrying DMPCD 2015 76 #3 forward would over-commit SMALL-1617: it has £50,000.00 "
+                           "uncommitted of £50,000.00; DMPCD 2015 76 #3 is £59,840.00")
+
+
+def test_the_close_refuses_a_line_of_another_year(accepted_in_march: Context) -> None:
+    refusal = refused_close(accepted_in_march, carry=[Carry(REF, 3, "VG-1516")])
+    assert refusal.message == "DMPCD 2015 76 #3 can be carried forward only to a line of 2016/17; VG-1516 is of 2015/16"
+
+
+def test_the_close_refuses_two_instructions_for_one_deliverable(accepted_in_march: Context) -> None:
+    refusal = refused_close(accepted_in_march, release=[*OTHERS, Release(REF, 3)])
+    assert refusal.message == "DMPCD 2015 76 #3 is given two instructions; carry it forward or release it, not both"
+
+
+def test_a_year_is_closed_once_and_only_after_it_ends(accepted_in_march: Context) -> None:
+    with pytest.raises(Refusal) as early:
+        close_year(on(accepted_in_march, dt.date(2016, 3, 31)), FiscalYear(2015), decision="D", carry=[CARRY_3],
+                   release=OTHERS)
+    assert early.value.message == "2015/16 cannot be closed before it has ended (2016-03-31); today is 2016-03-31"
+    close(accepted_in_march)
+    with pytest.raises(Refusal) as again:
+        close(accepted_in_march)
+    assert again.value.message == "2015/16 was already closed on 2016-06-05"
+
+
+def test_a_year_closed_behind_the_trackers_back_is_named_by_verify(accepted_in_march: Context) -> None:
+    close(accepted_in_march)
+    with accepted_in_march.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM year_end")
+    assert verify_store(accepted_in_march.engine).problems[0] == (
+        "financial year 2015/16, closed by audit event 3, is not recorded as closed (reopened behind the tracker's "
+        "back)")
+
+
+def test_no_contract_comes_onto_a_closed_years_line(accepted_in_march: Context, tmp_path: Path) -> None:
+    close(accepted_in_march)
+    with pytest.raises(Refusal) as by_command:
+        add_contract(on(accepted_in_march, JUNE), "DMPCD 2016 40", title="Late", supplier="S", value_pence=100,
+                     budget_line="VG-1516")
+    assert (by_command.value.rule, by_command.value.message) == (
+        "year-closed", "DMPCD 2016 40 cannot be placed on VG-1516: its financial year 2015/16 was closed on 2016-06-05")
+    folder = tmp_path / "late"
+    folder.mkdir()
+    (folder / "contracts.csv").write_text("reference,supplier,title,budget_line,value,awarded_on\n"
+                                          "DMPCD 2016 40,S,Late,VG-1516,1.00,\n", encoding="utf-8")
+    count = events(accepted_in_march)
+    with pytest.raises(Refusal) as by_import:
+        import_folder(on(accepted_in_march, JUNE), folder)
+    assert by_import.value.message == f"contracts.csv line 2: {by_command.value.message}"
+    assert events(accepted_in_march) == count

@@ -50,6 +50,38 @@ def review(
         print_year_end_review(found)
 
 
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    fy: str = typer.Argument(..., help="The financial year, e.g. 2015/16."),
+    decision: str = typer.Option(..., "--decision", help="The decision that closes it, e.g. 'DMPCD 2016 31'."),
+    carry: list[str] = typer.Option([], "--carry", help="REF:SEQ=LINE: carry an unaccepted deliverable forward to "
+                                                        "a line of the next year (repeat for each)."),
+    release: list[str] = typer.Option([], "--release", help="REF:SEQ: release an unaccepted deliverable's "
+                                                            "commitment (repeat for each)."),
+    settle_until: str | None = typer.Option(None, "--settle-until",
+                                            help="Last day the year's accruals may be paid (default 30 June)."),
+) -> None:
+    """Close the year: every unaccepted commitment carried forward or released, in one audited step."""
+    from tracker.cli import parse
+    from tracker.cli.output import confirm, warn
+    from tracker.domain.fiscal import format_date, parse_fiscal_year
+    from tracker.domain.money import format_gbp
+    from tracker.domain.year_end import close_year, parse_carry, parse_release
+
+    done = close_year(state(ctx).context(), parse_fiscal_year(fy), decision=decision,
+                      carry=[parse_carry(text) for text in carry], release=[parse_release(text) for text in release],
+                      settle_until_day=parse.date(settle_until))
+    for warning in done.warnings:
+        warn(warning)
+    carried = sum(m.amount_pence for m in done.carried)
+    freed = sum(m.amount_pence for m in done.released)
+    confirm(f"closed {done.year} on {format_date(done.closed_on)}: carried forward {len(done.carried)} "
+            f"({format_gbp(carried)}), released {len(done.released)} ({format_gbp(freed)}); {done.accruals} "
+            f"accrual{'' if done.accruals == 1 else 's'} ({format_gbp(done.accrued_pence)}) to settle by "
+            f"{format_date(done.settle_until)}", recorded=f"{done.year} was closed")
+
+
 def _document(found: YearEndReview) -> dict[str, Any]:
     return {
         "fiscal_year": found.year, "as_at": found.ends.isoformat(),

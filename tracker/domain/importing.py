@@ -149,6 +149,8 @@ class _Run:
     seen: _Seen = field(default_factory=_Seen)
     files: dict[str, IO[bytes]] = field(default_factory=dict)
     sod_override: str | None = None
+    closed: dict[int, Any] = field(default_factory=dict)
+    """The closed years (start year to the day each was closed): no contract comes onto their lines."""
 
 
 def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str | None = None) -> ImportSummary:
@@ -387,6 +389,8 @@ def _load_existing_lines(run: _Run) -> None:
         "SELECT id, code, fiscal_year, allocation_pence, control, committed_pence, paid_pence FROM budget_line"
     )):
         run.lines[code] = _Line(id_, code, FiscalYear(year), allocation, control, committed, paid)
+    run.closed = {int(year): closed_on for year, closed_on in run.conn.execute(text(
+        "SELECT fiscal_year, closed_on FROM year_end"))}
 
 
 def _next_id(run: _Run, table: str) -> int:
@@ -552,6 +556,7 @@ def _import_contracts(run: _Run) -> None:
             if line is None:
                 raise RowError(f"{CONTRACTS} line {n}, column budget_line: no budget line {code!r} in "
                                f"{LINES} or the database")
+            rules.line_year_open(ref, code, line.year, run.closed.get(line.year.start_year))
             value = _money(CONTRACTS, n, "value", raw_value, _positive)
             ceiling = _money(CONTRACTS, n, "ceiling", raw_ceiling, _amount) if raw_ceiling.strip() else None
             rules.within_ceiling(value, ceiling)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from tracker.domain import lookup, rules
+from tracker.domain import lookup, rules, year_end
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput
@@ -67,7 +67,7 @@ class PaymentPreview:
 
 def preview_payment(session: Session, reference: str, seq: int) -> PaymentPreview:
     contract, item = lookup.deliverable(session, reference, seq)
-    line = session.get_one(BudgetLine, contract.budget_line_id)
+    line = year_end.funding_line(session, contract, item)
     return PaymentPreview(reference, seq, item.name, item.amount_pence - item.paid_pence, line.code,
                           line.allocation_pence, line.paid_pence)
 
@@ -84,7 +84,7 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
     day = paid_on or ctx.clock.today()
     with ctx.change(Permission.PAY) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
-        line = change.session.get_one(BudgetLine, contract.budget_line_id)
+        line = year_end.funding_line(change.session, contract, item)
         unpaid = item.amount_pence - item.paid_pence
         amount = unpaid if amount_pence is None else amount_pence
         _check_release(ctx, change.session, contract, item, line, amount, day, invoice, override)
@@ -117,12 +117,13 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
         original = lookup.payment(change.session, payment_id)
         contract = change.session.get_one(Contract, original.contract_id)
         item = change.session.get_one(Deliverable, original.deliverable_id)
-        line = change.session.get_one(BudgetLine, contract.budget_line_id)
+        line = year_end.funding_line(change.session, contract, item)
         already = change.session.exec(select(Payment.id).where(Payment.reverses_payment_id == payment_id)).first()
         rules.reversed_once(payment_id, is_reversal=original.amount_pence < 0, reversed_by=already)
         rules.contract_awarded(contract.reference, contract.status, "payments can be reversed")
         rules.charged_to_line_year("a reversal", day, f"{contract.reference} #{item.seq}", item.decided_on,
-                                   line.code, FiscalYear(line.fiscal_year))
+                                   line.code, FiscalYear(line.fiscal_year),
+                                   settle_until=year_end.settle_until(change.session, line.fiscal_year))
         rules.in_order(f"a reversal dated {day}", day, "the payment it reverses", original.paid_on)
         rules.not_in_future("a reversal", day, ctx.clock.today())
         left_before = line.allocation_pence - line.paid_pence
@@ -153,7 +154,9 @@ def _check_release(ctx: Context, session: Session, contract: Contract, item: Del
     rules.within_contract_value(contract.reference, paying=amount, paid=contract.paid_pence,
                                 value=contract.value_pence)
     rules.within_allocation(line.code, paying=amount, paid=line.paid_pence, allocation=line.allocation_pence)
-    rules.charged_to_line_year("a payment", day, label, item.decided_on, line.code, FiscalYear(line.fiscal_year))
+    rules.funded(label, released=item.released)
+    rules.charged_to_line_year("a payment", day, label, item.decided_on, line.code, FiscalYear(line.fiscal_year),
+                               settle_until=year_end.settle_until(session, line.fiscal_year))
     rules.in_order(f"a payment dated {day}", day, f"{label} was accepted", item.decided_on)
     rules.not_in_future("a payment", day, ctx.clock.today())
     rules.separate_duties(label, ctx.actor.claimed, role=_part_in_acceptance(session, ctx.actor, item),

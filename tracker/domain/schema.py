@@ -120,7 +120,9 @@ def _identity(conn: Connection) -> None:
 
 def _year_end(conn: Connection) -> None:
     """Each payment records the financial year it is charged to: its line's, even when it settles an accrual after
-    that year ended. Payments are append-only, so their guards are lifted for the one fill and put back with it."""
+    that year ended. Payments are append-only, so their guards are lifted for the one fill and put back with it.
+    A deliverable can be carried forward to a line of the next year, or released, when its year is closed; the
+    closed years are recorded."""
     if "charged_year" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
         for statement in drop_append_only_ddl(models.Payment.__tablename__, conn):
             conn.exec_driver_sql(statement)
@@ -129,6 +131,17 @@ def _year_end(conn: Connection) -> None:
                              "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.id = payment.contract_id)")
         for statement in append_only_ddl(models.Payment.__tablename__, conn):
             conn.exec_driver_sql(statement)
+    present = {column["name"] for column in inspect(conn).get_columns("deliverable")}
+    for name, ddl in _YEAR_END_COLUMNS:
+        if name not in present:
+            conn.exec_driver_sql(f"ALTER TABLE deliverable ADD COLUMN {name} {ddl}")
+    models.YearEnd.metadata.tables["year_end"].create(conn, checkfirst=True)
+
+
+_YEAR_END_COLUMNS = (
+    ("carried_to_line_id", "INTEGER REFERENCES budget_line (id)"),
+    ("released", "BOOLEAN NOT NULL DEFAULT FALSE"),
+)
 
 
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
@@ -151,7 +164,8 @@ MIGRATIONS = (
     Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
     Migration(7, "principals beside claimed names on sign-offs and payments; the people register", _identity),
     Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
-    Migration(12, "the year end: payments record the financial year they are charged to", _year_end),
+    Migration(12, "the year end: payments record the year they are charged to; carried and released "
+                  "deliverables; closed years", _year_end),
 )
 
 
