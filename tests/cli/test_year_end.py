@@ -128,3 +128,21 @@ def test_a_close_over_a_hard_lines_allocation_is_refused(demo: Tracker) -> None:
 def test_a_carry_that_is_not_ref_seq_line_is_invalid_input(demo: Tracker) -> None:
     result = demo("year-end", "close", "2015/16", "--decision", "D", "--carry", f"{REF}:3", code=2, env=JUNE)
     assert one_line(result, "error: ") == 'carry "DMPCD 2015 76:3" is not REF:SEQ=LINE, e.g. "DMPCD 2015 76:3=VG-1617"'
+
+
+def test_after_the_close_the_budget_report_shows_the_old_years_accrued_and_outturn(demo: Tracker) -> None:
+    demo("--as", "Sarah Okafor", "deliverable", "accept", REF, "1", "--on", "2016-03-20", env=MARCH)
+    demo("pay", REF, "1", "--on", "2016-04-10", env=JUNE)
+    assert "closed_years" not in json.loads(demo("report", "budget", "--format", "json").stdout)
+    demo("year-end", "close", "2015/16", "--decision", "DMPCD 2016 31", "--carry", f"{REF}:3=VG-1617",
+         *RELEASE_OTHERS, env=JUNE)
+    document = json.loads(demo("report", "budget", "--format", "json", env=JUNE).stdout)
+    [closed] = document["closed_years"]
+    assert (closed["fiscal_year"], closed["closed_on"], closed["decision"]) == ("2015/16", "2016-06-05",
+                                                                                 "DMPCD 2016 31")
+    assert {u["code"]: (u["paid_by_year_end_pence"], u["accrued_pence"], u["outturn_pence"])
+            for u in closed["lines"]} == {"CPF-1516": (2_500_000, 4_000_000, 6_500_000),
+                                          "VG-1516": (1_200_000, 4_488_000, 5_688_000)}
+    table = demo("report", "budget", env=JUNE).stdout
+    assert "2015/16 closed on 5 Jun 2016 (DMPCD 2016 31): outturn" in table
+    demo("audit", "verify")

@@ -253,6 +253,13 @@ def test_a_carried_deliverable_is_paid_from_the_new_line_and_its_contract_closes
     before = lines(bob)
     paid = release_payment(on(bob, JUNE), REF, 3, paid_on=dt.date(2016, 6, 3))
     assert (paid.line_code, paid.charged_to) == ("VG-1617", "2016/17")
+    with read_session(bob.engine) as session:
+        new_year = period_profile(session, year=FiscalYear(2016), today=JUNE)
+        old_year = period_profile(session, year=FiscalYear(2015), today=JUNE)
+        owed_now = budget_report(session, year=FiscalYear(2016)).total.accepted_unpaid_pence
+    assert (new_year.periods[2].paid_pence, new_year.adjustments_pence) == (5_984_000, 0)  # P3 June, on VG-1617
+    assert old_year.adjustments_pence == 4_488_000  # #1's April settlement only
+    assert owed_now == 0
     assert lines(bob)["VG-1617"][1] - before["VG-1617"][1] == 5_984_000
     assert lines(bob)["VG-1516"] == before["VG-1516"]
     close_contract(june, REF, on=JUNE)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
     from tracker.reports.overdue import Overdue
     from tracker.reports.registers import ContractRow, LineRow, Statement
-    from tracker.reports.year_end import YearEndReview
+    from tracker.reports.year_end import ClosedYear, YearEndReview
 
 
 def console() -> Console:
@@ -358,3 +358,19 @@ def print_year_end_review(found: YearEndReview) -> None:
                format_gbp(u.accrued_pence), format_gbp(u.outturn_pence), format_gbp(u.underspend_pence)], "")
              for u in found.lines]
     out.print(_fitted_table(f"Outturn and underspend per line, {found.year}", _OUTTURN_COLUMNS, lines, out))
+
+
+_CLOSED_COLUMNS = (
+    _Col("Line", 0), _Col("Name", 4, fold=True), _Col("Allocation", 3, money=True),
+    _Col("Paid by year end", 1, money=True), _Col("Accrued", 0, money=True), _Col("Outturn", 0, money=True),
+)
+
+
+def print_closed_years(closed: Sequence[ClosedYear]) -> None:
+    """Each closed year's outturn: paid by its end and accrued then (settled since, charged to it)."""
+    out = console()
+    for year in closed:
+        rows = [([u.line_code, u.name, format_gbp(u.allocation_pence), format_gbp(u.paid_pence),
+                  format_gbp(u.accrued_pence), format_gbp(u.outturn_pence)], "") for u in year.lines]
+        out.print(_fitted_table(f"{year.year} closed on {format_date(year.closed_on)} ({year.decision}): outturn, "
+                                f"accruals settled by {format_date(year.settle_until)}", _CLOSED_COLUMNS, rows, out))

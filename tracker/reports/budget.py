@@ -19,7 +19,7 @@ from sqlalchemy import ColumnClause, ColumnElement, and_, case, literal_column, 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from tracker.domain import lookup
+from tracker.domain import lookup, year_end
 from tracker.domain.fiscal import PERIODS, FiscalYear, period_name, period_of
 from tracker.domain.models import (
     BudgetLine,
@@ -243,10 +243,11 @@ def _owed_now_per_line(session: Session, ids: Sequence[int]) -> dict[int, int]:
     if not ids:
         return {}
     d, c = Deliverable, Contract
-    query = (sa_select(col(c.budget_line_id), sum_pence(col(d.amount_pence) - col(d.paid_pence)))
+    line = year_end.funding_line_id()
+    query = (sa_select(line, sum_pence(col(d.amount_pence) - col(d.paid_pence)))
              .join(c, col(c.id) == col(d.contract_id))
-             .where(*_owed_now(), col(c.status) == ContractStatus.AWARDED.value, col(c.budget_line_id).in_(ids))
-             .group_by(col(c.budget_line_id)))
+             .where(*_owed_now(), col(c.status) == ContractStatus.AWARDED.value, line.in_(ids))
+             .group_by(line))
     return {line_id: int(owed) for line_id, owed in session.execute(query)}
 
 
@@ -316,10 +317,10 @@ def _paid_per_day(session: Session, ids: Sequence[int], year: FiscalYear,
                   as_of: dt.date | None) -> Iterable[tuple[dt.date, int]]:
     if not ids:
         return []
-    p, c = Payment, Contract
+    p, c, d = Payment, Contract, Deliverable
     query = (sa_select(col(p.paid_on), sum_pence(col(p.amount_pence)))
-             .join(c, col(c.id) == col(p.contract_id))
-             .where(col(c.budget_line_id).in_(ids), col(p.paid_on) >= year.starts,
+             .join(c, col(c.id) == col(p.contract_id)).join(d, col(d.id) == col(p.deliverable_id))
+             .where(year_end.funding_line_id().in_(ids), col(p.paid_on) >= year.starts,
                     *(() if as_of is None else (col(p.paid_on) <= as_of,)))
              .group_by(col(p.paid_on)).order_by(col(p.paid_on)))
     return [(day, int(amount)) for day, amount in session.execute(query)]
@@ -340,7 +341,7 @@ def _unpaid_per_due_day(session: Session, ids: Sequence[int],
         live = and_(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
     query = (sa_select(col(d.due_on), sum_pence(unpaid))
              .join(c, col(c.id) == col(d.contract_id))
-             .where(col(c.budget_line_id).in_(ids), live)
+             .where(year_end.funding_line_id().in_(ids), live, col(d.released).is_(False))
              .group_by(col(d.due_on)).order_by(col(d.due_on)))
     return [(day, int(amount)) for day, amount in session.execute(query) if amount]
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, or_
+from sqlalchemy import and_, case
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -27,6 +27,7 @@ from tracker.domain.models import (
     Payment,
     sum_pence,
 )
+from tracker.domain.year_end import accepted_by, closed, funding_line_id, running_at
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,6 @@ class YearEndReview:
         return sum(c.amount_pence for c in self.commitments)
 
 
-def _running_at(day: dt.date) -> ColumnElement[bool]:
-    """Awarded by the day and not closed or cancelled by it."""
-    c = Contract
-    return and_(col(c.awarded_on) <= day, or_(col(c.ended_on).is_(None), col(c.ended_on) > day))
-
-
 def year_end_review(session: Session, year: FiscalYear) -> YearEndReview:
     """The year's accruals, unaccepted commitments and underspend per line, as at its last day."""
     ends = year.ends
@@ -110,10 +105,11 @@ def year_end_review(session: Session, year: FiscalYear) -> YearEndReview:
     ids = [row[0] for row in lines]
     accruals = _accruals(session, ids, ends)
     commitments = _commitments(session, ids, ends)
+    line = funding_line_id()
     paid = dict(session.execute(
-        sa_select(col(c.budget_line_id), sum_pence(col(p.amount_pence)))
-        .join(c, col(c.id) == col(p.contract_id))
-        .where(col(c.budget_line_id).in_(ids), col(p.paid_on) <= ends).group_by(col(c.budget_line_id))).all())
+        sa_select(line, sum_pence(col(p.amount_pence)))
+        .join(c, col(c.id) == col(p.contract_id)).join(Deliverable, col(Deliverable.id) == col(p.deliverable_id))
+        .where(line.in_(ids), col(p.paid_on) <= ends).group_by(line)).all())
     accrued: dict[str, int] = {}
     for accrual in accruals:
         accrued[accrual.line_code] = accrued.get(accrual.line_code, 0) + accrual.accrued_pence
@@ -133,8 +129,8 @@ def _accruals(session: Session, ids: Sequence[int], ends: dt.date) -> tuple[Accr
     cancelled_by_then = and_(col(c.status) == ContractStatus.CANCELLED.value, col(c.ended_on) <= ends)
     query = (sa_select(col(b.code), col(c.reference), col(c.supplier), col(d.seq), col(d.name), col(d.decided_on),
                        col(d.amount_pence) - by_then, since)
-             .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == col(c.budget_line_id))
-             .where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= ends, ~cancelled_by_then,
+             .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == funding_line_id())
+             .where(funding_line_id().in_(ids), col(c.awarded_on) <= ends, ~cancelled_by_then,
                     col(d.status) == DeliverableStatus.ACCEPTED.value, col(d.decided_on) <= ends)
              .order_by(col(b.code), col(c.reference), col(d.seq), col(d.id)))
     return tuple(Accrual(code, ref, supplier, seq, name, accepted_on, int(accrued), int(settled))
@@ -146,21 +142,43 @@ def _commitments(session: Session, ids: Sequence[int], ends: dt.date) -> tuple[C
     if not ids:
         return ()
     b, c, d = BudgetLine, Contract, Deliverable
-    accepted_by_then = and_(col(d.status) == DeliverableStatus.ACCEPTED.value, col(d.decided_on) <= ends)
     status = case((col(d.status) == DeliverableStatus.ACCEPTED.value, "accepted after the year end"),
                   else_=col(d.status))
     query = (sa_select(col(b.code), col(c.reference), col(c.supplier), col(d.seq), col(d.name), status,
                        col(d.due_on), col(d.amount_pence))
-             .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == col(c.budget_line_id))
-             .where(col(c.budget_line_id).in_(ids), _running_at(ends), ~accepted_by_then)
+             .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == funding_line_id())
+             .where(funding_line_id().in_(ids), running_at(ends), ~accepted_by(ends), col(d.released).is_(False))
              .order_by(col(b.code), col(c.reference), col(d.seq), col(d.id)))
     found = [Commitment(*row) for row in session.execute(query)]
     planned = (sa_select(sum_pence(col(d.amount_pence))).where(col(d.contract_id) == col(c.id)).scalar_subquery())
     unsplit = (sa_select(col(b.code), col(c.reference), col(c.supplier), col(c.value_pence) - planned)
                .join(b, col(b.id) == col(c.budget_line_id))
-               .where(col(c.budget_line_id).in_(ids), _running_at(ends))
+               .where(col(c.budget_line_id).in_(ids), running_at(ends))
                .order_by(col(b.code), col(c.reference), col(c.id)))
     found += [Commitment(code, ref, supplier, None, "not split into deliverables", "", None, int(left))
               for code, ref, supplier, left in session.execute(unsplit) if left]
     found.sort(key=lambda m: (m.line_code, m.reference, m.seq is None, m.seq or 0))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class ClosedYear:
+    """A closed year's outturn per line, for the budget report: what it paid by its end and what it accrued."""
+
+    year: str
+    closed_on: dt.date
+    settle_until: dt.date
+    decision: str
+    lines: tuple[Underspend, ...]
+
+
+def closed_years(session: Session, years: Sequence[FiscalYear]) -> tuple[ClosedYear, ...]:
+    """Those of the years that are closed, each with its lines' accrued and outturn."""
+    found = []
+    for year in sorted(set(years)):
+        record = closed(session, year)
+        if record is not None:
+            review = year_end_review(session, year)
+            found.append(ClosedYear(year.label, record.closed_on, record.settle_until, record.decision,
+                                    review.lines))
     return tuple(found)
