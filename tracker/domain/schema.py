@@ -136,6 +136,9 @@ def _year_end(conn: Connection) -> None:
         if name not in present:
             conn.exec_driver_sql(f"ALTER TABLE deliverable ADD COLUMN {name} {ddl}")
     models.YearEnd.metadata.tables["year_end"].create(conn, checkfirst=True)
+    # the few deliverables carried forward, for the reports that move their payments to the line that funds them
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_carried ON deliverable "
+                         "(carried_to_line_id, contract_id, id) WHERE carried_to_line_id IS NOT NULL")
 
 
 _YEAR_END_COLUMNS = (

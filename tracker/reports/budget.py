@@ -315,15 +315,28 @@ def _sums(session: Session, query: Any) -> dict[int, int]:
 
 def _paid_per_day(session: Session, ids: Sequence[int], year: FiscalYear,
                   as_of: dt.date | None) -> Iterable[tuple[dt.date, int]]:
+    """Paid per day by the lines: their contracts' payments off the covering index, then moved for the few
+    deliverables carried forward at a year end (paid by the line they went to)."""
     if not ids:
         return []
     p, c, d = Payment, Contract, Deliverable
+    dated = (col(p.paid_on) >= year.starts, *(() if as_of is None else (col(p.paid_on) <= as_of,)))
     query = (sa_select(col(p.paid_on), sum_pence(col(p.amount_pence)))
-             .join(c, col(c.id) == col(p.contract_id)).join(d, col(d.id) == col(p.deliverable_id))
-             .where(year_end.funding_line_id().in_(ids), col(p.paid_on) >= year.starts,
-                    *(() if as_of is None else (col(p.paid_on) <= as_of,)))
+             .join(c, col(c.id) == col(p.contract_id))
+             .where(col(c.budget_line_id).in_(ids), *dated)
              .group_by(col(p.paid_on)).order_by(col(p.paid_on)))
-    return [(day, int(amount)) for day, amount in session.execute(query)]
+    paid = {day: int(amount) for day, amount in session.execute(query)}
+    carried = session.execute(sa_select(col(d.id), col(d.carried_to_line_id), col(c.budget_line_id))
+                              .select_from(d).join(c, col(c.id) == col(d.contract_id))
+                              .where(col(d.carried_to_line_id) > 0)).all()
+    sign = {item: int(to in ids) - int(line in ids) for item, to, line in carried}
+    moving = sorted(item for item, moved in sign.items() if moved)
+    if moving:
+        for item, day, amount in session.execute(
+                sa_select(col(p.deliverable_id), col(p.paid_on), sum_pence(col(p.amount_pence)))
+                .where(col(p.deliverable_id).in_(moving), *dated).group_by(col(p.deliverable_id), col(p.paid_on))):
+            paid[day] = paid.get(day, 0) + sign[item] * int(amount)
+    return sorted((day, amount) for day, amount in paid.items() if amount)
 
 
 def _unpaid_per_due_day(session: Session, ids: Sequence[int],
@@ -339,11 +352,17 @@ def _unpaid_per_due_day(session: Session, ids: Sequence[int],
                 .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
         unpaid = col(d.amount_pence) - paid
         live = and_(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
-    query = (sa_select(col(d.due_on), sum_pence(unpaid))
-             .join(c, col(c.id) == col(d.contract_id))
-             .where(year_end.funding_line_id().in_(ids), live, col(d.released).is_(False))
-             .group_by(col(d.due_on)).order_by(col(d.due_on)))
-    return [(day, int(amount)) for day, amount in session.execute(query) if amount]
+    found: dict[dt.date, int] = {}
+    # the lines' own deliverables, then those carried to them at a year end (few, off their own index)
+    for funded in (and_(col(c.budget_line_id).in_(ids), col(d.carried_to_line_id).is_(None),
+                        col(d.released).is_(False)),
+                   col(d.carried_to_line_id).in_(ids)):
+        query = (sa_select(col(d.due_on), sum_pence(unpaid))
+                 .join(c, col(c.id) == col(d.contract_id))
+                 .where(funded, live).group_by(col(d.due_on)))
+        for day, amount in session.execute(query):
+            found[day] = found.get(day, 0) + int(amount)
+    return sorted((day, amount) for day, amount in found.items() if amount)
 
 
 def _sum_rows(kind: str, code: str, name: str, fund: str, rows: Sequence[BudgetRow]) -> BudgetRow:
