@@ -343,6 +343,7 @@ class _Builder:
         after: tuple[str, int] | None = None
         reference = byte_order(col(Contract.reference))  # sorted and compared in byte order, whatever the server's
         while True:
+            reference = byte_order(col(Contract.reference))
             query = (select(col(Contract.reference), col(Contract.id))
                      .where(col(Contract.id) >= first, col(Contract.id) <= last, col(Contract.awarded_on).is_not(None))
                      .order_by(reference, col(Contract.id)).limit(_PAGE))

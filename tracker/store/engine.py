@@ -110,6 +110,16 @@ def append_only_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str
     return []
 
 
+def drop_append_only_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str]:
+    """The statements that lift `append_only_ddl`'s guards, for a schema step that must fill a new column of an
+    append-only table in the same transaction that puts the guards back."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {table}_no_{verb}" for verb in ("update", "delete")]
+    if engine_or_conn.dialect.name == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
+    return []
+
+
 APPEND_ONLY_TABLES = ("audit_event", "payment")
 """The tables the store itself refuses to edit or delete from."""
 
