@@ -20,6 +20,7 @@ from tracker.cli import (
     deliverable,
     export,
     intake,
+    invoice,
     payment,
     people,
     report,
@@ -147,6 +148,7 @@ backup.register(app)
 intake.register(app)
 # -- the year end and invoices (issue 14) --
 app.add_typer(year_end.app, name="year-end")
+app.add_typer(invoice.app, name="invoice")
 
 
 def _after_the_change(error: BaseException) -> None:

@@ -17,6 +17,7 @@ from tracker.domain.money import format_gbp
 if TYPE_CHECKING:
     from tracker.reports.audit_log import AuditEntry
     from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
+    from tracker.reports.invoices import InvoiceRow
     from tracker.reports.overdue import Overdue
     from tracker.reports.registers import ContractRow, LineRow, Statement
     from tracker.reports.year_end import ClosedYear, YearEndReview
@@ -374,3 +375,20 @@ def print_closed_years(closed: Sequence[ClosedYear]) -> None:
                   format_gbp(u.accrued_pence), format_gbp(u.outturn_pence)], "") for u in year.lines]
         out.print(_fitted_table(f"{year.year} closed on {format_date(year.closed_on)} ({year.decision}): outturn, "
                                 f"accruals settled by {format_date(year.settle_until)}", _CLOSED_COLUMNS, rows, out))
+
+
+_INVOICE_COLUMNS = (
+    _Col("Contract", 0), _Col("#", 2), _Col("Invoice", 0), _Col("Received", 3), _Col("Status", 1),
+    _Col("Due", 0), _Col("Gross", 2, money=True), _Col("Unpaid", 0, money=True), _Col("Days late", 0),
+)
+
+
+def print_invoices(rows: Sequence[InvoiceRow], *, overdue: bool) -> None:
+    out = console()
+    if not rows:
+        out.print("No invoices are overdue." if overdue else "No invoices yet.")
+        return
+    cells = [([r.reference, str(r.seq), r.number, format_date(r.received_on), r.status, format_date(r.due_on),
+               format_gbp(r.gross_pence), format_gbp(r.unpaid_pence), str(r.days_overdue) if r.days_overdue else ""],
+              "red" if r.days_overdue else "") for r in rows]
+    out.print(_fitted_table("Overdue invoices" if overdue else "Invoices", _INVOICE_COLUMNS, cells, out))

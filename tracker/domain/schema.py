@@ -122,7 +122,7 @@ def _year_end(conn: Connection) -> None:
     """Each payment records the financial year it is charged to: its line's, even when it settles an accrual after
     that year ended. Payments are append-only, so their guards are lifted for the one fill and put back with it.
     A deliverable can be carried forward to a line of the next year, or released, when its year is closed; the
-    closed years are recorded."""
+    closed years are recorded. Invoices are records, unique per supplier, and a payment names the one it matched."""
     if "charged_year" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
         for statement in drop_append_only_ddl(models.Payment.__tablename__, conn):
             conn.exec_driver_sql(statement)
@@ -136,6 +136,9 @@ def _year_end(conn: Connection) -> None:
         if name not in present:
             conn.exec_driver_sql(f"ALTER TABLE deliverable ADD COLUMN {name} {ddl}")
     models.YearEnd.metadata.tables["year_end"].create(conn, checkfirst=True)
+    models.Invoice.metadata.tables["invoice"].create(conn, checkfirst=True)
+    if "invoice_id" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
+        conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN invoice_id INTEGER REFERENCES invoice (id)")
     # the few deliverables carried forward, for the reports that move their payments to the line that funds them
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_carried ON deliverable "
                          "(carried_to_line_id, contract_id, id) WHERE carried_to_line_id IS NOT NULL")
@@ -167,8 +170,8 @@ MIGRATIONS = (
     Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
     Migration(7, "principals beside claimed names on sign-offs and payments; the people register", _identity),
     Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
-    Migration(12, "the year end: payments record the year they are charged to; carried and released "
-                  "deliverables; closed years", _year_end),
+    Migration(12, "the year end and invoices: payments record the year they are charged to and the invoice "
+                  "they matched; carried and released deliverables; closed years; invoices", _year_end),
 )
 
 

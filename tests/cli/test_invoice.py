@@ -1,0 +1,62 @@
+"""`tracker invoice` and `tracker pay --invoice` from the command line."""
+
+import json
+
+import pytest
+
+from ..conftest import DEMO
+from .conftest import Tracker, one_line
+
+REF = "DMPCD 2015 76"
+RECEIVE = ["invoice", "receive", REF, "1", "--number", "IMP-2015-031", "--date", "2015-09-04", "--received",
+           "2015-09-05", "--net", "44,880"]
+
+
+@pytest.fixture
+def demo(tracker: Tracker) -> Tracker:
+    tracker("import", str(DEMO))
+    tracker("--as", "Sarah Okafor", "deliverable", "accept", REF, "1", "--on", "2015-09-04")
+    return tracker
+
+
+def _invoices(tracker: Tracker, *args: str) -> list[dict[str, object]]:
+    return json.loads(tracker("invoice", "list", "--format", "json", *args).stdout)  # type: ignore[no-any-return]
+
+
+def test_receive_list_overdue_and_pay_against_the_invoice(demo: Tracker) -> None:
+    result = demo(*RECEIVE)
+    assert result.stdout.strip() == ("received invoice IMP-2015-031 for DMPCD 2015 76 #1, £44,880.00; due 5 Oct 2015 "
+                                     "(pcr2015)")
+    [overdue] = _invoices(demo, "--overdue")
+    assert (overdue["number"], overdue["due_on"], overdue["days_overdue"]) == ("IMP-2015-031", "2015-10-05", 14)
+    assert "14" in demo("invoice", "list", "--overdue").stdout
+    demo("--as", "Tom Whitfield", "pay", REF, "1", "--invoice", "imp-2015-031")
+    assert _invoices(demo, "--overdue") == []
+    [paid] = _invoices(demo)
+    assert (paid["status"], paid["paid_pence"]) == ("paid", 4_488_000)
+    demo("audit", "verify")
+
+
+def test_dispute_and_resolve_move_the_due_date(demo: Tracker) -> None:
+    demo(*RECEIVE)
+    disputed = demo("invoice", "dispute", REF, "IMP-2015-031", "--on", "2015-09-10", "--reason", "wrong PO")
+    assert disputed.stdout.strip() == "invoice IMP-2015-031 on DMPCD 2015 76 is disputed; not due while disputed"
+    resolved = demo("invoice", "resolve", REF, "IMP-2015-031", "--on", "2015-10-01")
+    assert resolved.stdout.strip() == "invoice IMP-2015-031 on DMPCD 2015 76 is valid; due 31 Oct 2015"
+    assert _invoices(demo, "--overdue") == []
+
+
+def test_refusals_are_one_line_and_change_nothing(demo: Tracker) -> None:
+    demo(*RECEIVE)
+    head = demo("audit", "head").stdout.split()[0]
+    again = demo(*RECEIVE[:5], "IMP 2015.031", *RECEIVE[6:], code=1)
+    assert one_line(again, "refused: ") == ("invoice IMP 2015.031 from Impower Consulting Ltd is already recorded, as "
+                                            "IMP-2015-031 on DMPCD 2015 76; an invoice number is recorded once per "
+                                            "supplier")
+    demo("invoice", "dispute", REF, "IMP-2015-031", "--on", "2015-09-10", "--reason", "wrong PO")
+    head = demo("audit", "head").stdout.split()[0]
+    unpaid = demo("--as", "Tom Whitfield", "pay", REF, "1", "--invoice", "IMP-2015-031", code=1)
+    assert one_line(unpaid, "refused: ") == "invoice IMP-2015-031 is disputed; only a valid invoice is paid"
+    missing = demo("invoice", "resolve", REF, "NOPE-1", "--on", "2015-10-01", code=2)
+    assert one_line(missing, "error: ") == "DMPCD 2015 76 has no invoice 'NOPE-1'"
+    assert demo("audit", "head").stdout.split()[0] == head
