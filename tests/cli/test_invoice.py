@@ -60,3 +60,18 @@ def test_refusals_are_one_line_and_change_nothing(demo: Tracker) -> None:
     missing = demo("invoice", "resolve", REF, "NOPE-1", "--on", "2015-10-01", code=2)
     assert one_line(missing, "error: ") == "DMPCD 2015 76 has no invoice 'NOPE-1'"
     assert demo("audit", "head").stdout.split()[0] == head
+
+
+def test_the_prompt_payment_report(demo: Tracker) -> None:
+    demo(*RECEIVE)
+    demo("--as", "Tom Whitfield", "pay", REF, "1", "--invoice", "IMP-2015-031", "--on", "2015-10-19")
+    found = json.loads(demo("report", "prompt-payment", "--from", "2015-04-01", "--to", "2016-03-31", "--format",
+                            "json").stdout)
+    assert (found["invoices_paid"], found["within_30_days_permille"], found["interest_liable_pence"],
+            found["compensation_liable_pence"]) == (1, 0, 14_632, 10_000)  # 14 days late at 8.5%: £146.32
+    table = demo("report", "prompt-payment", "--from", "2015-04-01", "--to", "2016-03-31").stdout
+    assert "Prompt payment, PCR 2015 reg 113(7)" in table and "£146.32" in table
+    rows = demo("report", "prompt-payment", "--from", "2015-04-01", "--to", "2016-03-31", "--format", "csv").stdout
+    assert "interest_liable_pence,146.32" in rows.splitlines()
+    wrong = demo("report", "prompt-payment", "--from", "2015-04-01", "--to", "2016-03-31", "--regime", "eu", code=2)
+    assert one_line(wrong, "error: ") == "--regime 'eu' is not one of pcr2015, pa2023"

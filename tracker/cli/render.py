@@ -392,3 +392,20 @@ def print_invoices(rows: Sequence[InvoiceRow], *, overdue: bool) -> None:
                format_gbp(r.gross_pence), format_gbp(r.unpaid_pence), str(r.days_overdue) if r.days_overdue else ""],
               "red" if r.days_overdue else "") for r in rows]
     out.print(_fitted_table("Overdue invoices" if overdue else "Invoices", _INVOICE_COLUMNS, cells, out))
+
+
+def print_prompt_payment(title: str, rows: Sequence[tuple[str, object, str]]) -> None:
+    """One measure a line: counts as they are, money in pounds, shares as percentages to one decimal place."""
+    out = console()
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Measure")
+    money_column(table, "Value")
+    for label, value, key in rows:
+        if key.endswith("_pence"):
+            shown = format_gbp(int(value))  # type: ignore[call-overload]
+        elif key.endswith("_permille"):
+            shown = "" if value is None else _percent(int(value))  # type: ignore[call-overload]
+        else:
+            shown = str(value)
+        table.add_row(label, shown)
+    out.print(table)
