@@ -75,3 +75,17 @@ def test_the_prompt_payment_report(demo: Tracker) -> None:
     assert "interest_liable_pence,146.32" in rows.splitlines()
     wrong = demo("report", "prompt-payment", "--from", "2015-04-01", "--to", "2016-03-31", "--regime", "eu", code=2)
     assert one_line(wrong, "error: ") == "--regime 'eu' is not one of pcr2015, pa2023"
+
+
+def test_report_overdue_counts_an_invoice_from_its_due_date(demo: Tracker) -> None:
+    before = demo("report", "overdue").stdout
+    assert "Invoices unpaid past their due date" not in before
+    assert before.count(REF) == 1  # #1: accepted 4 Sep, unpaid 45 days, no invoice recorded
+    demo("invoice", "receive", "DMPCD 2015 120", "1", "--number", "MA-0101", "--date", "2015-09-10", "--received",
+         "2015-09-10", "--net", "40000")
+    demo("invoice", "receive", REF, "1", "--number", "IMP-2015-040", "--date", "2015-10-01", "--received",
+         "2015-10-01", "--net", "44880")
+    after = demo("report", "overdue").stdout
+    line = next(row for row in after.splitlines() if "MA-0101" in row)
+    assert "10 Oct 2015" in line and " 9 " in line and "£40,000.00" in line  # due 10 Oct: 9 days late on 19 Oct
+    assert REF not in after  # its invoice is due 31 Oct: the law's clock is the invoice's, not the acceptance's

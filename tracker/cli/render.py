@@ -306,6 +306,7 @@ def print_overdue(found: Overdue) -> None:
             late.add_row(item.reference, str(item.seq), item.name, format_date(item.due_on), str(item.days),
                          format_gbp(item.amount_pence))
         out.print(late)
+    _print_overdue_invoices(found)
     if not found.unpaid:
         out.print("No accepted deliverable has waited more than 30 days for payment.")
         return
@@ -409,3 +410,17 @@ def print_prompt_payment(title: str, rows: Sequence[tuple[str, object, str]]) ->
             shown = str(value)
         table.add_row(label, shown)
     out.print(table)
+
+
+def _print_overdue_invoices(found: Overdue) -> None:
+    if not found.invoices:
+        return
+    rows = [([i.reference, str(i.seq), i.number, format_date(i.due_on), str(i.days), format_gbp(i.unpaid_pence)],
+             "red") for i in found.invoices]
+    console().print(_fitted_table("Invoices unpaid past their due date", _OVERDUE_INVOICE_COLUMNS, rows, console()))
+
+
+_OVERDUE_INVOICE_COLUMNS = (
+    _Col("Contract", 0), _Col("#", 2), _Col("Invoice", 0), _Col("Due", 1), _Col("Days late", 0),
+    _Col("Unpaid", 0, money=True),
+)
