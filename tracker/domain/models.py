@@ -129,8 +129,8 @@ class Deliverable(SQLModel, table=True):
     carried_to_line_id: int | None = Field(default=None, foreign_key="budget_line.id",
                                            description="the next year's line its commitment was carried forward to "
                                                        "at a year-end close, which then pays it; none: its contract's")
-    released: bool = Field(default=False, sa_column_kwargs={"server_default": false()},
-                           description="its commitment was released at a year-end close: nothing funds it")
+    released_in: int | None = Field(default=None, description="the financial year (2015 is 2015/16) whose close "
+                                                              "released its commitment: nothing funds it")
 
 
 class Payment(SQLModel, table=True):

@@ -164,7 +164,7 @@ def _check_release(ctx: Context, session: Session, contract: Contract, item: Del
     rules.within_contract_value(contract.reference, paying=amount, paid=contract.paid_pence,
                                 value=contract.value_pence)
     rules.within_allocation(line.code, paying=amount, paid=line.paid_pence, allocation=line.allocation_pence)
-    rules.funded(label, released=item.released)
+    rules.funded(label, released=item.released_in is not None)
     rules.charged_to_line_year("a payment", day, label, item.decided_on, line.code, FiscalYear(line.fiscal_year),
                                settle_until=year_end.settle_until(session, line.fiscal_year))
     rules.in_order(f"a payment dated {day}", day, f"{label} was accepted", item.decided_on)

@@ -142,11 +142,13 @@ def _year_end(conn: Connection) -> None:
     # the few deliverables carried forward, for the reports that move their payments to the line that funds them
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_carried ON deliverable "
                          "(carried_to_line_id, contract_id, id) WHERE carried_to_line_id IS NOT NULL")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_released ON deliverable "
+                         "(released_in, contract_id, id) WHERE released_in IS NOT NULL")
 
 
 _YEAR_END_COLUMNS = (
     ("carried_to_line_id", "INTEGER REFERENCES budget_line (id)"),
-    ("released", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("released_in", "INTEGER"),
 )
 
 

@@ -626,7 +626,7 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "LEFT JOIN (SELECT budget_line_id AS line_id, SUM(committed_pence) AS total FROM contract "
      "GROUP BY budget_line_id) c ON c.line_id = b.id "
      f"LEFT JOIN (SELECT c.budget_line_id AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
-     "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL OR d.released = TRUE "
+     "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL OR d.released_in IS NOT NULL "
      "GROUP BY c.budget_line_id) o ON o.line_id = b.id "
      f"LEFT JOIN (SELECT d.carried_to_line_id AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
      "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL "
