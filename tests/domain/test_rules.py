@@ -327,7 +327,8 @@ def _second_contract_named(alice: Context, reference: str) -> None:
 
 def test_deliverable_sequence_and_amounts(alice: Context, engine: Engine) -> None:
     founding_case(alice, award=False)
-    assert scalar(engine, "SELECT group_concat(seq) FROM deliverable") == "1,2,3"
+    with engine.connect() as conn:
+        assert list(conn.exec_driver_sql("SELECT seq FROM deliverable ORDER BY id").scalars()) == [1, 2, 3]
     with refused(engine, "deliverables-within-value",
                  f"{REF} is worth £149,600.00 and its deliverables already total £149,600.00; this one is £100.00, £100.00 too much"):
         add_deliverable(alice, REF, name="More", amount_pence=10_000, due_on=dt.date(2015, 12, 1))

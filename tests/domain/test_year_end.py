@@ -22,7 +22,7 @@ from tracker.domain.verify import verify_store
 from tracker.domain.year_end import Carry, Release, YearClosed, close_year
 from tracker.reports.budget import budget_report, period_profile
 from tracker.reports.year_end import year_end_review
-from tracker.store.engine import append_only_ddl
+from tracker.store.engine import append_only_ddl, drop_append_only_ddl
 from tracker.store.session import read_session
 
 from ..conftest import DEMO
@@ -116,7 +116,8 @@ def test_april_settlements_are_the_old_years_adjustments_not_the_new_years_p1(ac
 def test_the_charged_year_is_recomputed_by_verify(accepted_in_march: Context, bob: Context) -> None:
     paid = release_payment(on(bob, dt.date(2016, 6, 5)), REF, 1, paid_on=dt.date(2016, 4, 10))
     with bob.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER payment_no_update")
+        for statement in drop_append_only_ddl("payment", conn):
+            conn.exec_driver_sql(statement)
         conn.exec_driver_sql(f"UPDATE payment SET charged_year = 2016 WHERE id = {paid.payment_id}")
     problems = verify_store(bob.engine).problems
     assert any(f"payment {paid.payment_id}: charged_year is 2016, but it is paid from budget line VG-1516 of the "
@@ -132,17 +133,19 @@ def test_submitted_then_accepted_on_the_last_day_is_an_accrual(alice: Context, b
     assert paid.charged_to == "2015/16"
 
 
-def test_a_store_from_before_the_year_end_step_charges_each_payment_to_its_line_year(alice: Context) -> None:
+def test_a_store_from_before_the_year_end_step_charges_each_payment_to_its_line_year(alice: Context,
+                                                                                    store: str) -> None:
     """Migration 12 fills the new column of the append-only payment table and puts its guards back."""
     import_folder(alice, DEMO)
     with alice.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER payment_no_update")
+        for statement in drop_append_only_ddl("payment", conn):
+            conn.exec_driver_sql(statement)
         conn.exec_driver_sql("ALTER TABLE payment DROP COLUMN charged_year")
         for statement in append_only_ddl("payment", conn):
             conn.exec_driver_sql(statement)
         conn.exec_driver_sql("DELETE FROM schema_version WHERE version = 12")
     alice.engine.dispose()
-    upgraded = open_store(str(alice.engine.url.database))
+    upgraded = open_store(store, migrate=True)
     try:
         with read_session(upgraded) as session:
             charged = [(p.paid_on, p.charged_year) for p in session.exec(select(Payment).order_by(Payment.id))]

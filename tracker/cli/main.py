@@ -17,6 +17,7 @@ from tracker.cli import (
     budget,
     contract,
     data,
+    db,
     deliverable,
     export,
     intake,
@@ -146,6 +147,8 @@ data.register(app)
 audit.register(app)
 backup.register(app)
 intake.register(app)
+# postgres: the shared database's schema
+app.add_typer(db.app, name="db")
 # -- the year end and invoices (issue 14) --
 app.add_typer(year_end.app, name="year-end")
 app.add_typer(invoice.app, name="invoice")

@@ -35,7 +35,7 @@ from tracker.domain.fiscal import FiscalYear
 from tracker.domain.images import TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
 from tracker.domain.money import format_gbp
 from tracker.domain.schema import MIGRATIONS
-from tracker.store.engine import guard_problems
+from tracker.store.engine import ever_written, guard_problems
 from tracker.store.session import read_session
 
 MAX_PROBLEMS = 20
@@ -207,6 +207,9 @@ def _check_unused(conn: Connection, problems: _Problems) -> None:
             problems.add(f"the audit trail is empty but the {table.replace('_', ' ')} table holds rows "
                          f"(the trail was removed or truncated)")
             return
+    if ever_written(conn, tuple(TRACKED)):
+        problems.add("the audit trail is empty but this store was used (rows were added to it once): "
+                     "the trail and the rows were removed or truncated")
 
 
 # -- 1. the chain ----------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from tracker.domain.models import (
 )
 from tracker.domain.money import format_gbp
 from tracker.domain.text import clean_text
+from tracker.store.engine import byte_order
 
 SETTLEMENT_MONTH_DAY = (6, 30)
 """The settlement window's last day after a year ends, unless the close sets another: 30 June."""
@@ -193,7 +194,7 @@ def _unaccepted(session: Session, year: FiscalYear) -> dict[int, tuple[str]]:
         .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == funding_line_id())
         .where(b.fiscal_year == year.start_year, col(c.awarded_on) <= year.ends,
                col(c.status) == ContractStatus.AWARDED.value, ~accepted_by(year.ends), col(d.released_in).is_(None))
-        .order_by(col(c.reference), col(d.seq), col(d.id))).all()
+        .order_by(byte_order(col(c.reference)), col(d.seq), col(d.id))).all()
     return {int(row_id or 0): (f"{reference} #{seq}",) for row_id, reference, seq in rows}
 
 
@@ -205,7 +206,7 @@ def _unsplit(session: Session, year: FiscalYear) -> list[str]:
         select(c.reference, c.value_pence - planned).join(b, col(b.id) == col(c.budget_line_id))
         .where(b.fiscal_year == year.start_year, col(c.awarded_on) <= year.ends,
                col(c.status) == ContractStatus.AWARDED.value)
-        .order_by(col(c.reference))).all()
+        .order_by(byte_order(col(c.reference)), col(c.id))).all()
     return [f"{reference} ({format_gbp(int(left))})" for reference, left in rows if left]
 
 

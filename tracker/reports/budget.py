@@ -32,6 +32,7 @@ from tracker.domain.models import (
     sum_pence,
 )
 from tracker.reports.figures import LineFigures, Outstanding
+from tracker.store.engine import byte_order
 
 NEAR_PERCENT = 95
 """A line is flagged "near" once its commitments reach 95% of its allocation."""
@@ -186,7 +187,8 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
                           case((_ended_by(as_of), col(c.status)), else_=ContractStatus.AWARDED.value),
                           col(c.value_pence), _committed_at(as_of), paid, accepted - paid
                           ).where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= as_of)
-    for line_id, *rest in session.execute(query.order_by(col(c.budget_line_id), col(c.reference), col(c.id))):
+    ordered = query.order_by(col(c.budget_line_id), byte_order(col(c.reference)), col(c.id))
+    for line_id, *rest in session.execute(ordered):
         yield ContractFigures(code_of[line_id], *rest)
 
 
@@ -231,7 +233,7 @@ def _lines(session: Session, year: FiscalYear | None, line_code: str | None) -> 
         query = query.where(col(b.code) == line_code)
     if year is not None:
         query = query.where(col(b.fiscal_year) == year.start_year)
-    query = query.order_by(col(b.fiscal_year), col(b.code), col(b.id))
+    query = query.order_by(col(b.fiscal_year), byte_order(col(b.code)), col(b.id))
     return [_Line(*row) for row in session.execute(query)]
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from tracker.domain.models import Contract, Deliverable, Invoice, InvoiceStatus, Payment, sum_pence
 from tracker.reports.budget import ACCEPTED
+from tracker.store.engine import byte_order
 
 PAYMENT_DAYS = 30
 
@@ -65,14 +66,14 @@ def overdue(session: Session, as_of: dt.date) -> Overdue:
                col(d.decided_on), col(d.amount_pence) - paid)
     late_query = (sa_select(*columns).join(c, col(c.id) == col(d.contract_id))
                   .where(col(d.due_on) < as_of, live, not_(accepted))
-                  .order_by(col(d.due_on), col(c.reference), col(d.seq), col(d.id)))
+                  .order_by(col(d.due_on), byte_order(col(c.reference)), col(d.seq), col(d.id)))
     cutoff = as_of - dt.timedelta(days=PAYMENT_DAYS)
     invoiced = sa_select(col(Invoice.id)).where(col(Invoice.deliverable_id) == col(d.id),
                                            col(Invoice.status) != InvoiceStatus.REJECTED.value).exists()
     unpaid_query = (sa_select(*columns).join(c, col(c.id) == col(d.contract_id))
                     .where(live, col(d.status) == ACCEPTED, col(d.decided_on) < cutoff, col(d.amount_pence) > paid,
                            ~invoiced)
-                    .order_by(col(d.decided_on), col(c.reference), col(d.seq), col(d.id)))
+                    .order_by(col(d.decided_on), byte_order(col(c.reference)), col(d.seq), col(d.id)))
     late = tuple(_item(row, as_of, since_acceptance=False) for row in session.execute(late_query))
     unpaid = tuple(_item(row, as_of, since_acceptance=True) for row in session.execute(unpaid_query))
     return Overdue(as_of, late, unpaid, _invoices(session, as_of))
@@ -88,7 +89,7 @@ def _invoices(session: Session, as_of: dt.date) -> tuple[OverdueInvoice, ...]:
              .join(c, col(c.id) == col(i.contract_id)).join(d, col(d.id) == col(i.deliverable_id))
              .where(col(i.status).in_((InvoiceStatus.VALID.value, InvoiceStatus.PAID.value)), col(i.due_on) < as_of,
                     gross > paid)
-             .order_by(col(i.due_on), col(c.reference), col(i.number), col(i.id)))
+             .order_by(col(i.due_on), byte_order(col(c.reference)), byte_order(col(i.number)), col(i.id)))
     return tuple(OverdueInvoice(ref, supplier, seq, number, due, int(unpaid), (as_of - due).days)
                  for ref, supplier, seq, number, due, unpaid in session.execute(query))
 

@@ -28,6 +28,7 @@ from tracker.domain.models import (
     sum_pence,
 )
 from tracker.domain.year_end import accepted_by, closed, funding_line_id, running_at
+from tracker.store.engine import byte_order
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def year_end_review(session: Session, year: FiscalYear) -> YearEndReview:
     ends = year.ends
     b, c, p = BudgetLine, Contract, Payment
     lines = session.execute(sa_select(col(b.id), col(b.code), col(b.name), col(b.allocation_pence))
-                            .where(col(b.fiscal_year) == year.start_year).order_by(col(b.code), col(b.id))).all()
+                            .where(col(b.fiscal_year) == year.start_year)
+                            .order_by(byte_order(col(b.code)), col(b.id))).all()
     ids = [row[0] for row in lines]
     accruals = _accruals(session, ids, ends)
     commitments = _commitments(session, ids, ends)
@@ -132,7 +134,7 @@ def _accruals(session: Session, ids: Sequence[int], ends: dt.date) -> tuple[Accr
              .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == funding_line_id())
              .where(funding_line_id().in_(ids), col(c.awarded_on) <= ends, ~cancelled_by_then,
                     col(d.status) == DeliverableStatus.ACCEPTED.value, col(d.decided_on) <= ends)
-             .order_by(col(b.code), col(c.reference), col(d.seq), col(d.id)))
+             .order_by(byte_order(col(b.code)), byte_order(col(c.reference)), col(d.seq), col(d.id)))
     return tuple(Accrual(code, ref, supplier, seq, name, accepted_on, int(accrued), int(settled))
                  for code, ref, supplier, seq, name, accepted_on, accrued, settled in session.execute(query)
                  if accrued)
@@ -148,13 +150,13 @@ def _commitments(session: Session, ids: Sequence[int], ends: dt.date) -> tuple[C
                        col(d.due_on), col(d.amount_pence))
              .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == funding_line_id())
              .where(funding_line_id().in_(ids), running_at(ends), ~accepted_by(ends), col(d.released_in).is_(None))
-             .order_by(col(b.code), col(c.reference), col(d.seq), col(d.id)))
+             .order_by(byte_order(col(b.code)), byte_order(col(c.reference)), col(d.seq), col(d.id)))
     found = [Commitment(*row) for row in session.execute(query)]
     planned = (sa_select(sum_pence(col(d.amount_pence))).where(col(d.contract_id) == col(c.id)).scalar_subquery())
     unsplit = (sa_select(col(b.code), col(c.reference), col(c.supplier), col(c.value_pence) - planned)
                .join(b, col(b.id) == col(c.budget_line_id))
                .where(col(c.budget_line_id).in_(ids), running_at(ends))
-               .order_by(col(b.code), col(c.reference), col(c.id)))
+               .order_by(byte_order(col(b.code)), byte_order(col(c.reference)), col(c.id)))
     found += [Commitment(code, ref, supplier, None, "not split into deliverables", "", None, int(left))
               for code, ref, supplier, left in session.execute(unsplit) if left]
     found.sort(key=lambda m: (m.line_code, m.reference, m.seq is None, m.seq or 0))
