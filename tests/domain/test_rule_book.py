@@ -21,6 +21,7 @@ from tracker.domain.deliverables import accept_deliverable, add_deliverable, sub
 from tracker.domain.errors import Refusal
 from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.importing import import_folder
+from tracker.domain.invoices import receive_invoice, reject_invoice
 from tracker.domain.models import Control, Permission
 from tracker.domain.payments import release_payment, reverse_payment
 from tracker.domain.people import add_person
@@ -94,6 +95,23 @@ def _in_closed_year(alice: Context, bob: Context) -> None:
     submit_deliverable(_later(alice), REF, 1, on=dt.date(2016, 3, 1))
 
 
+def _invoice(ctx: Context, number: str, net: int, seq: int = 1) -> None:
+    receive_invoice(ctx, REF, seq, number=number, invoice_date=dt.date(2015, 9, 4), received_on=dt.date(2015, 9, 5),
+                    net_pence=net)
+
+
+def _reject_twice(alice: Context, bob: Context) -> None:
+    _invoice(bob, "IMP-1", 100)
+    reject_invoice(bob, REF, "IMP-1", reason="not ours")
+    reject_invoice(bob, REF, "IMP-1", reason="not ours")
+
+
+def _pay_past_the_invoice(alice: Context, bob: Context) -> None:
+    _accept(alice)
+    _invoice(bob, "IMP-1", 100)
+    release_payment(bob, REF, 1, paid_on=dt.date(2015, 9, 3), invoice="IMP-1")
+
+
 COMMANDS: dict[Rule, Step | str] = {
     Rule.UNIQUE_CODE: lambda a, b: add_budget_line(a, "VG-1516", name="Again", fiscal_year=FiscalYear(2015), allocation_pence=1),
     Rule.UNIQUE_REFERENCE: lambda a, b: add_contract(a, REF, title="Again", supplier="S", value_pence=1, budget_line="VG-1516"),
@@ -122,6 +140,10 @@ COMMANDS: dict[Rule, Step | str] = {
     Rule.PEOPLE_REGISTER: _unregistered,
     Rule.YEAR_CLOSED: _in_closed_year,
     Rule.YEAR_END_CLOSE: lambda a, b: close_year(_later(a), FiscalYear(2015), decision="DMPCD 2016 31"),
+    Rule.INVOICE_NUMBER: lambda a, b: (_invoice(b, "IMP-1", 100), _invoice(b, "imp 1", 100, seq=2)),
+    Rule.INVOICE_AMOUNT: lambda a, b: _invoice(b, "IMP-1", 4_488_001),
+    Rule.INVOICE_STATUS: _reject_twice,
+    Rule.INVOICE_MATCH: _pay_past_the_invoice,
 }
 
 IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
@@ -151,6 +173,10 @@ IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
     Rule.YEAR_CLOSED: "only onto a store with a closed year, which an edit of the demo cannot make: "
                       "tests/domain/test_year_end.py imports a contract onto a closed year's line",
     Rule.YEAR_END_CLOSE: "an import brings history; it never closes a year",
+    Rule.INVOICE_NUMBER: "an import brings no invoice records (a payment's invoice column stays its text)",
+    Rule.INVOICE_AMOUNT: "an import brings no invoice records",
+    Rule.INVOICE_STATUS: "an import brings no invoice records, so none changes status",
+    Rule.INVOICE_MATCH: "an import's payments are not matched to invoice records",
 }
 
 

@@ -265,6 +265,15 @@ def test_a_carried_deliverable_is_paid_from_the_new_line_and_its_contract_closes
     assert owed_now == 0
     assert lines(bob)["VG-1617"][1] - before["VG-1617"][1] == 5_984_000
     assert lines(bob)["VG-1516"] == before["VG-1516"]
+    with read_session(bob.engine) as session:
+        as_of = {row.code: (row.committed_pence, row.paid_pence, row.accepted_unpaid_pence)
+                 for row in budget_report(session, as_of=JUNE).lines}
+        now = {row.code: (row.committed_pence, row.paid_pence, row.accepted_unpaid_pence)
+               for row in budget_report(session).lines}
+        at_year_end = {row.code: (row.committed_pence, row.paid_pence)
+                       for row in budget_report(session, as_of=dt.date(2016, 3, 31)).lines}
+    assert as_of == now  # the carried #3 committed and paid on VG-1617, as the running totals have it
+    assert at_year_end["VG-1516"] == (19_760_000, 1_200_000) and at_year_end["VG-1617"] == (0, 0)
     close_contract(june, REF, on=JUNE)
     after = lines(bob)
     assert after["VG-1617"][0] == before["VG-1617"][0]  # carried and paid in full: nothing to free

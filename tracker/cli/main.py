@@ -21,6 +21,7 @@ from tracker.cli import (
     deliverable,
     export,
     intake,
+    invoice,
     payment,
     people,
     report,
@@ -150,6 +151,7 @@ intake.register(app)
 app.add_typer(db.app, name="db")
 # -- the year end and invoices (issue 14) --
 app.add_typer(year_end.app, name="year-end")
+app.add_typer(invoice.app, name="invoice")
 
 
 def _after_the_change(error: BaseException) -> None:

@@ -17,6 +17,7 @@ from tracker.domain.money import format_gbp
 if TYPE_CHECKING:
     from tracker.reports.audit_log import AuditEntry
     from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
+    from tracker.reports.invoices import InvoiceRow
     from tracker.reports.overdue import Overdue
     from tracker.reports.registers import ContractRow, LineRow, Statement
     from tracker.reports.year_end import ClosedYear, YearEndReview
@@ -305,6 +306,7 @@ def print_overdue(found: Overdue) -> None:
             late.add_row(item.reference, str(item.seq), item.name, format_date(item.due_on), str(item.days),
                          format_gbp(item.amount_pence))
         out.print(late)
+    _print_overdue_invoices(found)
     if not found.unpaid:
         out.print("No accepted deliverable has waited more than 30 days for payment.")
         return
@@ -374,3 +376,51 @@ def print_closed_years(closed: Sequence[ClosedYear]) -> None:
                   format_gbp(u.accrued_pence), format_gbp(u.outturn_pence)], "") for u in year.lines]
         out.print(_fitted_table(f"{year.year} closed on {format_date(year.closed_on)} ({year.decision}): outturn, "
                                 f"accruals settled by {format_date(year.settle_until)}", _CLOSED_COLUMNS, rows, out))
+
+
+_INVOICE_COLUMNS = (
+    _Col("Contract", 0), _Col("#", 2), _Col("Invoice", 0), _Col("Received", 3), _Col("Status", 1),
+    _Col("Due", 0), _Col("Gross", 2, money=True), _Col("Unpaid", 0, money=True), _Col("Days late", 0),
+)
+
+
+def print_invoices(rows: Sequence[InvoiceRow], *, overdue: bool) -> None:
+    out = console()
+    if not rows:
+        out.print("No invoices are overdue." if overdue else "No invoices yet.")
+        return
+    cells = [([r.reference, str(r.seq), r.number, format_date(r.received_on), r.status, format_date(r.due_on),
+               format_gbp(r.gross_pence), format_gbp(r.unpaid_pence), str(r.days_overdue) if r.days_overdue else ""],
+              "red" if r.days_overdue else "") for r in rows]
+    out.print(_fitted_table("Overdue invoices" if overdue else "Invoices", _INVOICE_COLUMNS, cells, out))
+
+
+def print_prompt_payment(title: str, rows: Sequence[tuple[str, object, str]]) -> None:
+    """One measure a line: counts as they are, money in pounds, shares as percentages to one decimal place."""
+    out = console()
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Measure")
+    money_column(table, "Value")
+    for label, value, key in rows:
+        if key.endswith("_pence"):
+            shown = format_gbp(int(value))  # type: ignore[call-overload]
+        elif key.endswith("_permille"):
+            shown = "" if value is None else _percent(int(value))  # type: ignore[call-overload]
+        else:
+            shown = str(value)
+        table.add_row(label, shown)
+    out.print(table)
+
+
+def _print_overdue_invoices(found: Overdue) -> None:
+    if not found.invoices:
+        return
+    rows = [([i.reference, str(i.seq), i.number, format_date(i.due_on), str(i.days), format_gbp(i.unpaid_pence)],
+             "red") for i in found.invoices]
+    console().print(_fitted_table("Invoices unpaid past their due date", _OVERDUE_INVOICE_COLUMNS, rows, console()))
+
+
+_OVERDUE_INVOICE_COLUMNS = (
+    _Col("Contract", 0), _Col("#", 2), _Col("Invoice", 0), _Col("Due", 1), _Col("Days late", 0),
+    _Col("Unpaid", 0, money=True),
+)

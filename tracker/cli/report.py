@@ -206,3 +206,72 @@ def overdue(
     with read_session(state(ctx).engine(create=False)) as session:
         found = find_overdue(session, day)
     print_overdue(found)
+
+
+# -- prompt payment (issue 14) ---------------------------------------------------------------------------------
+
+_REGIMES = ("pcr2015", "pa2023")
+
+
+@app.command("prompt-payment")
+def prompt_payment(
+    ctx: typer.Context,
+    start: str = typer.Option(..., "--from", help="First day of the period."),
+    end: str = typer.Option(..., "--to", help="Last day of the period."),
+    regime: str = typer.Option("pcr2015", "--regime", help="pcr2015 (reg 113(7), yearly) or pa2023 (reg 38, "
+                                                           "six-monthly)."),
+    output: str = typer.Option("table", "--format", help="table, csv or json."),
+) -> None:
+    """How promptly invoices were paid: the PCR 2015 reg 113(7) or the Procurement Regulations 2024 reg 38 layout."""
+    from tracker.domain.errors import InvalidInput
+    from tracker.domain.fiscal import parse_date
+    from tracker.domain.money import format_pounds
+    from tracker.reports.prompt_payment import reg_38, reg_113
+    from tracker.store.session import read_session
+
+    if regime not in _REGIMES:
+        raise InvalidInput(f"--regime {regime!r} is not one of {', '.join(_REGIMES)}")
+    if output not in _FORMATS:
+        raise InvalidInput(f"--format {output!r} is not one of {', '.join(_FORMATS)}")
+    first, last = parse_date(start), parse_date(end)
+    if last < first:
+        raise InvalidInput(f"--to {last} is before --from {first}")
+    with read_session(state(ctx).engine(create=False)) as session:
+        found = reg_113(session, first, last) if regime == "pcr2015" else reg_38(session, first, last)
+    rows = _prompt_rows(found)
+    if output == "json":
+        sys.stdout.write(json.dumps({"regime": regime, "from": first.isoformat(), "to": last.isoformat(),
+                                     **{key: value for key, _label, value in rows}}, indent=2) + "\n")
+        return
+    if output == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["measure", "value"])
+        writer.writerows([key, format_pounds(value) if key.endswith("_pence") else ("" if value is None else value)]
+                         for key, _label, value in rows)
+        return
+    from tracker.cli.render import print_prompt_payment
+
+    title = ("Prompt payment, PCR 2015 reg 113(7)" if regime == "pcr2015"
+             else "Prompt payment, Procurement Regulations 2024 reg 38")
+    print_prompt_payment(f"{title}: {first} to {last}", [(label, value, key) for key, label, value in rows])
+
+
+def _prompt_rows(found: Any) -> list[tuple[str, str, Any]]:
+    """(machine key, label, value) in the layout's order; pence keys end in _pence, shares in _permille."""
+    from tracker.reports.prompt_payment import Reg113
+
+    if isinstance(found, Reg113):
+        return [("invoices_paid", "Invoices paid", found.invoices_paid),
+                ("paid_within_30_days", "Paid within 30 days of becoming valid", found.paid_within_30_days),
+                ("within_30_days_permille", "Share paid within 30 days", found.within_30_permille),
+                ("interest_paid_pence", "Interest paid", found.interest_paid_pence),
+                ("interest_liable_pence", "Interest the body was liable to pay", found.interest_liable_pence),
+                ("compensation_liable_pence", "Fixed compensation liable", found.compensation_liable_pence)]
+    return [("invoices_paid", "Invoices paid", found.invoices_paid),
+            ("average_days", "Average days to pay", found.average_days),
+            ("paid_1_to_30_permille", "Paid in 1 to 30 days", found.share(found.in_1_to_30)),
+            ("paid_31_to_60_permille", "Paid in 31 to 60 days", found.share(found.in_31_to_60)),
+            ("paid_61_or_more_permille", "Paid in 61 days or more", found.share(found.in_61_or_more)),
+            ("fell_due_pence", "Sums that fell due in the period", found.fell_due_pence),
+            ("not_paid_in_period_permille", "Share of them not paid within the period",
+             found.not_paid_in_period_permille)]

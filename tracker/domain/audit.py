@@ -39,6 +39,11 @@ class AuditAction(StrEnum):
     IMPORT = "import"
     # -- the year end (issue 14) --
     YEAR_CLOSED = "year.closed"
+    # -- invoices (issue 14) --
+    INVOICE_RECEIVED = "invoice.received"
+    INVOICE_DISPUTED = "invoice.disputed"
+    INVOICE_RESOLVED = "invoice.resolved"
+    INVOICE_REJECTED = "invoice.rejected"
 
 
 def canonical(value: Any) -> str:

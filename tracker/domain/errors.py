@@ -47,6 +47,7 @@ class Missing(StrEnum):
     CONTRACT = "contract"
     DELIVERABLE = "deliverable"
     PAYMENT = "payment"
+    INVOICE = "invoice"
 
 
 class NotFound(TrackerError):

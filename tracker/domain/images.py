@@ -17,13 +17,13 @@ from sqlalchemy import Boolean, Date, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
+from tracker.domain.models import BudgetLine, Contract, Deliverable, Invoice, Payment
 from tracker.store.engine import stream_tuples
 
 Image = dict[str, Any]
 
 TRACKED: dict[str, type[SQLModel]] = {str(model.__tablename__): model
-                                      for model in (BudgetLine, Contract, Deliverable, Payment)}
+                                      for model in (BudgetLine, Contract, Deliverable, Payment, Invoice)}
 """The tables whose rows the trail accounts for, in the order verify reads them."""
 
 FOR_VERIFY = frozenset({"images", "tables"})

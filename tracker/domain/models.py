@@ -129,8 +129,8 @@ class Deliverable(SQLModel, table=True):
     carried_to_line_id: int | None = Field(default=None, foreign_key="budget_line.id",
                                            description="the next year's line its commitment was carried forward to "
                                                        "at a year-end close, which then pays it; none: its contract's")
-    released: bool = Field(default=False, sa_column_kwargs={"server_default": false()},
-                           description="its commitment was released at a year-end close: nothing funds it")
+    released_in: int | None = Field(default=None, description="the financial year (2015 is 2015/16) whose close "
+                                                              "released its commitment: nothing funds it")
 
 
 class Payment(SQLModel, table=True):
@@ -158,9 +158,62 @@ class Payment(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     sod_override_reason: str | None = Field(default=None, max_length=500)
     imported: bool = False
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id",
+                                   description="the recorded invoice it was matched against")
     charged_year: int = Field(default=0, sa_column_kwargs={"server_default": "0"},
                               description="the financial year it is charged to (2015 is 2015/16): its line's, even "
                                           "when paid after that year ended (an accrual)")
+
+
+class InvoiceStatus(StrEnum):
+    """Valid from receipt unless disputed; paid once its gross is paid; rejected (never to be paid)."""
+
+    VALID = "valid"
+    DISPUTED = "disputed"
+    PAID = "paid"
+    REJECTED = "rejected"
+
+
+class PaymentRegime(StrEnum):
+    """The law that sets an invoice's payment term: PCR 2015 (30 days from valid), Procurement Act 2023 (30 days
+    from receipt), by the contract's award date."""
+
+    PCR2015 = "pcr2015"
+    PA2023 = "pa2023"
+
+
+class Invoice(SQLModel, table=True):
+    """A supplier's invoice for a deliverable: its number is unique per supplier across all contracts."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (
+        UniqueConstraint("supplier_key", "number_key", name="one_invoice_number_per_supplier"),
+        CheckConstraint("net_pence > 0", name="invoice_net_positive"),
+        CheckConstraint("vat_pence >= 0", name="invoice_vat_not_negative"),
+        CheckConstraint("paid_pence >= 0 AND paid_pence <= net_pence + vat_pence", name="invoice_paid_within_gross"),
+        Index("invoice_deliverable", "deliverable_id", "status"),
+        Index("invoice_due", "status", "due_on", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    deliverable_id: int = Field(foreign_key="deliverable.id")
+    number: str = Field(max_length=80, description="as the supplier wrote it")
+    number_key: str = Field(max_length=80, description="case-folded, spaces, dashes and dots removed")
+    supplier_key: str = Field(max_length=200, description="the contract's supplier, compared the same way")
+    invoice_date: dt.date
+    received_on: dt.date
+    net_pence: int = Pence()
+    vat_pence: int = Pence(default=0)
+    paid_pence: int = Pence(default=0)
+    status: str = Field(default=InvoiceStatus.VALID.value, max_length=12)
+    regime: str = Field(max_length=8)
+    valid_from: dt.date | None = Field(default=None, description="none while disputed")
+    due_on: dt.date | None = Field(default=None, description="none while disputed under PCR 2015")
+    disputed_on: dt.date | None = None
+    dispute_reason: str | None = Field(default=None, max_length=500)
+    resolved_on: dt.date | None = None
+    rejected_reason: str | None = Field(default=None, max_length=500)
 
 
 class YearEnd(SQLModel, table=True):
@@ -198,7 +251,7 @@ class Person(SQLModel, table=True):
     added_at: str = Field(max_length=40)
 
 
-def id_of(row: "BudgetLine | Contract | Deliverable | Payment") -> int:
+def id_of(row: "BudgetLine | Contract | Deliverable | Payment | Invoice") -> int:
     """The id of a row that has been stored (flushed or loaded)."""
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has not been stored yet")

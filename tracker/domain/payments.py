@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from tracker.domain import lookup, rules, year_end
+from tracker.domain import invoices, lookup, rules, year_end
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput
@@ -20,6 +20,7 @@ from tracker.domain.models import (
     BudgetLine,
     Contract,
     Deliverable,
+    Invoice,
     Payment,
     Permission,
     id_of,
@@ -88,18 +89,23 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         unpaid = item.amount_pence - item.paid_pence
         amount = unpaid if amount_pence is None else amount_pence
         _check_release(ctx, change.session, contract, item, line, amount, day, invoice, override)
+        matched = None if invoice is None else invoices.recorded_invoice(change.session, contract, invoice)
+        if matched is not None:
+            invoices.match_payment(change, contract, item, matched, amount)
         left_before = line.allocation_pence - line.paid_pence
         _move_paid(change, contract, item, line, amount)
         payment = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=amount, paid_on=day,
                           invoice=invoice, released_by=ctx.actor.claimed,
                           released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
-                          sod_override_reason=override, charged_year=line.fiscal_year)
+                          sod_override_reason=override, charged_year=line.fiscal_year,
+                          invoice_id=None if matched is None else matched.id)
         change.session.add(payment)
         change.session.flush()
         assert payment.id is not None
         change.record(AuditAction.PAYMENT_RELEASED, reference, payment_id=payment.id, seq=seq, amount_pence=amount,
                       paid_on=day, invoice=invoice, budget_line=line.code, sod_override_reason=override,
                       charged_to=FiscalYear(line.fiscal_year).label,
+                      **({} if matched is None else {"invoice_id": matched.id}),
                       deliverable_paid_before=item.amount_pence - unpaid,
                       deliverable_paid_after=item.amount_pence - unpaid + amount,
                       line_paid_before=line.allocation_pence - left_before,
@@ -128,10 +134,14 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
         rules.not_in_future("a reversal", day, ctx.clock.today())
         left_before = line.allocation_pence - line.paid_pence
         _move_paid(change, contract, item, line, -original.amount_pence)
+        matched = None if original.invoice_id is None else change.session.get_one(Invoice, original.invoice_id)
+        if matched is not None:  # held until the event images it
+            invoices.move_invoice_paid(change, matched, -original.amount_pence)
         reversal = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=-original.amount_pence,
                            paid_on=day, released_by=ctx.actor.claimed,
                           released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
-                           reverses_payment_id=payment_id, reason=reason, charged_year=original.charged_year)
+                           reverses_payment_id=payment_id, reason=reason, charged_year=original.charged_year,
+                           invoice_id=original.invoice_id)
         change.session.add(reversal)
         change.session.flush()
         assert reversal.id is not None
@@ -154,7 +164,7 @@ def _check_release(ctx: Context, session: Session, contract: Contract, item: Del
     rules.within_contract_value(contract.reference, paying=amount, paid=contract.paid_pence,
                                 value=contract.value_pence)
     rules.within_allocation(line.code, paying=amount, paid=line.paid_pence, allocation=line.allocation_pence)
-    rules.funded(label, released=item.released)
+    rules.funded(label, released=item.released_in is not None)
     rules.charged_to_line_year("a payment", day, label, item.decided_on, line.code, FiscalYear(line.fiscal_year),
                                settle_until=year_end.settle_until(session, line.fiscal_year))
     rules.in_order(f"a payment dated {day}", day, f"{label} was accepted", item.decided_on)

@@ -50,6 +50,11 @@ class Rule(StrEnum):
     # -- the year end (issue 14) --
     YEAR_CLOSED = "year-closed"
     YEAR_END_CLOSE = "year-end-close"
+    # -- invoices (issue 14) --
+    INVOICE_NUMBER = "invoice-number"
+    INVOICE_AMOUNT = "invoice-amount"
+    INVOICE_STATUS = "invoice-status"
+    INVOICE_MATCH = "invoice-match"
 
 
 # -- what must be unique ---------------------------------------------------------------------------------------
@@ -368,3 +373,38 @@ def funded(label: str, *, released: bool) -> None:
     if released:
         raise Refusal(Rule.YEAR_END_CLOSE, f"{label} was released at its year's close; no line funds it, so "
                                            f"nothing is paid for it")
+
+
+# -- invoices ---------------------------------------------------------------------------------------------------
+
+
+def invoice_number_unique(number: str, supplier: str, *, taken_as: str | None, taken_on: str | None) -> None:
+    """One invoice number per supplier across every contract, however it is spelt ("MA-9" is "ma 9")."""
+    if taken_as is not None:
+        raise Refusal(Rule.INVOICE_NUMBER, f"invoice {number} from {supplier} is already recorded, as {taken_as} on "
+                                           f"{taken_on}; an invoice number is recorded once per supplier")
+
+
+def invoices_within_amount(label: str, *, amount: int, invoiced: int, net: int) -> None:
+    if invoiced + net > amount:
+        raise Refusal(Rule.INVOICE_AMOUNT, f"{label} is {format_gbp(amount)} and its invoices already total "
+                                           f"{format_gbp(invoiced)} net; this one is {format_gbp(net)} net, "
+                                           f"{format_gbp(invoiced + net - amount)} too much")
+
+
+def invoice_in(number: str, status: str, allowed: tuple[str, ...], done: str) -> None:
+    if status not in allowed:
+        kinds = " or ".join(allowed)
+        raise Refusal(Rule.INVOICE_STATUS, f"invoice {number} is {status}; only a {kinds} invoice can be {done}")
+
+
+def invoice_matches(number: str, label: str, *, for_label: str, status: str, paying: int, gross: int,
+                    paid: int) -> None:
+    """The three-way match: the invoice is for this deliverable, valid, and covers the amount."""
+    if for_label != label:
+        raise Refusal(Rule.INVOICE_MATCH, f"invoice {number} is for {for_label}, not {label}")
+    if status != "valid":
+        raise Refusal(Rule.INVOICE_MATCH, f"invoice {number} is {status}; only a valid invoice is paid")
+    if paying > gross - paid:
+        raise Refusal(Rule.INVOICE_MATCH, f"invoice {number} has {format_gbp(gross - paid)} unpaid of "
+                                          f"{format_gbp(gross)}; this payment is {format_gbp(paying)}")

@@ -137,7 +137,7 @@ def _year_end(conn: Connection) -> None:
     """Each payment records the financial year it is charged to: its line's, even when it settles an accrual after
     that year ended. Payments are append-only, so their guards are lifted for the one fill and put back with it.
     A deliverable can be carried forward to a line of the next year, or released, when its year is closed; the
-    closed years are recorded."""
+    closed years are recorded. Invoices are records, unique per supplier, and a payment names the one it matched."""
     if "charged_year" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
         for statement in drop_append_only_ddl(models.Payment.__tablename__, conn):
             conn.exec_driver_sql(statement)
@@ -151,14 +151,19 @@ def _year_end(conn: Connection) -> None:
         if name not in present:
             conn.exec_driver_sql(f"ALTER TABLE deliverable ADD COLUMN {name} {ddl}")
     models.YearEnd.metadata.tables["year_end"].create(conn, checkfirst=True)
+    models.Invoice.metadata.tables["invoice"].create(conn, checkfirst=True)
+    if "invoice_id" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
+        conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN invoice_id INTEGER REFERENCES invoice (id)")
     # the few deliverables carried forward, for the reports that move their payments to the line that funds them
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_carried ON deliverable "
                          "(carried_to_line_id, contract_id, id) WHERE carried_to_line_id IS NOT NULL")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_released ON deliverable "
+                         "(released_in, contract_id, id) WHERE released_in IS NOT NULL")
 
 
 _YEAR_END_COLUMNS = (
     ("carried_to_line_id", "INTEGER REFERENCES budget_line (id)"),
-    ("released", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("released_in", "INTEGER"),
 )
 
 
@@ -184,8 +189,8 @@ MIGRATIONS = (
     Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
     # postgres: TRUNCATE refused on payments and the trail
     Migration(10, "payments and the audit trail refuse TRUNCATE (PostgreSQL)", _no_truncate),
-    Migration(12, "the year end: payments record the year they are charged to; carried and released "
-                  "deliverables; closed years", _year_end),
+    Migration(12, "the year end and invoices: payments record the year they are charged to and the invoice "
+                  "they matched; carried and released deliverables; closed years; invoices", _year_end),
 )
 
 

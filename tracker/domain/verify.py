@@ -12,7 +12,8 @@ Passes, each streaming, none holding more than the events' own figures and image
 3. running totals against detail: paid per deliverable, contract and line summed from
    the payment rows, commitments from the contracts (and the deliverables carried forward
    or released at a year end), each by one SQL aggregate; the year each payment is charged
-   to recomputed from the line that pays it; every closed year closed by an event;
+   to recomputed from the line that pays it; every closed year closed by an event; each
+   invoice's paid total from the payments matched to it, and every invoice made by an event;
 4. the store's own guards: the append-only triggers and the schema_version record.
 The first disagreement found is the headline; a few more follow it.
 """
@@ -171,6 +172,7 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: 
             rows["payment"] = _check_payments(conn, replay, problems)
             _check_imports(replay, problems)
             _check_closed_years(conn, replay, problems)
+            _check_invoices(conn, replay, problems)
             _check_totals(conn, problems)
             for table in TRACKED:
                 _check_images(conn, table, replay, problems)
@@ -522,6 +524,13 @@ def _check_closed_years(conn: Connection, replay: _Replay, problems: _Problems) 
                          f"behind the tracker's back)")
 
 
+def _check_invoices(conn: Connection, replay: _Replay, problems: _Problems) -> None:
+    """Every invoice was recorded by an event that imaged it (its columns are then checked with every image)."""
+    for row_id, number in _stream(conn, "SELECT id, number FROM invoice ORDER BY id"):
+        if ("invoice", row_id) not in replay.images:
+            _unexplained("invoice", row_id, number, problems)
+
+
 def _check_imports(replay: _Replay, problems: _Problems) -> None:
     for found in replay.imports:
         for table, (low, high) in found.ranges.items():
@@ -620,7 +629,7 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "LEFT JOIN (SELECT budget_line_id AS line_id, SUM(committed_pence) AS total FROM contract "
      "GROUP BY budget_line_id) c ON c.line_id = b.id "
      f"LEFT JOIN (SELECT c.budget_line_id AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
-     "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL OR d.released = TRUE "
+     "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL OR d.released_in IS NOT NULL "
      "GROUP BY c.budget_line_id) o ON o.line_id = b.id "
      f"LEFT JOIN (SELECT d.carried_to_line_id AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
      "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL "
@@ -634,6 +643,10 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "SELECT p.id, p.charged_year, b.code, b.fiscal_year FROM payment p JOIN contract c ON c.id = p.contract_id "
      f"JOIN deliverable d ON d.id = p.deliverable_id JOIN budget_line b ON b.id = {_FUNDING_LINE} "
      "WHERE p.charged_year <> b.fiscal_year ORDER BY p.id LIMIT 1"),
+    ("invoice {0} ({1}): paid_pence is {2}, the payments matched to it add up to {3}",
+     "SELECT i.id, i.number, i.paid_pence, COALESCE(p.total, 0) FROM invoice i "
+     "LEFT JOIN (SELECT invoice_id, SUM(amount_pence) AS total FROM payment WHERE invoice_id IS NOT NULL "
+     "GROUP BY invoice_id) p ON p.invoice_id = i.id WHERE i.paid_pence <> COALESCE(p.total, 0) ORDER BY i.id LIMIT 1"),
     ("budget line {0} ({1}): paid {2} is more than its allocation {3}",
      "SELECT id, code, paid_pence, allocation_pence FROM budget_line WHERE paid_pence > allocation_pence "
      "ORDER BY id LIMIT 1"),

@@ -193,7 +193,7 @@ def _unaccepted(session: Session, year: FiscalYear) -> dict[int, tuple[str]]:
         select(d.id, c.reference, d.seq)
         .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == funding_line_id())
         .where(b.fiscal_year == year.start_year, col(c.awarded_on) <= year.ends,
-               col(c.status) == ContractStatus.AWARDED.value, ~accepted_by(year.ends), col(d.released).is_(False))
+               col(c.status) == ContractStatus.AWARDED.value, ~accepted_by(year.ends), col(d.released_in).is_(None))
         .order_by(byte_order(col(c.reference)), col(d.seq), col(d.id))).all()
     return {int(row_id or 0): (f"{reference} #{seq}",) for row_id, reference, seq in rows}
 
@@ -206,7 +206,7 @@ def _unsplit(session: Session, year: FiscalYear) -> list[str]:
         select(c.reference, c.value_pence - planned).join(b, col(b.id) == col(c.budget_line_id))
         .where(b.fiscal_year == year.start_year, col(c.awarded_on) <= year.ends,
                col(c.status) == ContractStatus.AWARDED.value)
-        .order_by(byte_order(col(c.reference)))).all()
+        .order_by(byte_order(col(c.reference)), col(c.id))).all()
     return [f"{reference} ({format_gbp(int(left))})" for reference, left in rows if left]
 
 
@@ -229,7 +229,7 @@ def _move(change: Change, year: FiscalYear,
             item.carried_to_line_id = id_of(target)
             carried.append(Moved(contract.reference, item.seq, item.amount_pence, target.code))
         else:
-            item.released = True
+            item.released_in = year.start_year
             released.append(Moved(contract.reference, item.seq, item.amount_pence, source.code))
         session.add(item)
     warnings = []
@@ -279,13 +279,14 @@ def release_commitment(change: Change, contract: Contract, line: BudgetLine, rel
     free; the rest comes from the contract's own line."""
     d = Deliverable
     moved = change.session.exec(
-        select(d.carried_to_line_id, d.released, d.amount_pence, d.paid_pence)
-        .where(d.contract_id == contract.id, or_(col(d.carried_to_line_id).is_not(None), col(d.released)))
+        select(d.carried_to_line_id, d.released_in, d.amount_pence, d.paid_pence)
+        .where(d.contract_id == contract.id,
+               or_(col(d.carried_to_line_id).is_not(None), col(d.released_in).is_not(None)))
         .order_by(col(d.carried_to_line_id), col(d.id))).all()
     own = released
     elsewhere: dict[int, int] = {}
     for line_id, was_released, amount, paid in moved:
-        if was_released:
+        if was_released is not None:
             own -= amount
         elif line_id is not None:
             elsewhere[line_id] = elsewhere.get(line_id, 0) + amount - paid

@@ -28,6 +28,7 @@ from tracker.domain.models import (
     Deliverable,
     DeliverableStatus,
     Payment,
+    YearEnd,
     sum_pence,
 )
 from tracker.reports.figures import LineFigures, Outstanding
@@ -306,9 +307,54 @@ def _figures_as_of(session: Session, ids: Sequence[int],
     accepted = _sums(session, sa_select(line, sum_pence(case((accepted_by, col(d.amount_pence)))))
                      .join(d, col(d.contract_id) == col(c.id))
                      .where(awarded, not_cancelled).group_by(line))
+    for line_id, (moved_committed, moved_paid, moved_accepted) in _carried_as_of(session, ids, day).items():
+        committed[line_id] = committed.get(line_id, 0) + moved_committed
+        paid[line_id] = paid.get(line_id, 0) + moved_paid
+        accepted[line_id] = accepted.get(line_id, 0) + moved_accepted
     totals = {line_id: (committed.get(line_id, 0), paid.get(line_id, 0)) for line_id in committed}
     owed = {line_id: accepted.get(line_id, 0) - paid.get(line_id, 0) for line_id in committed}
     return totals, owed
+
+
+def _carried_as_of(session: Session, ids: Sequence[int], day: dt.date) -> dict[int, tuple[int, int, int]]:
+    """What the deliverables carried forward or released at a year end move between the lines, as of the day:
+    their commitment from the day their year was closed, their payments and acceptances always (a carried
+    deliverable is paid by the line it went to). The few such deliverables are read off their partial index and
+    their payments off the covering one."""
+    d, c, p, y = Deliverable, Contract, Payment, YearEnd
+    moved = [row for which in (col(d.carried_to_line_id) > 0, col(d.released_in) > 0) for row in session.execute(
+        sa_select(col(d.id), col(c.budget_line_id), col(d.carried_to_line_id), col(d.amount_pence),
+                  col(d.paid_pence), col(d.status), col(d.decided_on), col(c.status), col(c.awarded_on),
+                  col(c.ended_on), col(y.closed_on))
+        .select_from(d).join(c, col(c.id) == col(d.contract_id))
+        .join(y, col(y.fiscal_year) == col(c.fiscal_year)).where(which))]
+    if not moved:
+        return {}
+    wanted = set(ids)
+    carried = [row[0] for row in moved if row[2] is not None]
+    paid_by = dict(session.execute(
+        sa_select(col(p.deliverable_id), sum_pence(col(p.amount_pence)))
+        .where(col(p.deliverable_id).in_(carried), col(p.paid_on) <= day).group_by(col(p.deliverable_id))).all()
+    ) if carried else {}
+    deltas: dict[int, list[int]] = {}
+    for item, source, target, amount, final_paid, status, decided_on, contract_status, awarded_on, ended_on, \
+            closed_on in moved:
+        running = awarded_on is not None and awarded_on <= day and (ended_on is None or ended_on > day)
+        ended = ended_on is not None and ended_on <= day
+        share = 0 if closed_on > day else amount if running else final_paid if (
+            ended and contract_status == ContractStatus.CLOSED) else 0
+        paid = int(paid_by.get(item, 0))
+        cancelled = ended and contract_status == ContractStatus.CANCELLED
+        accepted = amount if (status == DeliverableStatus.ACCEPTED and decided_on is not None and decided_on <= day
+                              and not cancelled and awarded_on is not None and awarded_on <= day) else 0
+        for line_id, sign in ((source, -1), (target, 1)):
+            if line_id in wanted:
+                move = deltas.setdefault(line_id, [0, 0, 0])
+                move[0] += sign * share
+                if target is not None:
+                    move[1] += sign * paid
+                    move[2] += sign * accepted
+    return {line_id: (move[0], move[1], move[2]) for line_id, move in deltas.items()}
 
 
 def _sums(session: Session, query: Any) -> dict[int, int]:
@@ -357,7 +403,7 @@ def _unpaid_per_due_day(session: Session, ids: Sequence[int],
     found: dict[dt.date, int] = {}
     # the lines' own deliverables, then those carried to them at a year end (few, off their own index)
     for funded in (and_(col(c.budget_line_id).in_(ids), col(d.carried_to_line_id).is_(None),
-                        col(d.released).is_(False)),
+                        col(d.released_in).is_(None)),
                    col(d.carried_to_line_id).in_(ids)):
         query = (sa_select(col(d.due_on), sum_pence(unpaid))
                  .join(c, col(c.id) == col(d.contract_id))

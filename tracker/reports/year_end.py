@@ -149,7 +149,7 @@ def _commitments(session: Session, ids: Sequence[int], ends: dt.date) -> tuple[C
     query = (sa_select(col(b.code), col(c.reference), col(c.supplier), col(d.seq), col(d.name), status,
                        col(d.due_on), col(d.amount_pence))
              .join(c, col(c.id) == col(d.contract_id)).join(b, col(b.id) == funding_line_id())
-             .where(funding_line_id().in_(ids), running_at(ends), ~accepted_by(ends), col(d.released).is_(False))
+             .where(funding_line_id().in_(ids), running_at(ends), ~accepted_by(ends), col(d.released_in).is_(None))
              .order_by(byte_order(col(b.code)), byte_order(col(c.reference)), col(d.seq), col(d.id)))
     found = [Commitment(*row) for row in session.execute(query)]
     planned = (sa_select(sum_pence(col(d.amount_pence))).where(col(d.contract_id) == col(c.id)).scalar_subquery())
