@@ -273,8 +273,52 @@ def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str
                 seq, {table: (int(r[0]), int(r[1])) for table, r in d.get("id_ranges", {}).items()},
                 {name.removesuffix(".csv"): int(n) for name, n in d.get("rows", {}).items()},
                 d.get("payments_pence")))
+        else:
+            _replay_correction(replay, seq, action, ref, d)
     except (KeyError, TypeError, ValueError, IndexError):
         problems.add(f"audit event {seq} ({action}): its payload lacks the figures such an event records")
+
+
+def _replay_correction(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str, Any]) -> None:
+    """Corrections and variations (issue 13): the figures they move, on rows the replay follows.
+
+    A row an import made is followed by its images alone, so only rows already replayed are updated here."""
+    if action == AuditAction.BUDGET_LINE_REVISED:
+        _replay_allocation(replay, seq, d["code"], d["allocation_after"], d["control"])
+    elif action == AuditAction.BUDGET_LINE_TRANSFERRED:
+        _replay_allocation(replay, seq, d["from_line"], d["from_allocation_after"], d["from_control"])
+        _replay_allocation(replay, seq, d["to_line"], d["to_allocation_after"], d["to_control"])
+    elif action == AuditAction.CONTRACT_REOPENED and ref:
+        replay.contract_status[ref] = (seq, "awarded")
+    elif action == AuditAction.DELIVERABLE_REVOKED and ref:
+        replay.deliverable_status[ref, int(d["seq"])] = (seq, "submitted")
+    elif action == AuditAction.CONTRACT_RENAMED and ref:
+        _replay_rename(replay, d["renamed_from"], d["renamed_to"])
+    elif action == AuditAction.CONTRACT_VARIED and ref:
+        if ref in replay.contracts:
+            replay.contracts[ref] = (seq, (d["value_after"], d["budget_line"]))
+        for key, (_, amount) in d["amounts"].items():
+            if (ref, int(key)) in replay.deliverables:
+                replay.deliverables[ref, int(key)] = (seq, amount)
+        for added in d["added"]:
+            replay.deliverables[ref, int(added["seq"])] = (seq, added["amount_pence"])
+            replay.deliverable_status[ref, int(added["seq"])] = (seq, "pending")
+
+
+def _replay_allocation(replay: _Replay, seq: int, code: str, allocation: int, control: str) -> None:
+    if code in replay.lines:
+        replay.lines[code] = (seq, (allocation, control))
+
+
+def _replay_rename(replay: _Replay, old: str, new: str) -> None:
+    if old in replay.contracts:
+        replay.contracts[new] = replay.contracts.pop(old)
+    if old in replay.contract_status:
+        replay.contract_status[new] = replay.contract_status.pop(old)
+    for number in [number for ref, number in replay.deliverables if ref == old]:
+        replay.deliverables[new, number] = replay.deliverables.pop((old, number))
+    for number in [number for ref, number in replay.deliverable_status if ref == old]:
+        replay.deliverable_status[new, number] = replay.deliverable_status.pop((old, number))
 
 
 def _check_time(replay: _Replay, seq: int, action: str, at: str, problems: _Problems) -> None:
@@ -329,6 +373,7 @@ def _replay_images(replay: _Replay, seq: int, action: str, d: dict[str, Any], pr
                 replay.first_before.setdefault(key, before)
             replay.images[key] = (seq, after)
         _check_balances(seq, action, d, images, problems)
+        _check_allocations(seq, action, d, images, problems)
         if action == AuditAction.IMPORT:
             replay.digests.extend((seq, table, spec) for table, spec in d.get("tables", {}).items())
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -353,6 +398,30 @@ def _check_balances(seq: int, action: str, d: dict[str, Any], images: list[dict[
             if stated != shown:
                 problems.add(f"audit event {seq} ({action}): states {prefix}_{when} {stated}, but "
                              f"{_label(table, mine[0]['id'])} held {column} {shown} (a stale or edited balance)")
+
+
+_ALLOCATIONS = (("allocation", "code"), ("from_allocation", "from_line"), ("to_allocation", "to_line"))
+"""Allocations a revision or virement states before and after, and the detail naming the line each is of."""
+
+
+def _check_allocations(seq: int, action: str, d: dict[str, Any], images: list[dict[str, Any]],
+                       problems: _Problems) -> None:
+    """An allocation a revision or virement states must be the one its line's images show."""
+    for prefix, naming in _ALLOCATIONS:
+        if f"{prefix}_before" not in d:
+            continue
+        mine = [i for i in images if i["table"] == "budget_line" and i["before"] is not None
+                and i["after"].get("code") == d.get(naming)]
+        if len(mine) != 1:
+            problems.add(f"audit event {seq} ({action}): states {prefix}_before but has no image of the "
+                         f"budget line it changed")
+            continue
+        for when in ("before", "after"):
+            stated, shown = d[f"{prefix}_{when}"], mine[0][when]["allocation_pence"]
+            if stated != shown:
+                problems.add(f"audit event {seq} ({action}): states {prefix}_{when} {stated}, but "
+                             f"{_label('budget_line', mine[0]['id'])} held allocation_pence {shown} (a stale or "
+                             f"edited balance)")
 
 
 def _first_difference(have: Image, want: Image) -> str | None:
