@@ -68,7 +68,8 @@ def print_statement(statement: Statement) -> None:
     out.print(Text.assemble((s.reference, "bold"), f"  {s.title}"))
     out.print(f"Supplier {s.supplier}   Status {s.status}   Line {s.line_code} ({s.line_name}, {s.fiscal_year})")
     ceiling = f"   Ceiling {format_gbp(s.ceiling_pence)}" if s.ceiling_pence is not None else ""
-    out.print(f"Value {format_gbp(s.value_pence)}{ceiling}   Paid {format_gbp(s.paid_pence)}   "
+    original = f"   Original value {format_gbp(s.original_value_pence)}" if s.original_value_pence else ""
+    out.print(f"Value {format_gbp(s.value_pence)}{original}{ceiling}   Paid {format_gbp(s.paid_pence)}   "
               f"Unpaid {format_gbp(s.unpaid_pence)}")
     dates = [("Decision", s.decision_date), ("Start", s.start_date), ("End", s.end_date),
              ("Awarded", s.awarded_on), ("Ended", s.ended_on)]
@@ -81,6 +82,10 @@ def print_statement(statement: Statement) -> None:
                format_gbp(d.amount_pence), format_gbp(d.paid_pence), format_gbp(d.unpaid_pence)], "")
              for d in s.deliverables]
     out.print(_fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))
+    if s.changes:
+        out.print("Corrections and variations")
+        for change in s.changes:
+            out.print(Text(f"  {change.on}  {change.text}"))
     if not s.payments:
         out.print("No payments yet.")
         return
