@@ -154,3 +154,28 @@ def test_reprofile_and_overdue_slippage(demo: Tracker) -> None:
     refuses(demo, "deliverable", "reprofile", MERIDIAN, "1", "--due", "2015-12-01", "--reason", "late",
             message=f"{MERIDIAN} #1 is accepted; only a pending or submitted or rejected deliverable can be reprofiled")
     verified(demo)
+
+
+def test_overdue_measures_from_the_current_due_date_and_shows_the_slippage(demo: Tracker) -> None:
+    demo("deliverable", "reprofile", FOUNDING, "1", "--due", "2015-09-15", "--reason", "supplier delay")
+    late = [line for line in demo("report", "overdue").stdout.splitlines() if line.lstrip().startswith(FOUNDING)]
+    assert late == [f" {FOUNDING}   1   Mapping exercise of the current landscape of provision   15 Sep 2015          34   +15 days from 31 Aug 2015   £44,880.00 "]
+
+
+def test_budget_as_of_reproduces_the_days_before_and_after_a_variation(demo: Tracker) -> None:
+    def cpf(day: str) -> list[str]:
+        [row] = [line for line in demo("report", "budget", "--as-of", day, "--format", "csv").stdout.splitlines()
+                 if line.startswith("line,CPF-1516")]
+        return row.split(",")
+
+    before = cpf("2015-09-30")
+    demo("contract", "vary", MERIDIAN, "--decision", "PCD 1505", "--on", "2015-10-01", "--rationale", "a second cohort",
+         "--value", "132000", "--add-deliverable", "Second cohort report;12000;2016-03-31")
+    demo("budget", "revise", "CPF-1516", "--allocation", "230000", "--decision", "PCD 1506", "--on", "2015-10-02", "--reason", "uplift")
+    assert cpf("2015-09-30") == before
+    assert "205000.00" in before and "220000.00" in before
+    on_the_day = cpf("2015-10-01")
+    assert "217000.00" in on_the_day and "220000.00" in on_the_day
+    assert "217000.00" in cpf("2015-10-02") and "230000.00" in cpf("2015-10-02")
+    by_contract = demo("report", "budget", "--as-of", "2015-09-30", "--by", "contract", "--format", "csv").stdout
+    assert any(line.startswith("contract,CPF-1516") and MERIDIAN in line and "120000.00" in line for line in by_contract.splitlines()), by_contract

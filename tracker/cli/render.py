@@ -295,14 +295,17 @@ def print_overdue(found: Overdue) -> None:
         out.print("No deliverable is past its due date unaccepted.")
     else:
         late = Table(title="Past due, not accepted", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        slipped = any(item.original_due_on for item in found.late)
         for header, fold in (("Contract", False), ("#", False), ("Deliverable", True), ("Due", False),
-                             ("Days late", False)):
+                             ("Days late", False), *((("Slipped", False),) if slipped else ())):
             late.add_column(header, overflow="fold", no_wrap=not fold, ratio=1 if fold else None,
-                            justify="right" if header == "Days late" else "left")
+                            justify="right" if header in ("Days late", "Slipped") else "left")
         money_column(late, "Amount")
         for item in found.late:
+            moved = (f"{item.slipped_days:+d} days from {format_date(item.original_due_on)}"
+                     if item.original_due_on else "",) if slipped else ()
             late.add_row(item.reference, str(item.seq), item.name, format_date(item.due_on), str(item.days),
-                         format_gbp(item.amount_pence))
+                         *moved, format_gbp(item.amount_pence))
         out.print(late)
     if not found.unpaid:
         out.print("No accepted deliverable has waited more than 30 days for payment.")
