@@ -261,3 +261,26 @@ def test_reprofile_keeps_the_original_due_date(alice: Context, engine: Engine) -
     with refused(engine, "deliverable-status", f"{REF} #1 is accepted; only a pending or submitted or rejected deliverable can be reprofiled"):
         reprofile_deliverable(alice, REF, 1, due_on=dt.date(2015, 12, 1), reason="late")
     sound(engine)
+
+
+def test_a_variation_removes_deliverables_not_accepted(alice: Context, bob: Context, demo: Engine) -> None:
+    """An imported deliverable and one the variation itself added earlier: both leave the table, the trail keeps
+    their images, and verify still matches the import's digest."""
+    with refused(demo, "deliverable-status", f"{MERIDIAN} #1 is accepted; only a pending or submitted or rejected deliverable can be removed"):
+        vary_contract(alice, MERIDIAN, decision="PCD 1", on=dt.date(2015, 10, 1), rationale="less", remove=(1,))
+    vary_contract(alice, MERIDIAN, decision="PCD 1", on=dt.date(2015, 10, 1), rationale="more",
+                  value_pence=13_000_000, add=(NewDeliverable("Extra", 1_000_000, dt.date(2016, 3, 1)),))
+    with one_event(demo, "contract.varied") as found:
+        done = vary_contract(alice, MERIDIAN, decision="PCD 2", on=dt.date(2015, 10, 2), rationale="descoped",
+                             value_pence=8_000_000, remove=(3, 4))
+    assert (done.label, done.cumulative, done.unallocated_pence) == ("V2", "-33.3 %", 0)
+    assert found[0]["payload"]["removed"] == [3, 4]
+    removed = [i for i in image(found[0], demo, "deliverable") if i["after"] is None]
+    assert [(i["before"]["seq"], i["before"]["amount_pence"]) for i in removed] == [(3, 4_000_000), (4, 1_000_000)]
+    assert scalar(demo, "SELECT COUNT(*) FROM deliverable d JOIN contract c ON c.id = d.contract_id WHERE c.reference = 'DMPCD 2015 120'") == 2
+    assert line(demo, "CPF-1516")[1] == 16_500_000
+    sound(demo)
+    again = vary_contract(alice, MERIDIAN, decision="PCD 3", on=dt.date(2015, 10, 3), rationale="back",
+                          value_pence=9_000_000, add=(NewDeliverable("Final report", 1_000_000, dt.date(2016, 3, 18)),))
+    assert again.label == "V3"
+    sound(demo)

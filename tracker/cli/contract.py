@@ -192,6 +192,7 @@ def vary(
     end: str | None = typer.Option(None, "--end", help="The new end date."),
     add: list[str] = typer.Option([], "--add-deliverable", help='"name;amount;due" (repeatable).'),
     set_amount: list[str] = typer.Option([], "--set-amount", help="SEQ=AMOUNT (repeatable)."),
+    remove: list[int] = typer.Option([], "--remove", help="SEQ of a deliverable not yet accepted (repeatable)."),
 ) -> None:
     """Record a numbered variation (V1, V2 ...): value, end date or deliverables, under its own decision."""
     from tracker.domain.money import format_gbp
@@ -201,7 +202,7 @@ def vary(
         state(ctx).context(), reference, decision=decision, on=parse.required_date(on), rationale=rationale,
         value_pence=parse.optional_money(value), end_date=parse.date(end),
         add=tuple(NewDeliverable(*parse.new_deliverable(text)) for text in add),
-        set_amounts=dict(parse.seq_amount(text) for text in set_amount))
+        set_amounts=dict(parse.seq_amount(text) for text in set_amount), remove=tuple(remove))
     for warning in varied.warnings:
         warn(warning)
     unallocated = f"; {format_gbp(varied.unallocated_pence)} not allocated to deliverables" \

@@ -32,6 +32,8 @@ from tracker.domain.models import (
 from tracker.domain.money import format_gbp
 from tracker.domain.text import clean_text, optional_text
 
+_REMOVABLE = (DeliverableStatus.PENDING, DeliverableStatus.SUBMITTED, DeliverableStatus.REJECTED)
+
 REG_72_LIMITS = (10, 50)
 """Cumulative change from the original value, in per cent, at which a variation is warned."""
 
@@ -73,7 +75,9 @@ def percent_change(original: int, now: int) -> str:
 
 def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, rationale: str,
                   value_pence: int | None = None, end_date: dt.date | None = None,
-                  add: tuple[NewDeliverable, ...] = (), set_amounts: dict[int, int] | None = None) -> Varied:
+                  add: tuple[NewDeliverable, ...] = (), set_amounts: dict[int, int] | None = None,
+                  remove: tuple[int, ...] = ()) -> Varied:
+    """`remove` takes deliverables out of scope: only ones not accepted, so nothing is owed or paid on them."""
     decision = clean_text("decision reference", decision, max_length=80)
     rationale = clean_text("rationale", rationale, max_length=1000)
     set_amounts = dict(set_amounts or {})
@@ -82,7 +86,7 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
             raise InvalidInput(f"a deliverable's amount must be more than £0.00, not {format_gbp(amount)}")
     if value_pence is not None and value_pence <= 0:
         raise InvalidInput(f"a contract's value must be more than £0.00, not {format_gbp(value_pence)}")
-    if value_pence is None and end_date is None and not add and not set_amounts:
+    if value_pence is None and end_date is None and not add and not set_amounts and not remove:
         raise InvalidInput("a variation must change something: the value, the end date or the deliverables")
     rules.not_in_future("a decision", on, ctx.clock.today())
     with ctx.change() as change:
@@ -105,6 +109,14 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
             rules.amount_covers_paid(f"{reference} #{seq}", amount=amount, paid=item.paid_pence)
             if amount != item.amount_pence:
                 amounts[str(seq)] = [item.amount_pence, amount]
+        removed = []
+        for seq in sorted(set(remove)):
+            if seq not in items:
+                lookup.deliverable(session, reference, seq)
+            rules.deliverable_in(f"{reference} #{seq}", items[seq].status, _REMOVABLE, "removed")
+            if str(seq) in amounts:
+                raise InvalidInput(f"{reference} #{seq} is both removed and given a new amount; choose one")
+            removed.append(items.pop(seq))
         planned = sum(amounts.get(str(seq), [0, item.amount_pence])[1] for seq, item in items.items())
         planned += sum(new.amount_pence for new in add)
         rules.deliverables_fit_value(reference, value=after, planned=planned)
@@ -127,13 +139,16 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         for key, (_, amount) in amounts.items():
             items[int(key)].amount_pence = amount
             session.add(items[int(key)])
+        for item in removed:
+            change.removed(item)
         last_seq = session.exec(select(func.coalesce(func.max(Deliverable.seq), 0))
                                 .where(Deliverable.contract_id == contract.id)).one()
-        added = []
+        added, new_rows = [], []  # held until the event is recorded: the session keeps flushed rows weakly
         for offset, new in enumerate(add, start=1):
             name = clean_text("deliverable name", new.name, max_length=300)
-            session.add(Deliverable(contract_id=id_of(contract), seq=last_seq + offset, name=name,
-                                    amount_pence=new.amount_pence, due_on=new.due_on))
+            new_rows.append(Deliverable(contract_id=id_of(contract), seq=last_seq + offset, name=name,
+                                        amount_pence=new.amount_pence, due_on=new.due_on))
+            session.add(new_rows[-1])
             added.append({"seq": last_seq + offset, "name": name, "amount_pence": new.amount_pence,
                           "due_on": new.due_on})
         if after != before and contract.original_value_pence is None:
@@ -151,7 +166,8 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         details = {"number": number, "decision": decision, "decided_on": on, "rationale": rationale,
                    "value_before": before, "value_after": after, "original_value": original,
                    "cumulative_change": change_text, "end_before": end_before, "end_after": contract.end_date,
-                   "added": added, "amounts": amounts, "budget_line": line.code}
+                   "added": added, "amounts": amounts, "removed": [item.seq for item in removed],
+                   "budget_line": line.code}
         if moving:
             details |= {"line_committed_before": committed_before, "line_committed_after": committed_before + moving}
         change.record(AuditAction.CONTRACT_VARIED, reference, **details)

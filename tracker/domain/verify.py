@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain.audit import GENESIS_HASH, AuditAction, chain_hash, event_body
 from tracker.domain.errors import InvalidInput
-from tracker.domain.images import TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
+from tracker.domain.images import BATCH, TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
 from tracker.domain.money import format_gbp
 from tracker.domain.schema import MIGRATIONS
 from tracker.store.engine import guard_problems
@@ -300,6 +300,9 @@ def _replay_correction(replay: _Replay, seq: int, action: str, ref: str | None, 
         for key, (_, amount) in d["amounts"].items():
             if (ref, int(key)) in replay.deliverables:
                 replay.deliverables[ref, int(key)] = (seq, amount)
+        for number in d.get("removed", ()):
+            replay.deliverables.pop((ref, int(number)), None)
+            replay.deliverable_status.pop((ref, int(number)), None)
         for added in d["added"]:
             replay.deliverables[ref, int(added["seq"])] = (seq, added["amount_pence"])
             replay.deliverable_status[ref, int(added["seq"])] = (seq, "pending")
@@ -360,9 +363,12 @@ def _replay_images(replay: _Replay, seq: int, action: str, d: dict[str, Any], pr
             key = (str(image["table"]), int(image["id"]))
             before, after = image["before"], image["after"]
             known = replay.images.get(key)
-            if before is None and known is not None:
+            if before is None and known is not None and known[1] is not None:
                 problems.add(f"{_label(*key)}: audit event {seq} ({action}) made it, but audit event "
                              f"{known[0]} had already")
+            elif before is not None and known is not None and known[1] is None:
+                problems.add(f"{_label(*key)}: audit event {seq} ({action}) changed it, but audit event "
+                             f"{known[0]} had removed it")
             elif before is not None and known is not None:
                 name = _first_difference(before, known[1])
                 if name is not None:
@@ -564,7 +570,7 @@ def _check_imports(replay: _Replay, problems: _Problems) -> None:
         for table, (low, high) in found.ranges.items():
             wanted = max(0, high - low + 1)
             recorded = found.rows.get(_PLURAL.get(table, table), wanted)
-            have = found.seen.get(table, 0)
+            have = found.seen.get(table, 0) + len(_removed(replay, table, low, high))
             if have != wanted or recorded != wanted:
                 problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {found.seq}: "
                              f"{have:,} rows in the table, the event recorded {recorded:,} (rows deleted)")
@@ -587,6 +593,10 @@ def _check_images(conn: Connection, table: str, replay: _Replay, problems: _Prob
     current = read_images(conn, table, images)
     for row_id, (seq, want) in sorted(images.items()):
         have = current.get(row_id)
+        if want is None:
+            if have is not None:
+                problems.add(f"{_label(table, row_id)} was removed by audit event {seq} but is in the table")
+            continue
         if have is None:
             problems.add(f"{_label(table, row_id)} of audit event {seq} is missing from the table (deleted)")
             continue
@@ -613,7 +623,11 @@ def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], 
     earlier = {row_id: tuple(image.get(name) for name in names)
                for (named, row_id), image in replay.first_before.items() if named == table and low <= row_id <= high}
     digest = TableDigest()
-    for batch in stream_batches(conn, table, names, low=low, high=high):
+    removed = _removed(replay, table, low, high)
+    batches = stream_batches(conn, table, names, low=low, high=high)
+    if removed:
+        batches = _with_removed(batches, {row_id: earlier[row_id] for row_id in removed if row_id in earlier}, at)
+    for batch in batches:
         if earlier and any(batch[0][at] <= row_id <= batch[-1][at] for row_id in earlier):
             batch = [earlier.get(row[at], row) for row in batch]
         digest.add(batch)
@@ -621,6 +635,41 @@ def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], 
         problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not match "
                      f"the digest the import recorded ({digest.rows:,} rows, {int(spec['count']):,} imported; a row "
                      f"imported was edited, added or removed)")
+
+
+def _removed(replay: _Replay, table: str, low: int, high: int) -> list[int]:
+    """Ids in the range whose row an event removed (a deliverable a variation took out of scope)."""
+    return sorted(row_id for (named, row_id), (_, image) in replay.images.items()
+                  if named == table and image is None and low <= row_id <= high and (named, row_id) in
+                  replay.first_before)
+
+
+def _with_removed(batches: Iterator[list[tuple[Any, ...]]], removed: dict[int, tuple[Any, ...]],
+                  at: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows as the import left them: removed ones put back in id order (a row that reused a removed id
+    gives way to it), batched again as the digest batches them."""
+    pending = sorted(removed.items())
+    batch: list[tuple[Any, ...]] = []
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for found in batches:
+            for row in found:
+                while pending and pending[0][0] < row[at]:
+                    yield pending.pop(0)[1]
+                if pending and pending[0][0] == row[at]:
+                    yield pending.pop(0)[1]
+                    continue
+                yield row
+        for _, row in pending:
+            yield row
+
+    for row in rows():
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # -- 3. running totals against detail --------------------------------------------------------------------------

@@ -68,6 +68,7 @@ def describe(action: str, d: dict[str, Any]) -> str:
                   for new in d["added"]]
         parts += [f"#{seq} {format_gbp(before)} -> {format_gbp(after)}"
                   for seq, (before, after) in d["amounts"].items()]
+        parts += [f"removes #{seq}" for seq in d.get("removed", ())]
         return f"V{d['number']} {d['decided_on']} {d['decision']}: {'; '.join(parts)} ({d['rationale']})"
     if action == AuditAction.CONTRACT_AMENDED:
         return f"corrected {_fields(d['fields'])} ({d['reason']})"
