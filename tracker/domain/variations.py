@@ -139,8 +139,6 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         for key, (_, amount) in amounts.items():
             items[int(key)].amount_pence = amount
             session.add(items[int(key)])
-        for item in removed:
-            change.removed(item)
         last_seq = session.exec(select(func.coalesce(func.max(Deliverable.seq), 0))
                                 .where(Deliverable.contract_id == contract.id)).one()
         added, new_rows = [], []  # held until the event is recorded: the session keeps flushed rows weakly
@@ -151,6 +149,9 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
             session.add(new_rows[-1])
             added.append({"seq": last_seq + offset, "name": name, "amount_pence": new.amount_pence,
                           "due_on": new.due_on})
+        session.flush()
+        for item in removed:  # after the new rows have their ids, so that none takes a removed one's in this event
+            change.removed(item)
         if after != before and contract.original_value_pence is None:
             contract.original_value_pence = before
         contract.value_pence = after
