@@ -145,6 +145,8 @@ def test_vary_the_worked_cases(demo: Tracker) -> None:
     shown = demo("show", MERIDIAN).stdout
     assert "Original value £120,000.00" in shown
     assert "V1 2015-10-01 PCD 1505" in shown and "V2 2015-10-02 PCD 1600" in shown
+    assert shown.index("V1 2015-10-01") < shown.index("V2 2015-10-02")
+    assert "V2 2015-10-02 PCD 1600" in demo("report", "contract", MERIDIAN).stdout
     verified(demo)
 
 
