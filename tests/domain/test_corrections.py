@@ -3,6 +3,8 @@
 event's before and after, and `audit verify` sound after every kind of change."""
 
 import datetime as dt
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,12 +23,15 @@ from tracker.domain.corrections import (
 )
 from tracker.domain.deliverables import accept_deliverable, submit_deliverable
 from tracker.domain.errors import InvalidInput
+from tracker.domain.fiscal import fixed_clock
 from tracker.domain.importing import import_folder
 from tracker.domain.payments import release_payment, reverse_payment
+from tracker.domain.people import Actor
+from tracker.domain.schema import open_store
 from tracker.domain.variations import NewDeliverable, percent_change, reprofile_deliverable, vary_contract
 from tracker.domain.verify import verify_store
 
-from ..conftest import DEMO
+from ..conftest import DEMO, DEMO_TODAY
 from .ledger import REF, events, founding_case, scalar
 from .test_rules import one_event, refused
 
@@ -284,3 +289,30 @@ def test_a_variation_removes_deliverables_not_accepted(alice: Context, bob: Cont
                           value_pence=9_000_000, add=(NewDeliverable("Final report", 1_000_000, dt.date(2016, 3, 18)),))
     assert again.label == "V3"
     sound(demo)
+
+
+def test_a_store_from_before_migration_11_is_upgraded(tmp_path: Path) -> None:
+    """The three columns are added (never varied, never reprofiled), and a variation then verifies clean."""
+    path = str(tmp_path / "old.db")
+    store = open_store(path)
+    officer = Context(store, Actor("Alice Accepts", "alice"), fixed_clock(DEMO_TODAY))
+    import_folder(officer, DEMO)
+    store.dispose()
+    old = sqlite3.connect(path)
+    for table, column in (("contract", "original_value_pence"), ("contract", "variations"),
+                          ("deliverable", "original_due_on")):
+        old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    old.execute("DELETE FROM schema_version WHERE version = 11")
+    old.commit()
+    old.close()
+    upgraded = open_store(path)
+    try:
+        assert scalar(upgraded, "SELECT COUNT(*) FROM contract WHERE original_value_pence IS NULL AND variations = 0") == 6
+        assert scalar(upgraded, "SELECT COUNT(*) FROM deliverable WHERE original_due_on IS NOT NULL") == 0
+        sound(upgraded)
+        officer = Context(upgraded, Actor("Alice Accepts", "alice"), fixed_clock(DEMO_TODAY))
+        assert vary_contract(officer, MERIDIAN, decision="PCD 1505", on=dt.date(2015, 10, 1), rationale="more",
+                             value_pence=12_500_000).label == "V1"
+        sound(upgraded)
+    finally:
+        upgraded.dispose()
