@@ -316,3 +316,12 @@ def test_a_store_from_before_migration_11_is_upgraded(tmp_path: Path) -> None:
         sound(upgraded)
     finally:
         upgraded.dispose()
+
+
+def test_an_added_deliverable_is_imaged_by_its_event(alice: Context, engine: Engine) -> None:
+    """It was not: the session holds a flushed row weakly, so the new row was gone before its image was read."""
+    founding_case(alice, award=False)
+    added = [e for e in events(engine, images=True) if e["action"] == "deliverable.added"]
+    assert [[(i["table"], i["before"] is None, i["after"]["seq"]) for i in e["payload"]["images"]
+             if i["table"] == "deliverable"] for e in added] == [[("deliverable", True, 1)], [("deliverable", True, 2)],
+                                                                   [("deliverable", True, 3)]]
