@@ -48,6 +48,8 @@ class AuditAction(StrEnum):
     BUDGET_LINE_AMENDED = "budget_line.amended"
     BUDGET_LINE_REVISED = "budget_line.revised"
     BUDGET_LINE_TRANSFERRED = "budget_line.transferred"
+    # -- the year end (issue 14) --
+    YEAR_CLOSED = "year.closed"
 
 
 def canonical(value: Any) -> str:
