@@ -23,13 +23,14 @@ from tracker.domain.corrections import (
 )
 from tracker.domain.deliverables import accept_deliverable, submit_deliverable
 from tracker.domain.errors import InvalidInput
-from tracker.domain.fiscal import fixed_clock
+from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.importing import import_folder
 from tracker.domain.payments import release_payment, reverse_payment
 from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
 from tracker.domain.variations import NewDeliverable, percent_change, reprofile_deliverable, vary_contract
 from tracker.domain.verify import verify_store
+from tracker.domain.year_end import Release, close_year
 
 from ..conftest import DEMO, DEMO_TODAY
 from .ledger import REF, events, founding_case, scalar
@@ -325,3 +326,14 @@ def test_an_added_deliverable_is_imaged_by_its_event(alice: Context, engine: Eng
     assert [[(i["table"], i["before"] is None, i["after"]["seq"]) for i in e["payload"]["images"]
              if i["table"] == "deliverable"] for e in added] == [[("deliverable", True, 1)], [("deliverable", True, 2)],
                                                                    [("deliverable", True, 3)]]
+
+
+def test_a_closed_year_keeps_what_it_closed_with(alice: Context, engine: Engine) -> None:
+    founding_case(alice)
+    later = Context(alice.engine, alice.actor, fixed_clock(dt.date(2016, 6, 5)))
+    close_year(later, FiscalYear(2015), decision="DMPCD 2016 31", release=[Release(REF, s) for s in (1, 2, 3)])
+    with refused(engine, "year-closed", f"a variation of {REF} would change VG-1516, whose financial year 2015/16 was closed on 2016-06-05; a closed year keeps what it closed with"):
+        vary_contract(later, REF, decision="PCD 9", on=dt.date(2016, 6, 1), rationale="more", value_pence=15_000_000)
+    with refused(engine, "year-closed", "revising VG-1516 would change VG-1516, whose financial year 2015/16 was closed on 2016-06-05; a closed year keeps what it closed with"):
+        revise_allocation(later, "VG-1516", allocation_pence=30_000_000, decision="PCD 9", on=dt.date(2016, 6, 1), reason="up")
+    sound(engine)

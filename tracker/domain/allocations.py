@@ -8,9 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_, update
-from sqlmodel import col
+from sqlmodel import Session, col
 
-from tracker.domain import lookup, rules
+from tracker.domain import lookup, rules, year_end
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput
@@ -41,6 +41,7 @@ def revise_allocation(ctx: Context, code: str, *, allocation_pence: int, decisio
         raise InvalidInput(f"an allocation cannot be negative ({format_gbp(allocation_pence)})")
     with ctx.change() as change:
         line = lookup.budget_line(change.session, code)
+        open_year(change.session, f"revising {code}", line)
         before, committed = line.allocation_pence, line.committed_pence
         if allocation_pence == before:
             raise InvalidInput(f"nothing to revise: {code} is already allocated {format_gbp(before)}")
@@ -65,6 +66,8 @@ def transfer_allocation(ctx: Context, from_code: str, to_code: str, *, amount_pe
     with ctx.change() as change:
         source = lookup.budget_line(change.session, from_code)
         target = lookup.budget_line(change.session, to_code)
+        for line in (source, target):
+            open_year(change.session, f"a virement from {from_code} to {to_code}", line)
         rules.virement_between(from_code, to_code, from_year=FiscalYear(source.fiscal_year),
                                to_year=FiscalYear(target.fiscal_year), amount=amount_pence,
                                headroom=source.allocation_pence - source.committed_pence)
@@ -80,6 +83,13 @@ def transfer_allocation(ctx: Context, from_code: str, to_code: str, *, amount_pe
                       from_allocation_before=moved[0][1], from_allocation_after=moved[0][2],
                       to_allocation_before=moved[1][1], to_allocation_after=moved[1][2])
     return AllocationChanged(moved)
+
+
+def open_year(session: Session, what: str, line: BudgetLine) -> None:
+    """Refused when the line's financial year has been closed."""
+    year = FiscalYear(line.fiscal_year)
+    closed = year_end.closed(session, year)
+    rules.year_not_closed(what, line.code, year, closed and closed.closed_on)
 
 
 def _move_allocation(change: Change, line: BudgetLine, amount: int) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tracker.domain import lookup, rules
+from tracker.domain.allocations import open_year
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.contracts import commit_against_line
@@ -149,6 +150,7 @@ def revoke_acceptance(ctx: Context, reference: str, seq: int, *, reason: str) ->
         rules.contract_awarded(reference, contract.status, "acceptances can be revoked")
         rules.deliverable_in(label, item.status, (DeliverableStatus.ACCEPTED,), "revoked")
         count, paid = payments_on(change.session, contract_id=contract.id or 0, deliverable_id=item.id)
+        open_year(change.session, f"revoking {label}", change.session.get_one(BudgetLine, contract.budget_line_id))
         rules.nothing_paid_yet(label, paid=paid, payments=count, done="revoked")
         accepted_by, accepted_on = item.decided_by, item.decided_on
         item.status = DeliverableStatus.SUBMITTED.value
@@ -166,6 +168,7 @@ def reopen_contract(ctx: Context, reference: str, *, reason: str) -> Corrected:
         contract = lookup.contract(change.session, reference)
         rules.contract_in(reference, contract.status, (ContractStatus.CLOSED,), "reopened")
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
+        open_year(change.session, f"reopening {reference}", line)
         again = contract.value_pence - contract.paid_pence
         committed_before = line.committed_pence
         over = rules.line_can_commit(reference, line.code, allocation=line.allocation_pence,

@@ -344,6 +344,14 @@ def amount_covers_paid(label: str, *, amount: int, paid: int) -> None:
                                                   f"become {format_gbp(amount)}")
 
 
+def year_not_closed(what: str, line_code: str, year: FiscalYear, closed_on: object | None) -> None:
+    """A closed year keeps the figures it closed with: no variation, reopening, revocation or allocation change
+    reaches back into it (the year end carried or released what was left)."""
+    if closed_on is not None:
+        raise Refusal(Rule.YEAR_CLOSED, f"{what} would change {line_code}, whose financial year {year.label} was "
+                                        f"closed on {closed_on}; a closed year keeps what it closed with")
+
+
 def deliverables_fit_value(reference: str, *, value: int, planned: int) -> None:
     """After a variation, the deliverables together still fit the contract's value."""
     if planned > value:

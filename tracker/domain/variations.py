@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from tracker.domain import lookup, rules
+from tracker.domain.allocations import open_year
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.contracts import commit_against_line
@@ -95,6 +96,7 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         rules.contract_in(reference, contract.status, (ContractStatus.DRAFT, ContractStatus.AWARDED), "varied")
         rules.in_order(f"a variation decided on {on}", on, "the contract's decision", contract.decision_date)
         line = session.get_one(BudgetLine, contract.budget_line_id)
+        open_year(session, f"a variation of {reference}", line)
         items = {item.seq: item for item in session.exec(
             select(Deliverable).where(Deliverable.contract_id == contract.id).order_by(col(Deliverable.seq)))}
         before = contract.value_pence
