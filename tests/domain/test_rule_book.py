@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from tracker.domain.allocations import revise_allocation, transfer_allocation
 from tracker.domain.budget import add_budget_line
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract, award_contract, cancel_contract, close_contract
+from tracker.domain.corrections import rename_contract
 from tracker.domain.deliverables import accept_deliverable, add_deliverable, submit_deliverable
 from tracker.domain.errors import Refusal
 from tracker.domain.fiscal import FiscalYear, fixed_clock
@@ -26,6 +28,7 @@ from tracker.domain.models import Control, Permission
 from tracker.domain.payments import release_payment, reverse_payment
 from tracker.domain.people import add_person
 from tracker.domain.rules import Rule
+from tracker.domain.variations import vary_contract
 from tracker.domain.year_end import Release, close_year
 
 from ..conftest import DEMO
@@ -138,6 +141,16 @@ COMMANDS: dict[Rule, Step | str] = {
     Rule.CONCURRENT_CHANGE: "only a writer racing past the lock can move the figures under a guarded update; "
                             "tests/integrity/test_race.py races the guards",
     Rule.PEOPLE_REGISTER: _unregistered,
+    # -- corrections and variations (issue 13) --
+    Rule.NOTHING_PAID_YET: lambda a, b: (_accept(a), release_payment(b, REF, 1, paid_on=dt.date(2015, 9, 3)),
+                                         rename_contract(a, REF, "DMPCD 2015 77", reason="typo")),
+    Rule.ALLOCATION_COVERS: lambda a, b: revise_allocation(a, "VG-1516", allocation_pence=1, decision="PCD 1",
+                                                           on=dt.date(2015, 9, 1), reason="cut"),
+    Rule.VIREMENT: lambda a, b: transfer_allocation(a, "VG-1516", "VG-1516", amount_pence=1, decision="PCD 1",
+                                                    on=dt.date(2015, 9, 1), reason="move"),
+    Rule.VARIATION_COVERS_PAID: lambda a, b: (_accept(a), release_payment(b, REF, 1, paid_on=dt.date(2015, 9, 3)),
+                                              vary_contract(a, REF, decision="PCD 1", on=dt.date(2015, 9, 4),
+                                                            rationale="less", value_pence=1)),
     Rule.YEAR_CLOSED: _in_closed_year,
     Rule.YEAR_END_CLOSE: lambda a, b: close_year(_later(a), FiscalYear(2015), decision="DMPCD 2016 31"),
     Rule.INVOICE_NUMBER: lambda a, b: (_invoice(b, "IMP-1", 100), _invoice(b, "imp 1", 100, seq=2)),
@@ -170,6 +183,11 @@ IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
     Rule.PAY_BEFORE_ENDING: "an import brings contracts drafted or awarded, never closed or cancelled",
     Rule.CONCURRENT_CHANGE: "an import holds the write lock from its first check to its last write",
     Rule.PEOPLE_REGISTER: ("budget_lines.csv", "", ""),
+    # -- corrections and variations (issue 13) --
+    Rule.NOTHING_PAID_YET: "an import records what happened; corrections come after it, as commands",
+    Rule.ALLOCATION_COVERS: "an import states each line's allocation once; revisions come after it, as commands",
+    Rule.VIREMENT: "an import states each line's allocation once; virements come after it, as commands",
+    Rule.VARIATION_COVERS_PAID: "an import states each contract's value once; variations come after it, as commands",
     Rule.YEAR_CLOSED: "only onto a store with a closed year, which an edit of the demo cannot make: "
                       "tests/domain/test_year_end.py imports a contract onto a closed year's line",
     Rule.YEAR_END_CLOSE: "an import brings history; it never closes a year",

@@ -1,8 +1,10 @@
-"""Random sequences of award, add, submit, accept, reject, pay and reverse by two officers.
+"""Random sequences of award, add, submit, accept, reject, pay and reverse by two officers; and close, reopen,
+amend, revoke, reprofile, vary, revise and transfer (issue 13).
 
 After every step: payments per deliverable within its amount and only once accepted, per contract within its
 value, per line within its allocation (and commitments within it on a hard line); every running total equal to
-the sum of its rows; exactly one audit event per change and none per refusal; the chain links.
+the sum of its rows; exactly one audit event per change and none per refusal; the chain links; and at the end
+`audit verify` finds the store sound.
 """
 
 import datetime as dt
@@ -16,9 +18,11 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from tracker.domain.allocations import revise_allocation, transfer_allocation
 from tracker.domain.budget import add_budget_line
 from tracker.domain.context import Context
-from tracker.domain.contracts import add_contract, award_contract
+from tracker.domain.contracts import add_contract, award_contract, close_contract
+from tracker.domain.corrections import amend_contract, reopen_contract, revoke_acceptance
 from tracker.domain.deliverables import accept_deliverable, add_deliverable, reject_deliverable, submit_deliverable
 from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import FiscalYear, fixed_clock
@@ -26,6 +30,8 @@ from tracker.domain.models import Control
 from tracker.domain.payments import release_payment, reverse_payment
 from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
+from tracker.domain.variations import NewDeliverable, reprofile_deliverable, vary_contract
+from tracker.domain.verify import verify_store
 
 from ..stores import clone_store, fast_folder
 from .ledger import events, snapshot
@@ -66,7 +72,9 @@ class Ledger(RuleBasedStateMachine):
         self.seen: dict[str, list[tuple[Any, ...]]] | None = None
 
     def teardown(self) -> None:
+        found = verify_store(self.engine)
         self.engine.dispose()
+        assert found.ok, found.problems
         if self.folder != Path(tempfile.gettempdir()):
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -163,6 +171,68 @@ class Ledger(RuleBasedStateMachine):
     def reverse(self, payment_id: int, who: int) -> None:
         self.attempt(reverse_payment, self.officers[who], payment_id, reason="wrong account")
 
+    # -- corrections and variations (issue 13) --
+
+    @rule(i=pick)
+    def close(self, i: int) -> None:
+        ref = list(self.contracts)[i % len(self.contracts)]
+        if self.attempt(close_contract, self.officers[0], ref):
+            assert self.contracts[ref] == "awarded"
+            self.contracts[ref] = "closed"
+
+    @rule(i=pick)
+    def reopen(self, i: int) -> None:
+        ref = list(self.contracts)[i % len(self.contracts)]
+        if self.attempt(reopen_contract, self.officers[0], ref, reason="closed in error"):
+            assert self.contracts[ref] == "closed"
+            self.contracts[ref] = "awarded"
+
+    @rule(i=pick)
+    def amend(self, i: int) -> None:
+        ref = list(self.contracts)[i % len(self.contracts)]
+        self.attempt(amend_contract, self.officers[0], ref, reason="typo", title=f"t{i}")
+
+    @rule(i=pick, anything=rarely)
+    def revoke(self, i: int, anything: bool) -> None:
+        self.move(revoke_acceptance, 0, self.choose(i, anything, ("accepted",)), ("accepted",), "submitted",
+                  reason="signed off the wrong version")
+
+    @rule(i=pick, anything=rarely, days=st.integers(1, 60))
+    def reprofile(self, i: int, anything: bool, days: int) -> None:
+        key = self.choose(i, anything, ("pending", "submitted", "rejected"))
+        self.attempt(reprofile_deliverable, self.officers[0], *key, due_on=TODAY + dt.timedelta(days=days),
+                     reason="delay")
+
+    @rule(i=pick, value=st.none() | st.integers(-10, 9_000_000), j=pick, amount=st.none() | st.integers(1, 5_000_000),
+          remove=st.booleans(), new=st.none() | st.integers(1, 3_000_000))
+    def vary(self, i: int, value: int | None, j: int, amount: int | None, remove: bool, new: int | None) -> None:
+        ref = list(self.contracts)[i % len(self.contracts)]
+        mine = sorted(seq for r, seq in self.deliverables if r == ref)
+        target = mine[j % len(mine)] if mine else 1
+        varied = self.attempt(vary_contract, self.officers[0], ref, decision="PCD 1", on=TODAY, rationale="change",
+                              value_pence=value,
+                              set_amounts={target: amount} if amount is not None and not remove else None,
+                              remove=(target,) if remove else (),
+                              add=(NewDeliverable("extra", new, TODAY),) if new is not None else ())
+        if varied:
+            assert self.contracts[ref] in ("draft", "awarded")
+            last = max(mine, default=0)
+            if remove:
+                assert self.deliverables.pop((ref, target)) != "accepted"
+            if new is not None:
+                self.deliverables[ref, last + 1] = "pending"
+
+    @rule(line=st.sampled_from(sorted(LINES)), allocation=st.integers(0, 20_000_000))
+    def revise(self, line: str, allocation: int) -> None:
+        self.attempt(revise_allocation, self.officers[0], line, allocation_pence=allocation, decision="PCD 2",
+                     on=TODAY, reason="revised")
+
+    @rule(forward=st.booleans(), amount=st.integers(1, 5_000_000))
+    def transfer(self, forward: bool, amount: int) -> None:
+        codes = sorted(LINES) if forward else sorted(LINES, reverse=True)
+        self.attempt(transfer_allocation, self.officers[0], *codes, amount_pence=amount, decision="PCD 3", on=TODAY,
+                     reason="virement")
+
     @invariant()
     def figures_add_up_and_the_chain_links(self) -> None:
         with self.engine.connect() as conn:
@@ -187,7 +257,7 @@ class Ledger(RuleBasedStateMachine):
                 assert paid == summed
                 assert 0 <= paid <= value
                 assert planned <= value
-                assert committed == (value if status == "awarded" else 0)
+                assert committed == {"awarded": value, "closed": paid}.get(status, 0)
             for code, allocation, control, committed, paid, committed_sum, paid_sum in q(
                     "SELECT l.code, l.allocation_pence, l.control, l.committed_pence, l.paid_pence, "
                     "(SELECT COALESCE(SUM(committed_pence), 0) FROM contract c WHERE c.budget_line_id = l.id), "

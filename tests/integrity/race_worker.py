@@ -39,7 +39,7 @@ def _go_naive() -> None:
 
     engine._begin = deferred_begin  # type: ignore[assignment]
     payments._move_paid = read_modify_write  # type: ignore[assignment]
-    contracts._commit_against_line = commit_naively  # type: ignore[assignment]
+    contracts.commit_against_line = commit_naively  # type: ignore[assignment]
 
 
 def run(index: int, db: str, tasks: "Queue[Any]", results: "Queue[Any]", barrier: Barrier, naive: bool) -> None:

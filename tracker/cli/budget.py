@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.output import confirm
+from tracker.cli.output import confirm, warn
 from tracker.cli.state import state
 
 app = typer.Typer(help="Budget lines: allocations per fund and financial year.", no_args_is_help=True)
@@ -50,3 +50,69 @@ def list_lines(
     with read_session(state(ctx).engine(create=False)) as session:
         rows = budget_lines(session, year)
     print_budget_lines(rows)
+
+
+# -- corrections and variations (issue 13) --
+
+
+@app.command("amend")
+def amend(
+    ctx: typer.Context,
+    code: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why the record is corrected."),
+    name: str | None = typer.Option(None, "--name"),
+    fund: str | None = typer.Option(None, "--fund"),
+    funder: str | None = typer.Option(None, "--funder"),
+) -> None:
+    """Correct a line's name, fund or funder (its allocation changes by a revision or a transfer)."""
+    from tracker.domain.corrections import amend_budget_line
+
+    done = amend_budget_line(state(ctx).context(), code, reason=reason, name=name, fund=fund, funder=funder)
+    confirm(f"corrected {done.what}: {', '.join(done.fields)}", recorded=f"the correction of {done.what} was recorded")
+
+
+@app.command("revise")
+def revise(
+    ctx: typer.Context,
+    code: str = typer.Argument(...),
+    allocation: str = typer.Option(..., "--allocation", help="The new allocation."),
+    decision: str = typer.Option(..., "--decision", help="The decision that revises it."),
+    on: str = typer.Option(..., "--on", help="Date of that decision."),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Revise a line's allocation (never below what it has paid, nor on a hard line below what it has committed)."""
+    from tracker.cli import parse
+    from tracker.domain.allocations import revise_allocation
+    from tracker.domain.money import parse_money
+
+    done = revise_allocation(state(ctx).context(), code, allocation_pence=parse_money(allocation, allow_zero=True),
+                             decision=decision, on=parse.required_date(on), reason=reason)
+    if done.warning:
+        warn(done.warning)
+    _moved(done.lines, "revised", f"the revision of {code} was recorded")
+
+
+@app.command("transfer")
+def transfer(
+    ctx: typer.Context,
+    from_code: str = typer.Argument(..., metavar="FROM"),
+    to_code: str = typer.Argument(..., metavar="TO"),
+    amount: str = typer.Argument(..., help="How much moves."),
+    decision: str = typer.Option(..., "--decision", help="The decision that approves the virement."),
+    on: str = typer.Option(..., "--on", help="Date of that decision."),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """A virement: move uncommitted allocation to another line of the same financial year."""
+    from tracker.cli import parse
+    from tracker.domain.allocations import transfer_allocation
+
+    done = transfer_allocation(state(ctx).context(), from_code, to_code, amount_pence=parse.money(amount),
+                               decision=decision, on=parse.required_date(on), reason=reason)
+    _moved(done.lines, "moved", f"the virement from {from_code} to {to_code} was recorded")
+
+
+def _moved(lines: tuple[tuple[str, int, int, int], ...], verb: str, recorded: str) -> None:
+    from tracker.domain.money import format_gbp
+
+    confirm("; ".join(f"{verb} {code}: allocation {format_gbp(before)} -> {format_gbp(after)}, headroom "
+                      f"{format_gbp(headroom)}" for code, before, after, headroom in lines), recorded=recorded)

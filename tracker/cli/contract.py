@@ -126,3 +126,88 @@ def list_contracts(
     with read_session(state(ctx).engine(create=False)) as session:
         rows = contracts(session, wanted, limit=limit + 1)
     print_contracts(rows[:limit], more=len(rows) > limit)
+
+
+# -- corrections and variations (issue 13) --
+
+
+@app.command("amend")
+def amend(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why the record is corrected."),
+    title: str | None = typer.Option(None, "--title"),
+    supplier: str | None = typer.Option(None, "--supplier"),
+    decision_date: str | None = typer.Option(None, "--decision-date", help="YYYY-MM-DD"),
+    start: str | None = typer.Option(None, "--start", help="YYYY-MM-DD"),
+    end: str | None = typer.Option(None, "--end", help="YYYY-MM-DD"),
+    ceiling: str | None = typer.Option(None, "--ceiling", help="Tender ceiling."),
+) -> None:
+    """Correct a contract's particulars (its value changes only by a variation)."""
+    from tracker.domain.corrections import amend_contract
+
+    done = amend_contract(state(ctx).context(), reference, reason=reason, title=title, supplier=supplier,
+                          decision_date=parse.date(decision_date), start_date=parse.date(start),
+                          end_date=parse.date(end), ceiling_pence=parse.optional_money(ceiling))
+    confirm(f"corrected {done.what}: {', '.join(done.fields)}", recorded=f"the correction of {done.what} was recorded")
+
+
+@app.command("rename")
+def rename(
+    ctx: typer.Context,
+    old: str = typer.Argument(..., help="The reference as it was typed."),
+    new: str = typer.Argument(..., help="The reference it should be."),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Correct a mistyped reference (only while nothing has been paid on the contract)."""
+    from tracker.domain.corrections import rename_contract
+
+    done = rename_contract(state(ctx).context(), old, new, reason=reason)
+    confirm(f"renamed {old} to {done.what}", recorded=f"contract {old} was renamed {done.what}")
+
+
+@app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Undo a close: what it released is committed again, checked against the line as an award is."""
+    from tracker.domain.corrections import reopen_contract
+
+    done = reopen_contract(state(ctx).context(), reference, reason=reason)
+    if done.warning:
+        warn(done.warning)
+    confirm(f"reopened {done.what}; it is awarded again", recorded=f"contract {done.what} was reopened")
+
+
+@app.command("vary")
+def vary(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    decision: str = typer.Option(..., "--decision", help="The decision that varies it, e.g. 'PCD 1505'."),
+    on: str = typer.Option(..., "--on", help="Date of that decision."),
+    rationale: str = typer.Option(..., "--rationale", help="Why the contract changes."),
+    value: str | None = typer.Option(None, "--value", help="The new contract value."),
+    end: str | None = typer.Option(None, "--end", help="The new end date."),
+    add: list[str] = typer.Option([], "--add-deliverable", help='"name;amount;due" (repeatable).'),
+    set_amount: list[str] = typer.Option([], "--set-amount", help="SEQ=AMOUNT (repeatable)."),
+    remove: list[int] = typer.Option([], "--remove", help="SEQ of a deliverable not yet accepted (repeatable)."),
+) -> None:
+    """Record a numbered variation (V1, V2 ...): value, end date or deliverables, under its own decision."""
+    from tracker.domain.money import format_gbp
+    from tracker.domain.variations import NewDeliverable, vary_contract
+
+    varied = vary_contract(
+        state(ctx).context(), reference, decision=decision, on=parse.required_date(on), rationale=rationale,
+        value_pence=parse.optional_money(value), end_date=parse.date(end),
+        add=tuple(NewDeliverable(*parse.new_deliverable(text)) for text in add),
+        set_amounts=dict(parse.seq_amount(text) for text in set_amount), remove=tuple(remove))
+    for warning in varied.warnings:
+        warn(warning)
+    unallocated = f"; {format_gbp(varied.unallocated_pence)} not allocated to deliverables" \
+        if varied.unallocated_pence else ""
+    confirm(f"{varied.label} of {varied.reference}: value {format_gbp(varied.value_before)} -> "
+            f"{format_gbp(varied.value_after)}, {varied.cumulative} from the original "
+            f"{format_gbp(varied.original_value)}{unallocated}",
+            recorded=f"variation {varied.label} of {varied.reference} was recorded")

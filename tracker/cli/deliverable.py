@@ -73,3 +73,54 @@ def reject(
     done = reject_deliverable(state(ctx).context(), reference, seq, reason=reason)
     confirm(f"{done.reference} #{done.seq} {done.name} is rejected; it can be resubmitted",
             recorded=f"{done.reference} #{done.seq} was rejected")
+
+
+# -- corrections and variations (issue 13) --
+
+
+@app.command("amend")
+def amend(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    seq: int = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why the record is corrected."),
+    name: str | None = typer.Option(None, "--name"),
+) -> None:
+    """Correct a deliverable's name (its amount changes by a variation, its due date by a reprofile)."""
+    from tracker.domain.corrections import amend_deliverable
+
+    done = amend_deliverable(state(ctx).context(), reference, seq, reason=reason, name=name)
+    confirm(f"corrected {done.what}: {', '.join(done.fields)}", recorded=f"the correction of {done.what} was recorded")
+
+
+@app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    seq: int = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Take back an acceptance while nothing is paid on it; the deliverable awaits sign-off again."""
+    from tracker.domain.corrections import revoke_acceptance
+
+    done = revoke_acceptance(state(ctx).context(), reference, seq, reason=reason)
+    confirm(f"revoked the acceptance of {done.what}; it is submitted, awaiting sign-off",
+            recorded=f"the acceptance of {done.what} was revoked")
+
+
+@app.command("reprofile")
+def reprofile(
+    ctx: typer.Context,
+    reference: str = typer.Argument(...),
+    seq: int = typer.Argument(...),
+    due: str = typer.Option(..., "--due", help="The new due date."),
+    reason: str = typer.Option(..., "--reason"),
+    decision: str | None = typer.Option(None, "--decision", help="The decision that moved it, if any."),
+) -> None:
+    """Move a deliverable's due date; its original due date is kept."""
+    from tracker.domain.variations import reprofile_deliverable
+
+    done = reprofile_deliverable(state(ctx).context(), reference, seq, due_on=parse.required_date(due),
+                                 reason=reason, decision=decision)
+    confirm(f"{done.reference} #{done.seq} is due {done.due_after} (was {done.due_before}; originally "
+            f"{done.original_due})", recorded=f"{done.reference} #{done.seq} was reprofiled")

@@ -21,3 +21,33 @@ def date(text: str | None) -> dt.date | None:
     from tracker.domain.fiscal import parse_date, system_clock
 
     return parse_date(text, today=system_clock().today())
+
+
+# -- corrections and variations (issue 13) --
+
+
+def required_date(text: str) -> dt.date:
+    day = date(text)
+    assert day is not None
+    return day
+
+
+def new_deliverable(text: str) -> tuple[str, int, dt.date]:
+    """ "name;amount;due", as `--add-deliverable` takes it."""
+    from tracker.domain.errors import InvalidInput
+
+    parts = [part.strip() for part in text.split(";")]
+    if len(parts) != 3 or not parts[0]:
+        raise InvalidInput(f'deliverable "{text[:90]}" is not "name;amount;due" '
+                           f'(e.g. "Second report;12000;2016-03-31")')
+    return parts[0], money(parts[1]), required_date(parts[2])
+
+
+def seq_amount(text: str) -> tuple[int, int]:
+    """ "SEQ=AMOUNT", as `--set-amount` takes it."""
+    from tracker.domain.errors import InvalidInput
+
+    seq, _, amount = text.partition("=")
+    if not seq.strip().isdigit() or not amount.strip():
+        raise InvalidInput(f'"{text[:90]}" is not SEQ=AMOUNT (e.g. 2=30000)')
+    return int(seq), money(amount)

@@ -70,7 +70,8 @@ def print_statement(statement: Statement) -> None:
     out.print(Text.assemble((s.reference, "bold"), f"  {s.title}"))
     out.print(f"Supplier {s.supplier}   Status {s.status}   Line {s.line_code} ({s.line_name}, {s.fiscal_year})")
     ceiling = f"   Ceiling {format_gbp(s.ceiling_pence)}" if s.ceiling_pence is not None else ""
-    out.print(f"Value {format_gbp(s.value_pence)}{ceiling}   Paid {format_gbp(s.paid_pence)}   "
+    original = f"   Original value {format_gbp(s.original_value_pence)}" if s.original_value_pence else ""
+    out.print(f"Value {format_gbp(s.value_pence)}{original}{ceiling}   Paid {format_gbp(s.paid_pence)}   "
               f"Unpaid {format_gbp(s.unpaid_pence)}")
     dates = [("Decision", s.decision_date), ("Start", s.start_date), ("End", s.end_date),
              ("Awarded", s.awarded_on), ("Ended", s.ended_on)]
@@ -83,6 +84,10 @@ def print_statement(statement: Statement) -> None:
                format_gbp(d.amount_pence), format_gbp(d.paid_pence), format_gbp(d.unpaid_pence)], "")
              for d in s.deliverables]
     out.print(_fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))
+    if s.changes:
+        out.print("Corrections and variations")
+        for change in s.changes:
+            out.print(Text(f"  {change.on}  {change.text}"))
     if not s.payments:
         out.print("No payments yet.")
         return
@@ -297,14 +302,17 @@ def print_overdue(found: Overdue) -> None:
         out.print("No deliverable is past its due date unaccepted.")
     else:
         late = Table(title="Past due, not accepted", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        slipped = any(item.original_due_on for item in found.late)
         for header, fold in (("Contract", False), ("#", False), ("Deliverable", True), ("Due", False),
-                             ("Days late", False)):
+                             ("Days late", False), *((("Slipped", False),) if slipped else ())):
             late.add_column(header, overflow="fold", no_wrap=not fold, ratio=1 if fold else None,
-                            justify="right" if header == "Days late" else "left")
+                            justify="right" if header in ("Days late", "Slipped") else "left")
         money_column(late, "Amount")
         for item in found.late:
+            moved = (f"{item.slipped_days:+d} days from {format_date(item.original_due_on)}"
+                     if item.original_due_on else "",) if slipped else ()
             late.add_row(item.reference, str(item.seq), item.name, format_date(item.due_on), str(item.days),
-                         format_gbp(item.amount_pence))
+                         *moved, format_gbp(item.amount_pence))
         out.print(late)
     _print_overdue_invoices(found)
     if not found.unpaid:

@@ -37,6 +37,17 @@ class AuditAction(StrEnum):
     PAYMENT_RELEASED = "payment.released"
     PAYMENT_REVERSED = "payment.reversed"
     IMPORT = "import"
+    # -- corrections and variations (issue 13) --
+    CONTRACT_AMENDED = "contract.amended"
+    CONTRACT_RENAMED = "contract.renamed"
+    CONTRACT_REOPENED = "contract.reopened"
+    CONTRACT_VARIED = "contract.varied"
+    DELIVERABLE_AMENDED = "deliverable.amended"
+    DELIVERABLE_REVOKED = "deliverable.revoked"
+    DELIVERABLE_REPROFILED = "deliverable.reprofiled"
+    BUDGET_LINE_AMENDED = "budget_line.amended"
+    BUDGET_LINE_REVISED = "budget_line.revised"
+    BUDGET_LINE_TRANSFERRED = "budget_line.transferred"
     # -- the year end (issue 14) --
     YEAR_CLOSED = "year.closed"
     # -- invoices (issue 14) --

@@ -40,6 +40,14 @@ class Change:
     def imaged_outside(self, images: list[dict[str, Any]]) -> None:
         self.outside.extend(images)
 
+    def removed(self, row: Any) -> None:
+        """Delete a row (a deliverable a variation takes out of scope): the event images it before, and after as
+        nothing."""
+        table, row_id = row.__tablename__, int(inspect(row).identity[0])
+        self.session.delete(row)
+        self.outside.append({"table": table, "id": row_id, "before": self.before.get((table, row_id)),
+                             "after": None})
+
     def record(self, action: AuditAction, contract_ref: str | None, **details: Any) -> None:
         """Write the event, with the images of every row this change read or wrote."""
         self.session.flush()

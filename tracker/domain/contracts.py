@@ -83,7 +83,7 @@ def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
         left = line.allocation_pence - committed_before
         over = rules.line_can_commit(reference, line.code, allocation=line.allocation_pence,
                                      committed=committed_before, value=value, hard=line.control == Control.HARD)
-        _commit_against_line(change, line, value)
+        commit_against_line(change, line, value)
         contract.status = ContractStatus.AWARDED.value
         contract.awarded_on = awarded_on
         contract.committed_pence = value
@@ -166,7 +166,7 @@ def check_ending_dates(reference: str, what: str, day: dt.date, awarded_on: dt.d
     rules.not_in_future(what, day, today)
 
 
-def _commit_against_line(change: Change, line: BudgetLine, amount: int) -> None:
+def commit_against_line(change: Change, line: BudgetLine, amount: int) -> None:
     """Move the line's commitment, guarded in SQL so that a racing award cannot slip past a hard limit."""
     statement = update(BudgetLine).where(col(BudgetLine.id) == line.id)
     if amount > 0:

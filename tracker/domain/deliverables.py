@@ -34,8 +34,8 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
         ).one()
         rules.deliverables_within_value(reference, value=contract.value_pence, planned=planned, amount=amount_pence)
         seq = last_seq + 1
-        change.session.add(Deliverable(contract_id=id_of(contract), seq=seq, name=name, amount_pence=amount_pence,
-                                       due_on=due_on))
+        item = Deliverable(contract_id=id_of(contract), seq=seq, name=name, amount_pence=amount_pence, due_on=due_on)
+        change.session.add(item)  # held until recorded: the session keeps a flushed row only weakly, unimaged
         change.record(AuditAction.DELIVERABLE_ADDED, reference, seq=seq, name=name, amount_pence=amount_pence,
                       due_on=due_on)
     return DeliverableChanged(reference, seq, name, DeliverableStatus.PENDING.value, amount_pence)

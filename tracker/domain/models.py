@@ -98,6 +98,10 @@ class Contract(SQLModel, table=True):
                             description="a copy of the contract is published (over £10,000)")
     value_for_money_reason: str | None = Field(default=None, max_length=500)
     committed_pence: int = Pence(default=0)
+    original_value_pence: int | None = Pence(nullable=True)
+    """The value as awarded, kept once a variation first changes it (None: never varied)."""
+    variations: int = Field(default=0, sa_column_kwargs={"server_default": "0"},
+                            description="how many variations it has had: the next is V(variations + 1)")
     paid_pence: int = Pence(default=0)
 
 
@@ -126,6 +130,8 @@ class Deliverable(SQLModel, table=True):
     recorded_login: str | None = Field(default=None, max_length=200, description="the principal that recorded it")
     note: str | None = Field(default=None, max_length=1000)
     paid_pence: int = Pence(default=0)
+    original_due_on: dt.date | None = Field(default=None, description="the due date before it was first "
+                                                                      "reprofiled (None: never reprofiled)")
     carried_to_line_id: int | None = Field(default=None, foreign_key="budget_line.id",
                                            description="the next year's line its commitment was carried forward to "
                                                        "at a year-end close, which then pays it; none: its contract's")

@@ -47,6 +47,11 @@ class Rule(StrEnum):
     PAY_BEFORE_ENDING = "pay-before-ending"
     CONCURRENT_CHANGE = "concurrent-change"
     PEOPLE_REGISTER = "people-register"
+    # -- corrections and variations (issue 13) --
+    NOTHING_PAID_YET = "nothing-paid-yet"
+    ALLOCATION_COVERS = "allocation-covers"
+    VIREMENT = "virement"
+    VARIATION_COVERS_PAID = "variation-covers-paid"
     # -- the year end (issue 14) --
     YEAR_CLOSED = "year-closed"
     YEAR_END_CLOSE = "year-end-close"
@@ -96,13 +101,15 @@ def within_ceiling(value: int, ceiling: int | None) -> None:
 
 
 def line_can_commit(reference: str, line_code: str, *, allocation: int, committed: int, value: int,
-                    hard: bool) -> bool:
-    """Refused on a hard line; on a warn line the award goes ahead and the caller warns (True: over)."""
+                    hard: bool, doing: str = "awarding", adding: str = "this contract is") -> bool:
+    """Refused on a hard line; on a warn line the award goes ahead and the caller warns (True: over).
+
+    A variation or a reopening commits more the same way: `doing` and `adding` say which."""
     left = allocation - committed
     if value > left and hard:
-        raise Refusal(Rule.LINE_COMMITMENT, f"awarding {reference} would over-commit {line_code}: it has "
+        raise Refusal(Rule.LINE_COMMITMENT, f"{doing} {reference} would over-commit {line_code}: it has "
                                             f"{format_gbp(left)} uncommitted of {format_gbp(allocation)}; "
-                                            f"this contract is {format_gbp(value)}")
+                                            f"{adding} {format_gbp(value)}")
     return value > left
 
 
@@ -292,6 +299,70 @@ def register_entry(login: str, *, taken: bool, first: bool, acting_login: str, a
                                             f"admin, so that someone can manage it")
 
 
+# -- corrections and variations (issue 13) ----------------------------------------------------------------------
+
+
+def nothing_paid_yet(label: str, *, paid: int, payments: int, done: str) -> None:
+    """A correction that rewrites what payments name (a reference, an acceptance) is made only before any."""
+    if payments:
+        raise Refusal(Rule.NOTHING_PAID_YET, f"{label} has {payments} payment{'s' if payments != 1 else ''} "
+                                             f"recorded ({format_gbp(paid)} paid); it can be {done} only while "
+                                             f"nothing has been paid")
+
+
+def allocation_covers(line_code: str, *, allocation: int, committed: int, paid: int, hard: bool) -> bool:
+    """A line's allocation never falls below what it has paid, nor on a hard line below what it has committed.
+
+    On a warn line an allocation below its commitments goes ahead and the caller warns (True: over)."""
+    if allocation < paid:
+        raise Refusal(Rule.ALLOCATION_COVERS, f"{line_code} has paid {format_gbp(paid)}; its allocation cannot "
+                                              f"be {format_gbp(allocation)}, {format_gbp(paid - allocation)} less")
+    if allocation < committed and hard:
+        raise Refusal(Rule.ALLOCATION_COVERS, f"{line_code} has {format_gbp(committed)} committed; its allocation "
+                                              f"cannot be {format_gbp(allocation)} on a hard line, "
+                                              f"{format_gbp(committed - allocation)} less")
+    return allocation < committed
+
+
+def virement_between(from_code: str, to_code: str, *, from_year: FiscalYear, to_year: FiscalYear, amount: int,
+                     headroom: int) -> None:
+    """A virement moves uncommitted money between two lines of one financial year."""
+    if from_code == to_code:
+        raise Refusal(Rule.VIREMENT, f"a virement moves money between two lines; {from_code} was named twice")
+    if from_year != to_year:
+        raise Refusal(Rule.VIREMENT, f"a virement stays within one financial year: {from_code} is "
+                                     f"{from_year.label}, {to_code} is {to_year.label}")
+    if amount > headroom:
+        raise Refusal(Rule.VIREMENT, f"{from_code} has {format_gbp(max(headroom, 0))} uncommitted; a virement of "
+                                     f"{format_gbp(amount)} would leave it over-committed")
+
+
+def value_covers_paid(reference: str, *, value: int, paid: int) -> None:
+    if value < paid:
+        raise Refusal(Rule.VARIATION_COVERS_PAID, f"{reference} has {format_gbp(paid)} paid; its value cannot "
+                                                  f"become {format_gbp(value)}")
+
+
+def amount_covers_paid(label: str, *, amount: int, paid: int) -> None:
+    if amount < paid:
+        raise Refusal(Rule.VARIATION_COVERS_PAID, f"{label} has {format_gbp(paid)} paid; its amount cannot "
+                                                  f"become {format_gbp(amount)}")
+
+
+def year_not_closed(what: str, line_code: str, year: FiscalYear, closed_on: object | None) -> None:
+    """A closed year keeps the figures it closed with: no variation, reopening, revocation or allocation change
+    reaches back into it (the year end carried or released what was left)."""
+    if closed_on is not None:
+        raise Refusal(Rule.YEAR_CLOSED, f"{what} would change {line_code}, whose financial year {year.label} was "
+                                        f"closed on {closed_on}; a closed year keeps what it closed with")
+
+
+def deliverables_fit_value(reference: str, *, value: int, planned: int) -> None:
+    """After a variation, the deliverables together still fit the contract's value."""
+    if planned > value:
+        raise Refusal(Rule.DELIVERABLES_WITHIN_VALUE,
+                      f"{reference} would be worth {format_gbp(value)} but its deliverables would total "
+                      f"{format_gbp(planned)}, {format_gbp(planned - value)} too much")
 # -- the year end -----------------------------------------------------------------------------------------------
 
 

@@ -126,6 +126,20 @@ def _identity(conn: Connection) -> None:
     models.Person.metadata.tables["person"].create(conn, checkfirst=True)
 
 
+_ORIGINAL_COLUMNS = (
+    ("contract", "original_value_pence", "BIGINT"),
+    ("contract", "variations", "INTEGER NOT NULL DEFAULT 0"),
+    ("deliverable", "original_due_on", "DATE"),
+)
+
+
+def _originals(conn: Connection) -> None:
+    """A varied contract keeps its original value, a reprofiled deliverable its original due date (issue 13)."""
+    for table, column, kind in _ORIGINAL_COLUMNS:
+        if column not in {found["name"] for found in inspect(conn).get_columns(table)}:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
 def _no_truncate(conn: Connection) -> None:
     """Append-only holds against TRUNCATE too, on the server that has it."""
     for table in APPEND_ONLY_TABLES:
@@ -187,8 +201,10 @@ MIGRATIONS = (
     Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
     Migration(7, "principals beside claimed names on sign-offs and payments; the people register", _identity),
     Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
-    # postgres: TRUNCATE refused on payments and the trail
     Migration(10, "payments and the audit trail refuse TRUNCATE (PostgreSQL)", _no_truncate),
+    Migration(11, "variations: a contract's original value and its count of variations; a deliverable's original due "
+                  "date",
+              _originals),
     Migration(12, "the year end and invoices: payments record the year they are charged to and the invoice "
                   "they matched; carried and released deliverables; closed years; invoices", _year_end),
 )

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from tracker.domain.audit import GENESIS_HASH, AuditAction, chain_hash, event_body
 from tracker.domain.errors import InvalidInput
 from tracker.domain.fiscal import FiscalYear
-from tracker.domain.images import TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
+from tracker.domain.images import BATCH, TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
 from tracker.domain.money import format_gbp
 from tracker.domain.schema import MIGRATIONS
 from tracker.store.engine import ever_written, guard_problems
@@ -286,8 +286,55 @@ def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str
                 seq, {table: (int(r[0]), int(r[1])) for table, r in d.get("id_ranges", {}).items()},
                 {name.removesuffix(".csv"): int(n) for name, n in d.get("rows", {}).items()},
                 d.get("payments_pence")))
+        else:
+            _replay_correction(replay, seq, action, ref, d)
     except (KeyError, TypeError, ValueError, IndexError):
         problems.add(f"audit event {seq} ({action}): its payload lacks the figures such an event records")
+
+
+def _replay_correction(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str, Any]) -> None:
+    """Corrections and variations (issue 13): the figures they move, on rows the replay follows.
+
+    A row an import made is followed by its images alone, so only rows already replayed are updated here."""
+    if action == AuditAction.BUDGET_LINE_REVISED:
+        _replay_allocation(replay, seq, d["code"], d["allocation_after"], d["control"])
+    elif action == AuditAction.BUDGET_LINE_TRANSFERRED:
+        _replay_allocation(replay, seq, d["from_line"], d["from_allocation_after"], d["from_control"])
+        _replay_allocation(replay, seq, d["to_line"], d["to_allocation_after"], d["to_control"])
+    elif action == AuditAction.CONTRACT_REOPENED and ref:
+        replay.contract_status[ref] = (seq, "awarded")
+    elif action == AuditAction.DELIVERABLE_REVOKED and ref:
+        replay.deliverable_status[ref, int(d["seq"])] = (seq, "submitted")
+    elif action == AuditAction.CONTRACT_RENAMED and ref:
+        _replay_rename(replay, d["renamed_from"], d["renamed_to"])
+    elif action == AuditAction.CONTRACT_VARIED and ref:
+        if ref in replay.contracts:
+            replay.contracts[ref] = (seq, (d["value_after"], d["budget_line"]))
+        for key, (_, amount) in d["amounts"].items():
+            if (ref, int(key)) in replay.deliverables:
+                replay.deliverables[ref, int(key)] = (seq, amount)
+        for number in d.get("removed", ()):
+            replay.deliverables.pop((ref, int(number)), None)
+            replay.deliverable_status.pop((ref, int(number)), None)
+        for added in d["added"]:
+            replay.deliverables[ref, int(added["seq"])] = (seq, added["amount_pence"])
+            replay.deliverable_status[ref, int(added["seq"])] = (seq, "pending")
+
+
+def _replay_allocation(replay: _Replay, seq: int, code: str, allocation: int, control: str) -> None:
+    if code in replay.lines:
+        replay.lines[code] = (seq, (allocation, control))
+
+
+def _replay_rename(replay: _Replay, old: str, new: str) -> None:
+    if old in replay.contracts:
+        replay.contracts[new] = replay.contracts.pop(old)
+    if old in replay.contract_status:
+        replay.contract_status[new] = replay.contract_status.pop(old)
+    for number in [number for ref, number in replay.deliverables if ref == old]:
+        replay.deliverables[new, number] = replay.deliverables.pop((old, number))
+    for number in [number for ref, number in replay.deliverable_status if ref == old]:
+        replay.deliverable_status[new, number] = replay.deliverable_status.pop((old, number))
 
 
 def _check_time(replay: _Replay, seq: int, action: str, at: str, problems: _Problems) -> None:
@@ -329,9 +376,12 @@ def _replay_images(replay: _Replay, seq: int, action: str, d: dict[str, Any], pr
             key = (str(image["table"]), int(image["id"]))
             before, after = image["before"], image["after"]
             known = replay.images.get(key)
-            if before is None and known is not None:
+            if before is None and known is not None and known[1] is not None:
                 problems.add(f"{_label(*key)}: audit event {seq} ({action}) made it, but audit event "
                              f"{known[0]} had already")
+            elif before is not None and known is not None and known[1] is None:
+                problems.add(f"{_label(*key)}: audit event {seq} ({action}) changed it, but audit event "
+                             f"{known[0]} had removed it")
             elif before is not None and known is not None:
                 name = _first_difference(before, known[1])
                 if name is not None:
@@ -342,6 +392,7 @@ def _replay_images(replay: _Replay, seq: int, action: str, d: dict[str, Any], pr
                 replay.first_before.setdefault(key, before)
             replay.images[key] = (seq, after)
         _check_balances(seq, action, d, images, problems)
+        _check_allocations(seq, action, d, images, problems)
         if action == AuditAction.IMPORT:
             replay.digests.extend((seq, table, spec) for table, spec in d.get("tables", {}).items())
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -366,6 +417,30 @@ def _check_balances(seq: int, action: str, d: dict[str, Any], images: list[dict[
             if stated != shown:
                 problems.add(f"audit event {seq} ({action}): states {prefix}_{when} {stated}, but "
                              f"{_label(table, mine[0]['id'])} held {column} {shown} (a stale or edited balance)")
+
+
+_ALLOCATIONS = (("allocation", "code"), ("from_allocation", "from_line"), ("to_allocation", "to_line"))
+"""Allocations a revision or virement states before and after, and the detail naming the line each is of."""
+
+
+def _check_allocations(seq: int, action: str, d: dict[str, Any], images: list[dict[str, Any]],
+                       problems: _Problems) -> None:
+    """An allocation a revision or virement states must be the one its line's images show."""
+    for prefix, naming in _ALLOCATIONS:
+        if f"{prefix}_before" not in d:
+            continue
+        mine = [i for i in images if i["table"] == "budget_line" and i["before"] is not None
+                and i["after"].get("code") == d.get(naming)]
+        if len(mine) != 1:
+            problems.add(f"audit event {seq} ({action}): states {prefix}_before but has no image of the "
+                         f"budget line it changed")
+            continue
+        for when in ("before", "after"):
+            stated, shown = d[f"{prefix}_{when}"], mine[0][when]["allocation_pence"]
+            if stated != shown:
+                problems.add(f"audit event {seq} ({action}): states {prefix}_{when} {stated}, but "
+                             f"{_label('budget_line', mine[0]['id'])} held allocation_pence {shown} (a stale or "
+                             f"edited balance)")
 
 
 def _first_difference(have: Image, want: Image) -> str | None:
@@ -536,7 +611,7 @@ def _check_imports(replay: _Replay, problems: _Problems) -> None:
         for table, (low, high) in found.ranges.items():
             wanted = max(0, high - low + 1)
             recorded = found.rows.get(_PLURAL.get(table, table), wanted)
-            have = found.seen.get(table, 0)
+            have = found.seen.get(table, 0) + len(_removed(replay, table, low, high))
             if have != wanted or recorded != wanted:
                 problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {found.seq}: "
                              f"{have:,} rows in the table, the event recorded {recorded:,} (rows deleted)")
@@ -559,6 +634,10 @@ def _check_images(conn: Connection, table: str, replay: _Replay, problems: _Prob
     current = read_images(conn, table, images)
     for row_id, (seq, want) in sorted(images.items()):
         have = current.get(row_id)
+        if want is None:
+            if have is not None:
+                problems.add(f"{_label(table, row_id)} was removed by audit event {seq} but is in the table")
+            continue
         if have is None:
             problems.add(f"{_label(table, row_id)} of audit event {seq} is missing from the table (deleted)")
             continue
@@ -585,7 +664,11 @@ def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], 
     earlier = {row_id: tuple(image.get(name) for name in names)
                for (named, row_id), image in replay.first_before.items() if named == table and low <= row_id <= high}
     digest = TableDigest()
-    for batch in stream_batches(conn, table, names, low=low, high=high):
+    removed = _removed(replay, table, low, high)
+    batches = stream_batches(conn, table, names, low=low, high=high)
+    if removed:
+        batches = _with_removed(batches, {row_id: earlier[row_id] for row_id in removed if row_id in earlier}, at)
+    for batch in batches:
         if earlier and any(batch[0][at] <= row_id <= batch[-1][at] for row_id in earlier):
             batch = [earlier.get(row[at], row) for row in batch]
         digest.add(batch)
@@ -593,6 +676,41 @@ def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], 
         problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not match "
                      f"the digest the import recorded ({digest.rows:,} rows, {int(spec['count']):,} imported; a row "
                      f"imported was edited, added or removed)")
+
+
+def _removed(replay: _Replay, table: str, low: int, high: int) -> list[int]:
+    """Ids in the range whose row an event removed (a deliverable a variation took out of scope)."""
+    return sorted(row_id for (named, row_id), (_, image) in replay.images.items()
+                  if named == table and image is None and low <= row_id <= high and (named, row_id) in
+                  replay.first_before)
+
+
+def _with_removed(batches: Iterator[list[tuple[Any, ...]]], removed: dict[int, tuple[Any, ...]],
+                  at: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows as the import left them: removed ones put back in id order (a row that reused a removed id
+    gives way to it), batched again as the digest batches them."""
+    pending = sorted(removed.items())
+    batch: list[tuple[Any, ...]] = []
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for found in batches:
+            for row in found:
+                while pending and pending[0][0] < row[at]:
+                    yield pending.pop(0)[1]
+                if pending and pending[0][0] == row[at]:
+                    yield pending.pop(0)[1]
+                    continue
+                yield row
+        for _, row in pending:
+            yield row
+
+    for row in rows():
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # -- 3. running totals against detail --------------------------------------------------------------------------

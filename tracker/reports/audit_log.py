@@ -26,7 +26,11 @@ OVERRIDE = "sod_override_reason"
 OVERRIDABLE = (RELEASED, "import")
 """Actions that can be taken against segregation of duties, with a recorded reason."""
 PENCE_WITHOUT_SUFFIX = frozenset({"deliverable_paid_before", "deliverable_paid_after", "line_paid_before",
-                                  "line_paid_after", "line_committed_before", "line_committed_after"})
+                                  "line_paid_after", "line_committed_before", "line_committed_after",
+                                  # corrections and variations (issue 13)
+                                  "value_before", "value_after", "original_value", "allocation_before",
+                                  "allocation_after", "from_allocation_before", "from_allocation_after",
+                                  "to_allocation_before", "to_allocation_after"})
 """Amounts that events record in pence under names that do not say so."""
 
 

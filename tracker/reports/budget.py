@@ -10,6 +10,7 @@ dated before its acceptance, so what is accepted but unpaid on a contract is
 accepted amounts less payments, both as of the day.
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from tracker.domain.models import (
     sum_pence,
 )
 from tracker.reports.figures import LineFigures, Outstanding
+from tracker.reports.later_changes import changes_after
 from tracker.store.engine import byte_order
 
 NEAR_PERCENT = 95
@@ -145,6 +147,7 @@ def budget_report(session: Session, *, year: FiscalYear | None = None, as_of: dt
         owed = _owed_now_per_line(session, ids)
     else:
         totals, owed = _figures_as_of(session, ids, as_of)
+        lines = _before_later_changes(session, lines, totals, as_of)
     rows = tuple(
         BudgetRow("line", line.code, line.name, line.fund, FiscalYear(line.fiscal_year).label, line.allocation_pence,
                   *totals.get(line.id, (0, 0)), owed.get(line.id, 0))
@@ -187,9 +190,17 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
                           case((_ended_by(as_of), col(c.status)), else_=ContractStatus.AWARDED.value),
                           col(c.value_pence), _committed_at(as_of), paid, accepted - paid
                           ).where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= as_of)
-    ordered = query.order_by(col(c.budget_line_id), byte_order(col(c.reference)), col(c.id))
-    for line_id, *rest in session.execute(ordered):
-        yield ContractFigures(code_of[line_id], *rest)
+    later = changes_after(session, as_of).value if as_of is not None else {}
+    ordered = query.with_only_columns(col(c.id), *query.selected_columns).order_by(
+        col(c.budget_line_id), byte_order(col(c.reference)), col(c.id))
+    for contract_id, line_id, *rest in session.execute(ordered):
+        figures = ContractFigures(code_of[line_id], *rest)
+        moved = later.get(contract_id, 0)
+        if moved:
+            live = figures.status == ContractStatus.AWARDED.value
+            figures = dataclasses.replace(figures, value_pence=figures.value_pence - moved,
+                                          committed_pence=figures.committed_pence - (moved if live else 0))
+        yield figures
 
 
 def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of: dt.date | None = None,
@@ -235,6 +246,24 @@ def _lines(session: Session, year: FiscalYear | None, line_code: str | None) -> 
         query = query.where(col(b.fiscal_year) == year.start_year)
     query = query.order_by(col(b.fiscal_year), byte_order(col(b.code)), col(b.id))
     return [_Line(*row) for row in session.execute(query)]
+
+
+def _before_later_changes(session: Session, lines: list[_Line], totals: dict[int, tuple[int, int]],
+                          day: dt.date) -> list[_Line]:
+    """Allocations and commitments as they stood on the day: what revisions, virements and variations decided
+    after it moved is taken back off (a variation moves a commitment only while its contract is live)."""
+    later = changes_after(session, day)
+    if later.value:
+        c = Contract
+        for line_id, value in session.execute(
+                sa_select(col(c.budget_line_id), col(c.id)).where(
+                    col(c.id).in_(list(later.value)), col(c.awarded_on) <= day,
+                    or_(col(c.ended_on).is_(None), col(c.ended_on) > day))):
+            if line_id in totals:
+                committed, paid = totals[line_id]
+                totals[line_id] = (committed - later.value[value], paid)
+    return [dataclasses.replace(line, allocation_pence=line.allocation_pence - later.allocation.get(line.id, 0))
+            for line in lines]
 
 
 def _owed_now() -> tuple[ColumnElement[bool], ...]:

@@ -33,6 +33,13 @@ class OverdueItem:
     unpaid_pence: int
     days: int
     """Days past due (late deliverables) or since acceptance (unpaid ones)."""
+    original_due_on: dt.date | None = None
+    """The due date before it was reprofiled (None: never moved); lateness counts from the current one."""
+
+    @property
+    def slipped_days(self) -> int:
+        """How far reprofiling moved the due date: later is positive."""
+        return 0 if self.original_due_on is None else (self.due_on - self.original_due_on).days
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ def overdue(session: Session, as_of: dt.date) -> Overdue:
     live = and_(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
     accepted = and_(col(d.status) == ACCEPTED, col(d.decided_on) <= as_of)
     columns = (col(c.reference), col(c.supplier), col(d.seq), col(d.name), col(d.amount_pence), col(d.due_on),
-               col(d.decided_on), col(d.amount_pence) - paid)
+               col(d.decided_on), col(d.amount_pence) - paid, col(d.original_due_on))
     late_query = (sa_select(*columns).join(c, col(c.id) == col(d.contract_id))
                   .where(col(d.due_on) < as_of, live, not_(accepted))
                   .order_by(col(d.due_on), byte_order(col(c.reference)), col(d.seq), col(d.id)))
@@ -95,6 +102,7 @@ def _invoices(session: Session, as_of: dt.date) -> tuple[OverdueInvoice, ...]:
 
 
 def _item(row: Any, as_of: dt.date, *, since_acceptance: bool) -> OverdueItem:
-    reference, supplier, seq, name, amount, due_on, decided_on, unpaid = row
+    reference, supplier, seq, name, amount, due_on, decided_on, unpaid, original_due_on = row
     since = decided_on if since_acceptance else due_on
-    return OverdueItem(reference, supplier, seq, name, amount, due_on, decided_on, unpaid, (as_of - since).days)
+    return OverdueItem(reference, supplier, seq, name, amount, due_on, decided_on, unpaid, (as_of - since).days,
+                       original_due_on)

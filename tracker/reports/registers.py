@@ -10,6 +10,7 @@ from tracker.domain import lookup
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, Payment
 from tracker.domain.text import same_name
+from tracker.reports.changes import ChangeRow, contract_changes
 from tracker.reports.figures import LineFigures
 from tracker.reports.search import contract_matches
 from tracker.store.engine import byte_order
@@ -113,6 +114,9 @@ class Statement:
     cancel_reason: str | None
     deliverables: tuple[DeliverableRow, ...]
     payments: tuple[PaymentRow, ...]
+    original_value_pence: int | None = None
+    changes: tuple[ChangeRow, ...] = ()
+    """Its corrections and variations in order (issue 13)."""
 
     @property
     def unpaid_pence(self) -> int:
@@ -165,5 +169,6 @@ def contract_statement(session: Session, reference: str) -> Statement:
                              i.note, i.paid_pence, i.recorded_by) for i in items),
         tuple(PaymentRow(p.id or 0, seq_of[p.deliverable_id], p.amount_pence, p.paid_on, p.invoice, p.released_by,
                          p.reverses_payment_id, p.reason, p.sod_override_reason, p.imported) for p in paid),
+        contract.original_value_pence, contract_changes(session, contract.reference),
     )
 

@@ -1,0 +1,210 @@
+"""Variations: a contract's value, end or deliverables changed by a decision, numbered V1, V2 ...; and reprofiles.
+
+A variation is one event with its figures before and after. The contract keeps its original value beside the
+current one; the cumulative change from it is shown as a percentage and warned at the PCR 2015 reg 72 limits
+(under 10 % of the initial value for services and supplies is the de minimis safe harbour, reg 72(5); 50 % is the
+most one modification may add under reg 72(1)(b) and (c)). A variation is not held to the tender ceiling: those
+limits are what bound it. After it, the contract's value covers what it has paid, each deliverable covers its
+paid, and the deliverables together fit the value; an increase on an awarded contract commits the difference
+against the line as an award does (refused on a hard line without headroom, warned on a warn line), a decrease
+releases it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from tracker.domain import lookup, rules
+from tracker.domain.allocations import open_year
+from tracker.domain.audit import AuditAction
+from tracker.domain.context import Context
+from tracker.domain.contracts import commit_against_line
+from tracker.domain.errors import InvalidInput
+from tracker.domain.models import (
+    BudgetLine,
+    ContractStatus,
+    Control,
+    Deliverable,
+    DeliverableStatus,
+    id_of,
+)
+from tracker.domain.money import format_gbp
+from tracker.domain.text import clean_text, optional_text
+
+_REMOVABLE = (DeliverableStatus.PENDING, DeliverableStatus.SUBMITTED, DeliverableStatus.REJECTED)
+
+REG_72_LIMITS = (10, 50)
+"""Cumulative change from the original value, in per cent, at which a variation is warned."""
+
+
+@dataclass(frozen=True)
+class NewDeliverable:
+    name: str
+    amount_pence: int
+    due_on: dt.date
+
+
+@dataclass(frozen=True)
+class Varied:
+    reference: str
+    number: int
+    value_before: int
+    value_after: int
+    original_value: int
+    unallocated_pence: int
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return f"V{self.number}"
+
+    @property
+    def cumulative(self) -> str:
+        """The change from the original value, e.g. "+10.0 %"."""
+        return percent_change(self.original_value, self.value_after)
+
+
+def percent_change(original: int, now: int) -> str:
+    """Signed per cent to one decimal place, rounded half away from zero in integers (no float near money)."""
+    tenths, rest = divmod(abs(now - original) * 1000, original)
+    tenths += 1 if rest * 2 >= original else 0
+    sign = "-" if now < original else "+"
+    return f"{sign}{tenths // 10}.{tenths % 10} %"
+
+
+def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, rationale: str,
+                  value_pence: int | None = None, end_date: dt.date | None = None,
+                  add: tuple[NewDeliverable, ...] = (), set_amounts: dict[int, int] | None = None,
+                  remove: tuple[int, ...] = ()) -> Varied:
+    """`remove` takes deliverables out of scope: only ones not accepted, so nothing is owed or paid on them."""
+    decision = clean_text("decision reference", decision, max_length=80)
+    rationale = clean_text("rationale", rationale, max_length=1000)
+    set_amounts = dict(set_amounts or {})
+    for amount in [*set_amounts.values(), *(new.amount_pence for new in add)]:
+        if amount <= 0:
+            raise InvalidInput(f"a deliverable's amount must be more than £0.00, not {format_gbp(amount)}")
+    if value_pence is not None and value_pence <= 0:
+        raise InvalidInput(f"a contract's value must be more than £0.00, not {format_gbp(value_pence)}")
+    if value_pence is None and end_date is None and not add and not set_amounts and not remove:
+        raise InvalidInput("a variation must change something: the value, the end date or the deliverables")
+    rules.not_in_future("a decision", on, ctx.clock.today())
+    with ctx.change() as change:
+        session = change.session
+        contract = lookup.contract(session, reference)
+        rules.contract_in(reference, contract.status, (ContractStatus.DRAFT, ContractStatus.AWARDED), "varied")
+        rules.in_order(f"a variation decided on {on}", on, "the contract's decision", contract.decision_date)
+        line = session.get_one(BudgetLine, contract.budget_line_id)
+        open_year(session, f"a variation of {reference}", line)
+        items = {item.seq: item for item in session.exec(
+            select(Deliverable).where(Deliverable.contract_id == contract.id).order_by(col(Deliverable.seq)))}
+        before = contract.value_pence
+        after = before if value_pence is None else value_pence
+        original = contract.original_value_pence or before
+        rules.value_covers_paid(reference, value=after, paid=contract.paid_pence)
+        amounts: dict[str, list[int]] = {}
+        for seq, amount in sorted(set_amounts.items()):
+            if seq not in items:
+                lookup.deliverable(session, reference, seq)
+            item = items[seq]
+            rules.amount_covers_paid(f"{reference} #{seq}", amount=amount, paid=item.paid_pence)
+            if amount != item.amount_pence:
+                amounts[str(seq)] = [item.amount_pence, amount]
+        removed = []
+        for seq in sorted(set(remove)):
+            if seq not in items:
+                lookup.deliverable(session, reference, seq)
+            rules.deliverable_in(f"{reference} #{seq}", items[seq].status, _REMOVABLE, "removed")
+            if str(seq) in amounts:
+                raise InvalidInput(f"{reference} #{seq} is both removed and given a new amount; choose one")
+            removed.append(items.pop(seq))
+        planned = sum(amounts.get(str(seq), [0, item.amount_pence])[1] for seq, item in items.items())
+        planned += sum(new.amount_pence for new in add)
+        rules.deliverables_fit_value(reference, value=after, planned=planned)
+        end_before = contract.end_date
+        rules.in_order(f"an end on {end_date}", end_date, "the start", contract.start_date)
+        number = contract.variations + 1
+        warnings = []
+        committed_before = line.committed_pence
+        moving = after - before if contract.status == ContractStatus.AWARDED else 0
+        if moving > 0 and rules.line_can_commit(reference, line.code, allocation=line.allocation_pence,
+                                                committed=committed_before, value=moving,
+                                                hard=line.control == Control.HARD, doing="varying",
+                                                adding="this variation adds"):
+            warnings.append(f"warning: {line.code} is now over-committed by "
+                            f"{format_gbp(committed_before + moving - line.allocation_pence)}; allowed because "
+                            f"the line's control is 'warn'")
+        if moving:
+            commit_against_line(change, line, moving)
+            contract.committed_pence = after
+        for key, (_, amount) in amounts.items():
+            items[int(key)].amount_pence = amount
+            session.add(items[int(key)])
+        last_seq = session.exec(select(func.coalesce(func.max(Deliverable.seq), 0))
+                                .where(Deliverable.contract_id == contract.id)).one()
+        added, new_rows = [], []  # held until the event is recorded: the session keeps flushed rows weakly
+        for offset, new in enumerate(add, start=1):
+            name = clean_text("deliverable name", new.name, max_length=300)
+            new_rows.append(Deliverable(contract_id=id_of(contract), seq=last_seq + offset, name=name,
+                                        amount_pence=new.amount_pence, due_on=new.due_on))
+            session.add(new_rows[-1])
+            added.append({"seq": last_seq + offset, "name": name, "amount_pence": new.amount_pence,
+                          "due_on": new.due_on})
+        session.flush()
+        for item in removed:  # after the new rows have their ids, so that none takes a removed one's in this event
+            change.removed(item)
+        if after != before and contract.original_value_pence is None:
+            contract.original_value_pence = before
+        contract.value_pence = after
+        contract.end_date = end_date or contract.end_date
+        contract.variations = number
+        session.add(contract)
+        change_text = percent_change(original, after)
+        reached = [limit for limit in REG_72_LIMITS if abs(after - original) * 100 >= limit * original]
+        if reached:
+            warnings.append(f"warning: {reference} has changed by {change_text} from its original value "
+                            f"{format_gbp(original)}, at or past {reached[-1]} %: check it is a permitted "
+                            f"modification (PCR 2015 reg 72)")
+        details = {"number": number, "decision": decision, "decided_on": on, "rationale": rationale,
+                   "value_before": before, "value_after": after, "original_value": original,
+                   "cumulative_change": change_text, "end_before": end_before, "end_after": contract.end_date,
+                   "added": added, "amounts": amounts, "removed": [item.seq for item in removed],
+                   "budget_line": line.code}
+        if moving:
+            details |= {"line_committed_before": committed_before, "line_committed_after": committed_before + moving}
+        change.record(AuditAction.CONTRACT_VARIED, reference, **details)
+    return Varied(reference, number, before, after, original, after - planned, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class Reprofiled:
+    reference: str
+    seq: int
+    due_before: dt.date
+    due_after: dt.date
+    original_due: dt.date
+
+
+def reprofile_deliverable(ctx: Context, reference: str, seq: int, *, due_on: dt.date, reason: str,
+                          decision: str | None = None) -> Reprofiled:
+    """Move a deliverable's due date; the first due date is kept, so slippage can be shown."""
+    reason = clean_text("reason", reason, max_length=500)
+    decision = optional_text("decision reference", decision, max_length=80)
+    label = f"{reference} #{seq}"
+    with ctx.change() as change:
+        contract, item = lookup.deliverable(change.session, reference, seq)
+        rules.deliverables_open(reference, contract.status)
+        rules.deliverable_in(label, item.status, (DeliverableStatus.PENDING, DeliverableStatus.SUBMITTED,
+                                                  DeliverableStatus.REJECTED), "reprofiled")
+        before = item.due_on
+        if due_on == before:
+            raise InvalidInput(f"nothing to reprofile: {label} is already due on {before}")
+        original = item.original_due_on or before
+        item.original_due_on = original
+        item.due_on = due_on
+        change.session.add(item)
+        change.record(AuditAction.DELIVERABLE_REPROFILED, reference, seq=seq, reason=reason, decision=decision,
+                      due_before=before, due_after=due_on, original_due_on=original)
+    return Reprofiled(reference, seq, before, due_on, original)
+
