@@ -20,8 +20,11 @@ def verify(
     heads: list[Path] = typer.Option([], "--heads", help="A file of heads recorded earlier (lines SEQ:HASH as "
                                                          "`audit head` prints them, or an export manifest); "
                                                          "may be given more than once: every head is checked."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
     """Recompute the hash chain and every running total; exit 1 naming the first event or row that disagrees."""
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.people import register_state
     from tracker.domain.verify import parse_head, read_heads, verify_store
     from tracker.store.session import read_session
@@ -29,7 +32,8 @@ def verify(
     recorded = parse_head(head) if head is not None else None
     anchors = [found for path in heads for found in read_heads(path)]
     engine = state(ctx).engine(create=False)
-    result = verify_store(engine, head=recorded, heads=anchors)
+    with progress_bar("verify", quiet=quiet) as progress:
+        result = verify_store(engine, head=recorded, heads=anchors, progress=progress)
     if not result.ok:
         warn(f"audit verify FAILED: {one_line(result.problems[0])}")
         for problem in result.problems[1:]:

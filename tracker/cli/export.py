@@ -22,10 +22,13 @@ def commitments(
     as_of: str = typer.Option("today", "--as-of", help="YYYY-MM-DD, today or yesterday (cron at 01:00: yesterday)."),
     formats: str = typer.Option("csv,json", "--format", help="Any of csv, json, xlsx, comma-separated (xlsx is "
                                                              "slow on large stores, so ask for it)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
     """Write commitments-DATE.csv/.json (and .xlsx if asked) for contracts and deliverables and, last, the manifest."""
     from tracker import __version__
     from tracker.cli import parse
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.fiscal import system_clock
     from tracker.exports.files import prepare_directory
     from tracker.exports.nightly import export_commitments, parse_formats
@@ -36,9 +39,9 @@ def commitments(
     assert day is not None
     target = prepare_directory(directory or default_export_dir())
     engine = state(ctx).engine(create=False)
-    with read_session(engine) as session:
+    with read_session(engine) as session, progress_bar("export", quiet=quiet) as progress:
         result = export_commitments(session, target, day, chosen, generated_at=system_clock().timestamp(),
-                                    version=__version__)
+                                    version=__version__, progress=progress)
     confirm(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
         f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}",
             recorded=f"the export was written to {result.directory}")
@@ -61,10 +64,13 @@ def ocds(
                                            help="The ocid prefix registered for the publisher, e.g. ocds-213czf."),
     license: str | None = typer.Option(None, "--license", envvar="TRACKER_OCDS_LICENSE",
                                        help="Licence URI (default: Open Government Licence v3)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
     """Write an OCDS 1.1.5 release package (event mode: award, sign-off, payment, close) and its manifest."""
     from tracker import __version__
     from tracker.cli import parse
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.fiscal import system_clock
     from tracker.exports.files import prepare_directory
     from tracker.exports.ocds import Window, export_ocds
@@ -76,9 +82,9 @@ def ocds(
     assert day is not None
     window = Window(day, _since(since))
     target = prepare_directory(directory or default_export_dir())
-    with read_session(state(ctx).engine(create=False)) as session:
+    with read_session(state(ctx).engine(create=False)) as session, progress_bar("ocds", quiet=quiet) as progress:
         result = export_ocds(session, target, who, window, generated_at=system_clock().timestamp(),
-                             version=__version__)
+                             version=__version__, progress=progress)
     confirm(f"exported {result.releases:,} OCDS releases up to {day.isoformat()} to "
             f"{result.directory / result.package}; manifest {result.manifest}",
             recorded=f"the package was written to {result.directory}")
