@@ -42,6 +42,7 @@ from tracker.domain.images import Image, imported_digest, read_images
 from tracker.domain.models import ContractStatus, Control, DeliverableStatus
 from tracker.domain.money import format_gbp, pence_from_pounds_field
 from tracker.domain.text import clean_name, clean_text, optional_text, same_name
+from tracker.domain.workbook import is_workbook, name_the_sheet, sheets_as_files
 from tracker.store.engine import placeholders, sync_id_sequences
 from tracker.support.progress import QUIET, Progress
 
@@ -161,8 +162,11 @@ def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str
     `progress` hears the phases in bytes of the files: reading, checking (before the lock), writing (under it,
     payments twice), then recording (the rows inserted, read back for their digests) and committing."""
     folder = Path(folder)
+    if is_workbook(folder):
+        return _import_workbook(ctx, folder, history_without_sod_reason, progress)
     if not folder.is_dir():
-        raise InvalidInput(f"{folder} is not a folder; give the folder that holds the CSV files")
+        raise InvalidInput(f"{folder} is not a folder; give the folder that holds the CSV files, or an .xlsx "
+                           f"workbook")
     present = [name for name in COLUMNS if (folder / name).is_file()]
     if not present:
         raise InvalidInput(f"{folder} has none of {', '.join(COLUMNS)}")
@@ -174,6 +178,21 @@ def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str
             files[name], digests[name] = _read_once(folder / name, copies.enter_context(tempfile.TemporaryFile()),
                                                     progress)
         return _import(ctx, folder, files, digests, override, progress)
+
+
+def _import_workbook(ctx: Context, workbook: Path, history_without_sod_reason: str | None,
+                     progress: Progress) -> ImportSummary:
+    """The workbook read once (its SHA-256 is recorded), each sheet turned into its file's CSV, then the same import;
+    every message names the sheet and row instead of the file and line."""
+    override = optional_text("override reason", history_without_sod_reason, max_length=500)
+    try:
+        with ExitStack() as copies:
+            progress.phase("reading", workbook.stat().st_size, "bytes")
+            copy, digest = _read_once(workbook, copies.enter_context(tempfile.TemporaryFile()), progress)
+            files = sheets_as_files(copy, copies, progress)
+            return _import(ctx, workbook, files, {workbook.name: digest}, override, progress)
+    except TrackerError as error:
+        raise name_the_sheet(error) from None
 
 
 def _size(folder: Path, names: list[str]) -> int:
