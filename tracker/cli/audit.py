@@ -8,6 +8,7 @@ import typer
 
 from tracker.cli.output import EXIT_REFUSED, one_line, say, warn
 from tracker.cli.state import state
+from tracker.support.wording import plural
 
 app = typer.Typer(help="The audit trail: verify it against the tables, list it.", no_args_is_help=True)
 
@@ -39,12 +40,12 @@ def verify(
         for problem in result.problems[1:]:
             warn(f"  also: {one_line(problem)}")
         raise typer.Exit(EXIT_REFUSED)
-    counts = ", ".join(f"{n:,} {table.replace('_', ' ')}s" for table, n in result.rows.items())
-    events = f"{result.events:,} event{'' if result.events == 1 else 's'}"
+    counts = ", ".join(plural(n, table.replace("_", " ")) for table, n in result.rows.items())
+    events = plural(result.events, "event")
     say(f"audit trail verified: {events}, chain intact; {counts}; every running total agrees with its detail")
     say(f"head {result.head}")
     if anchors:
-        say(f"checked against {len(anchors):,} recorded head{'' if len(anchors) == 1 else 's'}, the latest event "
+        say(f"checked against {plural(len(anchors), 'recorded head')}, the latest event "
             f"{max(seq for seq, _ in anchors):,}; events after it are protected only by the next head recorded")
     with read_session(engine) as session:
         say(register_state(session))

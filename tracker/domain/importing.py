@@ -45,6 +45,7 @@ from tracker.domain.text import clean_name, clean_text, optional_text, same_name
 from tracker.domain.workbook import is_workbook, name_the_sheet, sheets_as_files
 from tracker.store.engine import placeholders, sync_id_sequences
 from tracker.support.progress import QUIET, Progress
+from tracker.support.wording import plural
 
 BATCH = 20_000
 
@@ -74,7 +75,7 @@ class ImportSummary:
     paid_pence: int
 
     def describe(self) -> str:
-        counts = ", ".join(f"{count:,} {name.removesuffix('.csv').replace('_', ' ')}"
+        counts = ", ".join(plural(count, name.removesuffix("s.csv").replace("_", " "))
                            for name, count in self.rows.items())
         return (f"imported {counts or 'nothing'}; allocated {format_gbp(self.allocation_pence)}, "
                 f"committed {format_gbp(self.committed_pence)}, paid {format_gbp(self.paid_pence)}")
@@ -338,7 +339,7 @@ def _rows_of(files: dict[str, IO[bytes]], name: str,
                 line_no = reader.line_num
                 if not fields or fields == [""]:
                     continue
-                raise RowError(f"{name} line {line_no}: {len(fields)} fields, the header has {width}")
+                raise RowError(f"{name} line {line_no}: {plural(len(fields), 'field')}, the header has {width}")
             if width == 1 and fields == [""]:
                 continue
             line_no = reader.line_num

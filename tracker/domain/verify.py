@@ -34,6 +34,7 @@ from tracker.domain.schema import MIGRATIONS
 from tracker.store.engine import guard_problems
 from tracker.store.session import read_session
 from tracker.support.progress import QUIET, Progress
+from tracker.support.wording import plural
 
 MAX_PROBLEMS = 20
 CLOCK_TOLERANCE = dt.timedelta(minutes=2)
@@ -511,7 +512,7 @@ def _check_imports(replay: _Replay, problems: _Problems) -> None:
             have = found.seen.get(table, 0)
             if have != wanted or recorded != wanted:
                 problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {found.seq}: "
-                             f"{have:,} rows in the table, the event recorded {recorded:,} (rows deleted)")
+                             f"{plural(have, 'row')} in the table, the event recorded {recorded:,} (rows deleted)")
         if found.payments_pence is not None and found.payments_sum != found.payments_pence:
             problems.add(f"payments of import event {found.seq} total {format_gbp(found.payments_sum)} in the table, "
                          f"the event recorded {format_gbp(found.payments_pence)} (an imported payment was edited)")
@@ -565,8 +566,8 @@ def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], 
         progress.advance(len(batch))
     if digest.rows != int(spec["count"]) or digest.hexdigest() != spec["sha256"]:
         problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not match "
-                     f"the digest the import recorded ({digest.rows:,} rows, {int(spec['count']):,} imported; a row "
-                     f"imported was edited, added or removed)")
+                     f"the digest the import recorded ({plural(digest.rows, 'row')}, {int(spec['count']):,} imported; "
+                     f"a row imported was edited, added or removed)")
 
 
 # -- 3. running totals against detail --------------------------------------------------------------------------
