@@ -99,7 +99,7 @@ class _DoneColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         unit = task.fields.get("unit", "")
         if task.total is None:
-            return Text(_figure(task.completed, unit))
+            return Text(_figure(task.completed, unit) if unit else "")
         return Text(f"{_figure(task.completed, unit if unit == 'bytes' else '')} of {_figure(task.total, unit)}")
 
 
