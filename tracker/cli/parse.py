@@ -21,3 +21,13 @@ def date(text: str | None) -> dt.date | None:
     from tracker.domain.fiscal import parse_date, system_clock
 
     return parse_date(text, today=system_clock().today())
+
+
+def echoed(typed: str | None, day: dt.date | None, before: str = " on ") -> str:
+    """A typed date said back in words (" on 2 Jul 2015"), so 02/07/2015 cannot be misread; nothing when the date
+    was not typed (it is today, which goes without saying)."""
+    if typed is None or day is None:
+        return ""
+    from tracker.domain.fiscal import format_date
+
+    return f"{before}{format_date(day)}"
