@@ -97,3 +97,18 @@ def test_each_long_command_draws_only_when_stderr_is_a_terminal(demo: Tracker, t
     assert plain == quiet == ""
     stamp = re.compile(r"tracker-backup-[0-9T]+\.db \([0-9,]+ bytes\)")  # a backup's name is its time
     assert stamp.sub("", drawn_out) == stamp.sub("", plain_out) == stamp.sub("", quiet_out) != ""
+
+
+def test_a_refusal_is_one_clean_line_after_the_bar_is_taken_away(tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for source in DEMO.glob("*.csv"):
+        (bad / source.name).write_bytes(source.read_bytes())
+    lines = (bad / "payments.csv").read_text().splitlines()
+    lines[2] = lines[2].replace("30000.00", "30000.001")
+    (bad / "payments.csv").write_text("\n".join(lines) + "\n")
+    code, shown, drawn = run(["import", str(bad)], tmp_path / "t.db", terminal=True)
+    assert (code, shown) == (2, b"")
+    assert "import: checking" in drawn
+    assert drawn.splitlines()[-1] == ('error: payments.csv line 3, column amount: amount "30000.001" has more than '
+                                      'two decimal places')
