@@ -185,10 +185,13 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: 
 
 
 def _count(conn: Connection, tables: tuple[str, ...], progress: Progress) -> int | None:
-    """The rows a pass will read, for a watcher's bar only (an unwatched verify does not count them)."""
+    """About how many rows a pass will read, for a watcher's bar only: the highest id (seq) of each table, read from
+    its primary key at once, where COUNT(*) would read a million rows (exact unless rows were removed, which verify
+    is there to find). An unwatched verify does not ask."""
     if progress is QUIET:
         return None
-    return sum(int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()) for table in tables)
+    return sum(int(conn.execute(text(f"SELECT COALESCE(MAX({'seq' if table == 'audit_event' else 'id'}), 0) "
+                                     f"FROM {table}")).scalar_one()) for table in tables)
 
 
 def _check_guards(conn: Connection, problems: _Problems) -> None:
