@@ -10,7 +10,7 @@ CPU time is the steadier figure on a busy machine. The target: with the bar with
     .venv/bin/python tests/benchmarks/progress_cost.py /tmp/wl1m --only verify --runs 5
 
 DIR is a workload of ../shared/bench/gen_workload.py (keep it out of git). Each import goes into a fresh
-store in --scratch; verify runs on the store the first import made.
+store in --scratch; verify runs on the store the last import made (or imports once, unwatched, if none is there).
 """
 
 import argparse
@@ -91,7 +91,7 @@ def main() -> None:
     args.scratch.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "TRACKER_TODAY": TODAY, "COLUMNS": "120"}
     env.pop("TRACKER_DB", None)
-    kept = args.scratch / "verify.db"
+    kept = args.scratch / "import.db"
     print(f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python {platform.python_version()},"
           f" load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
