@@ -22,6 +22,7 @@ def pay(
 ) -> None:
     """Release a payment for an accepted deliverable, within its line's allocation."""
     from tracker.domain.errors import InvalidInput
+    from tracker.domain.fiscal import fiscal_year_of
     from tracker.domain.money import format_gbp
     from tracker.domain.payments import release_payment
 
@@ -32,9 +33,10 @@ def pay(
     day = parse.date(on)
     paid = release_payment(state(ctx).context(), reference, seq, amount_pence=parse.optional_money(amount),
                            paid_on=day, invoice=invoice, override_sod_reason=reason)
+    charged = "" if fiscal_year_of(paid.paid_on).label == paid.charged_to else f", charged to {paid.charged_to}"
     confirm(f"paid {format_gbp(paid.amount_pence)} on {paid.reference} #{paid.seq} (payment {paid.payment_id}"
-            f"{parse.echoed(on, day, ', dated ')}); "
-        f"{paid.line_code} has {format_gbp(paid.line_left_after)} left",
+            f"{parse.echoed(on, day, ', dated ')}){charged}; {paid.line_code} has {format_gbp(paid.line_left_after)} "
+            f"left",
             recorded=f"recorded as payment {paid.payment_id}")
 
 
