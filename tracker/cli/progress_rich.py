@@ -27,8 +27,8 @@ from rich.progress import Progress as RichProgress
 from rich.text import Text
 
 REFRESH_PER_SECOND = 2
-"""Each redraw costs about a millisecond of CPU (measured on this machine); twice a second is 0.2 % of the time
-the work takes, however busy the machine (the redraw runs on wall time, not on the work done)."""
+"""Each redraw costs about a millisecond of CPU (measured on this machine), and redraws follow the clock, not the
+work: twice a second is 0.2 % of an idle machine's time, more of the work's CPU time when the work waits its turn."""
 _FIGURE_EVERY = 1 / REFRESH_PER_SECOND
 
 
