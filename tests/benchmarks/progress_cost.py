@@ -66,10 +66,10 @@ def _drain(master: int) -> None:
         os.close(master)
 
 
-def alternate(label: str, runs: int, one: Callable[[bool], tuple[float, float]]) -> None:
+def alternate(label: str, runs: int, one: Callable[[bool], tuple[float, float]], *, bar_first: bool = True) -> None:
     samples: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for number in range(runs):
-        for bar in (True, False):
+        for bar in (True, False) if bar_first else (False, True):
             samples[bar].append(one(bar))
             wall, cpu = samples[bar][-1]
             print(f"  {label} run {number + 1} {'bar' if bar else 'no bar'}: {wall:.1f} s wall, {cpu:.1f} s CPU "
@@ -87,6 +87,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="import,verify")
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/progress-cost"))
+    parser.add_argument("--without-first", action="store_true", help="Each pair starts without the bar (a machine "
+                        "whose load falls during the runs favours whichever runs second).")
     args = parser.parse_args()
     args.scratch.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "TRACKER_TODAY": TODAY, "COLUMNS": "120"}
@@ -105,12 +107,13 @@ def main() -> None:
             store = fresh(args.scratch / "import.db")
             return timed([TRACKER, "--db", str(store), "import", str(args.workload)], env, bar=bar)
 
-        alternate("import", args.runs, one_import)
+        alternate("import", args.runs, one_import, bar_first=not args.without_first)
     if "verify" in args.only:
         if not kept.exists():
             timed([TRACKER, "--db", str(fresh(kept)), "import", str(args.workload)], env, bar=False)
         alternate("audit verify", args.runs,
-                  lambda bar: timed([TRACKER, "--db", str(kept), "audit", "verify"], env, bar=bar))
+                  lambda bar: timed([TRACKER, "--db", str(kept), "audit", "verify"], env, bar=bar),
+                  bar_first=not args.without_first)
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
 
