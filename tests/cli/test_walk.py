@@ -30,7 +30,7 @@ def test_the_founding_case_walk(tracker: Tracker) -> None:
     assert tracker("init").stdout == first.stdout
     found(tracker)
     awarded = tracker("contract", "award", REF, "--on", "2015-07-02")
-    assert (awarded.stdout, awarded.stderr) == (f"awarded {REF}\n", "")
+    assert (awarded.stdout, awarded.stderr) == (f"awarded {REF} on 2 Jul 2015\n", "")
     submitted = tracker("--as", "Alice Accepts", "deliverable", "submit", REF, "1")
     assert submitted.stdout == f"{REF} #1 Mapping exercise is submitted, awaiting sign-off\n"
     accepted = tracker("--as", "Alice Accepts", "deliverable", "accept", REF, "1", "--note", "Mapping report reviewed")

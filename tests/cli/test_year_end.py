@@ -27,8 +27,8 @@ def test_paying_march_work_in_april(demo: Tracker) -> None:
     demo("--as", "Sarah Okafor", "deliverable", "accept", REF, "1", "--on", "2016-03-20", env=MARCH)
     before = _lines(demo)
     result = demo("pay", REF, "1", "--on", "2016-04-10", env=JUNE)
-    assert result.stdout.strip() == ("paid £44,880.00 on DMPCD 2015 76 #1 (payment 5), charged to 2015/16; VG-1516 "
-                                     "has £143,120.00 left")
+    assert result.stdout.strip() == ("paid £44,880.00 on DMPCD 2015 76 #1 (payment 5, dated 10 Apr 2016), charged to "
+                                     "2015/16; VG-1516 has £143,120.00 left")
     after = _lines(demo)
     assert after["VG-1516"]["paid_pence"] - before["VG-1516"]["paid_pence"] == 4_488_000
     assert after["VG-1617"] == before["VG-1617"]

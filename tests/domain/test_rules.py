@@ -385,7 +385,7 @@ def test_close_releases_what_was_not_paid(alice: Context, bob: Context, engine: 
     assert totals(engine) == (4_488_000, 4_488_000, 4_488_000, 4_488_000)
     with refused(engine, "contract-status", f"{REF} is closed; payments can be reversed only on an awarded contract"):
         reverse_payment(bob, 1, reason="late")
-    with refused(engine, "contract-status", f"{REF} is closed; only a awarded contract can be closed"):
+    with refused(engine, "contract-status", f"{REF} is closed; only an awarded contract can be closed"):
         close_contract(alice, REF)
     with refused(engine, "contract-status", f"{REF} is closed; deliverables can be added only to a draft or awarded contract"):
         add_deliverable(alice, REF, name="x", amount_pence=1, due_on=dt.date(2015, 12, 1))

@@ -122,7 +122,7 @@ def test_cli_spend_needs_the_body_and_a_month(engine: Engine, tmp_path: Path) ->
     done = runner.invoke(app, [*base, "--month", "2015-09", "--as-of", "2015-10-19"],
                          env={"TRACKER_BODY_NAME": BODY})
     assert done.exit_code == 0, done.stderr
-    assert done.stdout.startswith("exported 1 spend rows for 2015-09")
+    assert done.stdout.startswith("exported 1 spend row for 2015-09")
     for args, message in ((["--month", "2015-09"], "error: the spend file needs the body's name"),
                           (["--month", "Sept"], 'error: month "Sept" is not a month like 2015-09')):
         refused = runner.invoke(app, [*base, *args], env={"TRACKER_BODY_NAME": "" if "body" in message else BODY})

@@ -8,6 +8,7 @@ import typer
 
 from tracker.cli.output import EXIT_REFUSED, one_line, say, warn
 from tracker.cli.state import state
+from tracker.support.wording import plural
 
 app = typer.Typer(help="The audit trail: verify it against the tables, list it.", no_args_is_help=True)
 
@@ -20,8 +21,11 @@ def verify(
     heads: list[Path] = typer.Option([], "--heads", help="A file of heads recorded earlier (lines SEQ:HASH as "
                                                          "`audit head` prints them, or an export manifest); "
                                                          "may be given more than once: every head is checked."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
     """Recompute the hash chain and every running total; exit 1 naming the first event or row that disagrees."""
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.people import register_state
     from tracker.domain.verify import parse_head, read_heads, verify_store
     from tracker.store.session import read_session
@@ -29,18 +33,19 @@ def verify(
     recorded = parse_head(head) if head is not None else None
     anchors = [found for path in heads for found in read_heads(path)]
     engine = state(ctx).engine(create=False)
-    result = verify_store(engine, head=recorded, heads=anchors)
+    with progress_bar("verify", quiet=quiet) as progress:
+        result = verify_store(engine, head=recorded, heads=anchors, progress=progress)
     if not result.ok:
         warn(f"audit verify FAILED: {one_line(result.problems[0])}")
         for problem in result.problems[1:]:
             warn(f"  also: {one_line(problem)}")
         raise typer.Exit(EXIT_REFUSED)
-    counts = ", ".join(f"{n:,} {table.replace('_', ' ')}s" for table, n in result.rows.items())
-    events = f"{result.events:,} event{'' if result.events == 1 else 's'}"
+    counts = ", ".join(plural(n, table.replace("_", " ")) for table, n in result.rows.items())
+    events = plural(result.events, "event")
     say(f"audit trail verified: {events}, chain intact; {counts}; every running total agrees with its detail")
     say(f"head {result.head}")
     if anchors:
-        say(f"checked against {len(anchors):,} recorded head{'' if len(anchors) == 1 else 's'}, the latest event "
+        say(f"checked against {plural(len(anchors), 'recorded head')}, the latest event "
             f"{max(seq for seq, _ in anchors):,}; events after it are protected only by the next head recorded")
     with read_session(engine) as session:
         say(register_state(session))

@@ -18,13 +18,19 @@ def backup(
     even_if_unsound: bool = typer.Option(False, "--even-if-unsound", help="Keep a copy of a store that fails its "
                                          "checks, as evidence: named ...-UNSOUND.db in a folder, with a note of "
                                          "the problems beside it."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
     """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.backup import backup_database
     from tracker.domain.fiscal import system_clock
 
-    done = backup_database(state(ctx).engine(create=False), Path(destination), stamp=system_clock().timestamp(),
-                           into_folder=destination.endswith(os.sep), even_if_unsound=even_if_unsound)
+    engine = state(ctx).engine(create=False)
+    with progress_bar("backup", quiet=quiet) as progress:
+        done = backup_database(engine, Path(destination), stamp=system_clock().timestamp(),
+                               into_folder=destination.endswith(os.sep), even_if_unsound=even_if_unsound,
+                               progress=progress)
     if done.problems:
         warn(one_line(f"UNSOUND backup written to {done.path} ({done.bytes:,} bytes) as evidence: the store fails "
                       f"its checks ({done.problems[0]}); every problem is listed in {done.note}"))

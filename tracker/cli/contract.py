@@ -72,10 +72,11 @@ def award(
     """Award a contract: commits its value against its budget line."""
     from tracker.domain.contracts import award_contract
 
-    awarded = award_contract(state(ctx).context(), reference, on=parse.date(on))
+    day = parse.date(on)
+    awarded = award_contract(state(ctx).context(), reference, on=day)
     if awarded.warning:
         warn(awarded.warning)
-    confirm(f"awarded {awarded.reference}", recorded=f"contract {awarded.reference} was awarded")
+    confirm(f"awarded {awarded.reference}{parse.echoed(on, day)}", recorded=f"contract {awarded.reference} was awarded")
 
 
 @app.command("close")
@@ -87,8 +88,9 @@ def close(
     """Close an awarded contract: its unpaid value stops being committed."""
     from tracker.domain.contracts import close_contract
 
-    closed = close_contract(state(ctx).context(), reference, on=parse.date(on)).reference
-    confirm(f"closed {closed}", recorded=f"contract {closed} was closed")
+    day = parse.date(on)
+    closed = close_contract(state(ctx).context(), reference, on=day).reference
+    confirm(f"closed {closed}{parse.echoed(on, day)}", recorded=f"contract {closed} was closed")
 
 
 @app.command("cancel")
@@ -101,8 +103,9 @@ def cancel(
     """Cancel a contract that has had no payments."""
     from tracker.domain.contracts import cancel_contract
 
-    cancelled = cancel_contract(state(ctx).context(), reference, reason=reason, on=parse.date(on)).reference
-    confirm(f"cancelled {cancelled}", recorded=f"contract {cancelled} was cancelled")
+    day = parse.date(on)
+    cancelled = cancel_contract(state(ctx).context(), reference, reason=reason, on=day).reference
+    confirm(f"cancelled {cancelled}{parse.echoed(on, day)}", recorded=f"contract {cancelled} was cancelled")
 
 
 @app.command("list")

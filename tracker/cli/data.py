@@ -32,19 +32,25 @@ def init(ctx: typer.Context) -> None:
 def import_folder(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="Folder with budget_lines.csv, contracts.csv, deliverables.csv, "
-                                            "payments.csv (any of them)."),
+                                            "payments.csv (any of them), or an .xlsx workbook with a sheet per "
+                                            "kind: budget_lines, contracts, deliverables, payments."),
     history_without_sod: bool = typer.Option(
         False, "--history-without-sod",
         help="Import payments released by the person who accepted them (needs --reason; audited)."),
     reason: str | None = typer.Option(None, "--reason", help="Why such history is imported."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
-    """Bulk import CSV files in one transaction: all rows or none."""
+    """Bulk import CSV files or a workbook in one transaction: all rows or none."""
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.errors import InvalidInput
     from tracker.domain.importing import import_folder as run_import
 
     if history_without_sod != bool(reason):
         raise InvalidInput("--history-without-sod and --reason go together")
-    summary = run_import(state(ctx).context(), folder, history_without_sod_reason=reason)
+    context = state(ctx).context()
+    with progress_bar("import", quiet=quiet) as progress:
+        summary = run_import(context, folder, history_without_sod_reason=reason, progress=progress)
     confirm(summary.describe(), recorded="the import was recorded")
 
 

@@ -17,14 +17,15 @@ def add(
     reference: str = typer.Argument(..., help="Contract reference."),
     name: str = typer.Option(..., "--name", help="e.g. 'Mapping exercise'."),
     amount: str = typer.Option(..., "--amount", help="What it pays, e.g. £44,880."),
-    due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD."),
+    due: str = typer.Option(..., "--due", help="Due date: 2015-08-31, 31/08/2015 or 31 August 2015."),
 ) -> None:
     """Add a deliverable; prints its sequence number."""
     from tracker.domain.deliverables import add_deliverable
 
+    day = parse.date(due)
     added = add_deliverable(state(ctx).context(), reference, name=name, amount_pence=parse.money(amount),
-                            due_on=parse.date(due))  # type: ignore[arg-type]
-    confirm(f"added deliverable {added.seq} to {added.reference}: {added.name}",
+                            due_on=day)  # type: ignore[arg-type]
+    confirm(f"added deliverable {added.seq} to {added.reference}: {added.name}{parse.echoed(due, day, ', due ')}",
             recorded=f"deliverable {added.seq} was added to {added.reference}")
 
 
@@ -38,8 +39,9 @@ def submit(
     """The supplier has handed the deliverable in (again, after a rejection)."""
     from tracker.domain.deliverables import submit_deliverable
 
-    done = submit_deliverable(state(ctx).context(), reference, seq, on=parse.date(on))
-    confirm(f"{done.reference} #{done.seq} {done.name} is submitted, awaiting sign-off",
+    day = parse.date(on)
+    done = submit_deliverable(state(ctx).context(), reference, seq, on=day)
+    confirm(f"{done.reference} #{done.seq} {done.name} is submitted{parse.echoed(on, day)}, awaiting sign-off",
             recorded=f"{done.reference} #{done.seq} was submitted")
 
 
@@ -55,8 +57,9 @@ def accept(
     """Record sign-off: who accepted it, when, and on what evidence."""
     from tracker.domain.deliverables import accept_deliverable
 
-    done = accept_deliverable(state(ctx).context(), reference, seq, accepted_by=by, note=note, on=parse.date(on))
-    confirm(f"{done.reference} #{done.seq} {done.name} is accepted and can be paid",
+    day = parse.date(on)
+    done = accept_deliverable(state(ctx).context(), reference, seq, accepted_by=by, note=note, on=day)
+    confirm(f"{done.reference} #{done.seq} {done.name} is accepted{parse.echoed(on, day)} and can be paid",
             recorded=f"{done.reference} #{done.seq} was accepted")
 
 

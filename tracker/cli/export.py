@@ -10,6 +10,7 @@ import typer
 from tracker.cli.output import confirm
 from tracker.cli.paths import default_export_dir
 from tracker.cli.state import state
+from tracker.support.wording import plural
 
 app = typer.Typer(help="Exports: the nightly commitments files with their manifest.", no_args_is_help=True)
 
@@ -22,10 +23,13 @@ def commitments(
     as_of: str = typer.Option("today", "--as-of", help="YYYY-MM-DD, today or yesterday (cron at 01:00: yesterday)."),
     formats: str = typer.Option("csv,json", "--format", help="Any of csv, json, xlsx, comma-separated (xlsx is "
                                                              "slow on large stores, so ask for it)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
     """Write commitments-DATE.csv/.json (and .xlsx if asked) for contracts and deliverables and, last, the manifest."""
     from tracker import __version__
     from tracker.cli import parse
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.fiscal import system_clock
     from tracker.exports.files import prepare_directory
     from tracker.exports.nightly import export_commitments, parse_formats
@@ -36,10 +40,11 @@ def commitments(
     assert day is not None
     target = prepare_directory(directory or default_export_dir())
     engine = state(ctx).engine(create=False)
-    with read_session(engine) as session:
+    with read_session(engine) as session, progress_bar("export", quiet=quiet) as progress:
         result = export_commitments(session, target, day, chosen, generated_at=system_clock().timestamp(),
-                                    version=__version__)
-    confirm(f"exported {result.rows['contracts']:,} contracts and {result.rows['deliverables']:,} deliverables "
+                                    version=__version__, progress=progress)
+    confirm(f"exported {plural(result.rows['contracts'], 'contract')} and "
+            f"{plural(result.rows['deliverables'], 'deliverable')} "
         f"as of {day.isoformat()} to {result.directory}; manifest {result.manifest}",
             recorded=f"the export was written to {result.directory}")
 
@@ -61,10 +66,13 @@ def ocds(
                                            help="The ocid prefix registered for the publisher, e.g. ocds-213czf."),
     license: str | None = typer.Option(None, "--license", envvar="TRACKER_OCDS_LICENSE",
                                        help="Licence URI (default: Open Government Licence v3)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
     """Write an OCDS 1.1.5 release package (event mode: award, sign-off, payment, close) and its manifest."""
     from tracker import __version__
     from tracker.cli import parse
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.fiscal import system_clock
     from tracker.exports.files import prepare_directory
     from tracker.exports.ocds import Window, export_ocds
@@ -76,10 +84,10 @@ def ocds(
     assert day is not None
     window = Window(day, _since(since))
     target = prepare_directory(directory or default_export_dir())
-    with read_session(state(ctx).engine(create=False)) as session:
+    with read_session(state(ctx).engine(create=False)) as session, progress_bar("ocds", quiet=quiet) as progress:
         result = export_ocds(session, target, who, window, generated_at=system_clock().timestamp(),
-                             version=__version__)
-    confirm(f"exported {result.releases:,} OCDS releases up to {day.isoformat()} to "
+                             version=__version__, progress=progress)
+    confirm(f"exported {plural(result.releases, 'OCDS release')} up to {day.isoformat()} to "
             f"{result.directory / result.package}; manifest {result.manifest}",
             recorded=f"the package was written to {result.directory}")
 
@@ -124,7 +132,7 @@ def spend(
     with read_session(state(ctx).engine(create=False)) as session:
         result = export_spend(session, target, month, chosen, body=body or "", threshold_pence=parse.money(threshold),
                               as_of=day, generated_at=system_clock().timestamp(), version=__version__)
-    confirm(f"exported {result.rows:,} spend rows for {month.strip()} to {result.directory}; "
+    confirm(f"exported {plural(result.rows, 'spend row')} for {month.strip()} to {result.directory}; "
             f"manifest {result.manifest}", recorded=f"the spend file was written to {result.directory}")
 
 
@@ -146,7 +154,7 @@ def contracts(
     target = prepare_directory(directory or default_export_dir())
     with read_session(state(ctx).engine(create=False)) as session:
         name, count = export_contracts(session, target, over_pence=parse.money(over), as_of=day)
-    confirm(f"exported {count:,} contracts to {target / name}", recorded=f"the list was written to {target}")
+    confirm(f"exported {plural(count, 'contract')} to {target / name}", recorded=f"the list was written to {target}")
 
 
 @app.command("payments")
@@ -170,5 +178,6 @@ def payments(
     with read_session(state(ctx).engine(create=False)) as session:
         result = export_register(session, target, start, end, generated_at=system_clock().timestamp(),
                                  version=__version__)
-    confirm(f"exported {result.rows:,} payments and reversals to {result.directory / result.name}; "
+    confirm(f"exported {plural(result.rows, 'payment or reversal', 'payments and reversals')} to "
+            f"{result.directory / result.name}; "
             f"manifest {result.manifest}", recorded=f"the register was written to {result.directory}")

@@ -23,9 +23,6 @@ def date(text: str | None) -> dt.date | None:
     return parse_date(text, today=system_clock().today())
 
 
-# -- corrections and variations (issue 13) --
-
-
 def required_date(text: str) -> dt.date:
     day = date(text)
     assert day is not None
@@ -51,3 +48,13 @@ def seq_amount(text: str) -> tuple[int, int]:
     if not seq.strip().isdigit() or not amount.strip():
         raise InvalidInput(f'"{text[:90]}" is not SEQ=AMOUNT (e.g. 2=30000)')
     return int(seq), money(amount)
+
+
+def echoed(typed: str | None, day: dt.date | None, before: str = " on ") -> str:
+    """A typed date said back in words (" on 2 Jul 2015"), so 02/07/2015 cannot be misread; nothing when the date
+    was not typed (it is today, which goes without saying)."""
+    if typed is None or day is None:
+        return ""
+    from tracker.domain.fiscal import format_date
+
+    return f"{before}{format_date(day)}"

@@ -30,11 +30,13 @@ def pay(
         raise InvalidInput("--override-sod needs --reason saying why")
     if reason and not override_sod:
         raise InvalidInput("--reason goes with --override-sod")
+    day = parse.date(on)
     paid = release_payment(state(ctx).context(), reference, seq, amount_pence=parse.optional_money(amount),
-                           paid_on=parse.date(on), invoice=invoice, override_sod_reason=reason)
+                           paid_on=day, invoice=invoice, override_sod_reason=reason)
     charged = "" if fiscal_year_of(paid.paid_on).label == paid.charged_to else f", charged to {paid.charged_to}"
-    confirm(f"paid {format_gbp(paid.amount_pence)} on {paid.reference} #{paid.seq} (payment {paid.payment_id})"
-            f"{charged}; {paid.line_code} has {format_gbp(paid.line_left_after)} left",
+    confirm(f"paid {format_gbp(paid.amount_pence)} on {paid.reference} #{paid.seq} (payment {paid.payment_id}"
+            f"{parse.echoed(on, day, ', dated ')}){charged}; {paid.line_code} has {format_gbp(paid.line_left_after)} "
+            f"left",
             recorded=f"recorded as payment {paid.payment_id}")
 
 
@@ -48,8 +50,10 @@ def reverse(
     from tracker.domain.money import format_gbp
     from tracker.domain.payments import reverse_payment
 
-    done = reverse_payment(state(ctx).context(), payment_id, reason=reason, on=parse.date(on))
-    confirm(f"reversed payment {payment_id} with payment {done.payment_id} ({format_gbp(done.amount_pence)}); "
+    day = parse.date(on)
+    done = reverse_payment(state(ctx).context(), payment_id, reason=reason, on=day)
+    confirm(f"reversed payment {payment_id} with payment {done.payment_id} ({format_gbp(done.amount_pence)}"
+            f"{parse.echoed(on, day, ', dated ')}); "
         f"{done.line_code} has {format_gbp(done.line_left_after)} left",
             recorded=f"recorded as payment {done.payment_id}, reversing payment {payment_id}")
 

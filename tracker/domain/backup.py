@@ -22,6 +22,7 @@ from tracker.domain.errors import InvalidInput, Refusal
 from tracker.domain.verify import Verified, verify_store
 from tracker.store.engine import backup_to, integrity_problems, read_only_engine
 from tracker.support.os_errors import describe_os_error
+from tracker.support.progress import QUIET, Progress
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,14 @@ UNSOUND_NOTE = ".UNSOUND.txt"
 
 
 def backup_database(engine: Engine, destination: Path, *, stamp: str, into_folder: bool = False,
-                    even_if_unsound: bool = False) -> BackupDone:
+                    even_if_unsound: bool = False, progress: Progress = QUIET) -> BackupDone:
     """Copy, check, then publish. DEST is a folder when it is one or `into_folder` says so (it was written with
-    a trailing slash); then `stamp` names the file in it (`...-UNSOUND.db` when kept with `even_if_unsound`)."""
+    a trailing slash); then `stamp` names the file in it (`...-UNSOUND.db` when kept with `even_if_unsound`).
+    `progress` hears copying and the integrity check (each one step), then the passes of verify."""
     target = _target(destination.expanduser(), stamp, into_folder=into_folder,
                      label="-UNSOUND" if even_if_unsound else "")
     try:
-        return _backup(engine, target, stamp, even_if_unsound=even_if_unsound)
+        return _backup(engine, target, stamp, even_if_unsound=even_if_unsound, progress=progress)
     except OSError as error:
         raise InvalidInput(f"{describe_os_error(error)} writing the backup to {target}; no backup was "
                            f"written") from None
@@ -62,18 +64,21 @@ def _target(destination: Path, stamp: str, *, into_folder: bool, label: str) -> 
     return target
 
 
-def _backup(engine: Engine, target: Path, stamp: str, *, even_if_unsound: bool) -> BackupDone:
+def _backup(engine: Engine, target: Path, stamp: str, *, even_if_unsound: bool,
+            progress: Progress = QUIET) -> BackupDone:
     target.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     _remove_abandoned_copies(target)
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     temp = Path(temp_name)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        progress.phase("copying", None, "")
         backup_to(engine, temp)
         copy = read_only_engine(temp)
         try:
+            progress.phase("integrity check", None, "")
             problems = integrity_problems(copy)
-            verified = verify_store(copy)
+            verified = verify_store(copy, progress=progress if progress is QUIET else _Verifying(progress))
         finally:
             copy.dispose()
         if problems and not even_if_unsound:
@@ -92,6 +97,19 @@ def _backup(engine: Engine, target: Path, stamp: str, *, even_if_unsound: bool) 
         temp.unlink(missing_ok=True)
         os.close(fd)
     return BackupDone(target, target.stat().st_size, verified, unsound, note)
+
+
+class _Verifying:
+    """Verify's passes, named as part of the backup ("verifying chain")."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+
+    def phase(self, name: str, total: int | None, unit: str) -> None:
+        self.progress.phase(f"verifying {name}", total, unit)
+
+    def advance(self, done: int) -> None:
+        self.progress.advance(done)
 
 
 def _write_note(target: Path, stamp: str, problems: tuple[str, ...]) -> Path:

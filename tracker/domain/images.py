@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Invoice, Payment
 from tracker.store.engine import stream_tuples
+from tracker.support.progress import QUIET, Progress
 
 Image = dict[str, Any]
 
@@ -113,10 +114,12 @@ class TableDigest:
         return self._sha.hexdigest()
 
 
-def imported_digest(conn: Connection, table: str, low: int, high: int) -> dict[str, Any]:
+def imported_digest(conn: Connection, table: str, low: int, high: int,
+                    progress: Progress = QUIET) -> dict[str, Any]:
     """What an import event records of the rows it inserted into one table: columns, id range, count, digest."""
     columns = columns_of(table)
     digest = TableDigest()
     for batch in stream_batches(conn, table, columns, low=low, high=high):
         digest.add(batch)
+        progress.advance(len(batch))
     return {"columns": list(columns), "ids": [low, high], "count": digest.rows, "sha256": digest.hexdigest()}

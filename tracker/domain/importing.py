@@ -42,7 +42,10 @@ from tracker.domain.images import Image, imported_digest, read_images
 from tracker.domain.models import ContractStatus, Control, DeliverableStatus
 from tracker.domain.money import format_gbp, pence_from_pounds_field
 from tracker.domain.text import clean_name, clean_text, optional_text, same_name
+from tracker.domain.workbook import is_workbook, name_the_sheet, sheets_as_files
 from tracker.store.engine import placeholders, sync_id_sequences
+from tracker.support.progress import QUIET, Progress
+from tracker.support.wording import plural
 
 BATCH = 20_000
 
@@ -72,7 +75,7 @@ class ImportSummary:
     paid_pence: int
 
     def describe(self) -> str:
-        counts = ", ".join(f"{count:,} {name.removesuffix('.csv').replace('_', ' ')}"
+        counts = ", ".join(plural(count, name.removesuffix("s.csv").replace("_", " "))
                            for name, count in self.rows.items())
         return (f"imported {counts or 'nothing'}; allocated {format_gbp(self.allocation_pence)}, "
                 f"committed {format_gbp(self.committed_pence)}, paid {format_gbp(self.paid_pence)}")
@@ -151,37 +154,69 @@ class _Run:
     sod_override: str | None = None
     closed: dict[int, Any] = field(default_factory=dict)
     """The closed years (start year to the day each was closed): no contract comes onto their lines."""
+    progress: Progress = QUIET
 
 
-def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str | None = None) -> ImportSummary:
+def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str | None = None,
+                  progress: Progress = QUIET) -> ImportSummary:
     """Import the folder's CSV files. Each file is read once, before the write lock is taken; its SHA-256 is of
-    exactly the bytes that were checked and inserted, so a file swapped during the import changes nothing."""
+    exactly the bytes that were checked and inserted, so a file swapped during the import changes nothing.
+
+    `progress` hears the phases in bytes of the files: reading, checking (before the lock), writing (under it,
+    payments twice), then recording (the rows inserted, read back for their digests) and committing."""
     folder = Path(folder)
+    if is_workbook(folder):
+        return _import_workbook(ctx, folder, history_without_sod_reason, progress)
     if not folder.is_dir():
-        raise InvalidInput(f"{folder} is not a folder; give the folder that holds the CSV files")
+        raise InvalidInput(f"{folder} is not a folder; give the folder that holds the CSV files, or an .xlsx "
+                           f"workbook")
     present = [name for name in COLUMNS if (folder / name).is_file()]
     if not present:
         raise InvalidInput(f"{folder} has none of {', '.join(COLUMNS)}")
     override = optional_text("override reason", history_without_sod_reason, max_length=500)
     with ExitStack() as copies:
         files, digests = {}, {}
+        progress.phase("reading", _size(folder, present), "bytes")
         for name in present:
-            files[name], digests[name] = _read_once(folder / name, copies.enter_context(tempfile.TemporaryFile()))
-        return _import(ctx, folder, files, digests, override)
+            files[name], digests[name] = _read_once(folder / name, copies.enter_context(tempfile.TemporaryFile()),
+                                                    progress)
+        return _import(ctx, folder, files, digests, override, progress)
+
+
+def _import_workbook(ctx: Context, workbook: Path, history_without_sod_reason: str | None,
+                     progress: Progress) -> ImportSummary:
+    """The workbook read once (its SHA-256 is recorded), each sheet turned into its file's CSV, then the same import;
+    every message names the sheet and row instead of the file and line."""
+    override = optional_text("override reason", history_without_sod_reason, max_length=500)
+    try:
+        with ExitStack() as copies:
+            progress.phase("reading", workbook.stat().st_size, "bytes")
+            copy, digest = _read_once(workbook, copies.enter_context(tempfile.TemporaryFile()), progress)
+            files = sheets_as_files(copy, copies, progress)
+            return _import(ctx, workbook, files, {workbook.name: digest}, override, progress)
+    except TrackerError as error:
+        raise name_the_sheet(error) from None
+
+
+def _size(folder: Path, names: list[str]) -> int:
+    return sum((folder / name).stat().st_size for name in names)
 
 
 def _import(ctx: Context, folder: Path, files: dict[str, IO[bytes]], digests: dict[str, str],
-            override: str | None) -> ImportSummary:
+            override: str | None, progress: Progress = QUIET) -> ImportSummary:
     present = list(files)
+    sizes = {name: files[name].seek(0, io.SEEK_END) for name in present}
+    progress.phase("checking", sum(sizes.get(name, 0) for name in (PAYMENTS, CONTRACTS, DELIVERABLES)), "bytes")
     if PAYMENTS in files:
-        _check_payment_cells(files, ctx.clock.today())
+        _check_payment_cells(files, ctx.clock.today(), progress)
     if CONTRACTS in files:
-        _check_contract_cells(files)
+        _check_contract_cells(files, progress)
     if DELIVERABLES in files:
-        _check_deliverable_cells(files)
+        _check_deliverable_cells(files, progress)
+    progress.phase("writing", sum(sizes.values()) + sizes.get(PAYMENTS, 0), "bytes")
     with ctx.change() as change:
         run = _Run(ctx=ctx, conn=change.session.connection(), folder=folder, files=files, digests=digests,
-                   sod_override=override)
+                   sod_override=override, progress=progress)
         _load_existing_lines(run)
         if LINES in present:
             _import_lines(run)
@@ -202,6 +237,7 @@ def _import(ctx: Context, folder: Path, files: dict[str, IO[bytes]], digests: di
             paid_pence=sum(line.paid for line in run.lines.values()),
         )
         _record_import(change, run, summary)
+        progress.phase("committing", None, "")
     return summary
 
 
@@ -209,7 +245,9 @@ def _record_import(change: Change, run: _Run, summary: ImportSummary) -> None:
     """The import's one event: what it read (each file's SHA-256), and what it wrote: a digest per table over the
     rows it inserted, as they stand at the end, and the image of each line that was there before and whose totals
     it moved."""
-    tables = {table: imported_digest(run.conn, table, low, high) for table, (low, high) in run.id_ranges.items()}
+    run.progress.phase("recording", sum(max(0, high - low + 1) for low, high in run.id_ranges.values()), "rows")
+    tables = {table: imported_digest(run.conn, table, low, high, run.progress)
+              for table, (low, high) in run.id_ranges.items()}
     new_lines = run.id_ranges.get("budget_line", [1, 0])
     existing = [line.id for line in run.lines.values() if not new_lines[0] <= line.id <= new_lines[1]]
     moved = read_images(run.conn, "budget_line", existing)
@@ -241,7 +279,7 @@ def _added_per_line(run: _Run) -> dict[int, tuple[int, int]]:
 # -- reading ---------------------------------------------------------------------------------------------------
 
 
-def _read_once(path: Path, copy: IO[bytes]) -> tuple[IO[bytes], str]:
+def _read_once(path: Path, copy: IO[bytes], progress: Progress = QUIET) -> tuple[IO[bytes], str]:
     """The file read once, into a private unnamed copy that every pass parses, with the SHA-256 of those bytes.
 
     Taken before the write lock; nothing done to the original afterwards reaches the store, and the copy costs
@@ -252,14 +290,31 @@ def _read_once(path: Path, copy: IO[bytes]) -> tuple[IO[bytes], str]:
         while chunk := original.read(1 << 20):
             digest.update(chunk)
             copy.write(chunk)
+            progress.advance(len(chunk))
     return copy, digest.hexdigest()
 
 
+class _Counted(io.RawIOBase):
+    """The copy as a raw stream that tells `progress` of each buffer read: a call per 64 kB, not per row."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress) -> None:
+        self.raw, self.progress = raw, progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        done = self.raw.readinto(buffer)  # type: ignore[attr-defined]
+        self.progress.advance(done)
+        return int(done)
+
+
 def _rows(run: _Run, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
-    return _rows_of(run.files, name)
+    return _rows_of(run.files, name, run.progress)
 
 
-def _rows_of(files: dict[str, IO[bytes]], name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+def _rows_of(files: dict[str, IO[bytes]], name: str,
+             progress: Progress = QUIET) -> Iterator[tuple[int, tuple[str, ...]]]:
     """(line number, fields) pairs, after checking the header; decoding and CSV errors name file and line.
 
     The fields come in the order of COLUMNS (required, then optional), an absent optional column as "".
@@ -268,7 +323,8 @@ def _rows_of(files: dict[str, IO[bytes]], name: str) -> Iterator[tuple[int, tupl
     raw = files[name]
     raw.seek(0)
     line_no = 0
-    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    source = raw if progress is QUIET else io.BufferedReader(_Counted(raw, progress), 1 << 16)
+    stream = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
     reader = csv.reader(stream)
     try:
         header = next(reader, None)
@@ -285,7 +341,7 @@ def _rows_of(files: dict[str, IO[bytes]], name: str) -> Iterator[tuple[int, tupl
                 line_no = reader.line_num
                 if not fields or fields == [""]:
                     continue
-                raise RowError(f"{name} line {line_no}: {len(fields)} fields, the header has {width}")
+                raise RowError(f"{name} line {line_no}: {plural(len(fields), 'field')}, the header has {width}")
             if width == 1 and fields == [""]:
                 continue
             line_no = reader.line_num
@@ -469,14 +525,14 @@ def _gather_payments(run: _Run) -> None:
     run.rows[PAYMENTS] = count
 
 
-def _check_payment_cells(files: dict[str, IO[bytes]], today: dt.date) -> None:
+def _check_payment_cells(files: dict[str, IO[bytes]], today: dt.date, progress: Progress = QUIET) -> None:
     """Every cell of payments.csv read and its row-by-row rules checked, keeping nothing: before the write lock, and
     before the import gathers a million deliverables' totals, so a bad row costs neither the office's lock nor
     the memory (a refused 1M-payment import otherwise peaked near 400 MB)."""
     seen = _Seen()
     n = 0
     try:
-        for n, (_, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows_of(files, PAYMENTS):
+        for n, (_, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows_of(files, PAYMENTS, progress):
             seen.seq(PAYMENTS, n, "deliverable_seq", raw_seq)
             _money(PAYMENTS, n, "amount", raw_amount, _positive)
             rules.not_in_future("a payment", seen.day(PAYMENTS, n, "paid_on", raw_day), today)
@@ -487,11 +543,11 @@ def _check_payment_cells(files: dict[str, IO[bytes]], today: dt.date) -> None:
         raise refusal.at(f"{PAYMENTS} line {n}") from None
 
 
-def _check_contract_cells(files: dict[str, IO[bytes]]) -> None:
+def _check_contract_cells(files: dict[str, IO[bytes]], progress: Progress = QUIET) -> None:
     """Every cell of contracts.csv read, keeping nothing, before the lock (see `_check_payment_cells`)."""
     seen = _Seen()
     for n, (raw_ref, raw_supplier, raw_title, _, raw_value, raw_awarded, raw_ceiling, raw_decision, raw_start,
-            raw_end) in _rows_of(files, CONTRACTS):
+            raw_end) in _rows_of(files, CONTRACTS, progress):
         _clean(CONTRACTS, n, "reference", raw_ref, 80)
         _clean(CONTRACTS, n, "supplier", raw_supplier)
         _clean(CONTRACTS, n, "title", raw_title, 300)
@@ -503,11 +559,11 @@ def _check_contract_cells(files: dict[str, IO[bytes]]) -> None:
             seen.optional_day(CONTRACTS, n, column, value)
 
 
-def _check_deliverable_cells(files: dict[str, IO[bytes]]) -> None:
+def _check_deliverable_cells(files: dict[str, IO[bytes]], progress: Progress = QUIET) -> None:
     """Every cell of deliverables.csv read, keeping nothing, before the lock (see `_check_payment_cells`)."""
     seen = _Seen()
     for n, (_, raw_seq, raw_name, raw_amount, raw_due, raw_status, raw_accepted_on, raw_accepted_by) in _rows_of(
-            files, DELIVERABLES):
+            files, DELIVERABLES, progress):
         seen.seq(DELIVERABLES, n, "seq", raw_seq)
         _clean(DELIVERABLES, n, "name", raw_name, 300)
         _money(DELIVERABLES, n, "amount", raw_amount, _positive)

@@ -17,6 +17,7 @@ from tracker.domain.fiscal import FiscalYear, fiscal_year_of
 from tracker.domain.models import ContractStatus, DeliverableStatus, Permission
 from tracker.domain.money import format_gbp
 from tracker.domain.text import same_name
+from tracker.support.wording import article
 
 if TYPE_CHECKING:
     from tracker.domain.people import RegisteredPerson
@@ -166,8 +167,8 @@ def contract_awarded(reference: str, status: str, doing: str) -> None:
 
 def contract_in(reference: str, status: str, allowed: tuple[str, ...], done: str) -> None:
     if status not in allowed:
-        kinds = " or ".join(allowed)
-        raise Refusal(Rule.CONTRACT_STATUS, f"{reference} is {status}; only a {kinds} contract can be {done}")
+        kinds = article(" or ".join(allowed))
+        raise Refusal(Rule.CONTRACT_STATUS, f"{reference} is {status}; only {kinds} contract can be {done}")
 
 
 def deliverables_open(reference: str, status: str) -> None:
@@ -178,8 +179,8 @@ def deliverables_open(reference: str, status: str) -> None:
 
 def deliverable_in(label: str, status: str, allowed: tuple[str, ...], done: str) -> None:
     if status not in allowed:
-        kinds = " or ".join(allowed)
-        raise Refusal(Rule.DELIVERABLE_STATUS, f"{label} is {status}; only a {kinds} deliverable can be {done}")
+        kinds = article(" or ".join(allowed))
+        raise Refusal(Rule.DELIVERABLE_STATUS, f"{label} is {status}; only {kinds} deliverable can be {done}")
 
 
 def accepted_before_paying(label: str, name: str, status: str) -> None:

@@ -37,6 +37,8 @@ from tracker.domain.money import format_gbp
 from tracker.domain.schema import MIGRATIONS
 from tracker.store.engine import ever_written, guard_problems
 from tracker.store.session import read_session
+from tracker.support.progress import QUIET, Progress
+from tracker.support.wording import plural
 
 MAX_PROBLEMS = 20
 CLOCK_TOLERANCE = dt.timedelta(minutes=2)
@@ -144,9 +146,10 @@ class _Problems:
 
 
 def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: Sequence[tuple[int, str]] = (),
-                 limit: int = MAX_PROBLEMS) -> Verified:
+                 limit: int = MAX_PROBLEMS, progress: Progress = QUIET) -> Verified:
     """Check the chain (against every head recorded earlier), the rows against the events, and the totals against
-    the rows, in one read snapshot."""
+    the rows, in one read snapshot. `progress` hears the passes: chain (events), rows, totals (queries) and
+    digests (imported rows); the counts it is given are only taken when someone is watching."""
     recorded: dict[int, str] = {}
     disagreeing: list[int] = []
     for seq, digest in ([head] if head is not None else []) + list(heads):
@@ -162,20 +165,24 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: 
             for seq in disagreeing:
                 problems.add(f"the recorded heads disagree about audit event {seq}: two different hashes (at least "
                              f"one record of the head was forged or miscopied)")
-            events, last_seq, last_hash = _check_chain(conn, replay, problems, recorded)
+            progress.phase("chain", _count(conn, ("audit_event",), progress), "events")
+            events, last_seq, last_hash = _check_chain(conn, replay, problems, recorded, progress)
             _check_head(recorded, last_seq, problems)
             if events == 0:
                 _check_unused(conn, problems)
-            rows["budget_line"] = _check_lines(conn, replay, problems)
-            rows["contract"] = _check_contracts(conn, replay, problems)
-            rows["deliverable"] = _check_deliverables(conn, replay, problems)
-            rows["payment"] = _check_payments(conn, replay, problems)
+            progress.phase("rows", _count(conn, tuple(TRACKED), progress), "rows")
+            rows["budget_line"] = _check_lines(conn, replay, problems, progress)
+            rows["contract"] = _check_contracts(conn, replay, problems, progress)
+            rows["deliverable"] = _check_deliverables(conn, replay, problems, progress)
+            rows["payment"] = _check_payments(conn, replay, problems, progress)
             _check_imports(replay, problems)
             _check_closed_years(conn, replay, problems)
             _check_invoices(conn, replay, problems)
-            _check_totals(conn, problems)
+            progress.phase("totals", len(_TOTALS), "checks")
+            _check_totals(conn, problems, progress)
+            progress.phase("digests", sum(int(spec.get("count", 0)) for _, _, spec in replay.digests), "rows")
             for table in TRACKED:
-                _check_images(conn, table, replay, problems)
+                _check_images(conn, table, replay, problems, progress)
             _check_guards(conn, problems)
         except _Full:
             pass
@@ -183,6 +190,16 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: 
 
 
 # -- 0. the store's own guards ---------------------------------------------------------------------------------
+
+
+def _count(conn: Connection, tables: tuple[str, ...], progress: Progress) -> int | None:
+    """About how many rows a pass will read, for a watcher's bar only: the highest id (seq) of each table, read from
+    its primary key at once, where COUNT(*) would read a million rows (exact unless rows were removed, which verify
+    is there to find). An unwatched verify does not ask."""
+    if progress is QUIET:
+        return None
+    return sum(int(conn.execute(text(f"SELECT COALESCE(MAX({'seq' if table == 'audit_event' else 'id'}), 0) "
+                                     f"FROM {table}")).scalar_one()) for table in tables)
 
 
 def _check_guards(conn: Connection, problems: _Problems) -> None:
@@ -216,11 +233,11 @@ def _check_unused(conn: Connection, problems: _Problems) -> None:
 
 
 def _check_chain(conn: Connection, replay: _Replay, problems: _Problems,
-                 heads: dict[int, str]) -> tuple[int, int, str]:
+                 heads: dict[int, str], progress: Progress = QUIET) -> tuple[int, int, str]:
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
     for seq, at, claimed_by, login, action, ref, payload, stored_prev, stored_hash in _stream(
             conn, "SELECT seq, at, claimed_by, login, action, contract_ref, payload, prev_hash, hash "
-                  "FROM audit_event ORDER BY seq"):
+                  "FROM audit_event ORDER BY seq", progress):
         count += 1
         if seq != expected_seq:
             what = (f"events {expected_seq} to {seq - 1} are missing" if seq > expected_seq
@@ -472,10 +489,10 @@ def _unexplained(table: str, row_id: int, name: str, problems: _Problems) -> Non
                  f"(inserted behind the tracker's back)")
 
 
-def _check_lines(conn: Connection, replay: _Replay, problems: _Problems) -> int:
+def _check_lines(conn: Connection, replay: _Replay, problems: _Problems, progress: Progress = QUIET) -> int:
     seen, count = set(), 0
     for row_id, code, allocation, control in _stream(
-            conn, "SELECT id, code, allocation_pence, control FROM budget_line ORDER BY id"):
+            conn, "SELECT id, code, allocation_pence, control FROM budget_line ORDER BY id", progress):
         count += 1
         expected = replay.lines.get(code)
         if expected is not None:
@@ -490,11 +507,11 @@ def _check_lines(conn: Connection, replay: _Replay, problems: _Problems) -> int:
     return count
 
 
-def _check_contracts(conn: Connection, replay: _Replay, problems: _Problems) -> int:
+def _check_contracts(conn: Connection, replay: _Replay, problems: _Problems, progress: Progress = QUIET) -> int:
     seen, count = set(), 0
     for row_id, ref, value, code, status in _stream(
             conn, "SELECT c.id, c.reference, c.value_pence, b.code, c.status FROM contract c "
-                  "LEFT JOIN budget_line b ON b.id = c.budget_line_id ORDER BY c.id"):
+                  "LEFT JOIN budget_line b ON b.id = c.budget_line_id ORDER BY c.id", progress):
         count += 1
         expected = replay.contracts.get(ref)
         imported = None
@@ -516,11 +533,11 @@ def _check_contracts(conn: Connection, replay: _Replay, problems: _Problems) -> 
     return count
 
 
-def _check_deliverables(conn: Connection, replay: _Replay, problems: _Problems) -> int:
+def _check_deliverables(conn: Connection, replay: _Replay, problems: _Problems, progress: Progress = QUIET) -> int:
     seen, count = set(), 0
     for row_id, ref, seq, amount, status in _stream(
             conn, "SELECT d.id, c.reference, d.seq, d.amount_pence, d.status FROM deliverable d "
-                  "LEFT JOIN contract c ON c.id = d.contract_id ORDER BY d.id"):
+                  "LEFT JOIN contract c ON c.id = d.contract_id ORDER BY d.id", progress):
         count += 1
         key = (ref, seq)
         expected = replay.deliverables.get(key)
@@ -547,13 +564,13 @@ _PAYMENT_FIELDS = ("contract", "deliverable", "amount_pence", "paid_on", "invoic
                    "sod_override_reason")
 
 
-def _check_payments(conn: Connection, replay: _Replay, problems: _Problems) -> int:
+def _check_payments(conn: Connection, replay: _Replay, problems: _Problems, progress: Progress = QUIET) -> int:
     seen: set[int] = set()
     count = 0
     for row_id, ref, seq, amount, paid_on, invoice, reverses, override, imported_flag in _stream(
             conn, "SELECT p.id, c.reference, d.seq, p.amount_pence, p.paid_on, p.invoice, p.reverses_payment_id, "
                   "p.sod_override_reason, p.imported FROM payment p LEFT JOIN contract c ON c.id = p.contract_id "
-                  "LEFT JOIN deliverable d ON d.id = p.deliverable_id ORDER BY p.id"):
+                  "LEFT JOIN deliverable d ON d.id = p.deliverable_id ORDER BY p.id", progress):
         count += 1
         expected = replay.payments.get(row_id)
         if expected is not None:
@@ -614,7 +631,7 @@ def _check_imports(replay: _Replay, problems: _Problems) -> None:
             have = found.seen.get(table, 0) + len(_removed(replay, table, low, high))
             if have != wanted or recorded != wanted:
                 problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {found.seq}: "
-                             f"{have:,} rows in the table, the event recorded {recorded:,} (rows deleted)")
+                             f"{plural(have, 'row')} in the table, the event recorded {recorded:,} (rows deleted)")
         if found.payments_pence is not None and found.payments_sum != found.payments_pence:
             problems.add(f"payments of import event {found.seq} total {format_gbp(found.payments_sum)} in the table, "
                          f"the event recorded {format_gbp(found.payments_pence)} (an imported payment was edited)")
@@ -628,7 +645,8 @@ def _compare(label: str, names: tuple[str, ...], have: tuple[Any, ...], want: tu
             return
 
 
-def _check_images(conn: Connection, table: str, replay: _Replay, problems: _Problems) -> None:
+def _check_images(conn: Connection, table: str, replay: _Replay, problems: _Problems,
+                  progress: Progress = QUIET) -> None:
     """Every column of every row against the last image of it, and the rows imports made against their digests."""
     images = {row_id: image for (named, row_id), image in replay.images.items() if named == table}
     current = read_images(conn, table, images)
@@ -647,11 +665,11 @@ def _check_images(conn: Connection, table: str, replay: _Replay, problems: _Prob
                          f"event {seq}")
     for seq, named, spec in replay.digests:
         if named == table:
-            _check_digest(conn, table, seq, spec, replay, problems)
+            _check_digest(conn, table, seq, spec, replay, problems, progress)
 
 
 def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], replay: _Replay,
-                  problems: _Problems) -> None:
+                  problems: _Problems, progress: Progress = QUIET) -> None:
     """The rows an import inserted, as they were when it ended (a row changed since by an event counts as the image
     that event recorded before it), against the digest the import recorded."""
     names, low, high = list(spec["columns"]), int(spec["ids"][0]), int(spec["ids"][1])
@@ -672,10 +690,11 @@ def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], 
         if earlier and any(batch[0][at] <= row_id <= batch[-1][at] for row_id in earlier):
             batch = [earlier.get(row[at], row) for row in batch]
         digest.add(batch)
+        progress.advance(len(batch))
     if digest.rows != int(spec["count"]) or digest.hexdigest() != spec["sha256"]:
         problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not match "
-                     f"the digest the import recorded ({digest.rows:,} rows, {int(spec['count']):,} imported; a row "
-                     f"imported was edited, added or removed)")
+                     f"the digest the import recorded ({plural(digest.rows, 'row')}, {int(spec['count']):,} imported; "
+                     f"a row imported was edited, added or removed)")
 
 
 def _removed(replay: _Replay, table: str, low: int, high: int) -> list[int]:
@@ -786,15 +805,17 @@ _TOTALS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _check_totals(conn: Connection, problems: _Problems) -> None:
+def _check_totals(conn: Connection, problems: _Problems, progress: Progress = QUIET) -> None:
     for message, query in _TOTALS:
         row = conn.execute(text(query)).first()
+        progress.advance(1)
         if row is not None:
             problems.add(message.format(*row))
 
 
-def _stream(conn: Connection, query: str) -> Iterator[Any]:
+def _stream(conn: Connection, query: str, progress: Progress = QUIET) -> Iterator[Any]:
     """Rows in batches, so a million payments never sit in memory at once."""
     result = conn.execution_options(stream_results=True, yield_per=10_000).execute(text(query))
     for partition in result.partitions(10_000):
         yield from partition
+        progress.advance(len(partition))

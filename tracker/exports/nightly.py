@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
+from sqlalchemy import Date, bindparam, text
 from sqlmodel import Session
 
 from tracker.domain.audit import chain_head
 from tracker.exports.files import ExportRefused, Published, publishing
 from tracker.exports.records import Commitment, commitments
 from tracker.exports.sinks import open_sinks
+from tracker.support.progress import QUIET, Progress, counted
 
 FORMATS = ("csv", "json", "xlsx")
 _AMOUNT = attrgetter("amount_pence")
@@ -47,9 +49,11 @@ def file_names(as_of: dt.date) -> dict[str, str]:
 
 
 def export_commitments(session: Session, directory: Path, as_of: dt.date, formats: Sequence[str], *,
-                       generated_at: str, version: str) -> ExportResult:
+                       generated_at: str, version: str, progress: Progress = QUIET) -> ExportResult:
     """Write the day's files and their manifest as one set and publish it (`files.publishing`): the folder holds
-    the previous complete set until the new one is complete. `directory` must come from `prepare_directory`."""
+    the previous complete set until the new one is complete. `directory` must come from `prepare_directory`.
+    `progress` hears writing (contracts, of those awarded by the day: a few may have ended or be settled),
+    finishing (the spreadsheet's totals, closing the files) and publishing."""
     names = file_names(as_of)
     head_seq, head_hash = chain_head(session)
     counts = {"contracts": 0, "deliverables": 0}
@@ -58,12 +62,14 @@ def export_commitments(session: Session, directory: Path, as_of: dt.date, format
     with publishing(directory, names["stem"]) as writer:
         sinks = open_sinks(writer, names, formats, as_of)
         try:
-            for item in commitments(session, as_of):
+            progress.phase("writing", _awarded_by(session, as_of, progress), "contracts")
+            for item in counted(commitments(session, as_of), progress):
                 counts["contracts"] += 1
                 counts["deliverables"] += len(item.deliverables)
                 _add_totals(totals, item)
                 for sink in sinks:
                     sink.add(item)
+            progress.phase("finishing", None, "")
             for sink in sinks:
                 sink.finish(totals)
         finally:
@@ -82,8 +88,18 @@ def export_commitments(session: Session, directory: Path, as_of: dt.date, format
                 "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files},
             }, indent=2, sort_keys=True) + "\n"
 
+        progress.phase("publishing", None, "")
         files = writer.publish(names["manifest"], manifest)
     return ExportResult(directory, names["manifest"], tuple(files), counts, totals)
+
+
+def _awarded_by(session: Session, as_of: dt.date, progress: Progress) -> int | None:
+    """About how many contracts the export will write, for a watcher's bar only."""
+    if progress is QUIET:
+        return None
+    query = text("SELECT COUNT(*) FROM contract WHERE awarded_on IS NOT NULL AND awarded_on <= :day").bindparams(
+        bindparam("day", type_=Date))
+    return int(session.connection().execute(query, {"day": as_of}).scalar_one())
 
 
 def _add_totals(totals: dict[str, int], item: Commitment) -> None:

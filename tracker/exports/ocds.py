@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, exists, or_, select
+from sqlalchemy import Connection, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -29,6 +29,7 @@ from tracker.domain.models import AuditEvent, BudgetLine, Contract, Deliverable,
 from tracker.domain.money import format_pounds
 from tracker.exports.files import ExportRefused, Published, publishing
 from tracker.store.engine import byte_order
+from tracker.support.progress import QUIET, Progress, counted
 
 OCDS_VERSION = "1.1"
 EXTENSIONS = (
@@ -113,8 +114,10 @@ class OcdsResult:
 
 
 def export_ocds(session: Session, directory: Path, who: Publisher, window: Window, *, generated_at: str,
-                version: str) -> OcdsResult:
-    """Write the release package, then its manifest; `directory` must come from `prepare_directory`."""
+                version: str, progress: Progress = QUIET) -> OcdsResult:
+    """Write the release package, then its manifest; `directory` must come from `prepare_directory`.
+    `progress` hears writing (releases, of about as many as the window's events and imported contracts), then
+    publishing."""
     name = f"{window.stem}.json"
     head_seq, head_hash = chain_head(session)
     count = 0
@@ -123,7 +126,8 @@ def export_ocds(session: Session, directory: Path, who: Publisher, window: Windo
         with open(writer.new(name), "w", encoding="utf-8", buffering=1 << 20) as handle:
             handle.write(_package_head(who, window, name))
             separator = "\n"
-            for release in releases(session, who, window):
+            progress.phase("writing", _expected_releases(session.connection(), window, progress), "releases")
+            for release in counted(releases(session, who, window), progress, every=500):
                 handle.write(separator + encode(release))
                 separator = ",\n"
                 count += 1
@@ -136,6 +140,7 @@ def export_ocds(session: Session, directory: Path, who: Publisher, window: Windo
                                "files": {f.name: {"sha256": f.sha256, "bytes": f.bytes} for f in files}},
                               indent=2, sort_keys=True) + "\n"
 
+        progress.phase("publishing", None, "")
         files = writer.publish(manifest_name, manifest)
     return OcdsResult(directory, name, manifest_name, count, tuple(files))
 
@@ -174,6 +179,23 @@ def releases(session: Session, who: Publisher, window: Window) -> Iterator[dict[
     builder = _Builder(connection, who)
     for seq, at, action, reference, payload in connection.execute(events).yield_per(500):
         yield from builder.releases(seq, at, action, reference, json.loads(payload))
+
+
+def _expected_releases(connection: Connection, window: Window, progress: Progress) -> int | None:
+    """About how many releases the window gives, for a watcher's bar only: one per published event, but one per
+    contract an import brought in (counting its drafts, which get none)."""
+    if progress is QUIET:
+        return None
+    low, high = _seq_bounds(connection, window)
+    seq, action = col(AuditEvent.seq), col(AuditEvent.action)
+    window_events = and_(seq > low, seq <= high)
+    expected = int(connection.execute(select(func.count()).where(
+        window_events, action.in_(_PUBLISHED_ACTIONS), action != AuditAction.IMPORT)).scalar_one())
+    for (payload,) in connection.execute(select(col(AuditEvent.payload)).where(
+            window_events, action == AuditAction.IMPORT)):
+        first, last = json.loads(payload).get("id_ranges", {}).get("contract", (0, -1))
+        expected += max(0, int(last) - int(first) + 1)
+    return expected
 
 
 def _seq_bounds(connection: Connection, window: Window) -> tuple[int, int]:
