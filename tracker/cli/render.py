@@ -170,34 +170,48 @@ def _budget_label(row: BudgetRow) -> str:
         return row.code
     if row.kind == "total":
         return "Total"
+    if row.kind == "year":
+        return f"{row.fiscal_year} total"
     initials = "".join(word[0] for word in row.fund.split() if word[:1].isalnum()).upper()
     return f"{initials or 'Fund'} total"
 
 
 def _budget_cells(row: BudgetRow) -> list[str]:
-    name = row.name if row.kind != "total" else ""
+    name = row.name if row.kind in ("line", "fund") else ""
     return [_budget_label(row), name, row.fiscal_year, format_gbp(row.allocation_pence),
             format_gbp(row.committed_pence), format_gbp(row.paid_pence), format_gbp(row.outstanding_pence),
             format_gbp(row.accepted_unpaid_pence), format_gbp(row.headroom_pence), _percent(row.paid_permille),
             row.standing.upper() if row.kind == "line" else ""]
 
 
-def _report_title(report: BudgetReport) -> str:
+def _report_title(report: BudgetReport, why: str) -> str:
+    """Names the year shown, and why when no --fy chose it."""
     when = f"as of {format_date(report.as_of)}" if report.as_of else "today (running totals)"
-    return f"Budget report {report.year or 'all years'}, {when}"
+    year = f"{report.year} ({why})" if report.year and why else report.year or "all years"
+    return f"Budget report {year}, {when}"
 
 
-def print_budget_report(report: BudgetReport) -> None:
+def _no_lines(report: BudgetReport, why: str) -> str:
+    if report.year is None:
+        return "No budget lines match."
+    chosen = f" ({why})" if why else ""
+    return f"No budget lines match in {report.year}{chosen}; --fy all shows every year."
+
+
+_ROW_STYLE = {"fund": "italic", "year": "bold", "total": "bold"}
+
+
+def print_budget_report(report: BudgetReport, why: str = "") -> None:
     from tracker.reports.budget import NEAR_PERCENT
 
     out = console()
     if not report.lines:
-        out.print("No budget lines match.")
+        out.print(_no_lines(report, why))
         return
-    rows: list[tuple[Sequence[str], str]] = [(_budget_cells(r), _FLAG_STYLE.get(r.standing, "")) for r in report.lines]
-    rows += [(_budget_cells(r), "italic") for r in report.funds]
-    rows.append((_budget_cells(report.total), "bold"))
-    out.print(_fitted_table(_report_title(report), _BUDGET_COLUMNS, rows, out))
+    rows: list[tuple[Sequence[str], str]] = [
+        (_budget_cells(r), _FLAG_STYLE.get(r.standing, "") if r.kind == "line" else _ROW_STYLE[r.kind])
+        for r in report.rows()]
+    out.print(_fitted_table(_report_title(report, why), _BUDGET_COLUMNS, rows, out))
     flagged = [r for r in report.lines if r.standing]
     for r in flagged:
         word = "over its allocation" if r.standing == "over" else f"within {100 - NEAR_PERCENT}% of its allocation"
@@ -213,13 +227,20 @@ _CONTRACT_COLUMNS = (
 )
 
 
-def print_budget_by_contract(report: BudgetReport, groups: Sequence[LineContracts]) -> None:
+def _contract_view_cells(row: BudgetRow) -> list[str]:
+    return [_budget_label(row), "", "", format_gbp(row.committed_pence), format_gbp(row.paid_pence),
+            format_gbp(row.outstanding_pence), format_gbp(row.accepted_unpaid_pence), format_gbp(row.headroom_pence),
+            ""]
+
+
+def print_budget_by_contract(report: BudgetReport, groups: Sequence[LineContracts], why: str = "") -> None:
     out = console()
     if not groups:
-        out.print("No budget lines match.")
+        out.print(_no_lines(report, why))
         return
     rows: list[tuple[Sequence[str], str]] = []
-    for group in groups:
+    subtotal_of = {row.fiscal_year: row for row in report.years}
+    for n, group in enumerate(groups):
         line = group.line
         rows.append(([f"{line.code} {line.fiscal_year}", line.name, "", format_gbp(line.committed_pence),
                       format_gbp(line.paid_pence), format_gbp(line.outstanding_pence),
@@ -228,11 +249,11 @@ def print_budget_by_contract(report: BudgetReport, groups: Sequence[LineContract
         rows += [([f"  {c.reference}", c.supplier, c.status, format_gbp(c.committed_pence), format_gbp(c.paid_pence),
                    format_gbp(c.outstanding_pence), format_gbp(c.accepted_unpaid_pence), "", ""], "")
                  for c in group.contracts]
-    total = report.total
-    rows.append((["Total", "", "", format_gbp(total.committed_pence), format_gbp(total.paid_pence),
-                  format_gbp(total.outstanding_pence), format_gbp(total.accepted_unpaid_pence),
-                  format_gbp(total.headroom_pence), ""], "bold"))
-    out.print(_fitted_table(_report_title(report) + ", by contract", _CONTRACT_COLUMNS, rows, out))
+        last_of_year = n + 1 == len(groups) or groups[n + 1].line.fiscal_year != line.fiscal_year
+        if last_of_year and line.fiscal_year in subtotal_of:
+            rows.append((_contract_view_cells(subtotal_of[line.fiscal_year]), "bold"))
+    rows.append((_contract_view_cells(report.total), "bold"))
+    out.print(_fitted_table(_report_title(report, why) + ", by contract", _CONTRACT_COLUMNS, rows, out))
 
 
 def print_period_profile(profile: PeriodProfile) -> None:
