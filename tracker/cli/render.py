@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -35,19 +36,11 @@ def print_budget_lines(rows: Sequence[LineRow]) -> None:
     if not rows:
         out.print("No budget lines yet. Add one with `tracker budget add` or load a folder with `tracker import`.")
         return
-    table = Table(title="Budget lines", title_justify="left")
-    table.add_column("Line", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Year", no_wrap=True)
-    for header in ("Allocation", "Committed", "Paid", "Headroom"):
-        money_column(table, header)
-    for row in rows:
-        over = row.headroom_pence < 0
-        table.add_row(row.code, row.name, row.fiscal_year, format_gbp(row.allocation_pence),
-                      format_gbp(row.committed_pence), format_gbp(row.paid_pence),
-                      Text(f"{format_gbp(row.headroom_pence)} OVER", style="red") if over
-                      else format_gbp(row.headroom_pence))
-    out.print(table)
+    cells = [([row.code, row.name, row.fiscal_year, format_gbp(row.allocation_pence),
+               format_gbp(row.committed_pence), format_gbp(row.paid_pence),
+               format_gbp(row.headroom_pence) + (" OVER" if row.headroom_pence < 0 else "")],
+              "red" if row.headroom_pence < 0 else "") for row in rows]
+    out.print(fitted_table("Budget lines", _LINE_LIST_COLUMNS, cells, out))
 
 
 def print_contracts(rows: Sequence[ContractRow], *, more: bool = False) -> None:
@@ -57,7 +50,7 @@ def print_contracts(rows: Sequence[ContractRow], *, more: bool = False) -> None:
         return
     cells = [([row.reference, row.supplier, row.line_code, row.status, format_gbp(row.value_pence),
                format_gbp(row.paid_pence), format_gbp(row.outstanding_pence)], "") for row in rows]
-    out.print(_fitted_table("Contracts", _CONTRACT_LIST_COLUMNS, cells, out))
+    out.print(fitted_table("Contracts", _CONTRACT_LIST_COLUMNS, cells, out))
     if more:
         out.print(f"Showing the first {len(rows)}; narrow with --search, --fy, --budget-line or raise --limit.")
 
@@ -80,7 +73,7 @@ def print_statement(statement: Statement) -> None:
     items = [([str(d.seq), d.name, d.status, format_date(d.due_on), d.signed_off_by, format_date(d.decided_on),
                format_gbp(d.amount_pence), format_gbp(d.paid_pence), format_gbp(d.unpaid_pence)], "")
              for d in s.deliverables]
-    out.print(_fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))
+    out.print(fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))
     if not s.payments:
         out.print("No payments yet.")
         return
@@ -93,7 +86,7 @@ def print_statement(statement: Statement) -> None:
             note = (note + " (imported)").strip()
         paid.append(([str(p.payment_id), str(p.seq), format_date(p.paid_on), p.invoice or "", p.released_by, note,
                       format_gbp(p.amount_pence)], ""))
-    out.print(_fitted_table("Payments", _PAYMENT_COLUMNS, paid, out))
+    out.print(fitted_table("Payments", _PAYMENT_COLUMNS, paid, out))
 
 
 # -- budget report ---------------------------------------------------------------------------------------------
@@ -101,62 +94,104 @@ def print_statement(statement: Statement) -> None:
 _FLAG_STYLE = {"over": "bold red", "near": "yellow"}
 
 @dataclass(frozen=True)
-class _Col:
-    """A report column: shown when the terminal has room for it, most essential first."""
+class Column:
+    """A report column: shown when the terminal has room for it, most essential first.
+
+    A money column is drawn whole or not at all. A `fold` column wraps its text onto more lines; a `shrink` column
+    (a name) gives way with "…" to make room for the figures, down to `SHRINK_MIN` characters, never to nothing.
+    """
 
     header: str
     priority: int
     money: bool = False
     fold: bool = False
+    shrink: bool = False
 
 
+SHRINK_MIN = 10
+"""The narrowest a name column becomes ("Victims G…") before a less essential column is dropped instead."""
+_GAP = 3
+"""Each column's padding and separator in the tables' simple style."""
+
+
+_LINE_LIST_COLUMNS = (
+    Column("Line", 0), Column("Name", 1, shrink=True), Column("Year", 3), Column("Allocation", 1, money=True),
+    Column("Committed", 2, money=True), Column("Paid", 4, money=True), Column("Headroom", 0, money=True),
+)
 _CONTRACT_LIST_COLUMNS = (
-    _Col("Reference", 0), _Col("Supplier", 2, fold=True), _Col("Line", 4), _Col("Status", 1),
-    _Col("Value", 1, money=True), _Col("Paid", 3, money=True), _Col("Outstanding", 0, money=True),
+    Column("Reference", 0), Column("Supplier", 2, fold=True), Column("Line", 4), Column("Status", 1),
+    Column("Value", 1, money=True), Column("Paid", 3, money=True), Column("Outstanding", 0, money=True),
 )
 _DELIVERABLE_COLUMNS = (
-    _Col("#", 0), _Col("Deliverable", 2, fold=True), _Col("Status", 1), _Col("Due", 3), _Col("Accepted by", 5),
-    _Col("On", 4), _Col("Amount", 1, money=True), _Col("Paid", 1, money=True), _Col("Unpaid", 0, money=True),
+    Column("#", 0), Column("Deliverable", 2, fold=True), Column("Status", 1), Column("Due", 3),
+    Column("Accepted by", 5), Column("On", 4), Column("Amount", 1, money=True), Column("Paid", 1, money=True),
+    Column("Unpaid", 0, money=True),
 )
 _PAYMENT_COLUMNS = (
-    _Col("Id", 0), _Col("#", 0), _Col("Date", 1), _Col("Invoice", 2), _Col("Released by", 3),
-    _Col("Note", 4, fold=True), _Col("Amount", 0, money=True),
+    Column("Id", 0), Column("#", 0), Column("Date", 1), Column("Invoice", 2), Column("Released by", 3),
+    Column("Note", 4, fold=True), Column("Amount", 0, money=True),
 )
 
 
-def fit_columns(columns: Sequence[_Col], cells: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Indexes of the columns to show: drop the least essential until the table fits `width`."""
-    def natural(i: int) -> int:
-        wanted = max([len(columns[i].header), *(len(row[i]) for row in cells)])
-        return min(wanted, 14) if columns[i].fold else wanted
+def _natural(column: Column, cells: Sequence[Sequence[str]], i: int) -> int:
+    """The width a column needs to be fitted: its longest cell, or less for text that can wrap or shrink."""
+    wanted = max([len(column.header), *(len(row[i]) for row in cells)])
+    if column.shrink:
+        return min(wanted, SHRINK_MIN)
+    return min(wanted, 14) if column.fold else wanted
 
+
+def fit_columns(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Indexes of the columns to show: drop the least essential until the table fits `width`."""
     shown = list(range(len(columns)))
-    while sum(natural(i) + 3 for i in shown) > width and len(shown) > 1:
+    while sum(_natural(columns[i], cells, i) + _GAP for i in shown) > width and len(shown) > 1:
         shown.remove(max(shown, key=lambda i: (columns[i].priority, i)))
     return shown
 
 
-def _fitted_table(title: str, columns: Sequence[_Col], rows: Sequence[tuple[Sequence[str], str]],
-                  out: Console) -> Table:
-    """A table of plain cells; each row has a style ("" for none). Columns that do not fit are left out."""
-    shown = fit_columns(columns, [cells for cells, _style in rows], out.width)
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+def _shrunk_widths(columns: Sequence[Column], cells: Sequence[Sequence[str]], shown: Sequence[int],
+                   width: int) -> dict[int, int]:
+    """The width of each shown name column: what the other columns leave, shared out, up to its longest cell."""
+    names = [i for i in shown if columns[i].shrink]
+    room = width - sum(_natural(columns[i], cells, i) + _GAP for i in shown if not columns[i].shrink)
+    widths: dict[int, int] = {}
+    for n, i in enumerate(names):
+        share = (room - sum(widths.values())) // (len(names) - n) - _GAP
+        wanted = max([len(columns[i].header), *(len(row[i]) for row in cells)])
+        widths[i] = max(SHRINK_MIN, min(wanted, share))
+    return widths
+
+
+def fitted_table(title: str, columns: Sequence[Column], rows: Sequence[tuple[Sequence[str], str]],
+                 out: Console, *, boxed: bool = False) -> Table:
+    """A table of plain cells; each row has a style ("" for none). Columns that do not fit are left out.
+
+    `boxed` draws the table in boxes (two characters wider than the simple style).
+    """
+    cells = [row_cells for row_cells, _style in rows]
+    width = out.width - 2 if boxed else out.width
+    shown = fit_columns(columns, cells, width)
+    shrunk = _shrunk_widths(columns, cells, shown, width)
+    table = (Table(title=title, title_justify="left") if boxed
+             else Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False))
     for i in shown:
         column = columns[i]
         if column.money:
             money_column(table, column.header)
+        elif column.shrink:
+            table.add_column(column.header, no_wrap=True, overflow="ellipsis", width=shrunk[i])
         else:
             table.add_column(column.header, overflow="fold", no_wrap=not column.fold,
                              min_width=8 if column.fold else None)
-    for cells, style in rows:
-        table.add_row(*(cells[i] for i in shown), style=style or None)
+    for row_cells, style in rows:
+        table.add_row(*(row_cells[i] for i in shown), style=style or None)
     return table
 
 
 _BUDGET_COLUMNS = (
-    _Col("Line", 0), _Col("Name", 7, fold=True), _Col("Year", 4), _Col("Allocation", 1, money=True),
-    _Col("Committed", 1, money=True), _Col("Paid", 1, money=True), _Col("Outstanding", 6, money=True),
-    _Col("Owed now", 3, money=True), _Col("Headroom", 2, money=True), _Col("Paid %", 5), _Col("Flag", 0),
+    Column("Line", 0), Column("Name", 7, fold=True), Column("Year", 4), Column("Allocation", 1, money=True),
+    Column("Committed", 1, money=True), Column("Paid", 1, money=True), Column("Outstanding", 6, money=True),
+    Column("Owed now", 3, money=True), Column("Headroom", 2, money=True), Column("Paid %", 5), Column("Flag", 0),
 )
 
 
@@ -211,7 +246,7 @@ def print_budget_report(report: BudgetReport, why: str = "") -> None:
     rows: list[tuple[Sequence[str], str]] = [
         (_budget_cells(r), _FLAG_STYLE.get(r.standing, "") if r.kind == "line" else _ROW_STYLE[r.kind])
         for r in report.rows()]
-    out.print(_fitted_table(_report_title(report, why), _BUDGET_COLUMNS, rows, out))
+    out.print(fitted_table(_report_title(report, why), _BUDGET_COLUMNS, rows, out))
     flagged = [r for r in report.lines if r.standing]
     for r in flagged:
         word = "over its allocation" if r.standing == "over" else f"within {100 - NEAR_PERCENT}% of its allocation"
@@ -221,9 +256,9 @@ def print_budget_report(report: BudgetReport, why: str = "") -> None:
 
 
 _CONTRACT_COLUMNS = (
-    _Col("Line / contract", 0), _Col("Supplier", 6, fold=True), _Col("Status", 5), _Col("Committed", 1, money=True),
-    _Col("Paid", 1, money=True), _Col("Outstanding", 2, money=True), _Col("Owed now", 3, money=True),
-    _Col("Headroom", 4, money=True), _Col("Flag", 0),
+    Column("Line / contract", 0), Column("Supplier", 6, fold=True), Column("Status", 5),
+    Column("Committed", 1, money=True), Column("Paid", 1, money=True), Column("Outstanding", 2, money=True),
+    Column("Owed now", 3, money=True), Column("Headroom", 4, money=True), Column("Flag", 0),
 )
 
 
@@ -253,7 +288,11 @@ def print_budget_by_contract(report: BudgetReport, groups: Sequence[LineContract
         if last_of_year and line.fiscal_year in subtotal_of:
             rows.append((_contract_view_cells(subtotal_of[line.fiscal_year]), "bold"))
     rows.append((_contract_view_cells(report.total), "bold"))
-    out.print(_fitted_table(_report_title(report, why) + ", by contract", _CONTRACT_COLUMNS, rows, out))
+    out.print(fitted_table(_report_title(report, why) + ", by contract", _CONTRACT_COLUMNS, rows, out))
+
+
+_CHART_MIN = 10
+"""The narrowest bar chart worth drawing beside the period figures."""
 
 
 def print_period_profile(profile: PeriodProfile) -> None:
@@ -261,22 +300,28 @@ def print_period_profile(profile: PeriodProfile) -> None:
     out = console()
     when = f"as of {format_date(profile.as_of)}" if profile.as_of else "today"
     amounts = [p.paid_pence + p.forecast_pence for p in profile.periods]
-    money_width = max(len(format_gbp(a)) for a in [*amounts, 0])
-    bar_room = max(10, out.width - 10 - 3 * (money_width + 2))
+    paid_total = sum(p.paid_pence for p in profile.periods)
+    forecast_total = sum(p.forecast_pence for p in profile.periods)
+    figures = [format_gbp(f) for p in profile.periods for f in (p.paid_pence, p.forecast_pence)]
+    money_width = max(len(f) for f in [*figures, format_gbp(paid_total), format_gbp(forecast_total), "Forecast"])
+    # The figures come first: the chart takes what is left, and is left out when that is too little to read.
+    bar_room = out.width - len("P10 Jan") - 2 * money_width - 4 * _GAP
     largest = max(amounts) or 1
     table = Table(title=f"Cash flow {profile.year}, {when}", title_justify="left", box=box.SIMPLE_HEAD,
                   pad_edge=False)
     table.add_column("Period", no_wrap=True)
     for header in ("Paid", "Forecast"):
         money_column(table, header)
-    table.add_column("█ paid  ░ forecast", no_wrap=True, overflow="crop")
+    chart = bar_room >= _CHART_MIN
+    if chart:
+        table.add_column("█ paid  ░ forecast", no_wrap=True, overflow="crop", max_width=bar_room)
     for p in profile.periods:
         paid_cells = p.paid_pence * bar_room // largest if p.paid_pence > 0 else 0
         due_cells = p.forecast_pence * bar_room // largest if p.forecast_pence > 0 else 0
-        table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence),
-                      Text.assemble(("█" * paid_cells, "green"), ("░" * due_cells, "cyan")))
-    table.add_row("Total", format_gbp(sum(p.paid_pence for p in profile.periods)),
-                  format_gbp(sum(p.forecast_pence for p in profile.periods)), "", style="bold")
+        bar = [Text.assemble(("█" * paid_cells, "green"), ("░" * due_cells, "cyan"))] if chart else []
+        table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence), *bar)
+    table.add_row("Total", format_gbp(paid_total), format_gbp(forecast_total), *([""] if chart else []),
+                  style="bold")
     out.print(table)
     if profile.later_pence:
         out.print(f"Due after the year ends: {format_gbp(profile.later_pence)}")
@@ -286,18 +331,31 @@ def print_period_profile(profile: PeriodProfile) -> None:
               f"the period they fall due (overdue ones in the current period).")
 
 
+_HISTORY_TABLE_WIDTH = 120
+"""Below this the history is a list, each event's details on the lines beneath it, so no figure is split."""
+
+
 def print_history(events: Sequence[AuditEntry]) -> None:
     """The contract's audit trail, oldest first: who did what, when, with what recorded."""
     out = console()
     if not events:
         out.print("No audit events name this contract.")
         return
+    if out.width < _HISTORY_TABLE_WIDTH:
+        out.print("Audit history", style="italic")
+        for e in events:
+            out.print(Text.assemble((f"{e.seq:>4}  ", "bold"), f"{e.at[:16].replace('T', ' ')}  {e.claimed_by}  ",
+                                    (e.action, "bold")))
+            details = ", ".join(f"{d.name}={d.text}" for d in e.details)
+            if details:
+                out.print(Padding(Text(details, style="dim"), (0, 0, 0, 6)))
+        return
     table = Table(title="Audit history", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("When (UTC)", no_wrap=True)
-    table.add_column("Who", overflow="fold")
+    table.add_column("Who", overflow="fold", max_width=20)
     table.add_column("Action", no_wrap=True)
-    table.add_column("Details", overflow="fold", ratio=1)
+    table.add_column("Details", overflow="fold", ratio=1, min_width=30)
     for e in events:
         details = ", ".join(f"{d.name}={d.text}" for d in e.details)
         table.add_row(str(e.seq), e.at[:19].replace("T", " "), e.claimed_by, e.action, details)
