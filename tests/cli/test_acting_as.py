@@ -41,3 +41,11 @@ def test_two_different_names_are_refused_and_nothing_changes(tracker: Tracker) -
     assert "two names given ('Sarah Okafor' and 'Tom Whitfield'); give one" in twice.stderr
     same = tracker("--as", "Tom Whitfield", "pay", REF, "1", "--on", "2015-09-10", "--as", "Tom Whitfield")
     assert same.stdout.startswith("paid £44,880.00")
+
+
+def test_audit_log_person_finds_the_signatory_of_an_acceptance(tracker: Tracker) -> None:
+    tracker("import", str(DEMO))
+    tracker("deliverable", "accept", REF, "1", "--on", "2015-09-04", "--by", "Sarah Okafor")  # recorded by another
+    found = tracker("audit", "log", "--person", "sarah okafor").stdout.splitlines()
+    assert len(found) == 1 and "test-officer (login" in found[0] and "deliverable.accepted" in found[0]
+    assert "accepted_by=Sarah Okafor" in found[0]

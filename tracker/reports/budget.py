@@ -31,6 +31,7 @@ from tracker.domain.models import (
     sum_pence,
 )
 from tracker.reports.figures import LineFigures, Outstanding
+from tracker.reports.natural import natural_key
 
 NEAR_PERCENT = 95
 """A line is flagged "near" once its commitments reach 95% of its allocation."""
@@ -200,7 +201,8 @@ def budget_by_contract(session: Session, *, year: FiscalYear | None = None, as_o
     found: dict[str, list[ContractFigures]] = {line.code: [] for line in lines}
     for figures in contract_figures(session, code_of, as_of):
         found[figures.line_code].append(figures)
-    return tuple(LineContracts(row, tuple(found[row.code])) for row in report.lines)
+    return tuple(LineContracts(row, tuple(sorted(found[row.code], key=lambda c: natural_key(c.reference))))
+                 for row in report.lines)
 
 
 def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date | None) -> Iterable[ContractFigures]:
