@@ -52,18 +52,17 @@ def budget(
     today = system_clock().today()
     why = ""
     with read_session(state(ctx).engine(create=False)) as session:
-        if fy is not None and not every_year:
-            year: FiscalYear | None = parse_fiscal_year(fy)
-        elif every_year:
-            year = None
+        if every_year:
+            year: FiscalYear | None = None
+        elif fy is not None:
+            year = parse_fiscal_year(fy)
         elif line is not None:
             year, why = reports.year_of_line(session, line), f"{line}'s year"
         else:
             year = fiscal_year_of(day or today)
             why = "the year of the as-of day" if day else "the current financial year"
-        if by == "period":
-            chosen = year or fiscal_year_of(day or today)
-            _show_profile(reports.period_profile(session, year=chosen, today=today, as_of=day, line_code=line), output)
+        if by == "period" and year is not None:  # never None here: --fy all was refused above
+            _show_profile(reports.period_profile(session, year=year, today=today, as_of=day, line_code=line), output)
             return
         report = reports.budget_report(session, year=year, as_of=day, line_code=line)
         groups = reports.budget_by_contract(session, year=year, as_of=day, line_code=line) if by == "contract" else None
