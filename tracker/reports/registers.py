@@ -1,6 +1,7 @@
 """Registers: lists of budget lines and contracts, and the statement of one contract."""
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from sqlalchemy import select as sa_select
@@ -134,8 +135,8 @@ def budget_lines(session: Session, year: FiscalYear | None = None) -> list[LineR
 def contracts(session: Session, wanted: ContractFilter, *, limit: int = 200) -> list[ContractRow]:
     """The first `limit` matching contracts in the natural order of their references (46 before 120).
 
-    SQL cannot order references naturally on both stores, so the matching references are read and ordered
-    here, then only the rows shown are read whole.
+    SQL cannot order references naturally on both stores, so the matching references stream past and only the
+    first `limit` are kept (memory stays flat), then only the rows shown are read whole.
     """
     conditions = []
     if wanted.fiscal_year is not None:
@@ -148,8 +149,9 @@ def contracts(session: Session, wanted: ContractFilter, *, limit: int = 200) -> 
         conditions.append(contract_matches(wanted.text))
     joined = (sa_select(col(Contract.id), col(Contract.reference))
               .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id)).where(*conditions))
-    found = sorted(session.execute(joined).all(), key=lambda row: (natural_key(row[1]), row[0]))
-    shown = [contract_id for contract_id, _reference in found[:limit]]
+    matching = session.execute(joined.execution_options(yield_per=10_000))
+    first = heapq.nsmallest(limit, matching, key=lambda row: (natural_key(row[1]), row[0]))
+    shown = [contract_id for contract_id, _reference in first]
     rows: dict[int, ContractRow] = {}
     for start in range(0, len(shown), 500):
         query = sa_select(col(Contract.id), col(Contract.reference), col(Contract.supplier), col(Contract.title),
