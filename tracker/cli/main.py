@@ -17,6 +17,7 @@ from tracker.cli import (
     budget,
     contract,
     data,
+    db,
     deliverable,
     export,
     intake,
@@ -24,6 +25,7 @@ from tracker.cli import (
     people,
     report,
     show,
+    year_end,
 )
 from tracker.cli.failures import environment_failure
 from tracker.cli.output import (
@@ -148,6 +150,10 @@ data.register(app)
 audit.register(app)
 backup.register(app)
 intake.register(app)
+# postgres: the shared database's schema
+app.add_typer(db.app, name="db")
+# -- the year end and invoices (issue 14) --
+app.add_typer(year_end.app, name="year-end")
 
 
 _ROOT_VALUED = ("--db", "--as")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
     from tracker.reports.overdue import Overdue
     from tracker.reports.registers import ContractRow, LineRow, Statement
+    from tracker.reports.year_end import ClosedYear, YearEndReview
 
 
 def console() -> Console:
@@ -300,7 +301,7 @@ def print_period_profile(profile: PeriodProfile) -> None:
     out = console()
     when = f"as of {format_date(profile.as_of)}" if profile.as_of else "today"
     amounts = [p.paid_pence + p.forecast_pence for p in profile.periods]
-    paid_total = sum(p.paid_pence for p in profile.periods)
+    paid_total = sum(p.paid_pence for p in profile.periods) + profile.adjustments_pence
     forecast_total = sum(p.forecast_pence for p in profile.periods)
     figures = [format_gbp(f) for p in profile.periods for f in (p.paid_pence, p.forecast_pence)]
     money_width = max(len(f) for f in [*figures, format_gbp(paid_total), format_gbp(forecast_total), "Forecast"])
@@ -320,9 +321,14 @@ def print_period_profile(profile: PeriodProfile) -> None:
         due_cells = p.forecast_pence * bar_room // largest if p.forecast_pence > 0 else 0
         bar = [Text.assemble(("█" * paid_cells, "green"), ("░" * due_cells, "cyan"))] if chart else []
         table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence), *bar)
+    if profile.adjustments_pence:
+        table.add_row("Adjustments", format_gbp(profile.adjustments_pence), format_gbp(0), *([""] if chart else []))
     table.add_row("Total", format_gbp(paid_total), format_gbp(forecast_total), *([""] if chart else []),
                   style="bold")
     out.print(table)
+    if profile.adjustments_pence:
+        out.print(f"Adjustments: {format_gbp(profile.adjustments_pence)} paid after the year ended, settling work "
+                  f"accepted by then (charged to {profile.year})")
     if profile.later_pence:
         out.print(f"Due after the year ends: {format_gbp(profile.later_pence)}")
     if profile.unscheduled_pence:
@@ -391,3 +397,60 @@ def print_overdue(found: Overdue) -> None:
         unpaid.add_row(item.reference, str(item.seq), item.supplier, format_date(item.decided_on), str(item.days),
                        format_gbp(item.unpaid_pence), style="red")
     out.print(unpaid)
+
+
+# -- the year end (issue 14) -----------------------------------------------------------------------------------
+
+_ACCRUAL_COLUMNS = (
+    Column("Line", 3), Column("Contract", 0), Column("#", 0), Column("Deliverable", 6, fold=True),
+    Column("Accepted", 2), Column("Accrued", 0, money=True), Column("Settled since", 4, money=True),
+    Column("Still owed", 1, money=True),
+)
+_COMMITMENT_COLUMNS = (
+    Column("Line", 3), Column("Contract", 0), Column("#", 0), Column("Deliverable", 6, fold=True), Column("Status", 2),
+    Column("Due", 4), Column("Amount", 0, money=True),
+)
+_OUTTURN_COLUMNS = (
+    Column("Line", 0), Column("Name", 6, fold=True), Column("Allocation", 1, money=True), Column("Paid", 2, money=True),
+    Column("Accrued", 0, money=True), Column("Outturn", 3, money=True), Column("Underspend", 0, money=True),
+)
+
+
+def print_year_end_review(found: YearEndReview) -> None:
+    """Accruals, unaccepted commitments, and each line's outturn and underspend, as at the year's last day."""
+    out = console()
+    ends = format_date(found.ends)
+    accruals: list[tuple[Sequence[str], str]] = [
+        ([a.line_code, a.reference, str(a.seq), a.name, format_date(a.accepted_on), format_gbp(a.accrued_pence),
+          format_gbp(a.settled_pence), format_gbp(a.still_owed_pence)], "") for a in found.accruals]
+    accruals.append((["Total", "", "", "", "", format_gbp(found.accrued_pence),
+                      format_gbp(sum(a.settled_pence for a in found.accruals)),
+                      format_gbp(sum(a.still_owed_pence for a in found.accruals))], "bold"))
+    out.print(fitted_table(f"Accruals {found.year}: accepted by {ends} and unpaid then", _ACCRUAL_COLUMNS,
+                            accruals, out))
+    committed: list[tuple[Sequence[str], str]] = [
+        ([m.line_code, m.reference, "" if m.seq is None else str(m.seq), m.name, m.status, format_date(m.due_on),
+          format_gbp(m.amount_pence)], "") for m in found.commitments]
+    committed.append((["Total", "", "", "", "", "", format_gbp(found.committed_pence)], "bold"))
+    out.print(fitted_table(f"Unaccepted commitments at {ends}: each is carried forward or released at the close",
+                            _COMMITMENT_COLUMNS, committed, out))
+    lines = [([u.line_code, u.name, format_gbp(u.allocation_pence), format_gbp(u.paid_pence),
+               format_gbp(u.accrued_pence), format_gbp(u.outturn_pence), format_gbp(u.underspend_pence)], "")
+             for u in found.lines]
+    out.print(fitted_table(f"Outturn and underspend per line, {found.year}", _OUTTURN_COLUMNS, lines, out))
+
+
+_CLOSED_COLUMNS = (
+    Column("Line", 0), Column("Name", 4, fold=True), Column("Allocation", 3, money=True),
+    Column("Paid by year end", 1, money=True), Column("Accrued", 0, money=True), Column("Outturn", 0, money=True),
+)
+
+
+def print_closed_years(closed: Sequence[ClosedYear]) -> None:
+    """Each closed year's outturn: paid by its end and accrued then (settled since, charged to it)."""
+    out = console()
+    for year in closed:
+        rows = [([u.line_code, u.name, format_gbp(u.allocation_pence), format_gbp(u.paid_pence),
+                  format_gbp(u.accrued_pence), format_gbp(u.outturn_pence)], "") for u in year.lines]
+        out.print(fitted_table(f"{year.year} closed on {format_date(year.closed_on)} ({year.decision}): outturn, "
+                                f"accruals settled by {format_date(year.settle_until)}", _CLOSED_COLUMNS, rows, out))

@@ -14,6 +14,7 @@ from tracker.domain.text import same_name
 from tracker.reports.figures import LineFigures
 from tracker.reports.natural import natural_key
 from tracker.reports.search import contract_matches
+from tracker.store.engine import byte_order
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def budget_lines(session: Session, year: FiscalYear | None = None) -> list[LineR
     query = select(BudgetLine)
     if year is not None:
         query = query.where(BudgetLine.fiscal_year == year.start_year)
-    query = query.order_by(col(BudgetLine.fiscal_year), col(BudgetLine.code))
+    query = query.order_by(col(BudgetLine.fiscal_year), byte_order(col(BudgetLine.code)))
     return [
         LineRow(line.code, line.name, line.fund, line.funder, FiscalYear(line.fiscal_year).label, line.control,
                 line.allocation_pence, line.committed_pence, line.paid_pence)
