@@ -35,6 +35,8 @@ COLLATING = ("a-1", "A 2", "ab", "AB-0", "b", "Ä 3", "dmpcd 2015 1")
 READS = (
     ("report", "budget"),
     ("report", "budget", "--format", "json"),
+    ("report", "budget", "--fy", "all", "--format", "csv"),
+    ("report", "budget", "--fy", "all", "--by", "contract"),
     ("report", "budget", "--by", "contract", "--format", "csv"),
     ("report", "budget", "--by", "period", "--fy", "2015/16", "--format", "csv"),
     ("report", "budget", "--as-of", "2015-09-30", "--format", "json"),

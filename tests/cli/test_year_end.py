@@ -13,7 +13,7 @@ JUNE = {"TRACKER_TODAY": "2016-06-05"}
 
 
 def _lines(tracker: Tracker) -> dict[str, dict[str, int]]:
-    document = json.loads(tracker("report", "budget", "--format", "json").stdout)
+    document = json.loads(tracker("report", "budget", "--fy", "all", "--format", "json").stdout)
     return {line["code"]: line for line in document["lines"]}
 
 
@@ -133,16 +133,16 @@ def test_a_carry_that_is_not_ref_seq_line_is_invalid_input(demo: Tracker) -> Non
 def test_after_the_close_the_budget_report_shows_the_old_years_accrued_and_outturn(demo: Tracker) -> None:
     demo("--as", "Sarah Okafor", "deliverable", "accept", REF, "1", "--on", "2016-03-20", env=MARCH)
     demo("pay", REF, "1", "--on", "2016-04-10", env=JUNE)
-    assert "closed_years" not in json.loads(demo("report", "budget", "--format", "json").stdout)
+    assert "closed_years" not in json.loads(demo("report", "budget", "--fy", "all", "--format", "json").stdout)
     demo("year-end", "close", "2015/16", "--decision", "DMPCD 2016 31", "--carry", f"{REF}:3=VG-1617",
          *RELEASE_OTHERS, env=JUNE)
-    document = json.loads(demo("report", "budget", "--format", "json", env=JUNE).stdout)
+    document = json.loads(demo("report", "budget", "--fy", "2015/16", "--format", "json", env=JUNE).stdout)
     [closed] = document["closed_years"]
     assert (closed["fiscal_year"], closed["closed_on"], closed["decision"]) == ("2015/16", "2016-06-05",
                                                                                  "DMPCD 2016 31")
     assert {u["code"]: (u["paid_by_year_end_pence"], u["accrued_pence"], u["outturn_pence"])
             for u in closed["lines"]} == {"CPF-1516": (2_500_000, 4_000_000, 6_500_000),
                                           "VG-1516": (1_200_000, 4_488_000, 5_688_000)}
-    table = demo("report", "budget", env=JUNE).stdout
+    table = demo("report", "budget", "--fy", "2015/16", env=JUNE).stdout
     assert "2015/16 closed on 5 Jun 2016 (DMPCD 2016 31): outturn" in table
     demo("audit", "verify")

@@ -10,7 +10,7 @@ from tracker.domain.context import Context
 from tracker.domain.errors import NotFound
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.importing import import_folder
-from tracker.reports.budget import BudgetReport, budget_by_contract, budget_report, period_profile
+from tracker.reports.budget import BudgetReport, budget_by_contract, budget_report, period_profile, year_of_line
 from tracker.store.session import read_session
 
 from ..conftest import DEMO
@@ -56,8 +56,24 @@ def test_demo_running_totals_match_the_detail_today(demo_store: Loaded) -> None:
         20_000_000, 19_760_000, 1_200_000, 240_000)
     assert vg.standing == "near"
     assert vg.paid_permille == 60
-    assert [f.name for f in report.funds] == ["London Crime Prevention Fund subtotal", "Victims Grant subtotal"]
-    assert report.funds[1].allocation_pence == 18_000_000 + 20_000_000 + 40_000_000
+    # Fund subtotals never add allocations of different years: only 2015/16 has two funds.
+    assert [(f.fiscal_year, f.name) for f in report.funds] == [
+        ("2015/16", "London Crime Prevention Fund subtotal"), ("2015/16", "Victims Grant subtotal")]
+    assert report.funds[1].allocation_pence == 20_000_000
+    assert [(y.name, y.allocation_pence) for y in report.years] == [
+        ("2014/15 subtotal", 18_000_000), ("2015/16 subtotal", 42_000_000), ("2016/17 subtotal", 40_000_000)]
+    assert (report.total.fiscal_year, report.total.allocation_pence) == ("all", 100_000_000)
+    assert [r.kind for r in report.rows()] == [
+        "line", "year", "line", "line", "fund", "fund", "year", "line", "year", "total"]
+
+
+def test_one_year_has_no_year_subtotals_and_its_total_names_the_year(demo_store: Loaded) -> None:
+    with read_session(demo_store.engine) as session:
+        report = budget_report(session, year=FiscalYear(2015))
+        assert year_of_line(session, "VG-1617") == FiscalYear(2016)
+    assert report.years == () and report.total.fiscal_year == "2015/16"
+    assert report.total.allocation_pence == 42_000_000
+    assert [r.kind for r in report.rows()] == ["line", "line", "fund", "fund", "total"]
 
 
 def test_as_of_excludes_later_awards_acceptances_and_payments(demo_store: Loaded) -> None:

@@ -36,12 +36,45 @@ def _both(engine: Engine, text: str) -> tuple[list[str], list[str]]:
     ("_", []), ("%", []), ("\\", []), ("DMPCD_2015", []), ("DMPCD%46", []),
     ("grey", ["DMPCD 2014 110", "DMPCD 2015 46"]),
     ("  Needs ", ["DMPCD 2015 46"]),  # a title, trimmed
-    ("cpf-1516", ["DMPCD 2015 120", "DMPCD 2015 91"]),  # a budget line
+    ("cpf-1516", ["DMPCD 2015 91", "DMPCD 2015 120"]),  # a budget line; references in their natural order
 ])
 def test_the_command_line_and_the_desk_find_the_same_contracts(demo: Engine, text: str, found: list[str]) -> None:
     listed, paged = _both(demo, text)
     assert listed == found
-    assert sorted(paged) == found
+    assert sorted(paged) == sorted(found)
+
+
+def test_both_lists_find_text_whatever_its_case_beyond_ascii(engine: Engine, alice: Context) -> None:
+    budget.add_budget_line(alice, "L1", name="Line", fiscal_year=FiscalYear(2015), allocation_pence=1_000_000)
+    for reference, supplier in (("S1", "Société Générale"), ("S2", "ÖSTERREICHISCHE ÆRZTE"), ("S3", "Societe")):
+        contracts.add_contract(alice, reference, title="Work", supplier=supplier, value_pence=100, budget_line="L1")
+    assert _both(engine, "SOCIÉTÉ") == (["S1"], ["S1"])
+    assert _both(engine, "österreichische ærzte") == (["S2"], ["S2"])
+    assert _both(engine, "socIETE") == (["S3"], ["S3"])
+
+
+def test_the_person_filter_finds_the_signatory_as_well_as_who_recorded_it(engine: Engine, alice: Context,
+                                                                           bob: Context) -> None:
+    budget.add_budget_line(alice, "L1", name="Line", fiscal_year=FiscalYear(2015), allocation_pence=1_000_000)
+    contracts.add_contract(alice, "C1", title="Work", supplier="S", value_pence=300, budget_line="L1")
+    for n in (1, 2, 3):
+        deliverables.add_deliverable(alice, "C1", name=f"Part {n}", amount_pence=100, due_on=dt.date(2015, 9, 1))
+    contracts.award_contract(alice, "C1", on=dt.date(2015, 6, 1))
+    for n in (1, 2, 3):
+        deliverables.submit_deliverable(alice, "C1", n)
+    deliverables.accept_deliverable(alice, "C1", 1, accepted_by="Zoë Ångström")
+    deliverables.reject_deliverable(alice, "C1", 2, reason="incomplete", rejected_by="Zoë Ångström")
+    deliverables.accept_deliverable(alice, "C1", 3)  # Alice's own sign-off names no one else
+    with read_session(engine) as session:
+        logged = audit_log(session, person="ZOË ÅNGSTRÖM", limit=100)
+        by_part = audit_page(session, AuditQuery(person="ångs")).rows
+        by_alice = audit_log(session, person="alice accepts", limit=100)
+        nobody = audit_log(session, person="Zoë", limit=100)
+    assert [(e.action, e.claimed_by) for e in logged] == [
+        ("deliverable.accepted", "Alice Accepts"), ("deliverable.rejected", "Alice Accepts")]
+    assert [e.action for e in by_part] == ["deliverable.rejected", "deliverable.accepted"]
+    assert len(by_alice) == 12  # whoever recorded: every event
+    assert nobody == ()  # the whole name, as the command line's --person takes it
 
 
 def test_a_wildcard_in_a_reference_is_matched_as_typed(engine: Engine, alice: Context) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from tracker.cli import parse
-from tracker.cli.output import confirm, warn
+from tracker.cli.output import confirm, one_line, warn
 from tracker.cli.state import state
+
+if TYPE_CHECKING:
+    from tracker.domain.models import ContractStatus
 
 app = typer.Typer(help="Contracts: draft, award (commits the value), close or cancel.", no_args_is_help=True)
 
@@ -108,6 +113,18 @@ def cancel(
     confirm(f"cancelled {cancelled}{parse.echoed(on, day)}", recorded=f"contract {cancelled} was cancelled")
 
 
+def _status(text: str) -> ContractStatus:
+    """A status as typed, or a refusal naming the valid ones (never a filter that silently matches nothing)."""
+    from tracker.domain.errors import InvalidInput
+    from tracker.domain.models import ContractStatus
+
+    try:
+        return ContractStatus(text.strip().lower())
+    except ValueError:
+        valid = ", ".join(status.value for status in ContractStatus)
+        raise InvalidInput(f"--status {one_line(text)!r} is not a contract status; use one of {valid}") from None
+
+
 @app.command("list")
 def list_contracts(
     ctx: typer.Context,
@@ -125,7 +142,8 @@ def list_contracts(
     from tracker.store.session import read_session
 
     wanted = ContractFilter(fiscal_year=parse_fiscal_year(fy) if fy else None, line_code=budget_line,
-                            status=status, text=optional_text("search", search))
+                            status=_status(status) if status is not None else None,
+                            text=optional_text("search", search))
     with read_session(state(ctx).engine(create=False)) as session:
         rows = contracts(session, wanted, limit=limit + 1)
     print_contracts(rows[:limit], more=len(rows) > limit)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
 import typer
@@ -17,8 +20,12 @@ DEMO_TODAY = "2015-10-19"
 """The demo is set in October 2015, while DMPCD 2015 76 is under way, so its payments fall in 2015/16."""
 
 
-def demo_folder() -> Path:
-    return Path(__file__).resolve().parents[2] / "data" / "demo"
+@contextmanager
+def demo_folder() -> Iterator[Path]:
+    """The demo's CSV files, shipped inside the package (`data/demo` in the repository is a link to them), so
+    `tracker demo` works from any install, not only from a checkout."""
+    with resources.as_file(resources.files("tracker") / "demo") as folder:
+        yield folder
 
 
 def init(ctx: typer.Context) -> None:
@@ -68,7 +75,8 @@ def demo(ctx: typer.Context) -> None:
     with read_session(engine) as session:
         empty = not budget_lines(session)
     if empty:
-        run_import(demo_state.context(), demo_folder())
+        with demo_folder() as folder:
+            run_import(demo_state.context(), folder)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from tracker.ui.app import run_desk
 

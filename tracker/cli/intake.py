@@ -60,29 +60,24 @@ def intake(
                 f"`tracker deliverable add` once the split is agreed")
 
 
-def _print_proposal(name: str, proposal: Proposal) -> None:
-    from rich.table import Table
+_FIELD_COLUMNS = ("Field", 0), ("Value", 0, False, True), ("Line", 3), ("How sure", 1), ("Note", 2, False, True)
+_DELIVERABLE_COLUMNS = (("#", 0), ("Name", 1, False, True), ("Amount", 0, True), ("Due", 2), ("Line", 4),
+                        ("How sure", 3), ("Note", 5, False, True))
+"""(header, priority, money, fold): the columns that go first on a narrow terminal have the larger numbers."""
 
-    from tracker.cli.render import console, money_column
+
+def _print_proposal(name: str, proposal: Proposal) -> None:
+    from tracker.cli.render import Column, console, fitted_table
 
     out = console()
-    fields = Table(title=f"Draft contract read from {name}", title_justify="left")
-    for header in ("Field", "Value", "Line", "How sure", "Note"):
-        fields.add_column(header, no_wrap=header in {"Field", "Line"})
-    for label, reading in proposal.labelled():
-        fields.add_row(label, _shown(label, reading), _line(reading), reading.sureness.value, reading.note)
-    out.print(fields)
+    fields = [([label, _shown(label, reading), _line(reading), reading.sureness.value, reading.note], "")
+              for label, reading in proposal.labelled()]
+    out.print(fitted_table(f"Draft contract read from {name}", [Column(*c) for c in _FIELD_COLUMNS], fields, out,
+                           boxed=True))
     if proposal.deliverables:
-        table = Table(title="Deliverables", title_justify="left")
-        table.add_column("#", justify="right")
-        table.add_column("Name")
-        money_column(table, "Amount")
-        for header in ("Due", "Line", "How sure", "Note"):
-            table.add_column(header, no_wrap=header != "Note")
-        for item in proposal.deliverables:
-            table.add_row(str(item.seq), item.name, _shown("value", item.amount), _shown("date", item.due_on),
-                          str(item.line), item.amount.sureness.value, item.amount.note)
-        out.print(table)
+        items = [([str(item.seq), item.name, _shown("value", item.amount), _shown("date", item.due_on),
+                   str(item.line), item.amount.sureness.value, item.amount.note], "") for item in proposal.deliverables]
+        out.print(fitted_table("Deliverables", [Column(*c) for c in _DELIVERABLE_COLUMNS], items, out, boxed=True))
     missing = proposal.not_stated()
     out.print("Not stated on the form: " + (", ".join(missing) if missing else "nothing") + ".")
 

@@ -51,6 +51,9 @@ from tracker.support.os_errors import describe_os_error
 class TrackerGroup(TyperGroup):
     """Turns every failure into one line on stderr and an exit code; a traceback never reaches the user."""
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        return super().parse_args(ctx, acting_as_first(args))
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             outcome = super().invoke(ctx)
@@ -118,7 +121,8 @@ def root(
     db: str | None = typer.Option(None, "--db", envvar="TRACKER_DB",
                                   help="Database file or SQLAlchemy URL (default: tracker.db in your data folder)."),
     acting_as: str | None = typer.Option(None, "--as", envvar="TRACKER_USER",
-                                         help="Who is acting (default: your login). Recorded on every change."),
+                                         help="Who is acting (default: your login); before or after the command. "
+                                              "Recorded on every change."),
     version: bool = typer.Option(False, "--version", help="Show the version and exit."),
 ) -> None:
     """Track contracts paid per deliverable against budget lines, with a tamper-evident audit trail."""
@@ -152,6 +156,53 @@ app.add_typer(db.app, name="db")
 # -- the year end and invoices (issue 14) --
 app.add_typer(year_end.app, name="year-end")
 app.add_typer(invoice.app, name="invoice")
+
+
+_ROOT_VALUED = ("--db", "--as")
+"""The root's options that take a value, so the scan for the sub-command can step over them."""
+
+
+def acting_as_first(args: list[str]) -> list[str]:
+    """`--as NAME` where people type it, after the sub-command too (`tracker pay REF 1 --as NAME`): moved in front.
+
+    Only a whole `--as` word (or `--as=NAME`) after the sub-command and before a `--` is moved; no sub-command has
+    an option of that name. Two different names are refused rather than one chosen silently.
+    """
+    command = next((i for i, word in enumerate(args) if not word.startswith("-")
+                    and (i == 0 or args[i - 1] not in _ROOT_VALUED)), None)
+    if command is None:
+        return args
+    before, after, moved = args[:command], [], []
+    rest = iter(enumerate(args[command:], command))
+    for i, word in rest:
+        if word == "--":
+            after += args[i:]
+            break
+        if word == "--as" and i + 1 < len(args):
+            moved += [word, args[i + 1]]
+            next(rest)
+        elif word.startswith("--as="):
+            moved.append(word)
+        else:
+            after.append(word)
+    if not moved:
+        return args
+    names = {_claimed(before)} - {None} | {_claimed(moved)}
+    if len(names) > 1:
+        raise typer.BadParameter(f"two names given ({' and '.join(sorted(map(repr, names)))}); give one",
+                                 param_hint="--as")
+    return [*before, *moved, *after]
+
+
+def _claimed(args: list[str]) -> str | None:
+    """The last `--as` value in the words (as click reads it), or None."""
+    found = None
+    for i, word in enumerate(args):
+        if word == "--as" and i + 1 < len(args):
+            found = args[i + 1]
+        elif word.startswith("--as="):
+            found = word.removeprefix("--as=")
+    return found
 
 
 def _after_the_change(error: BaseException) -> None:

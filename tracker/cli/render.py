@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -37,19 +38,11 @@ def print_budget_lines(rows: Sequence[LineRow]) -> None:
     if not rows:
         out.print("No budget lines yet. Add one with `tracker budget add` or load a folder with `tracker import`.")
         return
-    table = Table(title="Budget lines", title_justify="left")
-    table.add_column("Line", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Year", no_wrap=True)
-    for header in ("Allocation", "Committed", "Paid", "Headroom"):
-        money_column(table, header)
-    for row in rows:
-        over = row.headroom_pence < 0
-        table.add_row(row.code, row.name, row.fiscal_year, format_gbp(row.allocation_pence),
-                      format_gbp(row.committed_pence), format_gbp(row.paid_pence),
-                      Text(f"{format_gbp(row.headroom_pence)} OVER", style="red") if over
-                      else format_gbp(row.headroom_pence))
-    out.print(table)
+    cells = [([row.code, row.name, row.fiscal_year, format_gbp(row.allocation_pence),
+               format_gbp(row.committed_pence), format_gbp(row.paid_pence),
+               format_gbp(row.headroom_pence) + (" OVER" if row.headroom_pence < 0 else "")],
+              "red" if row.headroom_pence < 0 else "") for row in rows]
+    out.print(fitted_table("Budget lines", _LINE_LIST_COLUMNS, cells, out))
 
 
 def print_contracts(rows: Sequence[ContractRow], *, more: bool = False) -> None:
@@ -59,7 +52,7 @@ def print_contracts(rows: Sequence[ContractRow], *, more: bool = False) -> None:
         return
     cells = [([row.reference, row.supplier, row.line_code, row.status, format_gbp(row.value_pence),
                format_gbp(row.paid_pence), format_gbp(row.outstanding_pence)], "") for row in rows]
-    out.print(_fitted_table("Contracts", _CONTRACT_LIST_COLUMNS, cells, out))
+    out.print(fitted_table("Contracts", _CONTRACT_LIST_COLUMNS, cells, out))
     if more:
         out.print(f"Showing the first {len(rows)}; narrow with --search, --fy, --budget-line or raise --limit.")
 
@@ -83,7 +76,7 @@ def print_statement(statement: Statement) -> None:
     items = [([str(d.seq), d.name, d.status, format_date(d.due_on), d.signed_off_by, format_date(d.decided_on),
                format_gbp(d.amount_pence), format_gbp(d.paid_pence), format_gbp(d.unpaid_pence)], "")
              for d in s.deliverables]
-    out.print(_fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))
+    out.print(fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))
     if s.changes:
         out.print("Corrections and variations")
         for change in s.changes:
@@ -100,7 +93,7 @@ def print_statement(statement: Statement) -> None:
             note = (note + " (imported)").strip()
         paid.append(([str(p.payment_id), str(p.seq), format_date(p.paid_on), p.invoice or "", p.released_by, note,
                       format_gbp(p.amount_pence)], ""))
-    out.print(_fitted_table("Payments", _PAYMENT_COLUMNS, paid, out))
+    out.print(fitted_table("Payments", _PAYMENT_COLUMNS, paid, out))
 
 
 # -- budget report ---------------------------------------------------------------------------------------------
@@ -108,62 +101,104 @@ def print_statement(statement: Statement) -> None:
 _FLAG_STYLE = {"over": "bold red", "near": "yellow"}
 
 @dataclass(frozen=True)
-class _Col:
-    """A report column: shown when the terminal has room for it, most essential first."""
+class Column:
+    """A report column: shown when the terminal has room for it, most essential first.
+
+    A money column is drawn whole or not at all. A `fold` column wraps its text onto more lines; a `shrink` column
+    (a name) gives way with "…" to make room for the figures, down to `SHRINK_MIN` characters, never to nothing.
+    """
 
     header: str
     priority: int
     money: bool = False
     fold: bool = False
+    shrink: bool = False
 
 
+SHRINK_MIN = 10
+"""The narrowest a name column becomes ("Victims G…") before a less essential column is dropped instead."""
+_GAP = 3
+"""Each column's padding and separator in the tables' simple style."""
+
+
+_LINE_LIST_COLUMNS = (
+    Column("Line", 0), Column("Name", 1, shrink=True), Column("Year", 3), Column("Allocation", 1, money=True),
+    Column("Committed", 2, money=True), Column("Paid", 4, money=True), Column("Headroom", 0, money=True),
+)
 _CONTRACT_LIST_COLUMNS = (
-    _Col("Reference", 0), _Col("Supplier", 2, fold=True), _Col("Line", 4), _Col("Status", 1),
-    _Col("Value", 1, money=True), _Col("Paid", 3, money=True), _Col("Outstanding", 0, money=True),
+    Column("Reference", 0), Column("Supplier", 2, fold=True), Column("Line", 4), Column("Status", 1),
+    Column("Value", 1, money=True), Column("Paid", 3, money=True), Column("Outstanding", 0, money=True),
 )
 _DELIVERABLE_COLUMNS = (
-    _Col("#", 0), _Col("Deliverable", 2, fold=True), _Col("Status", 1), _Col("Due", 3), _Col("Accepted by", 5),
-    _Col("On", 4), _Col("Amount", 1, money=True), _Col("Paid", 1, money=True), _Col("Unpaid", 0, money=True),
+    Column("#", 0), Column("Deliverable", 2, fold=True), Column("Status", 1), Column("Due", 3),
+    Column("Accepted by", 5), Column("On", 4), Column("Amount", 1, money=True), Column("Paid", 1, money=True),
+    Column("Unpaid", 0, money=True),
 )
 _PAYMENT_COLUMNS = (
-    _Col("Id", 0), _Col("#", 0), _Col("Date", 1), _Col("Invoice", 2), _Col("Released by", 3),
-    _Col("Note", 4, fold=True), _Col("Amount", 0, money=True),
+    Column("Id", 0), Column("#", 0), Column("Date", 1), Column("Invoice", 2), Column("Released by", 3),
+    Column("Note", 4, fold=True), Column("Amount", 0, money=True),
 )
 
 
-def fit_columns(columns: Sequence[_Col], cells: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Indexes of the columns to show: drop the least essential until the table fits `width`."""
-    def natural(i: int) -> int:
-        wanted = max([len(columns[i].header), *(len(row[i]) for row in cells)])
-        return min(wanted, 14) if columns[i].fold else wanted
+def _natural(column: Column, cells: Sequence[Sequence[str]], i: int) -> int:
+    """The width a column needs to be fitted: its longest cell, or less for text that can wrap or shrink."""
+    wanted = max([len(column.header), *(len(row[i]) for row in cells)])
+    if column.shrink:
+        return min(wanted, SHRINK_MIN)
+    return min(wanted, 14) if column.fold else wanted
 
+
+def fit_columns(columns: Sequence[Column], cells: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Indexes of the columns to show: drop the least essential until the table fits `width`."""
     shown = list(range(len(columns)))
-    while sum(natural(i) + 3 for i in shown) > width and len(shown) > 1:
+    while sum(_natural(columns[i], cells, i) + _GAP for i in shown) > width and len(shown) > 1:
         shown.remove(max(shown, key=lambda i: (columns[i].priority, i)))
     return shown
 
 
-def _fitted_table(title: str, columns: Sequence[_Col], rows: Sequence[tuple[Sequence[str], str]],
-                  out: Console) -> Table:
-    """A table of plain cells; each row has a style ("" for none). Columns that do not fit are left out."""
-    shown = fit_columns(columns, [cells for cells, _style in rows], out.width)
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+def _shrunk_widths(columns: Sequence[Column], cells: Sequence[Sequence[str]], shown: Sequence[int],
+                   width: int) -> dict[int, int]:
+    """The width of each shown name column: what the other columns leave, shared out, up to its longest cell."""
+    names = [i for i in shown if columns[i].shrink]
+    room = width - sum(_natural(columns[i], cells, i) + _GAP for i in shown if not columns[i].shrink)
+    widths: dict[int, int] = {}
+    for n, i in enumerate(names):
+        share = (room - sum(widths.values())) // (len(names) - n) - _GAP
+        wanted = max([len(columns[i].header), *(len(row[i]) for row in cells)])
+        widths[i] = max(SHRINK_MIN, min(wanted, share))
+    return widths
+
+
+def fitted_table(title: str, columns: Sequence[Column], rows: Sequence[tuple[Sequence[str], str]],
+                 out: Console, *, boxed: bool = False) -> Table:
+    """A table of plain cells; each row has a style ("" for none). Columns that do not fit are left out.
+
+    `boxed` draws the table in boxes (two characters wider than the simple style).
+    """
+    cells = [row_cells for row_cells, _style in rows]
+    width = out.width - 2 if boxed else out.width
+    shown = fit_columns(columns, cells, width)
+    shrunk = _shrunk_widths(columns, cells, shown, width)
+    table = (Table(title=title, title_justify="left") if boxed
+             else Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False))
     for i in shown:
         column = columns[i]
         if column.money:
             money_column(table, column.header)
+        elif column.shrink:
+            table.add_column(column.header, no_wrap=True, overflow="ellipsis", width=shrunk[i])
         else:
             table.add_column(column.header, overflow="fold", no_wrap=not column.fold,
                              min_width=8 if column.fold else None)
-    for cells, style in rows:
-        table.add_row(*(cells[i] for i in shown), style=style or None)
+    for row_cells, style in rows:
+        table.add_row(*(row_cells[i] for i in shown), style=style or None)
     return table
 
 
 _BUDGET_COLUMNS = (
-    _Col("Line", 0), _Col("Name", 7, fold=True), _Col("Year", 4), _Col("Allocation", 1, money=True),
-    _Col("Committed", 1, money=True), _Col("Paid", 1, money=True), _Col("Outstanding", 6, money=True),
-    _Col("Owed now", 3, money=True), _Col("Headroom", 2, money=True), _Col("Paid %", 5), _Col("Flag", 0),
+    Column("Line", 0), Column("Name", 7, fold=True), Column("Year", 4), Column("Allocation", 1, money=True),
+    Column("Committed", 1, money=True), Column("Paid", 1, money=True), Column("Outstanding", 6, money=True),
+    Column("Owed now", 3, money=True), Column("Headroom", 2, money=True), Column("Paid %", 5), Column("Flag", 0),
 )
 
 
@@ -177,34 +212,48 @@ def _budget_label(row: BudgetRow) -> str:
         return row.code
     if row.kind == "total":
         return "Total"
+    if row.kind == "year":
+        return f"{row.fiscal_year} total"
     initials = "".join(word[0] for word in row.fund.split() if word[:1].isalnum()).upper()
     return f"{initials or 'Fund'} total"
 
 
 def _budget_cells(row: BudgetRow) -> list[str]:
-    name = row.name if row.kind != "total" else ""
+    name = row.name if row.kind in ("line", "fund") else ""
     return [_budget_label(row), name, row.fiscal_year, format_gbp(row.allocation_pence),
             format_gbp(row.committed_pence), format_gbp(row.paid_pence), format_gbp(row.outstanding_pence),
             format_gbp(row.accepted_unpaid_pence), format_gbp(row.headroom_pence), _percent(row.paid_permille),
             row.standing.upper() if row.kind == "line" else ""]
 
 
-def _report_title(report: BudgetReport) -> str:
+def _report_title(report: BudgetReport, why: str) -> str:
+    """Names the year shown, and why when no --fy chose it."""
     when = f"as of {format_date(report.as_of)}" if report.as_of else "today (running totals)"
-    return f"Budget report {report.year or 'all years'}, {when}"
+    year = f"{report.year} ({why})" if report.year and why else report.year or "all years"
+    return f"Budget report {year}, {when}"
 
 
-def print_budget_report(report: BudgetReport) -> None:
+def _no_lines(report: BudgetReport, why: str) -> str:
+    if report.year is None:
+        return "No budget lines match."
+    chosen = f" ({why})" if why else ""
+    return f"No budget lines match in {report.year}{chosen}; --fy all shows every year."
+
+
+_ROW_STYLE = {"fund": "italic", "year": "bold", "total": "bold"}
+
+
+def print_budget_report(report: BudgetReport, why: str = "") -> None:
     from tracker.reports.budget import NEAR_PERCENT
 
     out = console()
     if not report.lines:
-        out.print("No budget lines match.")
+        out.print(_no_lines(report, why))
         return
-    rows: list[tuple[Sequence[str], str]] = [(_budget_cells(r), _FLAG_STYLE.get(r.standing, "")) for r in report.lines]
-    rows += [(_budget_cells(r), "italic") for r in report.funds]
-    rows.append((_budget_cells(report.total), "bold"))
-    out.print(_fitted_table(_report_title(report), _BUDGET_COLUMNS, rows, out))
+    rows: list[tuple[Sequence[str], str]] = [
+        (_budget_cells(r), _FLAG_STYLE.get(r.standing, "") if r.kind == "line" else _ROW_STYLE[r.kind])
+        for r in report.rows()]
+    out.print(fitted_table(_report_title(report, why), _BUDGET_COLUMNS, rows, out))
     flagged = [r for r in report.lines if r.standing]
     for r in flagged:
         word = "over its allocation" if r.standing == "over" else f"within {100 - NEAR_PERCENT}% of its allocation"
@@ -214,19 +263,26 @@ def print_budget_report(report: BudgetReport) -> None:
 
 
 _CONTRACT_COLUMNS = (
-    _Col("Line / contract", 0), _Col("Supplier", 6, fold=True), _Col("Status", 5), _Col("Committed", 1, money=True),
-    _Col("Paid", 1, money=True), _Col("Outstanding", 2, money=True), _Col("Owed now", 3, money=True),
-    _Col("Headroom", 4, money=True), _Col("Flag", 0),
+    Column("Line / contract", 0), Column("Supplier", 6, fold=True), Column("Status", 5),
+    Column("Committed", 1, money=True), Column("Paid", 1, money=True), Column("Outstanding", 2, money=True),
+    Column("Owed now", 3, money=True), Column("Headroom", 4, money=True), Column("Flag", 0),
 )
 
 
-def print_budget_by_contract(report: BudgetReport, groups: Sequence[LineContracts]) -> None:
+def _contract_view_cells(row: BudgetRow) -> list[str]:
+    return [_budget_label(row), "", "", format_gbp(row.committed_pence), format_gbp(row.paid_pence),
+            format_gbp(row.outstanding_pence), format_gbp(row.accepted_unpaid_pence), format_gbp(row.headroom_pence),
+            ""]
+
+
+def print_budget_by_contract(report: BudgetReport, groups: Sequence[LineContracts], why: str = "") -> None:
     out = console()
     if not groups:
-        out.print("No budget lines match.")
+        out.print(_no_lines(report, why))
         return
     rows: list[tuple[Sequence[str], str]] = []
-    for group in groups:
+    subtotal_of = {row.fiscal_year: row for row in report.years}
+    for n, group in enumerate(groups):
         line = group.line
         rows.append(([f"{line.code} {line.fiscal_year}", line.name, "", format_gbp(line.committed_pence),
                       format_gbp(line.paid_pence), format_gbp(line.outstanding_pence),
@@ -235,11 +291,15 @@ def print_budget_by_contract(report: BudgetReport, groups: Sequence[LineContract
         rows += [([f"  {c.reference}", c.supplier, c.status, format_gbp(c.committed_pence), format_gbp(c.paid_pence),
                    format_gbp(c.outstanding_pence), format_gbp(c.accepted_unpaid_pence), "", ""], "")
                  for c in group.contracts]
-    total = report.total
-    rows.append((["Total", "", "", format_gbp(total.committed_pence), format_gbp(total.paid_pence),
-                  format_gbp(total.outstanding_pence), format_gbp(total.accepted_unpaid_pence),
-                  format_gbp(total.headroom_pence), ""], "bold"))
-    out.print(_fitted_table(_report_title(report) + ", by contract", _CONTRACT_COLUMNS, rows, out))
+        last_of_year = n + 1 == len(groups) or groups[n + 1].line.fiscal_year != line.fiscal_year
+        if last_of_year and line.fiscal_year in subtotal_of:
+            rows.append((_contract_view_cells(subtotal_of[line.fiscal_year]), "bold"))
+    rows.append((_contract_view_cells(report.total), "bold"))
+    out.print(fitted_table(_report_title(report, why) + ", by contract", _CONTRACT_COLUMNS, rows, out))
+
+
+_CHART_MIN = 10
+"""The narrowest bar chart worth drawing beside the period figures."""
 
 
 def print_period_profile(profile: PeriodProfile) -> None:
@@ -247,24 +307,30 @@ def print_period_profile(profile: PeriodProfile) -> None:
     out = console()
     when = f"as of {format_date(profile.as_of)}" if profile.as_of else "today"
     amounts = [p.paid_pence + p.forecast_pence for p in profile.periods]
-    money_width = max(len(format_gbp(a)) for a in [*amounts, 0])
-    bar_room = max(10, out.width - 10 - 3 * (money_width + 2))
+    paid_total = sum(p.paid_pence for p in profile.periods) + profile.adjustments_pence
+    forecast_total = sum(p.forecast_pence for p in profile.periods)
+    figures = [format_gbp(f) for p in profile.periods for f in (p.paid_pence, p.forecast_pence)]
+    money_width = max(len(f) for f in [*figures, format_gbp(paid_total), format_gbp(forecast_total), "Forecast"])
+    # The figures come first: the chart takes what is left, and is left out when that is too little to read.
+    bar_room = out.width - len("P10 Jan") - 2 * money_width - 4 * _GAP
     largest = max(amounts) or 1
     table = Table(title=f"Cash flow {profile.year}, {when}", title_justify="left", box=box.SIMPLE_HEAD,
                   pad_edge=False)
     table.add_column("Period", no_wrap=True)
     for header in ("Paid", "Forecast"):
         money_column(table, header)
-    table.add_column("█ paid  ░ forecast", no_wrap=True, overflow="crop")
+    chart = bar_room >= _CHART_MIN
+    if chart:
+        table.add_column("█ paid  ░ forecast", no_wrap=True, overflow="crop", max_width=bar_room)
     for p in profile.periods:
         paid_cells = p.paid_pence * bar_room // largest if p.paid_pence > 0 else 0
         due_cells = p.forecast_pence * bar_room // largest if p.forecast_pence > 0 else 0
-        table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence),
-                      Text.assemble(("█" * paid_cells, "green"), ("░" * due_cells, "cyan")))
+        bar = [Text.assemble(("█" * paid_cells, "green"), ("░" * due_cells, "cyan"))] if chart else []
+        table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence), *bar)
     if profile.adjustments_pence:
-        table.add_row("Adjustments", format_gbp(profile.adjustments_pence), format_gbp(0), "")
-    table.add_row("Total", format_gbp(sum(p.paid_pence for p in profile.periods) + profile.adjustments_pence),
-                  format_gbp(sum(p.forecast_pence for p in profile.periods)), "", style="bold")
+        table.add_row("Adjustments", format_gbp(profile.adjustments_pence), format_gbp(0), *([""] if chart else []))
+    table.add_row("Total", format_gbp(paid_total), format_gbp(forecast_total), *([""] if chart else []),
+                  style="bold")
     out.print(table)
     if profile.adjustments_pence:
         out.print(f"Adjustments: {format_gbp(profile.adjustments_pence)} paid after the year ended, settling work "
@@ -277,18 +343,31 @@ def print_period_profile(profile: PeriodProfile) -> None:
               f"the period they fall due (overdue ones in the current period).")
 
 
+_HISTORY_TABLE_WIDTH = 120
+"""Below this the history is a list, each event's details on the lines beneath it, so no figure is split."""
+
+
 def print_history(events: Sequence[AuditEntry]) -> None:
     """The contract's audit trail, oldest first: who did what, when, with what recorded."""
     out = console()
     if not events:
         out.print("No audit events name this contract.")
         return
+    if out.width < _HISTORY_TABLE_WIDTH:
+        out.print("Audit history", style="italic")
+        for e in events:
+            out.print(Text.assemble((f"{e.seq:>4}  ", "bold"), f"{e.at[:16].replace('T', ' ')}  {e.claimed_by}  ",
+                                    (e.action, "bold")))
+            details = ", ".join(f"{d.name}={d.text}" for d in e.details)
+            if details:
+                out.print(Padding(Text(details, style="dim"), (0, 0, 0, 6)))
+        return
     table = Table(title="Audit history", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("When (UTC)", no_wrap=True)
-    table.add_column("Who", overflow="fold")
+    table.add_column("Who", overflow="fold", max_width=20)
     table.add_column("Action", no_wrap=True)
-    table.add_column("Details", overflow="fold", ratio=1)
+    table.add_column("Details", overflow="fold", ratio=1, min_width=30)
     for e in events:
         details = ", ".join(f"{d.name}={d.text}" for d in e.details)
         table.add_row(str(e.seq), e.at[:19].replace("T", " "), e.claimed_by, e.action, details)
@@ -333,16 +412,17 @@ def print_overdue(found: Overdue) -> None:
 # -- the year end (issue 14) -----------------------------------------------------------------------------------
 
 _ACCRUAL_COLUMNS = (
-    _Col("Line", 3), _Col("Contract", 0), _Col("#", 0), _Col("Deliverable", 6, fold=True), _Col("Accepted", 2),
-    _Col("Accrued", 0, money=True), _Col("Settled since", 4, money=True), _Col("Still owed", 1, money=True),
+    Column("Line", 3), Column("Contract", 0), Column("#", 0), Column("Deliverable", 6, fold=True),
+    Column("Accepted", 2), Column("Accrued", 0, money=True), Column("Settled since", 4, money=True),
+    Column("Still owed", 1, money=True),
 )
 _COMMITMENT_COLUMNS = (
-    _Col("Line", 3), _Col("Contract", 0), _Col("#", 0), _Col("Deliverable", 6, fold=True), _Col("Status", 2),
-    _Col("Due", 4), _Col("Amount", 0, money=True),
+    Column("Line", 3), Column("Contract", 0), Column("#", 0), Column("Deliverable", 6, fold=True), Column("Status", 2),
+    Column("Due", 4), Column("Amount", 0, money=True),
 )
 _OUTTURN_COLUMNS = (
-    _Col("Line", 0), _Col("Name", 6, fold=True), _Col("Allocation", 1, money=True), _Col("Paid", 2, money=True),
-    _Col("Accrued", 0, money=True), _Col("Outturn", 3, money=True), _Col("Underspend", 0, money=True),
+    Column("Line", 0), Column("Name", 6, fold=True), Column("Allocation", 1, money=True), Column("Paid", 2, money=True),
+    Column("Accrued", 0, money=True), Column("Outturn", 3, money=True), Column("Underspend", 0, money=True),
 )
 
 
@@ -356,23 +436,23 @@ def print_year_end_review(found: YearEndReview) -> None:
     accruals.append((["Total", "", "", "", "", format_gbp(found.accrued_pence),
                       format_gbp(sum(a.settled_pence for a in found.accruals)),
                       format_gbp(sum(a.still_owed_pence for a in found.accruals))], "bold"))
-    out.print(_fitted_table(f"Accruals {found.year}: accepted by {ends} and unpaid then", _ACCRUAL_COLUMNS,
+    out.print(fitted_table(f"Accruals {found.year}: accepted by {ends} and unpaid then", _ACCRUAL_COLUMNS,
                             accruals, out))
     committed: list[tuple[Sequence[str], str]] = [
         ([m.line_code, m.reference, "" if m.seq is None else str(m.seq), m.name, m.status, format_date(m.due_on),
           format_gbp(m.amount_pence)], "") for m in found.commitments]
     committed.append((["Total", "", "", "", "", "", format_gbp(found.committed_pence)], "bold"))
-    out.print(_fitted_table(f"Unaccepted commitments at {ends}: each is carried forward or released at the close",
+    out.print(fitted_table(f"Unaccepted commitments at {ends}: each is carried forward or released at the close",
                             _COMMITMENT_COLUMNS, committed, out))
     lines = [([u.line_code, u.name, format_gbp(u.allocation_pence), format_gbp(u.paid_pence),
                format_gbp(u.accrued_pence), format_gbp(u.outturn_pence), format_gbp(u.underspend_pence)], "")
              for u in found.lines]
-    out.print(_fitted_table(f"Outturn and underspend per line, {found.year}", _OUTTURN_COLUMNS, lines, out))
+    out.print(fitted_table(f"Outturn and underspend per line, {found.year}", _OUTTURN_COLUMNS, lines, out))
 
 
 _CLOSED_COLUMNS = (
-    _Col("Line", 0), _Col("Name", 4, fold=True), _Col("Allocation", 3, money=True),
-    _Col("Paid by year end", 1, money=True), _Col("Accrued", 0, money=True), _Col("Outturn", 0, money=True),
+    Column("Line", 0), Column("Name", 4, fold=True), Column("Allocation", 3, money=True),
+    Column("Paid by year end", 1, money=True), Column("Accrued", 0, money=True), Column("Outturn", 0, money=True),
 )
 
 
@@ -382,13 +462,13 @@ def print_closed_years(closed: Sequence[ClosedYear]) -> None:
     for year in closed:
         rows = [([u.line_code, u.name, format_gbp(u.allocation_pence), format_gbp(u.paid_pence),
                   format_gbp(u.accrued_pence), format_gbp(u.outturn_pence)], "") for u in year.lines]
-        out.print(_fitted_table(f"{year.year} closed on {format_date(year.closed_on)} ({year.decision}): outturn, "
+        out.print(fitted_table(f"{year.year} closed on {format_date(year.closed_on)} ({year.decision}): outturn, "
                                 f"accruals settled by {format_date(year.settle_until)}", _CLOSED_COLUMNS, rows, out))
 
 
 _INVOICE_COLUMNS = (
-    _Col("Contract", 0), _Col("#", 2), _Col("Invoice", 0), _Col("Received", 3), _Col("Status", 1),
-    _Col("Due", 0), _Col("Gross", 2, money=True), _Col("Unpaid", 0, money=True), _Col("Days late", 0),
+    Column("Contract", 0), Column("#", 2), Column("Invoice", 0), Column("Received", 3), Column("Status", 1),
+    Column("Due", 0), Column("Gross", 2, money=True), Column("Unpaid", 0, money=True), Column("Days late", 0),
 )
 
 
@@ -400,7 +480,7 @@ def print_invoices(rows: Sequence[InvoiceRow], *, overdue: bool) -> None:
     cells = [([r.reference, str(r.seq), r.number, format_date(r.received_on), r.status, format_date(r.due_on),
                format_gbp(r.gross_pence), format_gbp(r.unpaid_pence), str(r.days_overdue) if r.days_overdue else ""],
               "red" if r.days_overdue else "") for r in rows]
-    out.print(_fitted_table("Overdue invoices" if overdue else "Invoices", _INVOICE_COLUMNS, cells, out))
+    out.print(fitted_table("Overdue invoices" if overdue else "Invoices", _INVOICE_COLUMNS, cells, out))
 
 
 def print_prompt_payment(title: str, rows: Sequence[tuple[str, object, str]]) -> None:
@@ -425,10 +505,10 @@ def _print_overdue_invoices(found: Overdue) -> None:
         return
     rows = [([i.reference, str(i.seq), i.number, format_date(i.due_on), str(i.days), format_gbp(i.unpaid_pence)],
              "red") for i in found.invoices]
-    console().print(_fitted_table("Invoices unpaid past their due date", _OVERDUE_INVOICE_COLUMNS, rows, console()))
+    console().print(fitted_table("Invoices unpaid past their due date", _OVERDUE_INVOICE_COLUMNS, rows, console()))
 
 
 _OVERDUE_INVOICE_COLUMNS = (
-    _Col("Contract", 0), _Col("#", 2), _Col("Invoice", 0), _Col("Due", 1), _Col("Days late", 0),
-    _Col("Unpaid", 0, money=True),
+    Column("Contract", 0), Column("#", 2), Column("Invoice", 0), Column("Due", 1), Column("Days late", 0),
+    Column("Unpaid", 0, money=True),
 )

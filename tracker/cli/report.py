@@ -28,7 +28,8 @@ _AMOUNTS = ("allocation", "committed", "paid", "outstanding", "accepted_unpaid",
 @app.command("budget")
 def budget(
     ctx: typer.Context,
-    fy: str | None = typer.Option(None, "--fy", help="Only this financial year, e.g. 2015/16 (default: all)."),
+    fy: str | None = typer.Option(None, "--fy", help="This financial year, e.g. 2015/16, or all for every year "
+                                                     "(default: the current year, or the --line's own year)."),
     as_of: str | None = typer.Option(None, "--as-of", help="Figures as they stood at the end of this day "
                                                            "(YYYY-MM-DD, today, yesterday)."),
     line: str | None = typer.Option(None, "--line", help="Only this budget line code."),
@@ -37,7 +38,7 @@ def budget(
 ) -> None:
     """Allocation, committed, paid, outstanding, owed now and headroom per budget line."""
     from tracker.domain.errors import InvalidInput
-    from tracker.domain.fiscal import fiscal_year_of, parse_fiscal_year, system_clock
+    from tracker.domain.fiscal import FiscalYear, fiscal_year_of, parse_fiscal_year, system_clock
     from tracker.reports import budget as reports
     from tracker.reports.year_end import closed_years
     from tracker.store.session import read_session
@@ -46,18 +47,29 @@ def budget(
         raise InvalidInput(f"--by {by!r} is not one of {', '.join(_BY)}")
     if output not in _FORMATS:
         raise InvalidInput(f"--format {output!r} is not one of {', '.join(_FORMATS)}")
-    year = parse_fiscal_year(fy) if fy else None
+    every_year = fy is not None and fy.strip().lower() == reports.ALL_YEARS
+    if every_year and by == "period":
+        raise InvalidInput("--by period shows one financial year; name it with --fy, e.g. --fy 2015/16")
     day = parse.date(as_of)
+    today = system_clock().today()
+    why = ""
     with read_session(state(ctx).engine(create=False)) as session:
-        if by == "period":
-            today = system_clock().today()
-            chosen = year or fiscal_year_of(day or today)
-            _show_profile(reports.period_profile(session, year=chosen, today=today, as_of=day, line_code=line), output)
+        if every_year:
+            year: FiscalYear | None = None
+        elif fy is not None:
+            year = parse_fiscal_year(fy)
+        elif line is not None:
+            year, why = reports.year_of_line(session, line), f"{line}'s year"
+        else:
+            year = fiscal_year_of(day or today)
+            why = "the year of the as-of day" if day else "the current financial year"
+        if by == "period" and year is not None:  # never None here: --fy all was refused above
+            _show_profile(reports.period_profile(session, year=year, today=today, as_of=day, line_code=line), output)
             return
         report = reports.budget_report(session, year=year, as_of=day, line_code=line)
         groups = reports.budget_by_contract(session, year=year, as_of=day, line_code=line) if by == "contract" else None
         closed = closed_years(session, sorted({parse_fiscal_year(row.fiscal_year) for row in report.lines}))
-    _show_budget(report, groups, output, closed)
+    _show_budget(report, groups, output, why, closed)
 
 
 def _line_fields(row: BudgetRow) -> dict[str, Any]:
@@ -67,16 +79,19 @@ def _line_fields(row: BudgetRow) -> dict[str, Any]:
     return fields
 
 
-def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None, output: str,
+def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None, output: str, why: str = "",
                  closed: tuple[ClosedYear, ...] = ()) -> None:
-    """JSON and CSV go straight to stdout; only the table needs rich (and its import time)."""
+    """JSON and CSV go straight to stdout; only the table needs rich (and its import time).
+
+    `why` says why this year is shown when no --fy named it ("the current financial year").
+    """
     if output == "table":
         from tracker.cli.render import print_budget_by_contract, print_budget_report, print_closed_years
 
         if groups is None:
-            print_budget_report(report)
+            print_budget_report(report, why)
         else:
-            print_budget_by_contract(report, groups)
+            print_budget_by_contract(report, groups, why)
         print_closed_years(closed)
         return
     if output == "json":
@@ -88,8 +103,10 @@ def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None,
                      "value_pence": c.value_pence, "committed_pence": c.committed_pence, "paid_pence": c.paid_pence,
                      "outstanding_pence": c.outstanding_pence, "accepted_unpaid_pence": c.accepted_unpaid_pence}
                     for c in group.contracts]
-        document = {"as_of": report.as_of.isoformat() if report.as_of else None, "fiscal_year": report.year,
-                    "lines": lines, "funds": [_line_fields(r) for r in report.funds],
+        document = {"as_of": report.as_of.isoformat() if report.as_of else None,
+                    "fiscal_year": report.total.fiscal_year, "lines": lines,
+                    "funds": [_line_fields(r) for r in report.funds],
+                    **({} if report.year else {"years": [_line_fields(r) for r in report.years]}),
                     "total": _line_fields(report.total)}
         if closed:
             document["closed_years"] = [
@@ -113,7 +130,7 @@ def _budget_csv(report: BudgetReport, groups: tuple[LineContracts, ...] | None) 
     if groups is not None:
         head += ["reference", "supplier", "status"]
     writer.writerow([*head, *_AMOUNTS, "standing"])
-    rows = [*report.lines, *report.funds, report.total]
+    rows = report.rows()
     by_code = {g.line.code: g.contracts for g in groups or ()}
     for row in rows:
         extra = ["", "", ""] if groups is not None else []

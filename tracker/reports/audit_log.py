@@ -5,11 +5,12 @@ amounts in pounds, empty fields left out, in the order recorded (the payload's k
 """
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -17,9 +18,8 @@ from tracker.domain.audit import AuditAction
 from tracker.domain.images import FOR_VERIFY
 from tracker.domain.models import AuditEvent
 from tracker.domain.money import format_gbp
-from tracker.domain.text import normalise_name
 from tracker.reports.paging import PAGE, Page
-from tracker.reports.search import ESCAPE, contains
+from tracker.reports.search import has_text, same_text
 
 RELEASED = AuditAction.PAYMENT_RELEASED.value
 OVERRIDE = "sod_override_reason"
@@ -32,6 +32,9 @@ PENCE_WITHOUT_SUFFIX = frozenset({"deliverable_paid_before", "deliverable_paid_a
                                   "allocation_after", "from_allocation_before", "from_allocation_after",
                                   "to_allocation_before", "to_allocation_after"})
 """Amounts that events record in pence under names that do not say so."""
+SIGNATORIES = {AuditAction.DELIVERABLE_ACCEPTED.value: "accepted_by", AuditAction.DELIVERABLE_REJECTED.value:
+               "rejected_by"}
+"""Events that name, besides whoever recorded them, the person who signed the deliverable off (or rejected it)."""
 
 
 @dataclass(frozen=True)
@@ -118,14 +121,19 @@ def _entries(rows: Sequence[Any]) -> tuple[AuditEntry, ...]:
 
 def audit_log(session: Session, *, contract: str | None = None, person: str | None = None,
               overrides: bool = False, limit: int = 50) -> tuple[AuditEntry, ...]:
-    """The newest `limit` matching events, oldest first. A person matches their claimed name or their login."""
+    """The newest `limit` matching events, oldest first.
+
+    A person matches their claimed name, their login, or their name as the signatory of a sign-off that someone
+    else recorded (`accept --by`).
+    """
     e = AuditEvent
     query = _events()
     if contract is not None:
         query = query.where(col(e.contract_ref) == contract.strip())
     if person is not None:
-        name = normalise_name(person)
-        query = query.where(or_(func.lower(col(e.claimed_by)) == name, func.lower(col(e.login)) == name))
+        name = " ".join(unicodedata.normalize("NFKC", person).split())
+        query = query.where(or_(same_text(col(e.claimed_by), name), same_text(col(e.login), name),
+                                _signed_by(name, whole=True)))
     if overrides:
         query = query.where(col(e.action).in_(OVERRIDABLE), col(e.payload).like(f'%"{OVERRIDE}":"%'))
     rows = session.execute(query.order_by(col(e.seq).desc()).limit(max(1, limit))).all()
@@ -165,9 +173,21 @@ def audit_page(session: Session, query: AuditQuery, *, before_seq: int | None = 
 def _page_conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.contract.strip():
-        conditions.append(col(AuditEvent.contract_ref).ilike(contains(query.contract.strip()), escape=ESCAPE))
+        conditions.append(has_text(col(AuditEvent.contract_ref), query.contract.strip()))
     if query.person.strip():
-        pattern = contains(query.person.strip())
-        conditions.append(or_(col(AuditEvent.claimed_by).ilike(pattern, escape=ESCAPE),
-                              col(AuditEvent.login).ilike(pattern, escape=ESCAPE)))
+        name = query.person.strip()
+        conditions.append(or_(has_text(col(AuditEvent.claimed_by), name), has_text(col(AuditEvent.login), name),
+                              _signed_by(name, whole=False)))
     return conditions
+
+
+def _signed_by(name: str, *, whole: bool) -> ColumnElement[bool]:
+    """A sign-off event whose signatory is the name (`whole`), or whose details from the signatory on contain it.
+
+    The payload's keys are sorted and written without spaces (`"accepted_by":"Sarah Okafor","accepted_on":...`).
+    """
+    e = AuditEvent
+    written = json.dumps(name, ensure_ascii=False)
+    return or_(*(and_(col(e.action) == action, has_text(col(e.payload), f'"{field}":{written}') if whole
+                      else has_text(col(e.payload), f'"{field}":"', written[1:-1]))
+                 for action, field in SIGNATORIES.items()))

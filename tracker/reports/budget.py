@@ -34,6 +34,7 @@ from tracker.domain.models import (
 )
 from tracker.reports.figures import LineFigures, Outstanding
 from tracker.reports.later_changes import changes_after
+from tracker.reports.natural import natural_key
 from tracker.store.engine import byte_order
 
 NEAR_PERCENT = 95
@@ -74,13 +75,35 @@ class BudgetRow(LineFigures):
         return ""
 
 
+ALL_YEARS = "all"
+"""The year label of a report over every financial year (its total row says so)."""
+
+
 @dataclass(frozen=True)
 class BudgetReport:
+    """One financial year (`year` its label), or every year (`year` None) with a subtotal per year.
+
+    Fund subtotals never add allocations of different years together: over every year they are per year.
+    """
+
     as_of: dt.date | None
     year: str | None
     lines: tuple[BudgetRow, ...]
     funds: tuple[BudgetRow, ...]
     total: BudgetRow
+    years: tuple[BudgetRow, ...] = ()
+
+    def rows(self) -> tuple[BudgetRow, ...]:
+        """Every row in reading order: each year's lines, its fund subtotals and its subtotal, then the total."""
+        if self.year is not None:
+            return (*self.lines, *self.funds, self.total)
+        ordered: list[BudgetRow] = []
+        for subtotal in self.years:
+            label = subtotal.fiscal_year
+            ordered += [r for r in self.lines if r.fiscal_year == label]
+            ordered += [r for r in self.funds if r.fiscal_year == label]
+            ordered.append(subtotal)
+        return (*ordered, self.total)
 
 
 @dataclass(frozen=True)
@@ -153,10 +176,28 @@ def budget_report(session: Session, *, year: FiscalYear | None = None, as_of: dt
                   *totals.get(line.id, (0, 0)), owed.get(line.id, 0))
         for line in lines
     )
+    labels = sorted({row.fiscal_year for row in rows})
+    funds = tuple(subtotal for label in labels for subtotal in _fund_subtotals(
+        label, [r for r in rows if r.fiscal_year == label]))
+    if year is not None:
+        return BudgetReport(as_of, year.label, rows, funds, _sum_rows("total", "", "Total", "", year.label, rows))
+    years = tuple(_sum_rows("year", "", f"{label} subtotal", "", label, [r for r in rows if r.fiscal_year == label])
+                  for label in labels)
+    return BudgetReport(as_of, None, rows, funds, _sum_rows("total", "", "Total", "", ALL_YEARS, rows), years)
+
+
+def _fund_subtotals(label: str, rows: Sequence[BudgetRow]) -> tuple[BudgetRow, ...]:
+    """A subtotal per fund within one year, when the year has lines of several funds."""
     funds = sorted({row.fund for row in rows})
-    subtotals = tuple(_sum_rows("fund", "", f"{fund or 'No fund'} subtotal", fund, [r for r in rows if r.fund == fund])
-                      for fund in funds) if len(funds) > 1 else ()
-    return BudgetReport(as_of, year.label if year else None, rows, subtotals, _sum_rows("total", "", "Total", "", rows))
+    if len(funds) < 2:
+        return ()
+    return tuple(_sum_rows("fund", "", f"{fund or 'No fund'} subtotal", fund, label,
+                           [r for r in rows if r.fund == fund]) for fund in funds)
+
+
+def year_of_line(session: Session, code: str) -> FiscalYear:
+    """The financial year a budget line belongs to: a report on one line shows its own year."""
+    return FiscalYear(lookup.budget_line(session, code).fiscal_year)
 
 
 def budget_by_contract(session: Session, *, year: FiscalYear | None = None, as_of: dt.date | None = None,
@@ -168,7 +209,8 @@ def budget_by_contract(session: Session, *, year: FiscalYear | None = None, as_o
     found: dict[str, list[ContractFigures]] = {line.code: [] for line in lines}
     for figures in contract_figures(session, code_of, as_of):
         found[figures.line_code].append(figures)
-    return tuple(LineContracts(row, tuple(found[row.code])) for row in report.lines)
+    return tuple(LineContracts(row, tuple(sorted(found[row.code], key=lambda c: natural_key(c.reference))))
+                 for row in report.lines)
 
 
 def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date | None) -> Iterable[ContractFigures]:
@@ -442,7 +484,7 @@ def _unpaid_per_due_day(session: Session, ids: Sequence[int],
     return sorted((day, amount) for day, amount in found.items() if amount)
 
 
-def _sum_rows(kind: str, code: str, name: str, fund: str, rows: Sequence[BudgetRow]) -> BudgetRow:
-    return BudgetRow(kind, code, name, fund, "", sum(r.allocation_pence for r in rows),
+def _sum_rows(kind: str, code: str, name: str, fund: str, label: str, rows: Sequence[BudgetRow]) -> BudgetRow:
+    return BudgetRow(kind, code, name, fund, label, sum(r.allocation_pence for r in rows),
                      sum(r.committed_pence for r in rows), sum(r.paid_pence for r in rows),
                      sum(r.accepted_unpaid_pence for r in rows))

@@ -1,6 +1,7 @@
 """Registers: lists of budget lines and contracts, and the statement of one contract."""
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from sqlalchemy import select as sa_select
@@ -12,6 +13,7 @@ from tracker.domain.models import BudgetLine, Contract, ContractStatus, Delivera
 from tracker.domain.text import same_name
 from tracker.reports.changes import ChangeRow, contract_changes
 from tracker.reports.figures import LineFigures
+from tracker.reports.natural import natural_key
 from tracker.reports.search import contract_matches
 from tracker.store.engine import byte_order
 
@@ -49,7 +51,7 @@ class ContractRow:
 class ContractFilter:
     fiscal_year: FiscalYear | None = None
     line_code: str | None = None
-    status: str | None = None
+    status: ContractStatus | None = None
     text: str | None = None
 
 
@@ -136,20 +138,34 @@ def budget_lines(session: Session, year: FiscalYear | None = None) -> list[LineR
 
 
 def contracts(session: Session, wanted: ContractFilter, *, limit: int = 200) -> list[ContractRow]:
-    query = sa_select(col(Contract.reference), col(Contract.supplier), col(Contract.title), col(BudgetLine.code),
-                      col(Contract.status), col(Contract.value_pence), col(Contract.paid_pence),
-                      col(Contract.awarded_on)).join(
-        BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
+    """The first `limit` matching contracts in the natural order of their references (46 before 120).
+
+    SQL cannot order references naturally on both stores, so the matching references stream past and only the
+    first `limit` are kept (memory stays flat), then only the rows shown are read whole.
+    """
+    conditions = []
     if wanted.fiscal_year is not None:
-        query = query.where(col(BudgetLine.fiscal_year) == wanted.fiscal_year.start_year)
+        conditions.append(col(BudgetLine.fiscal_year) == wanted.fiscal_year.start_year)
     if wanted.line_code:
-        query = query.where(col(BudgetLine.code) == wanted.line_code)
+        conditions.append(col(BudgetLine.code) == wanted.line_code)
     if wanted.status:
-        query = query.where(col(Contract.status) == wanted.status)
+        conditions.append(col(Contract.status) == wanted.status.value)
     if wanted.text and wanted.text.strip():
-        query = query.where(contract_matches(wanted.text))
-    query = query.order_by(byte_order(col(Contract.reference)), col(Contract.id)).limit(limit)
-    return [ContractRow(*row) for row in session.execute(query)]
+        conditions.append(contract_matches(wanted.text))
+    joined = (sa_select(col(Contract.id), col(Contract.reference))
+              .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id)).where(*conditions))
+    matching = session.execute(joined.execution_options(yield_per=10_000))
+    first = heapq.nsmallest(limit, matching, key=lambda row: (natural_key(row[1]), row[0]))
+    shown = [contract_id for contract_id, _reference in first]
+    rows: dict[int, ContractRow] = {}
+    for start in range(0, len(shown), 500):
+        query = sa_select(col(Contract.id), col(Contract.reference), col(Contract.supplier), col(Contract.title),
+                          col(BudgetLine.code), col(Contract.status), col(Contract.value_pence),
+                          col(Contract.paid_pence), col(Contract.awarded_on)).join(
+            BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id)).where(
+            col(Contract.id).in_(shown[start:start + 500]))
+        rows.update({contract_id: ContractRow(*rest) for contract_id, *rest in session.execute(query)})
+    return [rows[contract_id] for contract_id in shown]
 
 
 def contract_statement(session: Session, reference: str) -> Statement:

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, String, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from tracker.store.errors import StoreError
@@ -42,6 +44,38 @@ def busy_timeout_ms() -> int:
 sqlite3.register_adapter(dt.date, dt.date.isoformat)
 """Days are stored as ISO text; the export hands its day to the driver itself (not through SQLAlchemy's types),
 and Python's own date adapter is deprecated."""
+
+
+class folded(FunctionElement[str]):
+    """Text in lower case beyond ASCII, for searching whatever the case. SQLite's own lower() folds only A to Z,
+    so there it is Python's `str.lower`; PostgreSQL's lower() folds only A to Z in a database of the C locale, so
+    there it folds under ICU's root collation, whatever the database's locale."""
+
+    type = String()
+    name = "folded"
+    inherit_cache = True
+
+
+@compiles(folded)
+def _lower(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _lower_by_icu(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'lower({compiler.process(element.clauses, **kw)} COLLATE "und-x-icu")'
+
+
+@compiles(folded, "sqlite")
+def _fold_in_python(element: folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{_FOLD}({compiler.process(element.clauses, **kw)})"
+
+
+_FOLD = "tracker_lower"
+
+
+def _lower_text(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def is_url(target: str) -> bool:
@@ -225,6 +259,7 @@ def read_only_engine(path: Path) -> Engine:
 
 
 def _configure_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.create_function(_FOLD, 1, _lower_text, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
@@ -252,6 +287,7 @@ def _create_private_file(path: Path) -> None:
 
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function(_FOLD, 1, _lower_text, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
