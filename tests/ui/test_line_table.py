@@ -4,7 +4,8 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 
-from tracker.ui.widgets.line_table import MOST_ROWS, Column, LineTable
+from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.line_table import MOST_ROWS, LineTable
 
 from .helpers import desk_test
 

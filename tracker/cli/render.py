@@ -188,7 +188,7 @@ def _report_title(report: BudgetReport) -> str:
 
 
 def print_budget_report(report: BudgetReport) -> None:
-    from tracker.reports.budget import NEAR_PERCENT
+    from tracker.reports.figures import NEAR_PERCENT
 
     out = console()
     if not report.lines:

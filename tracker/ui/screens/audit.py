@@ -15,10 +15,13 @@ from tracker.ui.dialogs.event import EventScreen
 from tracker.ui.keymap import AUDIT, bindings
 from tracker.ui.messages import AuditPageLoaded
 from tracker.ui.screens.paged import PagedScreen
-from tracker.ui.widgets.line_table import Column, LineTable
+from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.line_table import LineTable
 
-COLUMNS = (Column("seq", "Seq"), Column("at", "At (UTC)"), Column("who", "Who"), Column("action", "Action"),
-           Column("contract", "Contract"), Column("details", "Details", gives_way=True))
+COLUMNS = (Column("seq", "Seq"), Column("at", "At (UTC)", drop=2), Column("who", "Who", drop=1),
+           Column("action", "Action"), Column("contract", "Contract", drop=3),
+           Column("details", "Details", gives_way=True))
+"""On a narrow terminal the details give way (never inside a figure), then who, when and the contract drop."""
 
 
 class AuditScreen(PagedScreen[AuditPage]):

@@ -23,9 +23,21 @@ from tracker.ui.keymap import CONTRACT, bindings
 from tracker.ui.messages import PaymentPreviewLoaded, StatementLoaded
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import date, money
-from tracker.ui.widgets.desk_table import DeskTable, column_specs
+from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.desk_table import DeskTable
 
 Outcome = TypeVar("Outcome")
+
+DELIVERABLE_COLUMNS = (
+    Column("seq", "#"), Column("name", "Deliverable", gives_way=True, drop=2), Column("amount", "Amount", right=True),
+    Column("due", "Due", right=True, drop=3), Column("status", "Status"),
+    Column("decided", "Accepted / rejected by", gives_way=True, drop=1), Column("paid", "Paid", right=True, drop=4),
+)
+PAYMENT_COLUMNS = (
+    Column("id", "Id"), Column("seq", "#", drop=4), Column("amount", "Amount", right=True),
+    Column("paid_on", "Paid on", right=True, drop=5), Column("invoice", "Invoice", drop=3),
+    Column("released_by", "Released by", gives_way=True, drop=2), Column("note", "Note", gives_way=True, drop=1),
+)
 
 
 class ContractScreen(DeskScreen):
@@ -76,33 +88,26 @@ class ContractScreen(DeskScreen):
         today = self.desk.context.clock.today()
         warning = items.style_of("warning")
         cursor = items.cursor_row
-        name_width = max(self.size.width - 80, 16)
         rows: list[tuple[str, list[object]]] = []
         for item in statement.deliverables:
-            name = item.name if len(item.name) <= name_width else item.name[:name_width - 1] + "…"
             late = item.status != DeliverableStatus.ACCEPTED and item.due_on < today
             status = Text(f"{item.status} ! late", style=warning) if late else Text(item.status)
             decided = f"{item.decided_by} {format_date(item.decided_on)}" if item.decided_by else ""
-            rows.append((str(item.seq), [str(item.seq), name, money(item.amount_pence), date(item.due_on), status,
+            rows.append((str(item.seq), [str(item.seq), item.name, money(item.amount_pence), date(item.due_on), status,
                                          decided, money(item.paid_pence)]))
-        items.fill(column_specs("#", "Deliverable", _right("Amount"), _right("Due"), "Status", "Accepted / rejected by",
-                            _right("Paid")), rows)
+        items.fill(DELIVERABLE_COLUMNS, rows)
         if items.row_count:
             items.move_cursor(row=min(cursor, items.row_count - 1), animate=False)
         paid = self.query_one("#payments", DeskTable)
         pay_cursor = paid.cursor_row
         reversed_by = {p.reverses_payment_id: p.payment_id for p in statement.payments if p.reverses_payment_id}
-        paid.fill(column_specs("Id", "#", _right("Amount"), _right("Paid on"), "Invoice", "Released by", "Note"),
+        paid.fill(PAYMENT_COLUMNS,
                   [(str(row.payment_id), [str(row.payment_id), str(row.seq), money(row.amount_pence),
                                           date(row.paid_on), row.invoice or "", row.released_by,
                                           _payment_note(row, reversed_by)]) for row in statement.payments])
         if paid.row_count:
             paid.move_cursor(row=min(pay_cursor, paid.row_count - 1), animate=False)
         self.query_one("#payments-title", Label).update(f"Payments ({len(statement.payments)})")
-
-    def on_resize(self) -> None:
-        if self.statement is not None:
-            self._show_statement(self.statement)
 
     @on(DataTable.RowSelected, "#deliverables")
     def action_open(self) -> None:
@@ -277,6 +282,3 @@ def _payment_note(row: PaymentRow, reversed_by: dict[int, int]) -> str:
         return f"reversed by {reversed_by[row.payment_id]}"
     return "override: " + row.sod_override_reason if row.sod_override_reason else ""
 
-
-def _right(header: str) -> Text:
-    return Text(header, justify="right")

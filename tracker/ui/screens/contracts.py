@@ -24,7 +24,8 @@ from tracker.reports.contract_list import (
 from tracker.ui.keymap import CONTRACTS, bindings
 from tracker.ui.messages import ContractsCounted, ContractsPageLoaded
 from tracker.ui.screens.paged import PagedScreen
-from tracker.ui.widgets.line_table import Column, LineTable
+from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.line_table import LineTable
 
 FILTER_DELAY = 0.02
 """Seconds the filter waits after a keystroke: typing fast issues one query for the word, not one per letter."""
@@ -32,11 +33,13 @@ COUNT_DELAY = 0.3
 """Seconds the rows stay up before their matches are counted: no count runs between keystrokes."""
 
 COLUMNS = (
-    Column("reference", "Reference"), Column("supplier", "Supplier", gives_way=True), Column("line", "Line"),
-    Column("value", "Value", right=True), Column("paid", "Paid", right=True),
-    Column("outstanding", "Outstanding", right=True), Column("next_due", "Next due", right=True),
-    Column("status", "Status"),
+    Column("reference", "Reference"), Column("supplier", "Supplier", gives_way=True, drop=5),
+    Column("line", "Line", drop=1), Column("value", "Value", right=True, drop=4),
+    Column("paid", "Paid", right=True, drop=3), Column("outstanding", "Outstanding", right=True),
+    Column("next_due", "Next due", right=True, drop=2), Column("status", "Status", drop=6),
 )
+"""On a narrow terminal the supplier gives way first, then the line, the next due date, paid, value, the supplier
+and the status drop, in that order: the reference and what is outstanding always stay."""
 
 
 class ContractsScreen(PagedScreen[ContractPage]):
