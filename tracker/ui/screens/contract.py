@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
+from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -14,10 +15,12 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker.domain import deliverables, payments
 from tracker.domain.audit import AuditAction
+from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import format_date, parse_date
 from tracker.domain.models import DeliverableStatus
 from tracker.domain.money import format_gbp, format_pounds, parse_money
 from tracker.reports.registers import DeliverableRow, PaymentRow, Statement, contract_statement
+from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal, ActionSpec, Field, Values
 from tracker.ui.keymap import CONTRACT, bindings
 from tracker.ui.messages import PaymentPreviewLoaded, StatementLoaded
@@ -205,15 +208,34 @@ class ContractScreen(DeskScreen):
         item = self._selected()
         if item is None:
             return
-        reference, seq = self.reference, item.seq
-        self.read(PaymentPreviewLoaded,
-                  lambda session: PaymentPreviewLoaded(item, payments.preview_payment(session, reference, seq)))
+        ctx, reference, seq = self.desk.context, self.reference, item.seq
+
+        def query(session: Session) -> PaymentPreviewLoaded:
+            preview = payments.preview_payment(session, reference, seq)
+            refusal = None
+            if preview.unpaid_pence <= 0:
+                try:
+                    payments.check_release(session, ctx, reference, seq, amount_pence=0, paid_on=ctx.clock.today())
+                except TrackerError as error:
+                    refusal = error.message
+            return PaymentPreviewLoaded(item, preview, refusal)
+
+        self.read(PaymentPreviewLoaded, query)
 
     def on_payment_preview_loaded(self, message: PaymentPreviewLoaded) -> None:
         """The release dialog: every figure it shows is the domain's preview, for the amount typed."""
         item, preview = message.item, message.preview
+        if message.nothing_to_pay:
+            self.notify(message.nothing_to_pay, title="Nothing to pay", severity="warning", markup=False)
+            return
         ctx, reference, seq = self.desk.context, self.reference, item.seq
         today = ctx.clock.today()
+
+        def check(values: Values) -> None:
+            with read_session(ctx.engine) as session:
+                payments.check_release(session, ctx, reference, seq, amount_pence=amount_of(values),
+                                       paid_on=parse_date(values["paid_on"], today=today),
+                                       invoice=values["invoice"] or None)
 
         def amount_of(values: Values) -> int:
             return parse_money(values["amount"])
@@ -237,7 +259,7 @@ class ContractScreen(DeskScreen):
             fields=(Field("amount", "Amount (£)", default=format_pounds(preview.unpaid_pence)),
                     Field("paid_on", "Paid on (YYYY-MM-DD)", default=today.isoformat()),
                     Field("invoice", "Invoice reference", placeholder="e.g. IMP-001")),
-            describe=describe,
+            describe=describe, check=check,
             perform=lambda values: payments.release_payment(
                 ctx, reference, seq, amount_pence=amount_of(values),
                 paid_on=parse_date(values["paid_on"], today=today), invoice=values["invoice"] or None)),
