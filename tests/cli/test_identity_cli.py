@@ -20,7 +20,7 @@ def awarded(tracker: Tracker) -> None:
 def test_people_list_says_single_officer_mode_when_empty(tracker: Tracker) -> None:
     tracker("init")
     listed = tracker("people", "list")
-    assert listed.stdout.startswith("the register is empty: single-officer mode.")
+    assert listed.stdout.startswith("the people register is empty: single-officer mode.")
 
 
 def test_people_register_binds_logins_to_names(tracker: Tracker) -> None:
@@ -77,3 +77,14 @@ def test_import_of_history_without_sod_needs_the_flag_and_a_reason(tracker: Trac
     tracker("import", str(folder), "--history-without-sod", "--reason", "legacy ledger had no SoD control")
     overrides = tracker("audit", "log", "--overrides").stdout
     assert "legacy ledger had no SoD control" in overrides
+
+
+def test_audit_verify_says_how_segregation_of_duties_is_enforced(tracker: Tracker) -> None:
+    awarded(tracker)
+    single = tracker("audit", "verify").stdout.splitlines()
+    assert single[-1].startswith("the people register is empty: single-officer mode.")
+    me = os_login()
+    tracker("--as", "Alice Accepts", "people", "add", "Alice Accepts", "--login", me, "--may", "accept,admin")
+    registered = tracker("audit", "verify").stdout.splitlines()
+    assert registered[-1] == ("the people register holds 1 person: every action's login must be a registered "
+                              "person acting in their own name")

@@ -247,3 +247,13 @@ def test_cli_writes_the_package_from_configuration(founding: Engine, tmp_path: P
 def _plain(value: Any) -> Any:
     """Amounts back to JSON numbers as the validator reads them (Decimal is not a JSON type to it)."""
     return json.loads(json.dumps(value, default=float))
+
+
+def test_an_import_is_published_a_page_of_contracts_at_a_time(founding: Engine, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 1M payments an import brings 374k contracts: their references are read in pages, with the same bytes."""
+    whole = export(founding, tmp_path / "whole", Window(dt.date(2015, 10, 19))).read_bytes()
+    monkeypatch.setattr("tracker.exports.ocds._PAGE", 2)
+    paged = export(founding, tmp_path / "paged", Window(dt.date(2015, 10, 19))).read_bytes()
+    assert paged == whole
+    assert len(records(json.loads(paged))) >= 5

@@ -22,11 +22,14 @@ def verify(
                                                          "may be given more than once: every head is checked."),
 ) -> None:
     """Recompute the hash chain and every running total; exit 1 naming the first event or row that disagrees."""
+    from tracker.domain.people import register_state
     from tracker.domain.verify import parse_head, read_heads, verify_store
+    from tracker.store.session import read_session
 
     recorded = parse_head(head) if head is not None else None
     anchors = [found for path in heads for found in read_heads(path)]
-    result = verify_store(state(ctx).engine(create=False), head=recorded, heads=anchors)
+    engine = state(ctx).engine(create=False)
+    result = verify_store(engine, head=recorded, heads=anchors)
     if not result.ok:
         warn(f"audit verify FAILED: {one_line(result.problems[0])}")
         for problem in result.problems[1:]:
@@ -39,6 +42,8 @@ def verify(
     if anchors:
         say(f"checked against {len(anchors):,} recorded head{'' if len(anchors) == 1 else 's'}, the latest event "
             f"{max(seq for seq, _ in anchors):,}; events after it are protected only by the next head recorded")
+    with read_session(engine) as session:
+        say(register_state(session))
 
 
 @app.command("head")

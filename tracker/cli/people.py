@@ -9,11 +9,6 @@ from tracker.cli.state import state
 
 app = typer.Typer(help="The people register: who may accept, pay or administer.", no_args_is_help=True)
 
-SINGLE_OFFICER = ("the register is empty: single-officer mode. One login may act under several names, so "
-                  "segregation of duties compares names only; give each officer their own login and add them here "
-                  "to enforce it between people")
-
-
 @app.command("add")
 def add(
     ctx: typer.Context,
@@ -31,7 +26,7 @@ def add(
 @app.command("list")
 def list_people(ctx: typer.Context) -> None:
     """Everyone in the register, or a note that the tracker is in single-officer mode."""
-    from tracker.domain.people import registered_people
+    from tracker.domain.people import SINGLE_OFFICER, registered_people
     from tracker.store.session import read_session
 
     with read_session(state(ctx).engine(create=False)) as session:

@@ -11,7 +11,7 @@ import pwd
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker.domain import rules
 from tracker.domain.audit import AuditAction
@@ -76,6 +76,20 @@ def registered_people(session: Session) -> tuple[RegisteredPerson, ...]:
     """Everyone in the register, by name then login; empty means single-officer mode."""
     rows = session.exec(select(Person).order_by(col(Person.name), col(Person.login))).all()
     return tuple(_registered(row) for row in rows)
+
+
+SINGLE_OFFICER = ("the people register is empty: single-officer mode. One login may act under several names, so "
+                  "segregation of duties compares names only; give each officer their own login and add them with "
+                  "`tracker people add` to enforce it between people")
+
+
+def register_state(session: Session) -> str:
+    """One sentence on how segregation of duties is enforced here, for `people list`, `audit verify` and the desk."""
+    count = session.exec(select(func.count()).select_from(Person)).one()
+    if not count:
+        return SINGLE_OFFICER
+    return (f"the people register holds {count:,} {'person' if count == 1 else 'people'}: every action's login must "
+            "be a registered person acting in their own name")
 
 
 def has_register(session: Session) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, exists, select
+from sqlalchemy import Connection, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -37,6 +37,8 @@ EXTENSIONS = (
 )
 OPEN_GOVERNMENT_LICENCE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 REDACTED = "REDACTED PERSONAL DATA"
+_PAGE = 2000
+"""Contracts of an import read at a time."""
 _BUYER_ID = "buyer"
 _PREFIX = re.compile(r"ocds-[a-z0-9]{6}")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
@@ -328,15 +330,28 @@ class _Builder:
     def _imported(self, seq: int, at: str, details: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """One release per awarded contract the import brought in, with what it brought for it."""
         first, last = details.get("id_ranges", {}).get("contract", (0, -1))
-        references = self.connection.execute(
-            select(col(Contract.reference)).where(col(Contract.id) >= first, col(Contract.id) <= last,
-                                                  col(Contract.awarded_on).is_not(None))
-            .order_by(col(Contract.reference), col(Contract.id))).scalars().all()
-        for reference in references:
+        for reference in self._awarded_between(first, last):
             contract = self._contract(reference)
             milestones, transactions = self._imported_implementation(contract, seq)
             yield self._release(contract, seq, at, ["award", "contract", "implementation"], milestones=milestones,
                                 transactions=transactions)
+
+    def _awarded_between(self, first: int, last: int) -> Iterator[str]:
+        """The awarded contracts with ids in [first, last], in reference order, a page at a time: an import of
+        hundreds of thousands of contracts must not hold all their references at once."""
+        after: tuple[str, int] | None = None
+        while True:
+            query = (select(col(Contract.reference), col(Contract.id))
+                     .where(col(Contract.id) >= first, col(Contract.id) <= last, col(Contract.awarded_on).is_not(None))
+                     .order_by(col(Contract.reference), col(Contract.id)).limit(_PAGE))
+            if after is not None:
+                query = query.where(or_(col(Contract.reference) > after[0],
+                                        and_(col(Contract.reference) == after[0], col(Contract.id) > after[1])))
+            page = self.connection.execute(query).all()
+            yield from (reference for reference, _id in page)
+            if len(page) < _PAGE:
+                return
+            after = (page[-1][0], page[-1][1] or 0)
 
     def _imported_implementation(self, contract: _Contract,
                                  import_seq: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

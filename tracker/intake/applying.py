@@ -109,6 +109,14 @@ def _matching_line(ctx: Context, proposal: Proposal) -> str:
     return codes[0]
 
 
+def suggested_line(ctx: Context, proposal: Proposal) -> str | None:
+    """The budget line `apply_proposal` would choose, or None when the officer must name one."""
+    try:
+        return _matching_line(ctx, proposal)
+    except InvalidInput:
+        return None
+
+
 def _lines_for(ctx: Context, fund: str, year: FiscalYear) -> list[str]:
     with read_session(ctx.engine) as session:
         return list(session.exec(

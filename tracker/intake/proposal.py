@@ -1,7 +1,7 @@
 """What a reading of a decision form proposes: each field with its line and how sure the reading is."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
@@ -18,6 +18,8 @@ class Sureness(StrEnum):
     READ = "read"
     WORKED_OUT = "worked out"
     NOT_STATED = "not stated"
+    CORRECTED = "corrected"
+    """Typed by the officer over what the form said (the desk's form)."""
 
 
 class AmbiguousForm(InvalidInput):
@@ -30,6 +32,23 @@ class Reading(Generic[T]):
     line: int | None = None
     sureness: Sureness = Sureness.NOT_STATED
     note: str = ""
+
+
+def corrected(reading: Reading[T], value: T | None) -> Reading[T]:
+    """The officer's value where it differs from the reading, keeping the line and what the form said."""
+    if value == reading.value:
+        return reading
+    said = "nothing" if reading.value is None else str(reading.value)
+    return Reading(value, reading.line, Sureness.CORRECTED, f"the form said {said}")
+
+
+def source_of(reading: Reading[Any]) -> str:
+    """Where a value came from, in a few words: `line 5, read` or `corrected; the form said …`."""
+    if reading.sureness is Sureness.CORRECTED:
+        return f"corrected; {reading.note}"
+    if reading.line is None:
+        return reading.sureness.value
+    return f"line {reading.line}, {reading.sureness.value}"
 
 
 @dataclass(frozen=True)
@@ -91,3 +110,32 @@ def fiscal_year_of_decision(proposal: Proposal) -> FiscalYear | None:
     if proposal.decision_date.value is not None:
         return fiscal_year_of(proposal.decision_date.value)
     return None
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """What the officer typed over the proposal in the desk's form; amounts in pence."""
+
+    reference: str
+    title: str
+    supplier: str
+    value: int
+    ceiling: int | None
+    decision_date: dt.date | None
+    deliverables: tuple[tuple[str, int, dt.date], ...]
+
+
+def corrected_proposal(proposal: Proposal, typed: Corrections) -> Proposal:
+    """The proposal with the officer's values, each marked where it departs from the form."""
+    items = []
+    for seq, (name, amount, due) in enumerate(typed.deliverables, start=1):
+        read = proposal.deliverables[seq - 1] if seq <= len(proposal.deliverables) else None
+        items.append(ProposedDeliverable(
+            seq, name, read.line if read else 0,
+            corrected(read.amount if read else Reading(None), amount),
+            corrected(read.due_on if read else Reading(None), due)))
+    return replace(proposal, reference=corrected(proposal.reference, typed.reference),
+                   title=corrected(proposal.title, typed.title),
+                   supplier=corrected(proposal.supplier, typed.supplier),
+                   value=corrected(proposal.value, typed.value), ceiling=corrected(proposal.ceiling, typed.ceiling),
+                   decision_date=corrected(proposal.decision_date, typed.decision_date), deliverables=tuple(items))

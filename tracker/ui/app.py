@@ -90,6 +90,30 @@ class TrackerApp(App[None]):
         if year is not None:
             self.year = year
 
+    def action_add_from_decision(self) -> None:
+        """Read a decision form, then open its proposal as a draft to check; loaded on first use."""
+        from tracker.ui.dialogs.action import ActionModal
+        from tracker.ui.dialogs.decision import pick_form
+
+        self.push_screen(ActionModal(pick_form(self.context), cursor_blink=self.cursor_blink), self._form_read)
+
+    def _form_read(self, read: FormRead | None) -> None:
+        from tracker.ui.dialogs.action import ActionModal
+        from tracker.ui.dialogs.decision import check_draft
+
+        if read is not None:
+            self.push_screen(ActionModal(check_draft(self.context, read), cursor_blink=self.cursor_blink),
+                             self._drafted)
+
+    def _drafted(self, drafted: Drafted | None) -> None:
+        if drafted is None:
+            return
+        count = f"{drafted.deliverables} deliverable{'' if drafted.deliverables == 1 else 's'}"
+        self.notify(f"Added {drafted.reference} (draft) on {drafted.budget_line} with {count}; award it once checked",
+                    title="Recorded", markup=False)
+        if isinstance(self.screen, DeskScreen):
+            self.screen.reload()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -112,5 +136,8 @@ def run_desk(context: Context, *, label: str = "") -> None:
 
 
 if TYPE_CHECKING:
+    from tracker.intake.applying import Drafted
+    from tracker.ui.dialogs.decision import FormRead
+
     _screens_see: type[Desk] = TrackerApp
     """mypy checks that the app is what the screens take it to be."""

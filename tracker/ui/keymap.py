@@ -37,6 +37,8 @@ EVERYWHERE = (
                key_display="]"),
     DeskAction("year.pick", "y", "pick_year", "Pick year", "Pick a financial year from a list"),
     DeskAction("back", "escape", "back", "Back", "Go back to the previous screen", show=False),
+    DeskAction("contract.from_decision", "n", "add_from_decision", "Contract from a decision",
+               "Add a draft contract from a decision form (PDF or text): check each field, then save", show=False),
 )
 
 DASHBOARD = (
