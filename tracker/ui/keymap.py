@@ -77,6 +77,12 @@ BUDGET = (
 TABLES = (
     DeskAction("table.open", "enter", "select_cursor", "Open", "Open the highlighted row"),
     DeskAction("table.next", "tab", "app.focus_next", "Next table", "Move to the next table or field", show=False),
+    DeskAction("table.deeper", "right,l", "select_cursor", "Deeper", "Open the highlighted row (as enter)",
+               show=False, key_display="→ l"),
+    DeskAction("table.back", "left,h", "app.back", "Back", "Go back to the previous screen (as escape)", show=False,
+               key_display="← h"),
+    DeskAction("table.down", "j", "cursor_down", "Down", "Move down a row (as ↓)", show=False),
+    DeskAction("table.up", "k", "cursor_up", "Up", "Move up a row (as ↑)", show=False),
 )
 
 SECTIONS: tuple[tuple[str, tuple[DeskAction, ...]], ...] = (

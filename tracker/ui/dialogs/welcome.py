@@ -32,6 +32,7 @@ class WelcomeScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Continue", id="welcome.close"),
         Binding("enter", "close", "Continue", show=False, id="welcome.enter"),
+        Binding("q", "app.quit", "Quit", id="welcome.quit"),
     ]
 
     def compose(self) -> ComposeResult:

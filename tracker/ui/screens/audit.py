@@ -16,6 +16,7 @@ from tracker.ui.keymap import AUDIT, bindings
 from tracker.ui.messages import AuditPageLoaded
 from tracker.ui.screens.paged import PagedScreen
 from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.filter_input import FilterInput
 from tracker.ui.widgets.line_table import LineTable
 
 COLUMNS = (Column("seq", "Seq"), Column("at", "At (UTC)", drop=2), Column("who", "Who", drop=1),
@@ -35,9 +36,7 @@ class AuditScreen(PagedScreen[AuditPage]):
         yield Header()
         with Horizontal(id="audit-filters"):
             for name, hint in (("contract", "/ contract reference"), ("person", "w who (name or login)")):
-                box = Input(placeholder=hint, id=f"audit-{name}")
-                box.cursor_blink = self.desk.cursor_blink
-                yield box
+                yield FilterInput(placeholder=hint, id=f"audit-{name}", cursor_blink=self.desk.cursor_blink)
         yield LineTable(id="audit")
         yield Label("", id="audit-status", classes="status-line", markup=False)
         yield Footer()
@@ -88,7 +87,10 @@ class AuditScreen(PagedScreen[AuditPage]):
         if event.key == "escape" and isinstance(self.focused, Input):
             event.stop()
             event.prevent_default()
-            self.query_one("#audit").focus()
+            if self.focused.value:
+                self.focused.value = ""
+            else:
+                self.query_one("#audit").focus()
 
     def action_filter_contract(self) -> None:
         self.query_one("#audit-contract").focus()

@@ -25,6 +25,7 @@ from tracker.ui.keymap import CONTRACTS, bindings
 from tracker.ui.messages import ContractsCounted, ContractsPageLoaded
 from tracker.ui.screens.paged import PagedScreen
 from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.filter_input import FilterInput
 from tracker.ui.widgets.line_table import LineTable
 
 FILTER_DELAY = 0.02
@@ -55,9 +56,8 @@ class ContractsScreen(PagedScreen[ContractPage]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        filter_input = Input(placeholder="/ to filter by reference, supplier or line", id="filter")
-        filter_input.cursor_blink = self.desk.cursor_blink
-        yield filter_input
+        yield FilterInput(placeholder="/ to filter by reference, supplier or line", id="filter",
+                          cursor_blink=self.desk.cursor_blink)
         yield LineTable(id="contracts")
         yield Label("", id="contracts-status", classes="status-line", markup=False)
         yield Footer()
@@ -158,7 +158,11 @@ class ContractsScreen(PagedScreen[ContractPage]):
         if event.key == "escape" and self.focused is self.query_one("#filter"):
             event.stop()
             event.prevent_default()
-            self.query_one("#contracts").focus()
+            box = self.query_one("#filter", Input)
+            if box.value:
+                box.value = ""
+            else:
+                self.query_one("#contracts").focus()
         elif event.key == "down" and self.focused is self.query_one("#filter"):
             self.query_one("#contracts").focus()
 

@@ -32,8 +32,6 @@ CURSOR_KEYS: list[BindingType] = [
     Binding("pagedown", "page_down", "Page down", show=False),
     Binding("home", "first_row", "First row", show=False),
     Binding("end", "last_row", "Last row", show=False),
-    Binding("left", "scroll_left", "Scroll left", show=False),
-    Binding("right", "scroll_right", "Scroll right", show=False),
 ]
 
 PADDING = 1

@@ -1,0 +1,104 @@
+"""Keys people know from hledger-ui, filters that clear and stay small, and the welcome's quit."""
+
+from textual import events
+from textual.widgets import Input
+
+from tracker.ui.dialogs.event import EventScreen
+from tracker.ui.screens.audit import AuditScreen
+from tracker.ui.screens.contract import ContractScreen
+from tracker.ui.screens.contracts import ContractsScreen
+from tracker.ui.screens.dashboard import DashboardScreen
+from tracker.ui.widgets.filter_input import LONGEST
+from tracker.ui.widgets.line_table import LineTable
+
+from .conftest import DeskFactory
+from .helpers import cell_texts, desk_test, press, settle, type_text
+
+SIZE = (100, 32)
+
+
+@desk_test
+async def test_j_k_move_l_and_right_go_deeper_h_and_left_come_back(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "2")
+        table = app.screen.query_one("#contracts", LineTable)
+        await press(pilot, "j", "j")
+        assert table.cursor_row == 2
+        await press(pilot, "k")
+        assert table.cursor_row == 1
+        await press(pilot, "l")
+        assert isinstance(app.screen, ContractScreen) and app.screen.reference == cell_texts(table)[1][0]
+        await press(pilot, "h")
+        assert isinstance(app.screen, ContractsScreen)
+        await press(pilot, "right")
+        assert isinstance(app.screen, ContractScreen)
+        await press(pilot, "left")
+        assert isinstance(app.screen, ContractsScreen)
+        await press(pilot, "left")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+@desk_test
+async def test_escape_in_a_filter_clears_it_first_then_leaves_it(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "2", "slash")
+        await type_text(pilot, "impo")
+        await settle(pilot)
+        box = app.screen.query_one("#filter", Input)
+        await press(pilot, "escape")
+        assert box.value == "" and app.screen.focused is box
+        assert len(cell_texts(app.screen.query_one("#contracts", LineTable))) == 4
+        await press(pilot, "escape")
+        assert app.screen.focused is app.screen.query_one("#contracts")
+        assert isinstance(app.screen, ContractsScreen)
+
+
+@desk_test
+async def test_a_200_kb_paste_into_the_filter_keeps_only_what_a_filter_needs(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "2", "slash")
+        box = app.screen.query_one("#filter", Input)
+        box.post_message(events.Paste("Impower" + "x" * 200_000))
+        await settle(pilot)
+        assert box.value == ("Impower" + "x" * 200_000)[:LONGEST]
+        assert app.screen.page is not None and len(app.screen.page.query.text) == LONGEST
+        await press(pilot, "down", "4", "slash")
+        audit_box = app.screen.query_one("#audit-contract", Input)
+        audit_box.post_message(events.Paste("y" * 200_000))
+        await settle(pilot)
+        assert len(audit_box.value) == LONGEST
+
+
+@desk_test
+async def test_q_on_the_welcome_quits(empty_desk: DeskFactory) -> None:
+    app = empty_desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.return_code is None
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+@desk_test
+async def test_an_audit_event_shows_amounts_in_pounds_never_pence(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ContractScreen("DMPCD 2015 46"))
+        await settle(pilot)
+        await press(pilot, "v")
+        await type_text(pilot, "Paid twice")
+        await press(pilot, "enter")
+        await press(pilot, "4")
+        assert isinstance(app.screen, AuditScreen)
+        summary = cell_texts(app.screen.query_one("#audit", LineTable))[0][-1]
+        await press(pilot, "enter")
+        assert isinstance(app.screen, EventScreen)
+        fields = app.screen.query_one("#event-fields")
+        shown = "\n".join(fields.render_line(y).text for y in range(fields.size.height))
+        for text in (summary, shown):
+            assert "pence" not in text and "1200000" not in text, text
+        assert "-£12,000.00" in shown
