@@ -1,6 +1,9 @@
 """Keys people know from hledger-ui, filters that clear and stay small, and the welcome's quit."""
 
+from typing import Any
+
 from textual import events
+from textual.command import CommandList
 from textual.widgets import Input
 
 from tracker.ui.dialogs.event import EventScreen
@@ -102,3 +105,30 @@ async def test_an_audit_event_shows_amounts_in_pounds_never_pence(desk: DeskFact
         for text in (summary, shown):
             assert "pence" not in text and "1200000" not in text, text
         assert "-£12,000.00" in shown
+
+
+async def palette_choose(pilot: Any, text: str, expected: str) -> None:
+    """Type into the command palette, wait until it lists `expected`, and choose it."""
+    await pilot.press("ctrl+p")
+    await type_text(pilot, text)
+    options = pilot.app.screen.query_one(CommandList)
+    for _ in range(300):
+        await pilot.pause(0.02)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        if any(expected in prompt for prompt in prompts):
+            break
+    index = next(i for i, prompt in enumerate(prompts) if expected in prompt)
+    options.highlighted = index
+    await press(pilot, "enter")
+
+
+@desk_test
+async def test_the_palette_finds_contracts_by_supplier_and_lines_by_code(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await palette_choose(pilot, "impower", "DMPCD 2015 76")
+        assert isinstance(app.screen, ContractScreen) and app.screen.reference == "DMPCD 2015 76"
+        await palette_choose(pilot, "CPF-1516", "CPF-1516")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.screen.line_code == "CPF-1516"

@@ -13,7 +13,7 @@ from tracker.domain.context import Context
 from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
 from tracker.domain.people import Actor
 from tracker.support.crash_log import write_crash_log
-from tracker.ui.commands import DeskCommands
+from tracker.ui.commands import DeskCommands, RecordCommands
 from tracker.ui.desk import Desk
 from tracker.ui.dialogs.help import HelpScreen
 from tracker.ui.dialogs.year_picker import YearPicker
@@ -32,7 +32,7 @@ class TrackerApp(App[None]):
                        "audit": AuditScreen}
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = bindings(EVERYWHERE)
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    COMMANDS = App.COMMANDS | {DeskCommands, RecordCommands}
 
     year: reactive[FiscalYear] = reactive(FiscalYear(2000), init=False)
 

@@ -105,6 +105,14 @@ class DashboardScreen(DeskScreen):
         self._fill_lines(data.lines)
         self._load_line(self.line_code)
 
+    def show_line(self, code: str) -> None:
+        """Highlight a budget line (the palette found it) and list its contracts."""
+        self.line_code = code
+        if self.data is not None:
+            self._fill_lines(self.data.lines)
+        self._load_line(code)
+        self.query_one("#lines").focus()
+
     def _fill_lines(self, lines: tuple[LineRow, ...]) -> None:
         table = self.query_one("#lines", DeskTable)
         warning = table.style_of("warning")
