@@ -1,11 +1,16 @@
 """Keys people know from hledger-ui, filters that clear and stay small, and the welcome's quit."""
 
+from pathlib import Path
 from typing import Any
 
 from textual import events
 from textual.command import CommandList
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
+from tracker.domain.fiscal import fixed_clock
+from tracker.domain.people import Actor
+from tracker.domain.schema import open_store
+from tracker.ui.app import build_app
 from tracker.ui.dialogs.event import EventScreen
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.contract import ContractScreen
@@ -14,6 +19,7 @@ from tracker.ui.screens.dashboard import DashboardScreen
 from tracker.ui.widgets.filter_input import LONGEST
 from tracker.ui.widgets.line_table import LineTable
 
+from ..conftest import DEMO_TODAY
 from .conftest import DeskFactory
 from .helpers import cell_texts, desk_test, press, settle, type_text
 
@@ -132,3 +138,14 @@ async def test_the_palette_finds_contracts_by_supplier_and_lines_by_code(desk: D
         await palette_choose(pilot, "CPF-1516", "CPF-1516")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen) and app.screen.line_code == "CPF-1516"
+
+
+@desk_test
+async def test_the_welcomes_commands_keep_the_db_the_desk_was_opened_with(tmp_path: Path) -> None:
+    engine = open_store(str(tmp_path / "mine.db"))
+    command = f"tracker --db {tmp_path / 'mine.db'}"
+    app = build_app(engine, Actor("Bob Pays", "bob"), fixed_clock(DEMO_TODAY), cursor_blink=False, command=command)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = str(app.screen.query_one("#welcome-text", Static).render())
+        assert f"{command} budget add VG-1516" in text and f"{command} import FOLDER" in text

@@ -94,7 +94,7 @@ class DashboardScreen(DeskScreen):
             from tracker.ui.dialogs.welcome import WelcomeScreen
 
             self.desk.welcomed = True
-            self.app.push_screen(WelcomeScreen())
+            self.app.push_screen(WelcomeScreen(self.desk.command))
         self.query_one("#lines-title", Label).update(
             f"Budget lines {data.year.label}" + ("" if data.lines else " — none for this year; [ and ] change year"))
         self._fill_work(data)
