@@ -149,3 +149,20 @@ async def test_the_welcomes_commands_keep_the_db_the_desk_was_opened_with(tmp_pa
         await settle(pilot)
         text = str(app.screen.query_one("#welcome-text", Static).render())
         assert f"{command} budget add VG-1516" in text and f"{command} import FOLDER" in text
+
+
+@desk_test
+async def test_the_footer_fits_80_columns_on_every_screen(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footers = []
+        for key in ("1", "2", "3", "4"):
+            await press(pilot, key)
+            footers.append(app.screen._compositor.render_strips()[-1].text)
+        await app.push_screen(ContractScreen("DMPCD 2015 76"))
+        await settle(pilot)
+        footers.append(app.screen._compositor.render_strips()[-1].text)
+        for footer in footers:
+            assert footer.split("▏")[0].rstrip().endswith("? Help  q Quit"), footer
+        assert footers[-1].startswith(" s Submit  a Accept  r Reject  p Pay  v Reverse")
