@@ -1,16 +1,12 @@
 """Run `tracker` in-process as a user would, against a database of the test's own."""
 
-import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from tracker.cli.main import app
-
-from ..domain.conftest import fast_folder
 
 
 @dataclass
@@ -27,11 +23,9 @@ class Tracker:
 
 
 @pytest.fixture
-def tracker(tmp_path: Path) -> Iterator[Tracker]:
-    folder = fast_folder(tmp_path)
-    yield Tracker(str(folder / "cli.db"))
-    if folder != tmp_path:
-        shutil.rmtree(folder, ignore_errors=True)
+def tracker(store: str) -> Tracker:
+    """The command line on a store of the test's own, SQLite or PostgreSQL."""
+    return Tracker(store)
 
 
 def one_line(result: Result, prefix: str) -> str:

@@ -1,8 +1,7 @@
 # ruff: noqa: E501  (messages are pinned verbatim, one string each)
 """Every command's --help, every refusal's one line and exit code, and no traceback for any input."""
 
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,8 @@ from typer.testing import CliRunner
 from tracker.cli.main import app
 from tracker.domain.schema import open_store
 
-from ..domain.conftest import fast_folder
 from ..domain.ledger import snapshot
+from ..stores import Store, fast_folder, new_target
 from .conftest import Tracker, one_line
 from .test_walk import REF, found
 
@@ -39,42 +38,44 @@ def test_the_expected_commands_exist() -> None:
 
 
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=lambda p: " ".join(p) or "tracker")
-def test_every_command_has_help(tracker: Tracker, path: tuple[str, ...]) -> None:
+def test_every_command_has_help(tmp_path: Path, path: tuple[str, ...]) -> None:
+    tracker = Tracker(str(tmp_path / "tracker.db"))
     shown = tracker(*path, "--help").stdout
     assert shown.startswith("Usage: ")
     assert len(shown.splitlines()) > 3
     assert not Path(tracker.db).exists()  # asking for help touches no database
 
 
-@pytest.fixture(scope="module")
-def awarded_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The founding case awarded, #1 accepted by Alice, #2 submitted: built once, copied for each test."""
-    folder = fast_folder(tmp_path_factory.mktemp("awarded"))
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("TRACKER_TODAY", "2015-10-19")
-        env.setenv("TRACKER_USER", "test-officer")
-        build = Tracker(str(folder / "awarded.db"))
-        found(build)
-        build("contract", "award", REF, "--on", "2015-07-02")
-        for seq in ("1", "2"):
-            build("--as", "Alice", "deliverable", "submit", REF, seq, "--on", "2015-07-15")
-        build("--as", "Alice", "deliverable", "accept", REF, "1", "--on", "2015-07-20")
-    yield Path(build.db)
-    shutil.rmtree(folder, ignore_errors=True)
+_AWARDED: dict[Store, str] = {}
+
+
+def awarded_template(kind: Store, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The founding case awarded, #1 accepted by Alice, #2 submitted: built once per store, cloned for each test."""
+    if kind not in _AWARDED:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("TRACKER_TODAY", "2015-10-19")
+            env.setenv("TRACKER_USER", "test-officer")
+            build = Tracker(new_target(kind, fast_folder(tmp_path_factory.mktemp("awarded"))))
+            found(build)
+            build("contract", "award", REF, "--on", "2015-07-02")
+            for seq in ("1", "2"):
+                build("--as", "Alice", "deliverable", "submit", REF, seq, "--on", "2015-07-15")
+            build("--as", "Alice", "deliverable", "accept", REF, "1", "--on", "2015-07-20")
+        _AWARDED[kind] = build.db
+    return _AWARDED[kind]
 
 
 @pytest.fixture
-def awarded(tracker: Tracker, awarded_template: Path) -> Tracker:
-    shutil.copyfile(awarded_template, tracker.db)
-    return tracker
+def awarded(store_kind: Store, tmp_path_factory: pytest.TempPathFactory, clone: Callable[[str], str]) -> Tracker:
+    return Tracker(clone(awarded_template(store_kind, tmp_path_factory)))
 
 
 REFUSALS = [
     (["--as", "Bob", "pay", REF, "2"], {}, f"{REF} #2 (Options appraisal) is submitted; a payment is released only for an accepted deliverable"),
     (["--as", "Bob", "pay", REF, "1", "--amount", "44,880.01"], {}, f"{REF} #1 has £44,880.00 unpaid of £44,880.00; this payment is £44,880.01"),
     (["--as", "Alice", "pay", REF, "1"], {}, f"Alice accepted {REF} #1 and so may not release its payment; another officer must, or it is released as an override with a reason (to override: --override-sod --reason TEXT)"),
-    (["--as", "Bob", "pay", REF, "1", "--on", "2016-04-02"], {"TRACKER_TODAY": "2016-04-05"},
-     "a payment dated 2016-04-02 falls in 2016/17, outside VG-1516's financial year 2015/16 (2015-04-01 to 2016-03-31)"),
+    (["--as", "Bob", "pay", REF, "1", "--on", "2015-03-31"], {},
+     "a payment dated 2015-03-31 falls in 2014/15, outside VG-1516's financial year 2015/16 (2015-04-01 to 2016-03-31)"),
     (["--as", "Bob", "pay", REF, "1", "--on", "2015-07-19"], {}, f"a payment dated 2015-07-19 would come before {REF} #1 was accepted (2015-07-20)"),
     (["--as", "Bob", "pay", REF, "1", "--on", "2015-10-20"], {}, "a payment cannot be dated 2015-10-20, after today (2015-10-19)"),
     (["deliverable", "add", REF, "--name", "More", "--amount", "0.01", "--due", "2015-12-31"], {},

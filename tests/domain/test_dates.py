@@ -55,13 +55,13 @@ def test_close_and_cancel_follow_the_award(alice: Context, engine: Engine) -> No
     refused(engine, Rule.DATES_IN_ORDER, f"a cancellation of {REF} on 2015-07-01 would come before its award (2015-07-02)",
             lambda: cancel_contract(alice, REF, reason="x", on=dt.date(2015, 7, 1)))
     cancel_contract(alice, REF, reason="withdrawn", on=dt.date(2015, 8, 1))
-    assert scalar(engine, "SELECT ended_on FROM contract") == "2015-08-01"
+    assert str(scalar(engine, "SELECT ended_on FROM contract")) == "2015-08-01"
 
 
 def test_acceptance_follows_submission(alice: Context, engine: Engine) -> None:
     founding_case(alice)
     submit_deliverable(alice, REF, 1, on=dt.date(2015, 9, 1))
-    assert scalar(engine, "SELECT submitted_on FROM deliverable WHERE seq = 1") == "2015-09-01"
+    assert str(scalar(engine, "SELECT submitted_on FROM deliverable WHERE seq = 1")) == "2015-09-01"
     refused(engine, Rule.DATES_IN_ORDER, f"{REF} #1 accepted on 2015-08-31 would come before its submission (2015-09-01)",
             lambda: accept_deliverable(alice, REF, 1, on=dt.date(2015, 8, 31)))
     refused(engine, Rule.NO_FUTURE_DATES, "an acceptance cannot be dated 2015-10-20, after today (2015-10-19)",

@@ -85,11 +85,23 @@ def test_unknown_column_and_out_of_year_payment_messages(alice: Context, tmp_pat
         import_folder(alice, folder)
     folder = copy_demo(tmp_path / "again")
     edit(folder, "payments.csv", "25000.00,2015-08-20", "25000.00,2016-04-02")
+    edit(folder, "deliverables.csv", "accepted,2015-08-03", "accepted,2016-04-01")
     later = Context(alice.engine, alice.actor, fixed_clock(dt.date(2016, 5, 1)))
     with pytest.raises(TrackerError) as refused:
         import_folder(later, folder)
-    assert refused.value.message == ("payments.csv line 5 (deliverables.csv line 10): a payment dated 2016-04-02 falls in "
-                                     "2016/17, outside CPF-1516's financial year 2015/16 (2015-04-01 to 2016-03-31)")
+    assert refused.value.message == ("payments.csv line 5 (deliverables.csv line 10): a payment dated 2016-04-02 falls "
+                                     "after CPF-1516's financial year 2015/16 ended (2016-03-31) and DMPCD 2015 91 #1 "
+                                     "was accepted on 2016-04-01, also after it; only work accepted by the year end is "
+                                     "paid from the old year")
+
+
+def test_history_of_march_work_paid_in_april_is_charged_to_the_old_year(alice: Context, tmp_path: Path) -> None:
+    folder = copy_demo(tmp_path)
+    edit(folder, "payments.csv", "25000.00,2015-08-20", "25000.00,2016-04-02")
+    import_folder(Context(alice.engine, alice.actor, fixed_clock(dt.date(2016, 5, 1))), folder)
+    with alice.engine.connect() as conn:
+        charged = conn.exec_driver_sql("SELECT charged_year FROM payment WHERE paid_on = '2016-04-02'").all()
+    assert charged == [(2015,)]
 
 
 def test_bom_and_crlf_are_read(alice: Context, tmp_path: Path) -> None:

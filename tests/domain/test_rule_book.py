@@ -5,6 +5,7 @@ Each `Rule` has a way to break it through the commands and through the import, o
 path cannot break it. A rule added to the enum without both fails `test_every_rule_is_accounted_for`.
 """
 
+import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Callable
@@ -18,12 +19,13 @@ from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract, award_contract, cancel_contract, close_contract
 from tracker.domain.deliverables import accept_deliverable, add_deliverable, submit_deliverable
 from tracker.domain.errors import Refusal
-from tracker.domain.fiscal import FiscalYear
+from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.importing import import_folder
 from tracker.domain.models import Control, Permission
 from tracker.domain.payments import release_payment, reverse_payment
 from tracker.domain.people import add_person
 from tracker.domain.rules import Rule
+from tracker.domain.year_end import Release, close_year
 
 from ..conftest import DEMO
 from .ledger import REF, founding_case, snapshot
@@ -83,6 +85,15 @@ def _unregistered(alice: Context, bob: Context) -> None:
     _accept(bob)
 
 
+def _later(ctx: Context) -> Context:
+    return dataclasses.replace(ctx, clock=fixed_clock(dt.date(2016, 6, 5)))
+
+
+def _in_closed_year(alice: Context, bob: Context) -> None:
+    close_year(_later(alice), FiscalYear(2015), decision="DMPCD 2016 31", release=[Release(REF, s) for s in (1, 2, 3)])
+    submit_deliverable(_later(alice), REF, 1, on=dt.date(2016, 3, 1))
+
+
 COMMANDS: dict[Rule, Step | str] = {
     Rule.UNIQUE_CODE: lambda a, b: add_budget_line(a, "VG-1516", name="Again", fiscal_year=FiscalYear(2015), allocation_pence=1),
     Rule.UNIQUE_REFERENCE: lambda a, b: add_contract(a, REF, title="Again", supplier="S", value_pence=1, budget_line="VG-1516"),
@@ -109,6 +120,8 @@ COMMANDS: dict[Rule, Step | str] = {
     Rule.CONCURRENT_CHANGE: "only a writer racing past the lock can move the figures under a guarded update; "
                             "tests/integrity/test_race.py races the guards",
     Rule.PEOPLE_REGISTER: _unregistered,
+    Rule.YEAR_CLOSED: _in_closed_year,
+    Rule.YEAR_END_CLOSE: lambda a, b: close_year(_later(a), FiscalYear(2015), decision="DMPCD 2016 31"),
 }
 
 IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
@@ -135,6 +148,9 @@ IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
     Rule.PAY_BEFORE_ENDING: "an import brings contracts drafted or awarded, never closed or cancelled",
     Rule.CONCURRENT_CHANGE: "an import holds the write lock from its first check to its last write",
     Rule.PEOPLE_REGISTER: ("budget_lines.csv", "", ""),
+    Rule.YEAR_CLOSED: "only onto a store with a closed year, which an edit of the demo cannot make: "
+                      "tests/domain/test_year_end.py imports a contract onto a closed year's line",
+    Rule.YEAR_END_CLOSE: "an import brings history; it never closes a year",
 }
 
 

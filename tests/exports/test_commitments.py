@@ -23,6 +23,7 @@ from tracker.store.session import read_session
 
 from ..conftest import DEMO
 from ..reports.conftest import Loaded
+from ..stores import PLAN_IS_SQLITES, sqlite_only
 
 DAY = dt.date(2015, 10, 19)
 
@@ -241,6 +242,7 @@ def test_running_totals_and_the_payment_detail_give_the_same_commitments(workloa
 
 @pytest.mark.parametrize("settled", [True, False])
 def test_export_query_reads_by_index_without_sorting(workload: Loaded, settled: bool) -> None:
+    sqlite_only(str(workload.engine.url), PLAN_IS_SQLITES)
     day = dt.date(2016, 9, 30)
     plans = []
     with read_session(workload.engine) as session:

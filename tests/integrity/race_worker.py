@@ -1,7 +1,7 @@
 """One officer in a race: a separate process that waits at a barrier, then pays or awards at the same moment.
 
-With `naive`, the child (never production code) swaps the write transaction's
-`BEGIN IMMEDIATE` for a deferred `BEGIN` and the guarded UPDATEs for a read-modify-write,
+With `naive`, the child (never production code) swaps the write transaction's `BEGIN IMMEDIATE` (on PostgreSQL,
+the store's advisory lock) for a deferred `BEGIN` and the guarded UPDATEs for a read-modify-write,
 so the negative control can show the harness catching the race it exists to catch.
 """
 
@@ -20,7 +20,8 @@ def _go_naive() -> None:
     from tracker.store import engine
 
     def deferred_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN")
 
     def read_modify_write(change: Change, contract: Contract, item: Deliverable, line: BudgetLine,
                           amount: int) -> None:

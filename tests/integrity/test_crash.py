@@ -47,7 +47,7 @@ def _starting_folder(folder: Path) -> None:
               for i in range(CONTRACTS) for s in range(1, PARTS + 1)])
 
 
-def _life(lane: str, db: Path, work: Path, out: int) -> None:
+def _life(lane: str, db: str, work: Path, out: int) -> None:
     """One life of the child: the lane's operation, over and over, one line on the pipe after each commit."""
     from tracker import __version__
     from tracker.domain.errors import Refusal
@@ -55,7 +55,7 @@ def _life(lane: str, db: Path, work: Path, out: int) -> None:
     from tracker.exports.nightly import export_commitments
     from tracker.store.session import read_session
 
-    engine = open_store(str(db))
+    engine = open_store(db)
     bob = Context(engine, BOB, fixed_clock(DEMO_TODAY))
     alice = Context(engine, ALICE, fixed_clock(DEMO_TODAY))
     rng = random.Random(os.getpid())
@@ -93,7 +93,7 @@ def _life(lane: str, db: Path, work: Path, out: int) -> None:
             os.write(out, f"export {folder / result.manifest}\n".encode())
 
 
-def _spawn(lane: str, db: Path, work: Path) -> tuple[int, int]:
+def _spawn(lane: str, db: str, work: Path) -> tuple[int, int]:
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -143,10 +143,10 @@ def _check_reported(engine: Engine, reported: list[str]) -> int:
 
 
 @pytest.mark.slow
-def test_random_kills_lose_nothing_reported_and_leave_a_sound_store(tmp_path: Path) -> None:
-    db, work = tmp_path / "crash.db", tmp_path / "work"
+def test_random_kills_lose_nothing_reported_and_leave_a_sound_store(store: str, tmp_path: Path) -> None:
+    db, work = store, tmp_path / "work"
     work.mkdir()
-    engine = open_store(str(db))
+    engine = open_store(db)
     _starting_folder(tmp_path / "start")
     import_folder(Context(engine, ALICE, fixed_clock(DEMO_TODAY)), tmp_path / "start")
     engine.dispose()

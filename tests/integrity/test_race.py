@@ -6,7 +6,6 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,13 +50,13 @@ class Tally:
 class Racers:
     """Eight long-lived processes that start each attempt together at a barrier."""
 
-    def __init__(self, db: Path, naive: bool) -> None:
+    def __init__(self, db: str, naive: bool) -> None:
         context = multiprocessing.get_context("spawn")
         self.barrier = context.Barrier(PROCESSES)
         self.results: Any = context.Queue()
         self.tasks: list[Any] = [context.Queue() for _ in range(PROCESSES)]
         self.processes = [context.Process(target=race_worker.run, daemon=True,
-                                          args=(i, str(db), self.tasks[i], self.results, self.barrier, naive))
+                                          args=(i, db, self.tasks[i], self.results, self.barrier, naive))
                           for i in range(PROCESSES)]
         for process in self.processes:
             process.start()
@@ -78,10 +77,10 @@ class Racers:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[tuple[Path, Engine, Context]]:
-    path = tmp_path / "race.db"
-    engine = open_store(str(path))
-    yield path, engine, Context(engine, ALICE, fixed_clock(DEMO_TODAY))
+def race_store(store: str) -> Iterator[tuple[str, Engine, Context]]:
+    """The store the racers share, SQLite or PostgreSQL, and a context to prepare each race in."""
+    engine = open_store(store)
+    yield store, engine, Context(engine, ALICE, fixed_clock(DEMO_TODAY))
     engine.dispose()
 
 
@@ -156,8 +155,8 @@ RACES = (pay_one_deliverable, spend_one_line, award_on_hard_line)
 
 
 @pytest.mark.slow
-def test_racing_processes_never_pay_twice_overspend_or_overcommit(store: tuple[Path, Engine, Context]) -> None:
-    path, engine, ctx = store
+def test_racing_processes_never_pay_twice_overspend_or_overcommit(race_store: tuple[str, Engine, Context]) -> None:
+    path, engine, ctx = race_store
     racers = Racers(path, naive=False)
     tallies = {race.__name__: Tally() for race in RACES}
     try:
@@ -179,9 +178,9 @@ def test_racing_processes_never_pay_twice_overspend_or_overcommit(store: tuple[P
 
 
 @pytest.mark.slow
-def test_negative_control_the_harness_catches_a_deferred_transaction(store: tuple[Path, Engine, Context]) -> None:
+def test_negative_control_the_harness_catches_a_deferred_transaction(race_store: tuple[str, Engine, Context]) -> None:
     """Same harness, children patched to BEGIN (deferred) and read-modify-write: it must find trouble."""
-    path, engine, ctx = store
+    path, engine, ctx = race_store
     racers = Racers(path, naive=True)
     tally = Tally()
     try:

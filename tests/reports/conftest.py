@@ -19,6 +19,7 @@ from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
 
 from ..conftest import DEMO, GENERATOR
+from ..stores import STORES, new_target
 
 
 def pence(text: str) -> int:
@@ -40,26 +41,26 @@ def _read(folder: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load(folder: Path, db: Path, today: dt.date) -> Loaded:
-    engine = open_store(str(db))
+def load(folder: Path, db: str, today: dt.date) -> Loaded:
+    engine = open_store(db)
     import_folder(Context(engine, Actor("Importer", "importer"), fixed_clock(today)), folder)
     return Loaded(folder, engine, *(_read(folder, n) for n in ("budget_lines.csv", "contracts.csv",
                                                                "deliverables.csv", "payments.csv")))
 
 
-@pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
-    loaded = load(DEMO, tmp_path_factory.mktemp("demo") / "demo.db", dt.date(2015, 10, 19))
+@pytest.fixture(scope="session", params=STORES)
+def demo_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    loaded = load(DEMO, new_target(request.param, tmp_path_factory.mktemp("demo")), dt.date(2015, 10, 19))
     yield loaded
     loaded.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def workload(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+@pytest.fixture(scope="session", params=STORES)
+def workload(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
     assert GENERATOR.exists(), f"the workload generator should be at {GENERATOR} (shared/ beside the repository)"
     folder = tmp_path_factory.mktemp("workload")
     subprocess.run([sys.executable, str(GENERATOR), "--payments", "3000", "--seed", "1", "--out", str(folder)],
                    check=True, capture_output=True)
-    loaded = load(folder, folder / "tracker.db", dt.date(2019, 12, 31))
+    loaded = load(folder, new_target(request.param, folder), dt.date(2019, 12, 31))
     yield loaded
     loaded.engine.dispose()

@@ -14,6 +14,7 @@ from tracker.reports.budget import BudgetReport, budget_by_contract, budget_repo
 from tracker.store.session import read_session
 
 from ..conftest import DEMO
+from ..stores import PLAN_IS_SQLITES, sqlite_only
 from .conftest import Loaded, pence
 from .expected import expected_lines
 
@@ -113,6 +114,7 @@ def test_unknown_line_is_not_found(demo_store: Loaded) -> None:
 
 
 def test_report_queries_never_scan_the_payment_table(workload: Loaded) -> None:
+    sqlite_only(str(workload.engine.url), PLAN_IS_SQLITES)
     seen: list[tuple[str, object]] = []
 
     def capture(_conn: object, _cursor: object, statement: str, params: object, *_rest: object) -> None:

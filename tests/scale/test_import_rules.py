@@ -291,10 +291,10 @@ BAD = [
         "payments.csv line 4 (deliverables.csv line 4): a payment dated 2015-07-01 would come before DMPCD 2015 46 #1 was accepted (2015-07-03)",
     ),
     (
-        ("cell", "payments.csv", 2, "paid_on", "2015-04-02"),
+        ("cell", "contracts.csv", 2, "awarded_on", "2015-04-10"),
         "Refusal",
         "financial-year",
-        "payments.csv line 2 (deliverables.csv line 2): a payment dated 2015-04-02 falls in 2015/16, outside VG-1415's financial year 2014/15 (2014-04-01 to 2015-03-31)",
+        "contracts.csv line 2: DMPCD 2014 110 cannot be awarded on 2015-04-10, after VG-1415's financial year 2014/15 ended (2015-03-31)",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", ""),
@@ -602,57 +602,57 @@ GOOD = [
     (
         ("cell", "contracts.csv", 2, "value", "£60,000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "payments.csv", 2, "amount", " 30,000.0 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "GBP30000."),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "deliverables.csv", 2, "amount", "30000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "payments.csv", 2, "deliverable_seq", " 1 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "payments.csv", 2, "paid_on", " 2015-01-30 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", " DMPCD 2014 110 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "deliverables.csv", 2, "status", " Accepted "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "budget_lines.csv", 2, "allocation", "92233720368547758.07"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £92,233,720,369,367,758.07, committed £462,600.00, paid £97,000.00",
-        "9dc658d92040290d",
+        "f7173ba70d8ecf51",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "0030000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "1285a9e7a5dee0ca",
+        "dd027927e06b0ef8",
     ),
     (
         ("cell", "payments.csv", 2, "amount", ".5"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £67,000.50",
-        "e0984cccdb53cc34",
+        "8f5fa5aca45800a9",
     ),
     (
         (
@@ -663,7 +663,7 @@ GOOD = [
             "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS",
         ),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "b217f4dac3d09fce",
+        "5fe98848dc5b9a08",
     ),
 ]
 

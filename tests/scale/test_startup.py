@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from ..stores import PLAN_IS_SQLITES, sqlite_only
+
 HEAVY = ("textual", "sqlalchemy", "sqlmodel", "pendulum", "rich", "openpyxl")
 """Typer itself brings pydantic in to coerce a subcommand's parameters, so pydantic is not on this list."""
 
@@ -59,6 +61,7 @@ def test_a_command_that_needs_the_store_loads_it_but_never_the_desk(tmp_path: Pa
 
 def test_the_import_reads_existing_rows_through_indexes(engine: Engine) -> None:
     """The import's own look-ups: references from a covering index, next ids from the primary key."""
+    sqlite_only(str(engine.url), PLAN_IS_SQLITES)
     with engine.connect() as conn:
         def plan(sql: str) -> str:
             return " / ".join(str(row[-1]) for row in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))

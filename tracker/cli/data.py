@@ -11,6 +11,7 @@ import typer
 from tracker.cli.output import confirm, say
 from tracker.cli.paths import demo_database
 from tracker.cli.state import CliState, state
+from tracker.support.safe_text import redact_passwords
 
 DEMO_TODAY = "2015-10-19"
 """The demo is set in October 2015, while DMPCD 2015 76 is under way, so its payments fall in 2015/16."""
@@ -23,8 +24,9 @@ def demo_folder() -> Path:
 def init(ctx: typer.Context) -> None:
     """Create the database, or bring it up to date (safe to repeat)."""
     cli = state(ctx)
-    cli.engine()
-    confirm(f"database ready at {cli.target}", recorded=f"the database is ready at {cli.target}")
+    cli.engine(migrate=True)
+    where = redact_passwords(cli.target)
+    confirm(f"database ready at {where}", recorded=f"the database is ready at {where}")
 
 
 def import_folder(

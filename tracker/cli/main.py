@@ -18,6 +18,7 @@ from tracker.cli import (
     budget,
     contract,
     data,
+    db,
     deliverable,
     export,
     intake,
@@ -25,6 +26,7 @@ from tracker.cli import (
     people,
     report,
     show,
+    year_end,
 )
 from tracker.cli.failures import environment_failure
 from tracker.cli.output import (
@@ -145,6 +147,10 @@ data.register(app)
 audit.register(app)
 backup.register(app)
 intake.register(app)
+# postgres: the shared database's schema
+app.add_typer(db.app, name="db")
+# -- the year end and invoices (issue 14) --
+app.add_typer(year_end.app, name="year-end")
 
 
 def _after_the_change(error: BaseException) -> None:

@@ -22,6 +22,7 @@ def pay(
 ) -> None:
     """Release a payment for an accepted deliverable, within its line's allocation."""
     from tracker.domain.errors import InvalidInput
+    from tracker.domain.fiscal import fiscal_year_of
     from tracker.domain.money import format_gbp
     from tracker.domain.payments import release_payment
 
@@ -31,8 +32,9 @@ def pay(
         raise InvalidInput("--reason goes with --override-sod")
     paid = release_payment(state(ctx).context(), reference, seq, amount_pence=parse.optional_money(amount),
                            paid_on=parse.date(on), invoice=invoice, override_sod_reason=reason)
-    confirm(f"paid {format_gbp(paid.amount_pence)} on {paid.reference} #{paid.seq} (payment {paid.payment_id}); "
-        f"{paid.line_code} has {format_gbp(paid.line_left_after)} left",
+    charged = "" if fiscal_year_of(paid.paid_on).label == paid.charged_to else f", charged to {paid.charged_to}"
+    confirm(f"paid {format_gbp(paid.amount_pence)} on {paid.reference} #{paid.seq} (payment {paid.payment_id})"
+            f"{charged}; {paid.line_code} has {format_gbp(paid.line_left_after)} left",
             recorded=f"recorded as payment {paid.payment_id}")
 
 

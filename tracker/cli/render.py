@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
     from tracker.reports.overdue import Overdue
     from tracker.reports.registers import ContractRow, LineRow, Statement
+    from tracker.reports.year_end import ClosedYear, YearEndReview
 
 
 def console() -> Console:
@@ -254,9 +255,14 @@ def print_period_profile(profile: PeriodProfile) -> None:
         due_cells = p.forecast_pence * bar_room // largest if p.forecast_pence > 0 else 0
         table.add_row(p.name, format_gbp(p.paid_pence), format_gbp(p.forecast_pence),
                       Text.assemble(("█" * paid_cells, "green"), ("░" * due_cells, "cyan")))
-    table.add_row("Total", format_gbp(sum(p.paid_pence for p in profile.periods)),
+    if profile.adjustments_pence:
+        table.add_row("Adjustments", format_gbp(profile.adjustments_pence), format_gbp(0), "")
+    table.add_row("Total", format_gbp(sum(p.paid_pence for p in profile.periods) + profile.adjustments_pence),
                   format_gbp(sum(p.forecast_pence for p in profile.periods)), "", style="bold")
     out.print(table)
+    if profile.adjustments_pence:
+        out.print(f"Adjustments: {format_gbp(profile.adjustments_pence)} paid after the year ended, settling work "
+                  f"accepted by then (charged to {profile.year})")
     if profile.later_pence:
         out.print(f"Due after the year ends: {format_gbp(profile.later_pence)}")
     if profile.unscheduled_pence:
@@ -312,3 +318,59 @@ def print_overdue(found: Overdue) -> None:
         unpaid.add_row(item.reference, str(item.seq), item.supplier, format_date(item.decided_on), str(item.days),
                        format_gbp(item.unpaid_pence), style="red")
     out.print(unpaid)
+
+
+# -- the year end (issue 14) -----------------------------------------------------------------------------------
+
+_ACCRUAL_COLUMNS = (
+    _Col("Line", 3), _Col("Contract", 0), _Col("#", 0), _Col("Deliverable", 6, fold=True), _Col("Accepted", 2),
+    _Col("Accrued", 0, money=True), _Col("Settled since", 4, money=True), _Col("Still owed", 1, money=True),
+)
+_COMMITMENT_COLUMNS = (
+    _Col("Line", 3), _Col("Contract", 0), _Col("#", 0), _Col("Deliverable", 6, fold=True), _Col("Status", 2),
+    _Col("Due", 4), _Col("Amount", 0, money=True),
+)
+_OUTTURN_COLUMNS = (
+    _Col("Line", 0), _Col("Name", 6, fold=True), _Col("Allocation", 1, money=True), _Col("Paid", 2, money=True),
+    _Col("Accrued", 0, money=True), _Col("Outturn", 3, money=True), _Col("Underspend", 0, money=True),
+)
+
+
+def print_year_end_review(found: YearEndReview) -> None:
+    """Accruals, unaccepted commitments, and each line's outturn and underspend, as at the year's last day."""
+    out = console()
+    ends = format_date(found.ends)
+    accruals: list[tuple[Sequence[str], str]] = [
+        ([a.line_code, a.reference, str(a.seq), a.name, format_date(a.accepted_on), format_gbp(a.accrued_pence),
+          format_gbp(a.settled_pence), format_gbp(a.still_owed_pence)], "") for a in found.accruals]
+    accruals.append((["Total", "", "", "", "", format_gbp(found.accrued_pence),
+                      format_gbp(sum(a.settled_pence for a in found.accruals)),
+                      format_gbp(sum(a.still_owed_pence for a in found.accruals))], "bold"))
+    out.print(_fitted_table(f"Accruals {found.year}: accepted by {ends} and unpaid then", _ACCRUAL_COLUMNS,
+                            accruals, out))
+    committed: list[tuple[Sequence[str], str]] = [
+        ([m.line_code, m.reference, "" if m.seq is None else str(m.seq), m.name, m.status, format_date(m.due_on),
+          format_gbp(m.amount_pence)], "") for m in found.commitments]
+    committed.append((["Total", "", "", "", "", "", format_gbp(found.committed_pence)], "bold"))
+    out.print(_fitted_table(f"Unaccepted commitments at {ends}: each is carried forward or released at the close",
+                            _COMMITMENT_COLUMNS, committed, out))
+    lines = [([u.line_code, u.name, format_gbp(u.allocation_pence), format_gbp(u.paid_pence),
+               format_gbp(u.accrued_pence), format_gbp(u.outturn_pence), format_gbp(u.underspend_pence)], "")
+             for u in found.lines]
+    out.print(_fitted_table(f"Outturn and underspend per line, {found.year}", _OUTTURN_COLUMNS, lines, out))
+
+
+_CLOSED_COLUMNS = (
+    _Col("Line", 0), _Col("Name", 4, fold=True), _Col("Allocation", 3, money=True),
+    _Col("Paid by year end", 1, money=True), _Col("Accrued", 0, money=True), _Col("Outturn", 0, money=True),
+)
+
+
+def print_closed_years(closed: Sequence[ClosedYear]) -> None:
+    """Each closed year's outturn: paid by its end and accrued then (settled since, charged to it)."""
+    out = console()
+    for year in closed:
+        rows = [([u.line_code, u.name, format_gbp(u.allocation_pence), format_gbp(u.paid_pence),
+                  format_gbp(u.accrued_pence), format_gbp(u.outturn_pence)], "") for u in year.lines]
+        out.print(_fitted_table(f"{year.year} closed on {format_date(year.closed_on)} ({year.decision}): outturn, "
+                                f"accruals settled by {format_date(year.settle_until)}", _CLOSED_COLUMNS, rows, out))

@@ -16,6 +16,7 @@ from tracker.cli.state import state
 
 if TYPE_CHECKING:
     from tracker.reports.budget import BudgetReport, BudgetRow, LineContracts, PeriodProfile
+    from tracker.reports.year_end import ClosedYear
 
 app = typer.Typer(help="Reports: budget position, contract statements, overdue deliverables.", no_args_is_help=True)
 
@@ -38,6 +39,7 @@ def budget(
     from tracker.domain.errors import InvalidInput
     from tracker.domain.fiscal import fiscal_year_of, parse_fiscal_year, system_clock
     from tracker.reports import budget as reports
+    from tracker.reports.year_end import closed_years
     from tracker.store.session import read_session
 
     if by not in _BY:
@@ -54,7 +56,8 @@ def budget(
             return
         report = reports.budget_report(session, year=year, as_of=day, line_code=line)
         groups = reports.budget_by_contract(session, year=year, as_of=day, line_code=line) if by == "contract" else None
-    _show_budget(report, groups, output)
+        closed = closed_years(session, sorted({parse_fiscal_year(row.fiscal_year) for row in report.lines}))
+    _show_budget(report, groups, output, closed)
 
 
 def _line_fields(row: BudgetRow) -> dict[str, Any]:
@@ -64,15 +67,17 @@ def _line_fields(row: BudgetRow) -> dict[str, Any]:
     return fields
 
 
-def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None, output: str) -> None:
+def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None, output: str,
+                 closed: tuple[ClosedYear, ...] = ()) -> None:
     """JSON and CSV go straight to stdout; only the table needs rich (and its import time)."""
     if output == "table":
-        from tracker.cli.render import print_budget_by_contract, print_budget_report
+        from tracker.cli.render import print_budget_by_contract, print_budget_report, print_closed_years
 
         if groups is None:
             print_budget_report(report)
         else:
             print_budget_by_contract(report, groups)
+        print_closed_years(closed)
         return
     if output == "json":
         lines = [_line_fields(r) for r in report.lines]
@@ -86,6 +91,13 @@ def _show_budget(report: BudgetReport, groups: tuple[LineContracts, ...] | None,
         document = {"as_of": report.as_of.isoformat() if report.as_of else None, "fiscal_year": report.year,
                     "lines": lines, "funds": [_line_fields(r) for r in report.funds],
                     "total": _line_fields(report.total)}
+        if closed:
+            document["closed_years"] = [
+                {"fiscal_year": c.year, "closed_on": c.closed_on.isoformat(),
+                 "settle_until": c.settle_until.isoformat(), "decision": c.decision,
+                 "lines": [{"code": u.line_code, "paid_by_year_end_pence": u.paid_pence,
+                            "accrued_pence": u.accrued_pence, "outturn_pence": u.outturn_pence} for u in c.lines]}
+                for c in closed]
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return
     _budget_csv(report, groups)
@@ -125,6 +137,7 @@ def _show_profile(profile: PeriodProfile, output: str) -> None:
         document = {"fiscal_year": profile.year, "as_of": profile.as_of.isoformat() if profile.as_of else None,
                     "periods": [{"period": p.period, "name": p.name, "paid_pence": p.paid_pence,
                                  "forecast_pence": p.forecast_pence} for p in profile.periods],
+                    "adjustments_pence": profile.adjustments_pence,
                     "later_pence": profile.later_pence, "unscheduled_pence": profile.unscheduled_pence,
                     "outstanding_pence": profile.outstanding_pence}
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -133,6 +146,8 @@ def _show_profile(profile: PeriodProfile, output: str) -> None:
         writer.writerow(["period", "name", "paid", "forecast"])
         writer.writerows([p.period, p.name, format_pounds(p.paid_pence), format_pounds(p.forecast_pence)]
                          for p in profile.periods)
+        if profile.adjustments_pence:
+            writer.writerow([13, "Adjustments", format_pounds(profile.adjustments_pence), format_pounds(0)])
 
 
 @app.command("contract")

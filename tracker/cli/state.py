@@ -32,7 +32,7 @@ class CliState:
 
         return self.database or os.environ.get("TRACKER_DB") or default_database()
 
-    def engine(self, *, create: bool = True) -> Engine:
+    def engine(self, *, create: bool = True, migrate: bool = False) -> Engine:
         if self._engine is None:
             from sqlalchemy import event
             from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -41,7 +41,7 @@ class CliState:
             from tracker.store.errors import StoreError
 
             try:
-                self._engine = open_store(self.target, create=create)
+                self._engine = open_store(self.target, create=create, migrate=migrate)
             except ArgumentError as error:  # an unknown URL scheme or a missing database driver
                 raise StoreError(f"cannot use --db {self.target!r}: {error}") from None
             except ImportError as error:

@@ -37,6 +37,8 @@ class AuditAction(StrEnum):
     PAYMENT_RELEASED = "payment.released"
     PAYMENT_REVERSED = "payment.reversed"
     IMPORT = "import"
+    # -- the year end (issue 14) --
+    YEAR_CLOSED = "year.closed"
 
 
 def canonical(value: Any) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 
-from tracker.domain import lookup, rules
+from tracker.domain import lookup, rules, year_end
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.fiscal import FiscalYear
@@ -47,6 +47,8 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
         rules.not_in_future("a decision", decision_date, ctx.clock.today())
     with ctx.change() as change:
         line = lookup.budget_line(change.session, budget_line)
+        closed = year_end.closed(change.session, FiscalYear(line.fiscal_year))
+        rules.line_year_open(reference, line.code, FiscalYear(line.fiscal_year), closed and closed.closed_on)
         rules.unique_reference(reference, taken=change.session.exec(
             select(Contract.id).where(Contract.reference == reference)).first() is not None)
         contract = Contract(reference=reference, title=title, supplier=supplier, value_pence=value_pence,
@@ -72,6 +74,7 @@ def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
         rules.contract_in(reference, contract.status, (ContractStatus.DRAFT,), "awarded")
+        year_end.refuse_in_closed_year(change.session, "an award", awarded_on)
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
         check_award_dates(reference, awarded_on, contract.decision_date, line.code, FiscalYear(line.fiscal_year),
                           ctx.clock.today())
@@ -103,10 +106,11 @@ def close_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
         contract = lookup.contract(change.session, reference)
         rules.contract_in(reference, contract.status, (ContractStatus.AWARDED,), "closed")
         check_ending_dates(reference, "a close", closed_on, contract.awarded_on, ctx.clock.today())
+        year_end.refuse_in_closed_year(change.session, "a close", closed_on)
         _refuse_if_owed(change, contract, "closing")
         released = contract.committed_pence - contract.paid_pence
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
-        _commit_against_line(change, line, -released)
+        year_end.release_commitment(change, contract, line, released)
         contract.status = ContractStatus.CLOSED.value
         contract.ended_on = closed_on
         contract.committed_pence = contract.paid_pence
@@ -124,12 +128,13 @@ def cancel_contract(ctx: Context, reference: str, *, reason: str, on: dt.date | 
         contract = lookup.contract(change.session, reference)
         rules.contract_in(reference, contract.status, (ContractStatus.DRAFT, ContractStatus.AWARDED), "cancelled")
         check_ending_dates(reference, "a cancellation", cancelled_on, contract.awarded_on, ctx.clock.today())
+        year_end.refuse_in_closed_year(change.session, "a cancellation", cancelled_on)
         rules.nothing_paid_before_cancel(reference, contract.paid_pence)
         _refuse_if_owed(change, contract, "cancelling")
         released = contract.committed_pence
         if released:
             line = change.session.get_one(BudgetLine, contract.budget_line_id)
-            _commit_against_line(change, line, -released)
+            year_end.release_commitment(change, contract, line, released)
         contract.status = ContractStatus.CANCELLED.value
         contract.ended_on = cancelled_on
         contract.cancel_reason = reason

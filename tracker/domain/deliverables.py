@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import select
 
-from tracker.domain import lookup, rules
+from tracker.domain import lookup, rules, year_end
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.models import Deliverable, DeliverableStatus, Permission, id_of, sum_pence
@@ -52,6 +52,7 @@ def submit_deliverable(ctx: Context, reference: str, seq: int, *, on: dt.date | 
         rules.in_order(f"a submission on {submitted_on}", submitted_on, "the award", contract.awarded_on)
         rules.in_order(f"a submission on {submitted_on}", submitted_on, "the rejection", item.decided_on)
         rules.not_in_future("a submission", submitted_on, ctx.clock.today())
+        year_end.refuse_in_closed_year(change.session, "a submission", submitted_on)
         before = item.status
         item.status = DeliverableStatus.SUBMITTED.value
         item.submitted_on = submitted_on
@@ -73,6 +74,7 @@ def accept_deliverable(ctx: Context, reference: str, seq: int, *, accepted_by: s
         rules.deliverable_in(f"{reference} #{seq}", item.status, (DeliverableStatus.SUBMITTED,), "accepted")
         check_acceptance_dates(reference, seq, accepted_on, contract.awarded_on, item.submitted_on,
                                ctx.clock.today())
+        year_end.refuse_in_closed_year(change.session, "an acceptance", accepted_on)
         item.status = DeliverableStatus.ACCEPTED.value
         item.decided_by, item.decided_on, item.note = signatory, accepted_on, note
         item.recorded_by, item.recorded_login = ctx.actor.claimed, ctx.actor.login

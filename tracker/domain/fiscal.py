@@ -196,3 +196,20 @@ def london_midnight(day: dt.date) -> str:
 def format_uk_date(day: dt.date) -> str:
     """02/07/2015: the DD/MM/YYYY form UK transparency files use."""
     return pendulum.date(day.year, day.month, day.day).format("DD/MM/YYYY")
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """The calendar day `days` after `day` (a payment term: 30 days after an invoice became valid)."""
+    return _plain(pendulum.date(day.year, day.month, day.day).add(days=days))
+
+
+def days_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole days from one day to another: day 1 is the day after `earlier`."""
+    start = pendulum.date(earlier.year, earlier.month, earlier.day)
+    return (pendulum.date(later.year, later.month, later.day) - start).in_days()
+
+
+def half_year_reference_day(day: dt.date) -> dt.date:
+    """The day a half-year's statutory interest rate is fixed on: 31 December for 1 January to 30 June, 30 June
+    for 1 July to 31 December (the Late Payment of Commercial Debts (Rate of Interest) (No. 3) Order 2002)."""
+    return dt.date(day.year - 1, 12, 31) if day.month <= 6 else dt.date(day.year, 6, 30)

@@ -149,6 +149,8 @@ class _Run:
     seen: _Seen = field(default_factory=_Seen)
     files: dict[str, IO[bytes]] = field(default_factory=dict)
     sod_override: str | None = None
+    closed: dict[int, Any] = field(default_factory=dict)
+    """The closed years (start year to the day each was closed): no contract comes onto their lines."""
 
 
 def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str | None = None) -> ImportSummary:
@@ -387,6 +389,8 @@ def _load_existing_lines(run: _Run) -> None:
         "SELECT id, code, fiscal_year, allocation_pence, control, committed_pence, paid_pence FROM budget_line"
     )):
         run.lines[code] = _Line(id_, code, FiscalYear(year), allocation, control, committed, paid)
+    run.closed = {int(year): closed_on for year, closed_on in run.conn.execute(text(
+        "SELECT fiscal_year, closed_on FROM year_end"))}
 
 
 def _next_id(run: _Run, table: str) -> int:
@@ -552,6 +556,7 @@ def _import_contracts(run: _Run) -> None:
             if line is None:
                 raise RowError(f"{CONTRACTS} line {n}, column budget_line: no budget line {code!r} in "
                                f"{LINES} or the database")
+            rules.line_year_open(ref, code, line.year, run.closed.get(line.year.start_year))
             value = _money(CONTRACTS, n, "value", raw_value, _positive)
             ceiling = _money(CONTRACTS, n, "ceiling", raw_ceiling, _amount) if raw_ceiling.strip() else None
             rules.within_ceiling(value, ceiling)
@@ -656,7 +661,7 @@ def _check_paid(run: _Run, n: int, ref: str, seq: int, name: str, contract: _Con
         rules.within_unpaid(label, paying=paid.total, paid=0, amount=amount, paying_as=rules.ITS_PAYMENTS)
         rules.in_order(f"a payment dated {paid.first}", paid.first, f"{label} was accepted", accepted_on)
         for day in (paid.first, paid.last):
-            rules.in_financial_year("a payment", day, contract.line.code, contract.line.year)
+            rules.charged_to_line_year("a payment", day, label, accepted_on, contract.line.code, contract.line.year)
     except Refusal as refusal:
         raise refusal.at(f"{PAYMENTS} line {paid.line_no} ({DELIVERABLES} line {n})") from None
     if accepted_by and paid.released_by:
@@ -692,7 +697,7 @@ def _insert_payments(run: _Run) -> None:
     next_id = first_id = _next_id(run, "payment")
     importer, stamp = run.ctx.actor.claimed, run.ctx.clock.timestamp()
     columns = ("id", "contract_id", "deliverable_id", "amount_pence", "paid_on", "invoice", "released_by",
-               "released_at", "imported")
+               "released_at", "imported", "charged_year")
     contracts, deliverable_ids, seqs, days = run.contracts, run.deliverable_ids, run.seen.seqs, run.seen.days
     batch: list[tuple[Any, ...]] = []
     for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows(run, PAYMENTS):
@@ -700,7 +705,7 @@ def _insert_payments(run: _Run) -> None:
         batch.append((next_id, contracts[ref].id, deliverable_ids[ref, seqs[raw_seq]],
                       _money(PAYMENTS, n, "amount", raw_amount, _positive), days[raw_day].isoformat(),
                       raw_invoice.strip() or None, _person(PAYMENTS, n, "released_by", raw_by) if raw_by else importer,
-                      stamp, True))
+                      stamp, True, contracts[ref].line.year.start_year))
         next_id += 1
         if len(batch) >= BATCH:
             _insert(run, "payment", columns, batch)

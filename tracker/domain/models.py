@@ -126,6 +126,11 @@ class Deliverable(SQLModel, table=True):
     recorded_login: str | None = Field(default=None, max_length=200, description="the principal that recorded it")
     note: str | None = Field(default=None, max_length=1000)
     paid_pence: int = Pence(default=0)
+    carried_to_line_id: int | None = Field(default=None, foreign_key="budget_line.id",
+                                           description="the next year's line its commitment was carried forward to "
+                                                       "at a year-end close, which then pays it; none: its contract's")
+    released: bool = Field(default=False, sa_column_kwargs={"server_default": false()},
+                           description="its commitment was released at a year-end close: nothing funds it")
 
 
 class Payment(SQLModel, table=True):
@@ -153,6 +158,24 @@ class Payment(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     sod_override_reason: str | None = Field(default=None, max_length=500)
     imported: bool = False
+    charged_year: int = Field(default=0, sa_column_kwargs={"server_default": "0"},
+                              description="the financial year it is charged to (2015 is 2015/16): its line's, even "
+                                          "when paid after that year ended (an accrual)")
+
+
+class YearEnd(SQLModel, table=True):
+    """A closed financial year: after its close nothing more is dated in it, and its accruals are settled until
+    `settle_until`."""
+
+    __tablename__ = "year_end"
+
+    id: int | None = Field(default=None, primary_key=True)
+    fiscal_year: int = Field(unique=True, description="start year: 2015 is 2015/16")
+    closed_on: dt.date
+    settle_until: dt.date
+    decision: str = Field(max_length=80, description="the decision that closed it, e.g. 'DMPCD 2016 31'")
+    closed_by: str = Field(max_length=200)
+    closed_login: str = Field(max_length=200)
 
 
 class Permission(StrEnum):

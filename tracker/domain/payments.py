@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from tracker.domain import lookup, rules
+from tracker.domain import lookup, rules, year_end
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput
@@ -39,6 +39,8 @@ class PaymentRecorded:
     line_code: str
     line_left_before: int
     line_left_after: int
+    charged_to: str = ""
+    """The financial year the payment is charged to ("2015/16"), which an accrual's cash date is not in."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class PaymentPreview:
 
 def preview_payment(session: Session, reference: str, seq: int) -> PaymentPreview:
     contract, item = lookup.deliverable(session, reference, seq)
-    line = session.get_one(BudgetLine, contract.budget_line_id)
+    line = year_end.funding_line(session, contract, item)
     return PaymentPreview(reference, seq, item.name, item.amount_pence - item.paid_pence, line.code,
                           line.allocation_pence, line.paid_pence)
 
@@ -97,7 +99,7 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
     day = paid_on or ctx.clock.today()
     with ctx.change(Permission.PAY) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
-        line = change.session.get_one(BudgetLine, contract.budget_line_id)
+        line = year_end.funding_line(change.session, contract, item)
         unpaid = item.amount_pence - item.paid_pence
         amount = unpaid if amount_pence is None else amount_pence
         _check_release(ctx, change.session, contract, item, line, amount, day, invoice, override)
@@ -106,17 +108,19 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         payment = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=amount, paid_on=day,
                           invoice=invoice, released_by=ctx.actor.claimed,
                           released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
-                          sod_override_reason=override)
+                          sod_override_reason=override, charged_year=line.fiscal_year)
         change.session.add(payment)
         change.session.flush()
         assert payment.id is not None
         change.record(AuditAction.PAYMENT_RELEASED, reference, payment_id=payment.id, seq=seq, amount_pence=amount,
                       paid_on=day, invoice=invoice, budget_line=line.code, sod_override_reason=override,
+                      charged_to=FiscalYear(line.fiscal_year).label,
                       deliverable_paid_before=item.amount_pence - unpaid,
                       deliverable_paid_after=item.amount_pence - unpaid + amount,
                       line_paid_before=line.allocation_pence - left_before,
                       line_paid_after=line.allocation_pence - left_before + amount)
-    return PaymentRecorded(payment.id, reference, seq, amount, day, line.code, left_before, left_before - amount)
+    return PaymentRecorded(payment.id, reference, seq, amount, day, line.code, left_before, left_before - amount,
+                           FiscalYear(line.fiscal_year).label)
 
 
 def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
@@ -128,11 +132,13 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
         original = lookup.payment(change.session, payment_id)
         contract = change.session.get_one(Contract, original.contract_id)
         item = change.session.get_one(Deliverable, original.deliverable_id)
-        line = change.session.get_one(BudgetLine, contract.budget_line_id)
+        line = year_end.funding_line(change.session, contract, item)
         already = change.session.exec(select(Payment.id).where(Payment.reverses_payment_id == payment_id)).first()
         rules.reversed_once(payment_id, is_reversal=original.amount_pence < 0, reversed_by=already)
         rules.contract_awarded(contract.reference, contract.status, "payments can be reversed")
-        rules.in_financial_year("a reversal", day, line.code, FiscalYear(line.fiscal_year))
+        rules.charged_to_line_year("a reversal", day, f"{contract.reference} #{item.seq}", item.decided_on,
+                                   line.code, FiscalYear(line.fiscal_year),
+                                   settle_until=year_end.settle_until(change.session, line.fiscal_year))
         rules.in_order(f"a reversal dated {day}", day, "the payment it reverses", original.paid_on)
         rules.not_in_future("a reversal", day, ctx.clock.today())
         left_before = line.allocation_pence - line.paid_pence
@@ -140,16 +146,17 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
         reversal = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=-original.amount_pence,
                            paid_on=day, released_by=ctx.actor.claimed,
                           released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
-                           reverses_payment_id=payment_id, reason=reason)
+                           reverses_payment_id=payment_id, reason=reason, charged_year=original.charged_year)
         change.session.add(reversal)
         change.session.flush()
         assert reversal.id is not None
         change.record(AuditAction.PAYMENT_REVERSED, contract.reference, payment_id=reversal.id,
                       reverses_payment_id=payment_id, seq=item.seq, amount_pence=-original.amount_pence, paid_on=day,
-                      reason=reason, budget_line=line.code, line_paid_before=line.allocation_pence - left_before,
+                      reason=reason, budget_line=line.code, charged_to=FiscalYear(original.charged_year).label,
+                      line_paid_before=line.allocation_pence - left_before,
                       line_paid_after=line.allocation_pence - left_before - original.amount_pence)
     return PaymentRecorded(reversal.id, contract.reference, item.seq, -original.amount_pence, day, line.code,
-                           left_before, left_before + original.amount_pence)
+                           left_before, left_before + original.amount_pence, FiscalYear(original.charged_year).label)
 
 
 def _check_release(ctx: Context, session: Session, contract: Contract, item: Deliverable, line: BudgetLine,
@@ -162,7 +169,9 @@ def _check_release(ctx: Context, session: Session, contract: Contract, item: Del
     rules.within_contract_value(contract.reference, paying=amount, paid=contract.paid_pence,
                                 value=contract.value_pence)
     rules.within_allocation(line.code, paying=amount, paid=line.paid_pence, allocation=line.allocation_pence)
-    rules.in_financial_year("a payment", day, line.code, FiscalYear(line.fiscal_year))
+    rules.funded(label, released=item.released)
+    rules.charged_to_line_year("a payment", day, label, item.decided_on, line.code, FiscalYear(line.fiscal_year),
+                               settle_until=year_end.settle_until(session, line.fiscal_year))
     rules.in_order(f"a payment dated {day}", day, f"{label} was accepted", item.decided_on)
     rules.not_in_future("a payment", day, ctx.clock.today())
     rules.separate_duties(label, ctx.actor.claimed, role=_part_in_acceptance(session, ctx.actor, item),

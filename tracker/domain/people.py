@@ -18,6 +18,7 @@ from tracker.domain.audit import AuditAction
 from tracker.domain.errors import InvalidInput
 from tracker.domain.models import Permission, Person
 from tracker.domain.text import clean_name, clean_text, same_name
+from tracker.store.engine import byte_order
 
 if TYPE_CHECKING:
     from tracker.domain.context import Context
@@ -74,7 +75,7 @@ def parse_permissions(text: str) -> tuple[Permission, ...]:
 
 def registered_people(session: Session) -> tuple[RegisteredPerson, ...]:
     """Everyone in the register, by name then login; empty means single-officer mode."""
-    rows = session.exec(select(Person).order_by(col(Person.name), col(Person.login))).all()
+    rows = session.exec(select(Person).order_by(byte_order(col(Person.name)), byte_order(col(Person.login)))).all()
     return tuple(_registered(row) for row in rows)
 
 

@@ -47,6 +47,9 @@ class Rule(StrEnum):
     PAY_BEFORE_ENDING = "pay-before-ending"
     CONCURRENT_CHANGE = "concurrent-change"
     PEOPLE_REGISTER = "people-register"
+    # -- the year end (issue 14) --
+    YEAR_CLOSED = "year-closed"
+    YEAR_END_CLOSE = "year-end-close"
 
 
 # -- what must be unique ---------------------------------------------------------------------------------------
@@ -209,6 +212,23 @@ def in_financial_year(what: str, day: dt.date, line_code: str, year: FiscalYear)
                                            f"{year.ends})")
 
 
+def charged_to_line_year(what: str, day: dt.date, label: str, accepted_on: dt.date | None, line_code: str,
+                         year: FiscalYear, *, settle_until: dt.date | None = None) -> None:
+    """Money moves in its line's year; after the year ends, work accepted by then is still paid from it (an accrual,
+    charged to the old year), and once the year is closed only until its settlement window ends (`settle_until`)."""
+    if settle_until is not None and day > settle_until:
+        raise Refusal(Rule.YEAR_CLOSED, f"{what} dated {day} is after {year.label} was closed and its settlement "
+                                        f"window ended ({settle_until}); {line_code} pays nothing more")
+    if day <= year.ends or accepted_on is None:
+        in_financial_year(what, day, line_code, year)
+        return
+    if accepted_on > year.ends:
+        raise Refusal(Rule.FINANCIAL_YEAR, f"{what} dated {day} falls after {line_code}'s financial year "
+                                           f"{year.label} ended ({year.ends}) and {label} was accepted on "
+                                           f"{accepted_on}, also after it; only work accepted by the year end is "
+                                           f"paid from the old year")
+
+
 def award_by_year_end(reference: str, day: dt.date, line_code: str, year: FiscalYear) -> None:
     """An award may come before its line's year (a contract let in advance), never after it."""
     if day > year.ends:
@@ -265,3 +285,86 @@ def register_entry(login: str, *, taken: bool, first: bool, acting_login: str, a
     if first and (login != acting_login or not admin):
         raise Refusal(Rule.PEOPLE_REGISTER, f"the first person in the register must be you ({acting_login}) with "
                                             f"admin, so that someone can manage it")
+
+
+# -- the year end -----------------------------------------------------------------------------------------------
+
+
+def year_open(what: str, day: dt.date, year: FiscalYear, closed_on: dt.date | None) -> None:
+    """Once a year is closed, nothing new is dated in it (its accruals' settlements are checked as payments)."""
+    if closed_on is not None:
+        raise Refusal(Rule.YEAR_CLOSED, f"{what} dated {day} falls in {year.label}, which was closed on {closed_on}; "
+                                        f"nothing more is dated in a closed year")
+
+
+def line_year_open(reference: str, line_code: str, year: FiscalYear, closed_on: object | None) -> None:
+    """A closed year takes no new contracts: its lines hold only what it closed with."""
+    if closed_on is not None:
+        raise Refusal(Rule.YEAR_CLOSED, f"{reference} cannot be placed on {line_code}: its financial year "
+                                        f"{year.label} was closed on {closed_on}")
+
+
+def close_once(year: FiscalYear, closed_on: dt.date | None) -> None:
+    if closed_on is not None:
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{year.label} was already closed on {closed_on}")
+
+
+def close_after_year_end(year: FiscalYear, today: dt.date) -> None:
+    if today <= year.ends:
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{year.label} cannot be closed before it has ended ({year.ends}); today "
+                                           f"is {today}")
+
+
+def every_commitment_instructed(year: FiscalYear, missing: list[str], unsplit: list[str]) -> None:
+    """Each unaccepted commitment is carried forward or released: none is left to lapse unseen."""
+    if unsplit:
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{year.label} cannot be closed: {', '.join(unsplit[:3])} "
+                                           f"{'has' if len(unsplit) == 1 else 'have'} value not split into "
+                                           f"deliverables; add deliverables for it so that each can be carried "
+                                           f"forward or released")
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{year.label} cannot be closed: {len(missing)} unaccepted "
+                                           f"commitment{'' if len(missing) == 1 else 's'} "
+                                           f"{'has' if len(missing) == 1 else 'have'} no instruction ({shown}); "
+                                           f"carry each forward to a line of {year.next().label} or release it")
+
+
+def instructed_once(label: str, *, again: bool) -> None:
+    if again:
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{label} is given two instructions; carry it forward or release it, "
+                                           f"not both")
+
+
+def unaccepted_commitment(label: str, year: FiscalYear, *, accepted_on: dt.date | None, in_year: bool) -> None:
+    """Accepted work is an accrual, paid from the old year: only what was not accepted by the year end moves."""
+    if accepted_on is not None and accepted_on <= year.ends:
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{label} was accepted on {accepted_on}, by the year end: it is an "
+                                           f"accrual, paid from {year.label}, and is neither carried forward nor "
+                                           f"released")
+    if not in_year:
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{label} is not an unaccepted commitment of {year.label} (its contract "
+                                           f"is not on a line of that year, or was not running at its end)")
+
+
+def carry_to_next_year(label: str, line_code: str, line_year: FiscalYear, year: FiscalYear) -> None:
+    if line_year != year.next():
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{label} can be carried forward only to a line of {year.next().label}; "
+                                           f"{line_code} is of {line_year.label}")
+
+
+def carry_within_allocation(label: str, line_code: str, *, allocation: int, committed: int, amount: int,
+                            hard: bool) -> bool:
+    """Refused on a hard line without the headroom; on a warn line it goes ahead and the caller warns (True)."""
+    left = allocation - committed
+    if amount > left and hard:
+        raise Refusal(Rule.LINE_COMMITMENT, f"carrying {label} forward would over-commit {line_code}: it has "
+                                            f"{format_gbp(left)} uncommitted of {format_gbp(allocation)}; {label} "
+                                            f"is {format_gbp(amount)}")
+    return amount > left
+
+
+def funded(label: str, *, released: bool) -> None:
+    if released:
+        raise Refusal(Rule.YEAR_END_CLOSE, f"{label} was released at its year's close; no line funds it, so "
+                                           f"nothing is paid for it")

@@ -7,7 +7,15 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from tracker.domain import models
-from tracker.store.engine import append_only_ddl, make_engine
+from tracker.store.engine import (
+    APPEND_ONLY_TABLES,
+    append_only_ddl,
+    drop_append_only_ddl,
+    is_embedded,
+    make_engine,
+    no_truncate_ddl,
+)
+from tracker.store.errors import StoreError
 from tracker.store.migrations import Migration, refuse_newer, upgrade
 
 
@@ -118,6 +126,42 @@ def _identity(conn: Connection) -> None:
     models.Person.metadata.tables["person"].create(conn, checkfirst=True)
 
 
+def _no_truncate(conn: Connection) -> None:
+    """Append-only holds against TRUNCATE too, on the server that has it."""
+    for table in APPEND_ONLY_TABLES:
+        for statement in no_truncate_ddl(table, conn):
+            conn.exec_driver_sql(statement)
+
+
+def _year_end(conn: Connection) -> None:
+    """Each payment records the financial year it is charged to: its line's, even when it settles an accrual after
+    that year ended. Payments are append-only, so their guards are lifted for the one fill and put back with it.
+    A deliverable can be carried forward to a line of the next year, or released, when its year is closed; the
+    closed years are recorded."""
+    if "charged_year" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
+        for statement in drop_append_only_ddl(models.Payment.__tablename__, conn):
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN charged_year INTEGER NOT NULL DEFAULT 0")
+        conn.exec_driver_sql("UPDATE payment SET charged_year = (SELECT b.fiscal_year FROM contract c "
+                             "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.id = payment.contract_id)")
+        for statement in append_only_ddl(models.Payment.__tablename__, conn):
+            conn.exec_driver_sql(statement)
+    present = {column["name"] for column in inspect(conn).get_columns("deliverable")}
+    for name, ddl in _YEAR_END_COLUMNS:
+        if name not in present:
+            conn.exec_driver_sql(f"ALTER TABLE deliverable ADD COLUMN {name} {ddl}")
+    models.YearEnd.metadata.tables["year_end"].create(conn, checkfirst=True)
+    # the few deliverables carried forward, for the reports that move their payments to the line that funds them
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_carried ON deliverable "
+                         "(carried_to_line_id, contract_id, id) WHERE carried_to_line_id IS NOT NULL")
+
+
+_YEAR_END_COLUMNS = (
+    ("carried_to_line_id", "INTEGER REFERENCES budget_line (id)"),
+    ("released", "BOOLEAN NOT NULL DEFAULT FALSE"),
+)
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -138,16 +182,36 @@ MIGRATIONS = (
     Migration(6, "payments are append-only in the store itself, as the audit trail is", _payments_append_only),
     Migration(7, "principals beside claimed names on sign-offs and payments; the people register", _identity),
     Migration(9, "contract fields for publishing spending; audit events indexed by time", _publication),
+    # postgres: TRUNCATE refused on payments and the trail
+    Migration(10, "payments and the audit trail refuse TRUNCATE (PostgreSQL)", _no_truncate),
+    Migration(12, "the year end: payments record the year they are charged to; carried and released "
+                  "deliverables; closed years", _year_end),
 )
 
 
-def open_store(target: str, *, create: bool = True) -> Engine:
-    """An engine on the database at `target`, brought up to the current schema."""
+def open_store(target: str, *, create: bool = True, migrate: bool = False) -> Engine:
+    """An engine on the database at `target`, at the current schema.
+
+    The embedded store is brought up to date on first use. A shared (server) store is migrated only when asked
+    (`tracker init` on an empty one, `tracker db upgrade`): officers' commands never alter the schema under each
+    other; an older one is refused with the command that upgrades it, a newer one is refused outright.
+    """
     engine = make_engine(target, create=create)
     try:
-        if refuse_newer(engine, MIGRATIONS) < max(m.version for m in MIGRATIONS):
+        have = refuse_newer(engine, MIGRATIONS)
+        latest = max(m.version for m in MIGRATIONS)
+        if have < latest:
+            if not (is_embedded(engine) or migrate):
+                raise StoreError(_not_upgraded(have, latest))
             upgrade(engine, MIGRATIONS)
     except BaseException:
         engine.dispose()
         raise
     return engine
+
+
+def _not_upgraded(have: int, latest: int) -> str:
+    if have == 0:
+        return "this database has no tracker tables yet; create them with `tracker init`. Nothing was changed"
+    return (f"this database has schema version {have}, older than this tracker's ({latest}); an administrator "
+            f"upgrades it once for everyone with `tracker db upgrade` (after a backup). Nothing was changed")

@@ -10,7 +10,9 @@ Passes, each streaming, none holding more than the events' own figures and image
    every column of every row an event imaged against its last image; the rows each import
    inserted against the digest per table it recorded (and its id ranges, counts and total);
 3. running totals against detail: paid per deliverable, contract and line summed from
-   the payment rows, commitments from the contracts, each by one SQL aggregate;
+   the payment rows, commitments from the contracts (and the deliverables carried forward
+   or released at a year end), each by one SQL aggregate; the year each payment is charged
+   to recomputed from the line that pays it; every closed year closed by an event;
 4. the store's own guards: the append-only triggers and the schema_version record.
 The first disagreement found is the headline; a few more follow it.
 """
@@ -28,10 +30,11 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain.audit import GENESIS_HASH, AuditAction, chain_hash, event_body
 from tracker.domain.errors import InvalidInput
+from tracker.domain.fiscal import FiscalYear
 from tracker.domain.images import TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
 from tracker.domain.money import format_gbp
 from tracker.domain.schema import MIGRATIONS
-from tracker.store.engine import guard_problems
+from tracker.store.engine import ever_written, guard_problems
 from tracker.store.session import read_session
 
 MAX_PROBLEMS = 20
@@ -124,6 +127,8 @@ class _Replay:
     digests: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     imaged_from: int = 0
     latest_at: dt.datetime | None = None
+    closed_years: dict[str, tuple[int, tuple[str, str, str]]] = field(default_factory=dict)
+    """Each year closed, by its label: the event, and its closing day, settlement window and decision."""
 
 
 class _Problems:
@@ -165,6 +170,7 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: 
             rows["deliverable"] = _check_deliverables(conn, replay, problems)
             rows["payment"] = _check_payments(conn, replay, problems)
             _check_imports(replay, problems)
+            _check_closed_years(conn, replay, problems)
             _check_totals(conn, problems)
             for table in TRACKED:
                 _check_images(conn, table, replay, problems)
@@ -199,6 +205,9 @@ def _check_unused(conn: Connection, problems: _Problems) -> None:
             problems.add(f"the audit trail is empty but the {table.replace('_', ' ')} table holds rows "
                          f"(the trail was removed or truncated)")
             return
+    if ever_written(conn, tuple(TRACKED)):
+        problems.add("the audit trail is empty but this store was used (rows were added to it once): "
+                     "the trail and the rows were removed or truncated")
 
 
 # -- 1. the chain ----------------------------------------------------------------------------------------------
@@ -268,6 +277,8 @@ def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str
         elif action == AuditAction.PAYMENT_REVERSED and ref:
             replay.payments[int(d["payment_id"])] = (seq, action, (
                 ref, d["seq"], d["amount_pence"], d["paid_on"], None, d["reverses_payment_id"], None))
+        elif action == AuditAction.YEAR_CLOSED:
+            replay.closed_years[d["fiscal_year"]] = (seq, (d["closed_on"], d["settle_until"], d["decision"]))
         elif action == AuditAction.IMPORT:
             replay.imports.append(_Import(
                 seq, {table: (int(r[0]), int(r[1])) for table, r in d.get("id_ranges", {}).items()},
@@ -490,6 +501,27 @@ def _check_payments(conn: Connection, replay: _Replay, problems: _Problems) -> i
     return count
 
 
+def _check_closed_years(conn: Connection, replay: _Replay, problems: _Problems) -> None:
+    """Every closed year against the event that closed it: a year closed or reopened behind the tracker's back."""
+    seen = set()
+    for start, closed_on, until, decision in _stream(
+            conn, "SELECT fiscal_year, CAST(closed_on AS VARCHAR(10)), CAST(settle_until AS VARCHAR(10)), decision "
+                  "FROM year_end ORDER BY fiscal_year"):
+        label = FiscalYear(int(start)).label
+        expected = replay.closed_years.get(label)
+        if expected is None:
+            problems.add(f"financial year {label} is recorded as closed but no audit event closed it (inserted "
+                         f"behind the tracker's back)")
+            continue
+        seen.add(label)
+        _compare(f"closed year {label}", ("closed_on", "settle_until", "decision"), (closed_on, until, decision),
+                 expected[1], f"audit event {expected[0]}", problems)
+    for label, (seq, _) in sorted(replay.closed_years.items()):
+        if label not in seen:
+            problems.add(f"financial year {label}, closed by audit event {seq}, is not recorded as closed (reopened "
+                         f"behind the tracker's back)")
+
+
 def _check_imports(replay: _Replay, problems: _Problems) -> None:
     for found in replay.imports:
         for table, (low, high) in found.ranges.items():
@@ -556,6 +588,11 @@ def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], 
 
 # -- 3. running totals against detail --------------------------------------------------------------------------
 
+_FUNDING_LINE = "COALESCE(d.carried_to_line_id, c.budget_line_id)"
+"""The line that holds a deliverable's commitment and pays it (`year_end.funding_line_id`), over `d` and `c`."""
+_MOVED = ("CASE c.status WHEN 'awarded' THEN d.amount_pence WHEN 'closed' THEN d.paid_pence ELSE 0 END")
+"""What a deliverable carried or released at a year end moved off its contract's line (and onto the one it went to)."""
+
 _TOTALS: tuple[tuple[str, str], ...] = (
     ("deliverable {0} ({1} #{2}): paid_pence is {3}, its payments add up to {4}",
      "SELECT d.id, c.reference, d.seq, d.paid_pence, COALESCE(p.total, 0) FROM deliverable d "
@@ -566,23 +603,37 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "SELECT c.id, c.reference, c.paid_pence, COALESCE(p.total, 0) FROM contract c "
      "LEFT JOIN (SELECT contract_id, SUM(amount_pence) AS total FROM payment GROUP BY contract_id) p "
      "ON p.contract_id = c.id WHERE c.paid_pence <> COALESCE(p.total, 0) ORDER BY c.id LIMIT 1"),
-    ("budget line {0} ({1}): paid_pence is {2}, the payments of its contracts add up to {3}",
+    ("budget line {0} ({1}): paid_pence is {2}, the payments it funds add up to {3}",
      "SELECT b.id, b.code, b.paid_pence, COALESCE(p.total, 0) FROM budget_line b "
-     "LEFT JOIN (SELECT c.budget_line_id AS line_id, SUM(pay.amount_pence) AS total FROM payment pay "
-     "JOIN contract c ON c.id = pay.contract_id GROUP BY c.budget_line_id) p ON p.line_id = b.id "
+     f"LEFT JOIN (SELECT {_FUNDING_LINE} AS line_id, SUM(pay.amount_pence) AS total FROM payment pay "
+     "JOIN contract c ON c.id = pay.contract_id JOIN deliverable d ON d.id = pay.deliverable_id "
+     f"GROUP BY {_FUNDING_LINE}) p ON p.line_id = b.id "
      "WHERE b.paid_pence <> COALESCE(p.total, 0) ORDER BY b.id LIMIT 1"),
     ("contract {0} ({1}): committed_pence is {2} while it is {3} (value {4}, paid {5})",
      "SELECT id, reference, committed_pence, status, value_pence, paid_pence FROM contract "
      "WHERE committed_pence <> CASE status WHEN 'awarded' THEN value_pence WHEN 'closed' THEN paid_pence ELSE 0 END "
      "ORDER BY id LIMIT 1"),
+    # its contracts' commitments, less what was carried forward or released at a year end, with what was carried to it
     ("budget line {0} ({1}): committed_pence is {2}, its contracts' commitments add up to {3}",
-     "SELECT b.id, b.code, b.committed_pence, COALESCE(c.total, 0) FROM budget_line b "
+     "SELECT b.id, b.code, b.committed_pence, COALESCE(c.total, 0) - COALESCE(o.moved, 0) + COALESCE(i.moved, 0) "
+     "FROM budget_line b "
      "LEFT JOIN (SELECT budget_line_id AS line_id, SUM(committed_pence) AS total FROM contract "
-     "GROUP BY budget_line_id) c ON c.line_id = b.id WHERE b.committed_pence <> COALESCE(c.total, 0) "
+     "GROUP BY budget_line_id) c ON c.line_id = b.id "
+     f"LEFT JOIN (SELECT c.budget_line_id AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
+     "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL OR d.released = TRUE "
+     "GROUP BY c.budget_line_id) o ON o.line_id = b.id "
+     f"LEFT JOIN (SELECT d.carried_to_line_id AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
+     "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL "
+     "GROUP BY d.carried_to_line_id) i ON i.line_id = b.id "
+     "WHERE b.committed_pence <> COALESCE(c.total, 0) - COALESCE(o.moved, 0) + COALESCE(i.moved, 0) "
      "ORDER BY b.id LIMIT 1"),
     ("contract {0} ({1}): financial year {2} is not its budget line's {3}",
      "SELECT c.id, c.reference, c.fiscal_year, b.fiscal_year FROM contract c "
      "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.fiscal_year <> b.fiscal_year ORDER BY c.id LIMIT 1"),
+    ("payment {0}: charged_year is {1}, but it is paid from budget line {2} of the year starting {3}",
+     "SELECT p.id, p.charged_year, b.code, b.fiscal_year FROM payment p JOIN contract c ON c.id = p.contract_id "
+     f"JOIN deliverable d ON d.id = p.deliverable_id JOIN budget_line b ON b.id = {_FUNDING_LINE} "
+     "WHERE p.charged_year <> b.fiscal_year ORDER BY p.id LIMIT 1"),
     ("budget line {0} ({1}): paid {2} is more than its allocation {3}",
      "SELECT id, code, paid_pence, allocation_pence FROM budget_line WHERE paid_pence > allocation_pence "
      "ORDER BY id LIMIT 1"),

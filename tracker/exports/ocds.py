@@ -28,6 +28,7 @@ from tracker.domain.fiscal import day_start_utc, london_midnight
 from tracker.domain.models import AuditEvent, BudgetLine, Contract, Deliverable, Payment, sum_pence
 from tracker.domain.money import format_pounds
 from tracker.exports.files import ExportRefused, Published, publishing
+from tracker.store.engine import byte_order
 
 OCDS_VERSION = "1.1"
 EXTENSIONS = (
@@ -341,11 +342,12 @@ class _Builder:
         hundreds of thousands of contracts must not hold all their references at once."""
         after: tuple[str, int] | None = None
         while True:
+            reference = byte_order(col(Contract.reference))
             query = (select(col(Contract.reference), col(Contract.id))
                      .where(col(Contract.id) >= first, col(Contract.id) <= last, col(Contract.awarded_on).is_not(None))
-                     .order_by(col(Contract.reference), col(Contract.id)).limit(_PAGE))
+                     .order_by(reference, col(Contract.id)).limit(_PAGE))
             if after is not None:
-                query = query.where(or_(col(Contract.reference) > after[0],
+                query = query.where(or_(reference > after[0],
                                         and_(col(Contract.reference) == after[0], col(Contract.id) > after[1])))
             page = self.connection.execute(query).all()
             yield from (reference for reference, _id in page)

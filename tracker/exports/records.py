@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 from tracker.domain.deliverable_status import status_as_of
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment, sum_pence
+from tracker.store.engine import byte_order
 
 CONTRACT_COLUMNS = ("as_of", "reference", "supplier", "title", "budget_line", "fund", "fiscal_year", "value", "paid",
                     "outstanding", "accepted_unpaid", "next_due_seq", "next_due_name", "next_due_on")
@@ -138,13 +139,13 @@ def _queries(as_of: dt.date, settled: bool) -> tuple[Any, Any]:
                            col(b.fiscal_year), col(c.value_pence))
                  .join(b, col(b.id) == col(c.budget_line_id))
                  .where(*live)
-                 .order_by(col(c.reference), col(c.id)))
+                 .order_by(byte_order(col(c.reference)), col(c.id)))
     deliverables = (sa_select(col(c.id), col(d.seq), col(d.name), col(d.amount_pence), col(d.status),
                               _text(d.due_on), _text(d.submitted_on), _text(d.decided_on), paid)
                     .select_from(c)
                     .join(d, col(d.contract_id) == col(c.id))
                     .where(*live)
-                    .order_by(col(c.reference), col(c.id), col(d.seq)))
+                    .order_by(byte_order(col(c.reference)), col(c.id), col(d.seq)))
     return contracts, deliverables
 
 

@@ -30,6 +30,7 @@ from tracker.domain.money import format_pounds
 from tracker.domain.publication import VALUE_FOR_MONEY_LIMIT_PENCE
 from tracker.exports.cells import spreadsheet_safe
 from tracker.exports.files import ExportRefused, Published, publishing
+from tracker.store.engine import byte_order
 
 SPEND_COLUMNS = ("Body Name", "Transaction Date", "Transaction Number", "Supplier Name", "Amount", "VAT",
                  "Service Area", "Expense Type", "Purpose", "Value for Money Reason", "Contract Reference",
@@ -196,7 +197,7 @@ def contracts_to_publish(connection: Connection, *, over_pence: int, as_of: dt.d
                col(c.decision_date), col(c.awarded_on), col(c.start_date), col(c.end_date))
         .where(col(c.value_pence) > over_pence, col(c.awarded_on) <= as_of,
                or_(col(c.status) != "cancelled", col(c.ended_on) > as_of))
-        .order_by(col(c.reference), col(c.id))).all()
+        .order_by(byte_order(col(c.reference)), col(c.id))).all()
     return [(reference, title, REDACTED if individual else supplier, format_pounds(value), *map(_uk, dates), reference)
             for reference, title, supplier, individual, value, *dates in rows]
 

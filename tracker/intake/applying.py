@@ -21,6 +21,7 @@ from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine
 from tracker.intake.proposal import Proposal, fiscal_year_of_decision
 from tracker.intake.source import FormSource
+from tracker.store.engine import byte_order
 from tracker.store.session import read_session
 
 
@@ -122,5 +123,5 @@ def _lines_for(ctx: Context, fund: str, year: FiscalYear) -> list[str]:
         return list(session.exec(
             select(BudgetLine.code)
             .where(func.lower(col(BudgetLine.fund)) == fund.lower(), BudgetLine.fiscal_year == year.start_year)
-            .order_by(col(BudgetLine.code))
+            .order_by(byte_order(col(BudgetLine.code)))
         ).all())

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnClause, ColumnElement, and_, case, literal_column, 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from tracker.domain import lookup
+from tracker.domain import lookup, year_end
 from tracker.domain.fiscal import PERIODS, FiscalYear, period_name, period_of
 from tracker.domain.models import (
     BudgetLine,
@@ -31,6 +31,7 @@ from tracker.domain.models import (
     sum_pence,
 )
 from tracker.reports.figures import LineFigures, Outstanding
+from tracker.store.engine import byte_order
 
 ACCEPTED: ColumnClause[str] = literal_column(f"'{DeliverableStatus.ACCEPTED.value}'")
 """A literal, not a parameter, so the planner can match the partial index of what is owed."""
@@ -104,6 +105,9 @@ class PeriodProfile:
     later_pence: int
     unscheduled_pence: int
     outstanding_pence: int
+    adjustments_pence: int = 0
+    """Paid after the year ended and charged to it (accruals settled in April or later): the old year's
+    adjustments, never the next year's P1."""
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,8 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
                           case((_ended_by(as_of), col(c.status)), else_=ContractStatus.AWARDED.value),
                           col(c.value_pence), _committed_at(as_of), paid, accepted - paid
                           ).where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= as_of)
-    for line_id, *rest in session.execute(query.order_by(col(c.budget_line_id), col(c.reference), col(c.id))):
+    ordered = query.order_by(col(c.budget_line_id), byte_order(col(c.reference)), col(c.id))
+    for line_id, *rest in session.execute(ordered):
         yield ContractFigures(code_of[line_id], *rest)
 
 
@@ -188,8 +193,12 @@ def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of:
     paid = dict.fromkeys(PERIODS, 0)
     forecast = dict.fromkeys(PERIODS, 0)
     later = 0
+    adjustments = 0
     for day, amount in _paid_per_day(session, ids, year, as_of):
-        paid[period_of(day)] += amount
+        if day > year.ends:
+            adjustments += amount
+        else:
+            paid[period_of(day)] += amount
     for due, amount in _unpaid_per_due_day(session, ids, as_of):
         when = max(due, now)
         if when > year.ends:
@@ -199,7 +208,7 @@ def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of:
     periods = tuple(PeriodRow(p, period_name(p), paid[p], forecast[p]) for p in PERIODS)
     scheduled = sum(forecast.values()) + later
     outstanding = report.total.outstanding_pence
-    return PeriodProfile(year.label, as_of, periods, later, outstanding - scheduled, outstanding)
+    return PeriodProfile(year.label, as_of, periods, later, outstanding - scheduled, outstanding, adjustments)
 
 
 def _lines(session: Session, year: FiscalYear | None, line_code: str | None) -> list[_Line]:
@@ -211,7 +220,7 @@ def _lines(session: Session, year: FiscalYear | None, line_code: str | None) -> 
         query = query.where(col(b.code) == line_code)
     if year is not None:
         query = query.where(col(b.fiscal_year) == year.start_year)
-    query = query.order_by(col(b.fiscal_year), col(b.code), col(b.id))
+    query = query.order_by(col(b.fiscal_year), byte_order(col(b.code)), col(b.id))
     return [_Line(*row) for row in session.execute(query)]
 
 
@@ -224,10 +233,11 @@ def _owed_now_per_line(session: Session, ids: Sequence[int]) -> dict[int, int]:
     if not ids:
         return {}
     d, c = Deliverable, Contract
-    query = (sa_select(col(c.budget_line_id), sum_pence(col(d.amount_pence) - col(d.paid_pence)))
+    line = year_end.funding_line_id()
+    query = (sa_select(line, sum_pence(col(d.amount_pence) - col(d.paid_pence)))
              .join(c, col(c.id) == col(d.contract_id))
-             .where(*_owed_now(), col(c.status) == ContractStatus.AWARDED.value, col(c.budget_line_id).in_(ids))
-             .group_by(col(c.budget_line_id)))
+             .where(*_owed_now(), col(c.status) == ContractStatus.AWARDED.value, line.in_(ids))
+             .group_by(line))
     return {line_id: int(owed) for line_id, owed in session.execute(query)}
 
 
@@ -295,15 +305,28 @@ def _sums(session: Session, query: Any) -> dict[int, int]:
 
 def _paid_per_day(session: Session, ids: Sequence[int], year: FiscalYear,
                   as_of: dt.date | None) -> Iterable[tuple[dt.date, int]]:
+    """Paid per day by the lines: their contracts' payments off the covering index, then moved for the few
+    deliverables carried forward at a year end (paid by the line they went to)."""
     if not ids:
         return []
-    p, c = Payment, Contract
-    last = year.ends if as_of is None else min(as_of, year.ends)
+    p, c, d = Payment, Contract, Deliverable
+    dated = (col(p.paid_on) >= year.starts, *(() if as_of is None else (col(p.paid_on) <= as_of,)))
     query = (sa_select(col(p.paid_on), sum_pence(col(p.amount_pence)))
              .join(c, col(c.id) == col(p.contract_id))
-             .where(col(c.budget_line_id).in_(ids), col(p.paid_on) >= year.starts, col(p.paid_on) <= last)
+             .where(col(c.budget_line_id).in_(ids), *dated)
              .group_by(col(p.paid_on)).order_by(col(p.paid_on)))
-    return [(day, int(amount)) for day, amount in session.execute(query)]
+    paid = {day: int(amount) for day, amount in session.execute(query)}
+    carried = session.execute(sa_select(col(d.id), col(d.carried_to_line_id), col(c.budget_line_id))
+                              .select_from(d).join(c, col(c.id) == col(d.contract_id))
+                              .where(col(d.carried_to_line_id) > 0)).all()
+    sign = {item: int(to in ids) - int(line in ids) for item, to, line in carried}
+    moving = sorted(item for item, moved in sign.items() if moved)
+    if moving:
+        for item, day, amount in session.execute(
+                sa_select(col(p.deliverable_id), col(p.paid_on), sum_pence(col(p.amount_pence)))
+                .where(col(p.deliverable_id).in_(moving), *dated).group_by(col(p.deliverable_id), col(p.paid_on))):
+            paid[day] = paid.get(day, 0) + sign[item] * int(amount)
+    return sorted((day, amount) for day, amount in paid.items() if amount)
 
 
 def _unpaid_per_due_day(session: Session, ids: Sequence[int],
@@ -319,11 +342,17 @@ def _unpaid_per_due_day(session: Session, ids: Sequence[int],
                 .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
         unpaid = col(d.amount_pence) - paid
         live = and_(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
-    query = (sa_select(col(d.due_on), sum_pence(unpaid))
-             .join(c, col(c.id) == col(d.contract_id))
-             .where(col(c.budget_line_id).in_(ids), live)
-             .group_by(col(d.due_on)).order_by(col(d.due_on)))
-    return [(day, int(amount)) for day, amount in session.execute(query) if amount]
+    found: dict[dt.date, int] = {}
+    # the lines' own deliverables, then those carried to them at a year end (few, off their own index)
+    for funded in (and_(col(c.budget_line_id).in_(ids), col(d.carried_to_line_id).is_(None),
+                        col(d.released).is_(False)),
+                   col(d.carried_to_line_id).in_(ids)):
+        query = (sa_select(col(d.due_on), sum_pence(unpaid))
+                 .join(c, col(c.id) == col(d.contract_id))
+                 .where(funded, live).group_by(col(d.due_on)))
+        for day, amount in session.execute(query):
+            found[day] = found.get(day, 0) + int(amount)
+    return sorted((day, amount) for day, amount in found.items() if amount)
 
 
 def _sum_rows(kind: str, code: str, name: str, fund: str, rows: Sequence[BudgetRow]) -> BudgetRow:

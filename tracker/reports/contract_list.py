@@ -16,6 +16,7 @@ from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus
 from tracker.reports.paging import PAGE, Page
 from tracker.reports.search import contract_matches
+from tracker.store.engine import byte_order
 
 SortKey = Literal["reference", "supplier", "line", "value", "paid", "outstanding", "next_due", "status"]
 SORT_KEYS: tuple[SortKey, ...] = ("reference", "supplier", "line", "value", "paid", "outstanding", "next_due",
@@ -58,6 +59,10 @@ class ContractPage(Page[ContractQuery, ContractListRow]):
         return (self.rows[-1].sort_value, self.rows[-1].contract_id) if self.rows else None
 
 
+TEXT_KEYS = frozenset({"reference", "supplier", "line", "status"})
+"""Sort keys that are text, and so are sorted and paged in byte order."""
+
+
 def contracts_page(session: Session, query: ContractQuery, *, after: tuple[Any, int] | None = None,
                    limit: int = PAGE, count: bool = True) -> ContractPage:
     """One page of contracts, filtered and sorted in SQL, starting after the key of the last row shown."""
@@ -71,9 +76,10 @@ def contracts_page(session: Session, query: ContractQuery, *, after: tuple[Any, 
     outstanding = case((col(Contract.status) == ContractStatus.AWARDED.value,
                         col(Contract.value_pence) - col(Contract.paid_pence)), else_=0)
     keys: dict[SortKey, Any] = {
-        "reference": col(Contract.reference), "supplier": col(Contract.supplier), "line": col(BudgetLine.code),
+        "reference": byte_order(col(Contract.reference)), "supplier": byte_order(col(Contract.supplier)),
+        "line": byte_order(col(BudgetLine.code)),
         "value": col(Contract.value_pence), "paid": col(Contract.paid_pence), "outstanding": outstanding,
-        "next_due": func.coalesce(next_due, NO_DUE), "status": col(Contract.status),
+        "next_due": func.coalesce(next_due, NO_DUE), "status": byte_order(col(Contract.status)),
     }
     key = keys[query.sort]
     # The page's ids first, walked in a (year, sort key) index where the key has one, so the per-contract
@@ -97,10 +103,11 @@ def contracts_page(session: Session, query: ContractQuery, *, after: tuple[Any, 
         .join(Contract, col(Contract.id) == page.c.id)
         .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
     )
+    sort_value = byte_order(page.c.sort_value) if query.sort in TEXT_KEYS else page.c.sort_value
     if query.descending:
-        statement = statement.order_by(page.c.sort_value.desc(), page.c.id.desc())
+        statement = statement.order_by(sort_value.desc(), page.c.id.desc())
     else:
-        statement = statement.order_by(page.c.sort_value, page.c.id)
+        statement = statement.order_by(sort_value, page.c.id)
     found = session.execute(statement).all()
     rows = tuple(ContractListRow(*row) for row in found[:limit])
     matching = count_contracts(session, query) if count else -1

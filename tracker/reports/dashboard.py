@@ -15,6 +15,7 @@ from tracker.domain.fiscal import FiscalYear, fiscal_year_of
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus
 from tracker.reports.figures import Outstanding
 from tracker.reports.registers import LineRow, budget_lines
+from tracker.store.engine import byte_order
 
 Needs = Literal["sign-off", "payment", "delivery"]
 
@@ -97,7 +98,7 @@ def work_items(session: Session, year: FiscalYear, today: dt.date, *, limit: int
         .join(Contract, col(Contract.id) == col(Deliverable.contract_id))
         .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
         .where(*_waiting(year, today))
-        .order_by(rank, col(Deliverable.due_on), col(Contract.reference), col(Deliverable.seq))
+        .order_by(rank, col(Deliverable.due_on), byte_order(col(Contract.reference)), col(Deliverable.seq))
         .limit(limit + 1)
     )
     rows = session.execute(query).all()
@@ -167,7 +168,7 @@ def line_contracts(session: Session, line_code: str, *, limit: int = 100) -> tup
                   col(Contract.committed_pence), col(Contract.paid_pence))
         .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
         .where(col(BudgetLine.code) == line_code)
-        .order_by(col(Contract.committed_pence).desc(), col(Contract.reference), col(Contract.id))
+        .order_by(col(Contract.committed_pence).desc(), byte_order(col(Contract.reference)), col(Contract.id))
         .limit(limit + 1)
     )
     found = session.execute(query).all()

@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from tracker.domain.models import Contract, Deliverable, Payment, sum_pence
 from tracker.reports.budget import ACCEPTED
+from tracker.store.engine import byte_order
 
 PAYMENT_DAYS = 30
 
@@ -50,11 +51,11 @@ def overdue(session: Session, as_of: dt.date) -> Overdue:
                col(d.decided_on), col(d.amount_pence) - paid)
     late_query = (sa_select(*columns).join(c, col(c.id) == col(d.contract_id))
                   .where(col(d.due_on) < as_of, live, not_(accepted))
-                  .order_by(col(d.due_on), col(c.reference), col(d.seq), col(d.id)))
+                  .order_by(col(d.due_on), byte_order(col(c.reference)), col(d.seq), col(d.id)))
     cutoff = as_of - dt.timedelta(days=PAYMENT_DAYS)
     unpaid_query = (sa_select(*columns).join(c, col(c.id) == col(d.contract_id))
                     .where(live, col(d.status) == ACCEPTED, col(d.decided_on) < cutoff, col(d.amount_pence) > paid)
-                    .order_by(col(d.decided_on), col(c.reference), col(d.seq), col(d.id)))
+                    .order_by(col(d.decided_on), byte_order(col(c.reference)), col(d.seq), col(d.id)))
     late = tuple(_item(row, as_of, since_acceptance=False) for row in session.execute(late_query))
     unpaid = tuple(_item(row, as_of, since_acceptance=True) for row in session.execute(unpaid_query))
     return Overdue(as_of, late, unpaid)

@@ -12,6 +12,7 @@ from tracker.domain.models import BudgetLine, Contract, ContractStatus, Delivera
 from tracker.domain.text import same_name
 from tracker.reports.figures import LineFigures
 from tracker.reports.search import contract_matches
+from tracker.store.engine import byte_order
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def budget_lines(session: Session, year: FiscalYear | None = None) -> list[LineR
     query = select(BudgetLine)
     if year is not None:
         query = query.where(BudgetLine.fiscal_year == year.start_year)
-    query = query.order_by(col(BudgetLine.fiscal_year), col(BudgetLine.code))
+    query = query.order_by(col(BudgetLine.fiscal_year), byte_order(col(BudgetLine.code)))
     return [
         LineRow(line.code, line.name, line.fund, line.funder, FiscalYear(line.fiscal_year).label, line.control,
                 line.allocation_pence, line.committed_pence, line.paid_pence)
@@ -143,7 +144,7 @@ def contracts(session: Session, wanted: ContractFilter, *, limit: int = 200) -> 
         query = query.where(col(Contract.status) == wanted.status)
     if wanted.text and wanted.text.strip():
         query = query.where(contract_matches(wanted.text))
-    query = query.order_by(col(Contract.reference), col(Contract.id)).limit(limit)
+    query = query.order_by(byte_order(col(Contract.reference)), col(Contract.id)).limit(limit)
     return [ContractRow(*row) for row in session.execute(query)]
 
 

@@ -1,8 +1,9 @@
-"""The one place that makes the engine, and so the one place that knows the database is SQLite.
+"""The one place that makes the engine, and so the one place that knows the database is SQLite or PostgreSQL.
 
-Everything dialect-specific lives here: the pragmas, `BEGIN IMMEDIATE` for writes,
-the append-only triggers, the integrity check and the online backup. Any other
-SQLAlchemy URL (an office's shared PostgreSQL) gets the portable behaviour.
+Everything dialect-specific lives here: the pragmas, the write lock every change takes at BEGIN (SQLite's
+`BEGIN IMMEDIATE`; on PostgreSQL one transaction-level advisory lock per store, so that a change reads what it
+checks only once every other change has committed), the waits, the append-only triggers, the integrity check and
+the online backup.
 """
 
 import contextlib
@@ -15,9 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from tracker.store.errors import StoreError
 
@@ -48,7 +52,11 @@ def make_engine(target: str, *, create: bool = True) -> Engine:
     """An engine for a file path (the embedded default) or any SQLAlchemy URL."""
     busy_timeout_ms()  # a bad setting is refused before anything is opened
     if is_url(target):
-        return create_engine(target, pool_pre_ping=True)
+        if make_url(target).get_backend_name() != "postgresql":
+            return create_engine(target, pool_pre_ping=True)
+        engine = create_engine(target, pool_pre_ping=True, connect_args=_server_waits())
+        event.listen(engine, "begin", _begin)
+        return engine
     path = Path(target).expanduser()
     if not create and not path.exists():
         raise StoreError(f"no database at {path}; run `tracker init` first, or pass --db")
@@ -102,9 +110,46 @@ def append_only_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str
     return []
 
 
+def drop_append_only_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str]:
+    """The statements that lift `append_only_ddl`'s guards, for a schema step that must fill a new column of an
+    append-only table in the same transaction that puts the guards back."""
+    if engine_or_conn.dialect.name == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {table}_no_{verb}" for verb in ("update", "delete")]
+    if engine_or_conn.dialect.name == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
+    return []
+
+
 APPEND_ONLY_TABLES = ("audit_event", "payment")
 """The tables the store itself refuses to edit or delete from."""
 
+
+def no_truncate_ddl(table: str, engine_or_conn: Engine | Connection) -> list[str]:
+    """A statement-level trigger that refuses TRUNCATE on a table (row triggers do not fire on it, and TRUNCATE ...
+    CASCADE from a budget line reaches payments and the trail). SQLite has no TRUNCATE: its DELETE fires the row
+    triggers."""
+    if engine_or_conn.dialect.name != "postgresql":
+        return []
+    return [
+        "CREATE OR REPLACE FUNCTION tracker_no_truncate() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only: TRUNCATE refused'; END; $$ "
+        "LANGUAGE plpgsql",
+        f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION tracker_no_truncate()",
+    ]
+
+
+def ever_written(conn: Connection, tables: tuple[str, ...]) -> bool:
+    """Whether rows were ever added to any of `tables`, even if none is left: on PostgreSQL their id sequences have
+    been used (TRUNCATE ... RESTART IDENTITY resets them: only a recorded head catches that). The embedded file
+    keeps no such count: its rows and triggers are what verify checks."""
+    if conn.dialect.name != "postgresql":
+        return False
+    names = ", ".join(f"'{table}'" for table in tables)
+    return bool(conn.exec_driver_sql(
+        "SELECT EXISTS (SELECT 1 FROM pg_sequences s WHERE s.last_value IS NOT NULL AND "
+        f"(s.schemaname || '.' || s.sequencename)::regclass IN (SELECT pg_get_serial_sequence(t, 'id')::regclass "
+        f"FROM unnest(ARRAY[{names}]) t))").scalar())
 
 def guard_problems(conn: Connection) -> list[str]:
     """Append-only triggers that are missing or not the definitions this tracker creates (empty when intact)."""
@@ -124,8 +169,10 @@ def guard_problems(conn: Connection) -> list[str]:
     if conn.dialect.name == "postgresql":
         enabled = {str(name) for (name,) in conn.exec_driver_sql(
             "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")}
-        return [f"the {table} table's guard {table}_append_only is missing or disabled (the table can be edited)"
-                for table in expected if f"{table}_append_only" not in enabled]
+        return ([f"the {table} table's guard {table}_append_only is missing or disabled (the table can be edited)"
+                 for table in expected if f"{table}_append_only" not in enabled]
+                + [f"the {table} table's guard {table}_no_truncate is missing or disabled (the table can be emptied)"
+                   for table in expected if f"{table}_no_truncate" not in enabled])
     return []
 
 
@@ -191,7 +238,8 @@ def _configure_read_only(dbapi_connection: Any, _record: Any) -> None:
 
 def is_busy_error(error: BaseException) -> bool:
     text = str(getattr(error, "orig", error)).lower()
-    return "database is locked" in text or "database is busy" in text or "could not obtain lock" in text
+    return any(words in text for words in ("database is locked", "database is busy", "could not obtain lock",
+                                           "lock timeout"))
 
 
 def _create_private_file(path: Path) -> None:
@@ -218,12 +266,26 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+STORE_LOCK = 0x747261636B6572
+"""The advisory lock key ("tracker") every change takes on a PostgreSQL store; advisory locks belong to one
+database, so this is one lock per store."""
+
+
 def _begin(conn: Connection) -> None:
-    """Writes take the lock at BEGIN, so a balance read inside them cannot go stale."""
-    if conn.get_execution_options().get(WRITE_OPTION):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    """Writes take the store's write lock at BEGIN, before they read what they check, so a balance read inside them
+    cannot go stale: changes queue one after another, as on SQLite; reads never wait for it."""
+    write = conn.get_execution_options().get(WRITE_OPTION)
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    elif write:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({STORE_LOCK})")
+
+
+def _server_waits() -> dict[str, Any]:
+    """PostgreSQL waits bounded by TRACKER_BUSY_TIMEOUT_MS: for the connection (a server that accepts it but never
+    answers), and for any lock (another officer's change), after which the change is refused as busy."""
+    wait_ms = busy_timeout_ms()
+    return {"connect_timeout": max(2, -(-wait_ms // 1000)), "options": f"-c lock_timeout={wait_ms}"}
 
 
 
@@ -258,3 +320,63 @@ def placeholders(conn: Connection, count: int) -> str:
     if marker is None:
         return ", ".join(f":{i + 1}" for i in range(count))
     return ", ".join([marker] * count)
+
+
+class _ByteOrder(ColumnElement[Any]):
+    """A text column sorted and compared by its bytes, whatever the database's own collation."""
+
+    inherit_cache = True
+    _traverse_internals = [("clause", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (SQLAlchemy's own form)
+
+    def __init__(self, clause: ColumnElement[Any]) -> None:
+        self.clause = clause
+        self.type = clause.type
+
+
+@compiles(_ByteOrder)
+def _compile_byte_order(element: _ByteOrder, compiler: Any, **kw: Any) -> str:
+    collation = "BINARY" if compiler.dialect.name == "sqlite" else '"C"'
+    return f"{compiler.process(element.clause, **kw)} COLLATE {collation}"
+
+
+def byte_order(column: Any) -> Any:
+    """`column` in byte order (SQLite's BINARY, PostgreSQL's "C"): every ORDER BY over text uses it, so that an
+    export, a report and a page of the desk list the same rows in the same order on a C, an en-GB or an ICU
+    database as on the embedded store."""
+    return _ByteOrder(column)
+
+
+APPENDED_ONLY = ("SELECT", "INSERT")
+"""What an officer's role may do to the append-only tables."""
+CHANGED = ("SELECT", "INSERT", "UPDATE")
+"""What an officer's role may do to every other table the tracker writes."""
+
+
+def grant_officer(engine: Engine, role: str) -> list[str]:
+    """Give a PostgreSQL login role what the tracker needs and no more: the statements run, in order.
+
+    The role owns nothing, so it cannot alter a table or disable a trigger; it may not update, delete or truncate
+    the append-only tables, and deletes and truncates nothing anywhere."""
+    if engine.dialect.name != "postgresql":
+        raise StoreError("roles belong to a PostgreSQL store; the embedded store is one file, private to its owner")
+    name = engine.dialect.identifier_preparer.quote(role)
+    with engine.begin() as conn:
+        if conn.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(role)s", {"role": role}).first() is None:
+            raise StoreError(f"there is no PostgreSQL role {role!r}; create it first (CREATE ROLE ... LOGIN)")
+        tables = [str(t) for (t,) in conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")]
+        statements = [f"REVOKE ALL ON ALL TABLES IN SCHEMA {_schema(conn)} FROM {name}",
+                      f"GRANT USAGE ON SCHEMA {_schema(conn)} TO {name}",
+                      f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {_schema(conn)} TO {name}"]
+        for table in tables:
+            allowed: tuple[str, ...] = APPENDED_ONLY if table in APPEND_ONLY_TABLES else CHANGED
+            if table == "schema_version":
+                allowed = ("SELECT",)
+            statements.append(f"GRANT {', '.join(allowed)} ON {table} TO {name}")
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    return statements
+
+
+def _schema(conn: Connection) -> str:
+    return conn.dialect.identifier_preparer.quote(str(conn.exec_driver_sql("SELECT current_schema()").scalar_one()))

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
-from tracker.store.engine import read_only_view, writer
+from tracker.store.engine import is_embedded, read_only_view, writer
 from tracker.store.errors import StoreError
+from tracker.support.safe_text import redact_passwords
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,19 @@ def current_version(engine: Engine) -> int:
         return int(found or 0)
 
 
+def reachable_version(engine: Engine) -> int:
+    """The store's version; a server that cannot be reached (or answer within the wait) is one line, its URL's
+    password never shown."""
+    try:
+        return current_version(engine)
+    except OperationalError as error:
+        if is_embedded(engine):
+            raise
+        why = str(error.orig).strip().splitlines()[-1] if str(error.orig).strip() else type(error.orig).__name__
+        where = engine.url.render_as_string(hide_password=True)
+        raise StoreError(f"cannot connect to the database at {where}: {redact_passwords(why)}") from None
+
+
 def refuse_newer(engine: Engine, migrations: Sequence[Migration]) -> int:
     """The store's version, read without writing a byte; a store from a newer tracker is refused untouched, and so
     is one that has tables but no version record (re-running every migration would rebuild it over its contents).
@@ -48,7 +63,7 @@ def refuse_newer(engine: Engine, migrations: Sequence[Migration]) -> int:
     latest = max(m.version for m in migrations)
     view = read_only_view(engine)
     try:
-        have = current_version(view)
+        have = reachable_version(view)
         if have == 0 and _has_tables(view):
             raise StoreError("this database has tables but no schema_version record (removed behind the tracker's "
                              "back); it is not migrated or opened: keep it as evidence and restore a backup")

@@ -4,27 +4,49 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
 
-from tracker.store.engine import is_busy_error, writer
+from tracker.store.engine import is_busy_error, is_embedded, writer
 from tracker.store.errors import StoreError
+
+BUSY = "the database is busy (another officer is writing); nothing was recorded, try again"
+OUTCOME_UNKNOWN = ("the connection to the database was lost while the change was being committed: the outcome is "
+                   "unknown (it may have been recorded); check with `tracker show REF` before trying again")
+LOST = "the connection to the database was lost before the change was committed; nothing was recorded, try again"
 
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One write transaction: committed when the block ends, rolled back if anything raises."""
+    """One write transaction: committed when the block ends, rolled back if anything raises.
+
+    Until COMMIT is sent, a failure means nothing was recorded. If the connection is lost once COMMIT is on its way,
+    the server may have committed: then the tracker says the outcome is unknown, never that nothing was recorded.
+    """
     session = Session(writer(engine), expire_on_commit=False)
     try:
-        with session.begin():
+        with _store_errors(committing=False):
+            session.begin()
             yield session
-    except OperationalError as error:
-        if is_busy_error(error):
-            raise StoreError("the database is busy (another officer is writing); nothing was recorded, "
-                             "try again") from None
-        raise
+            session.flush()
+        with _store_errors(committing=not is_embedded(engine)):  # an embedded COMMIT that fails did not happen
+            session.commit()
     finally:
         session.close()
+
+
+@contextmanager
+def _store_errors(*, committing: bool) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as error:
+        if is_busy_error(error):
+            raise StoreError(BUSY) from None
+        if committing and isinstance(error, OperationalError | InterfaceError):
+            raise StoreError(OUTCOME_UNKNOWN) from None
+        if error.connection_invalidated:
+            raise StoreError(LOST) from None
+        raise
 
 
 @contextmanager
