@@ -60,7 +60,7 @@ async def test_the_payment_dialog_previews_the_domains_refusals_as_the_officer_t
         amount.value = unpaid
         app.screen.query_one("#field-paid_on", Input).value = "2016-04-02"
         await settle(pilot)
-        assert "outside" in refusal(app) and "2015/16" in refusal(app)
+        assert "Would be refused" in refusal(app) and "2016-04-02" in refusal(app)
         app.screen.query_one("#field-paid_on", Input).value = "2015-10-19"
         await settle(pilot)
         assert refusal(app) == ""
