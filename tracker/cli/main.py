@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import sys
 from typing import Any
 
@@ -134,7 +135,7 @@ def root(
         if sys.stdin.isatty() and sys.stdout.isatty():
             from tracker.ui.app import run_desk
 
-            run_desk(ctx.obj.context())
+            run_desk(ctx.obj.context(), command=f"tracker --db {shlex.quote(db)}" if db else "tracker")
         else:
             typer.echo(ctx.get_help())
 

@@ -244,7 +244,7 @@ _ROW_STYLE = {"fund": "italic", "year": "bold", "total": "bold"}
 
 
 def print_budget_report(report: BudgetReport, why: str = "") -> None:
-    from tracker.reports.budget import NEAR_PERCENT
+    from tracker.reports.figures import NEAR_PERCENT
 
     out = console()
     if not report.lines:

@@ -73,15 +73,30 @@ def preview_payment(session: Session, reference: str, seq: int) -> PaymentPrevie
                           line.allocation_pence, line.paid_pence)
 
 
+def check_release(session: Session, ctx: Context, reference: str, seq: int, *, amount_pence: int, paid_on: dt.date,
+                  invoice: str | None = None) -> None:
+    """Refuse, recording nothing, what `release_payment` would refuse now: the desk says so before it is asked."""
+    invoice = optional_text("invoice reference", invoice, max_length=80)
+    contract, item = lookup.deliverable(session, reference, seq)
+    line = session.get_one(BudgetLine, contract.budget_line_id)
+    _check_release(ctx, session, contract, item, line, amount_pence, paid_on, invoice, None)
+    _check_positive(amount_pence)
+
+
+def _check_positive(amount_pence: int) -> None:
+    if amount_pence <= 0:
+        raise InvalidInput(f"a payment must be more than £0.00, not {format_gbp(amount_pence)}; "
+                           f"to take money back, reverse a payment")
+
+
 def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int | None = None,
                     paid_on: dt.date | None = None, invoice: str | None = None,
                     override_sod_reason: str | None = None) -> PaymentRecorded:
     """Pay an accepted deliverable, within its amount, its contract's value and its line's allocation."""
     invoice = optional_text("invoice reference", invoice, max_length=80)
     override = optional_text("override reason", override_sod_reason, max_length=500)
-    if amount_pence is not None and amount_pence <= 0:
-        raise InvalidInput(f"a payment must be more than £0.00, not {format_gbp(amount_pence)}; "
-                           f"to take money back, reverse a payment")
+    if amount_pence is not None:
+        _check_positive(amount_pence)
     day = paid_on or ctx.clock.today()
     with ctx.change(Permission.PAY) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)

@@ -37,9 +37,6 @@ from tracker.reports.later_changes import changes_after
 from tracker.reports.natural import natural_key
 from tracker.store.engine import byte_order
 
-NEAR_PERCENT = 95
-"""A line is flagged "near" once its commitments reach 95% of its allocation."""
-
 ACCEPTED: ColumnClause[str] = literal_column(f"'{DeliverableStatus.ACCEPTED.value}'")
 """A literal, not a parameter, so the planner can match the partial index of what is owed."""
 
@@ -64,15 +61,6 @@ class BudgetRow(LineFigures):
         if self.allocation_pence <= 0:
             return None
         return (self.paid_pence * 1000 * 2 + self.allocation_pence) // (self.allocation_pence * 2)
-
-    @property
-    def standing(self) -> str:
-        """"over" past the allocation, "near" within 5% of it, else ""."""
-        if self.committed_pence > self.allocation_pence:
-            return "over"
-        if self.allocation_pence > 0 and self.committed_pence * 100 >= self.allocation_pence * NEAR_PERCENT:
-            return "near"
-        return ""
 
 
 ALL_YEARS = "all"

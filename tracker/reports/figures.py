@@ -1,5 +1,8 @@
 """Figures every report derives the same way from the stored running totals."""
 
+NEAR_PERCENT = 95
+"""A line is flagged "near" once its commitments reach 95% of its allocation."""
+
 
 class Outstanding:
     """Anything with a commitment and payments against it: what is committed and not yet paid."""
@@ -20,3 +23,12 @@ class LineFigures(Outstanding):
     @property
     def headroom_pence(self) -> int:
         return self.allocation_pence - self.committed_pence
+
+    @property
+    def standing(self) -> str:
+        """"over" past the allocation, "near" within 5% of it, else "": the one reading, for every report."""
+        if self.committed_pence > self.allocation_pence:
+            return "over"
+        if self.allocation_pence > 0 and self.committed_pence * 100 >= self.allocation_pence * NEAR_PERCENT:
+            return "near"
+        return ""

@@ -13,7 +13,7 @@ from tracker.domain.context import Context
 from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
 from tracker.domain.people import Actor
 from tracker.support.crash_log import write_crash_log
-from tracker.ui.commands import DeskCommands
+from tracker.ui.commands import DeskCommands, RecordCommands
 from tracker.ui.desk import Desk
 from tracker.ui.dialogs.help import HelpScreen
 from tracker.ui.dialogs.year_picker import YearPicker
@@ -32,14 +32,16 @@ class TrackerApp(App[None]):
                        "audit": AuditScreen}
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = bindings(EVERYWHERE)
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    COMMANDS = App.COMMANDS | {DeskCommands, RecordCommands}
 
     year: reactive[FiscalYear] = reactive(FiscalYear(2000), init=False)
 
-    def __init__(self, context: Context, *, label: str = "", cursor_blink: bool = True) -> None:
+    def __init__(self, context: Context, *, label: str = "", cursor_blink: bool = True,
+                 command: str = "tracker") -> None:
         super().__init__()
         self.context = context
         self.label = label
+        self.command = command
         self.cursor_blink = cursor_blink
         self.years: list[FiscalYear] = []
         self.set_reactive(TrackerApp.year, fiscal_year_of(context.clock.today()))
@@ -125,14 +127,16 @@ class TrackerApp(App[None]):
             self.switch_mode("dashboard")
 
 
-def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cursor_blink: bool = True) -> TrackerApp:
+def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cursor_blink: bool = True,
+              command: str = "tracker") -> TrackerApp:
     """The desk on a store, for a person, at a time: the command line passes the real ones, tests fixed ones."""
-    return TrackerApp(Context(engine=engine, actor=actor, clock=clock), label=label, cursor_blink=cursor_blink)
+    return TrackerApp(Context(engine=engine, actor=actor, clock=clock), label=label, cursor_blink=cursor_blink,
+                      command=command)
 
 
-def run_desk(context: Context, *, label: str = "") -> None:
-    """Open the desk in this terminal until the officer quits."""
-    build_app(context.engine, context.actor, context.clock, label=label).run()
+def run_desk(context: Context, *, label: str = "", command: str = "tracker") -> None:
+    """Open the desk in this terminal until the officer quits; `command` is how it was started."""
+    build_app(context.engine, context.actor, context.clock, label=label, command=command).run()
 
 
 if TYPE_CHECKING:

@@ -17,5 +17,7 @@ class Desk(Protocol):
     """The years that have budget lines, for the year picker; the dashboard reads them."""
     welcomed: bool
     """The welcome has been shown once for an empty store."""
+    command: str
+    """How the desk was started (`tracker --db FILE`): the commands it suggests keep the same store."""
     cursor_blink: bool
     """Off in tests, so snapshots are steady."""

@@ -1,7 +1,9 @@
 """Every action of the desk as data: a name, a key, a label and a line of help.
 
 The footer, the `?` help screen and the command palette are all built from these
-tables, so a key is defined once and every list of keys agrees with it.
+tables, so a key is defined once and every list of keys agrees with it. The footer shows
+the screen's own actions, then help and quit, so that it fits 80 columns; the screens'
+numbers and the year keys are in the help and the palette.
 """
 
 from dataclasses import dataclass
@@ -27,15 +29,19 @@ class DeskAction:
 EVERYWHERE = (
     DeskAction("help", "question_mark", "help", "Help", "List every key of the desk", key_display="?"),
     DeskAction("quit", "q", "quit", "Quit", "Leave the desk"),
-    DeskAction("goto.dashboard", "1", "goto('dashboard')", "Dashboard", "The year's budget lines and the work waiting"),
-    DeskAction("goto.contracts", "2", "goto('contracts')", "Contracts", "Every contract of the year: filter and sort"),
-    DeskAction("goto.budget", "3", "goto('budget')", "Budget", "The budget report, per line and per period P1-P12"),
-    DeskAction("goto.audit", "4", "goto('audit')", "Audit", "The audit log, newest first"),
+    DeskAction("goto.dashboard", "1", "goto('dashboard')", "Dashboard", "The year's budget lines and the work waiting",
+               show=False),
+    DeskAction("goto.contracts", "2", "goto('contracts')", "Contracts", "Every contract of the year: filter and sort",
+               show=False),
+    DeskAction("goto.budget", "3", "goto('budget')", "Budget", "The budget report, per line and per period P1-P12",
+               show=False),
+    DeskAction("goto.audit", "4", "goto('audit')", "Audit", "The audit log, newest first",
+               show=False),
     DeskAction("year.previous", "left_square_bracket", "previous_year", "Year-", "Show the previous financial year",
-               key_display="["),
+               key_display="[", show=False),
     DeskAction("year.next", "right_square_bracket", "next_year", "Year+", "Show the next financial year",
-               key_display="]"),
-    DeskAction("year.pick", "y", "pick_year", "Pick year", "Pick a financial year from a list"),
+               key_display="]", show=False),
+    DeskAction("year.pick", "y", "pick_year", "Pick year", "Pick a financial year from a list", show=False),
     DeskAction("back", "escape", "back", "Back", "Go back to the previous screen", show=False),
     DeskAction("contract.from_decision", "n", "add_from_decision", "Contract from a decision",
                "Add a draft contract from a decision form (PDF or text): check each field, then save", show=False),
@@ -77,6 +83,12 @@ BUDGET = (
 TABLES = (
     DeskAction("table.open", "enter", "select_cursor", "Open", "Open the highlighted row"),
     DeskAction("table.next", "tab", "app.focus_next", "Next table", "Move to the next table or field", show=False),
+    DeskAction("table.deeper", "right,l", "select_cursor", "Deeper", "Open the highlighted row (as enter)",
+               show=False, key_display="→ l"),
+    DeskAction("table.back", "left,h", "app.back", "Back", "Go back to the previous screen (as escape)", show=False,
+               key_display="← h"),
+    DeskAction("table.down", "j", "cursor_down", "Down", "Move down a row (as ↓)", show=False),
+    DeskAction("table.up", "k", "cursor_up", "Up", "Move up a row (as ↑)", show=False),
 )
 
 SECTIONS: tuple[tuple[str, tuple[DeskAction, ...]], ...] = (

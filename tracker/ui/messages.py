@@ -66,6 +66,8 @@ class StatementLoaded(Loaded):
 class PaymentPreviewLoaded(Loaded):
     item: DeliverableRow
     preview: PaymentPreview
+    nothing_to_pay: str | None = None
+    """The domain's refusal when the deliverable is fully paid: the desk says so instead of opening a dialog."""
 
 
 @dataclass
@@ -89,6 +91,13 @@ class ActionFinished(Message, Generic[Outcome]):
     """A dialog's domain action ran: `outcome` is its result, or `refusal` the one line saying why nothing changed."""
 
     outcome: Outcome | None = None
+    refusal: str | None = None
+
+
+@dataclass
+class RefusalPreviewed(Message):
+    """What a dialog's values would meet if recorded now: the domain's one-line refusal, or None."""
+
     refusal: str | None = None
 
 

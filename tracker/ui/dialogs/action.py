@@ -14,18 +14,22 @@ from typing import ClassVar, Generic, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
 from tracker.domain.errors import TrackerError
 from tracker.store.errors import StoreError
-from tracker.ui.messages import ActionFinished, Inbox
+from tracker.ui.messages import ActionFinished, Inbox, RefusalPreviewed
 
 Outcome = TypeVar("Outcome")
 
 Values = dict[str, str]
+
+FRAME_ROWS = 6
+"""Rows a dialog keeps besides its form and refusal: the footer, the border, the title, the buttons and their
+margin."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class ActionSpec(Generic[Outcome]):
     fields: tuple[Field, ...]
     describe: Callable[[Values], list[tuple[str, str]]]
     perform: Callable[[Values], Outcome]
+    check: Callable[[Values], None] | None = None
+    """The domain's own checks of the values, recording nothing: a refusal shows before the officer confirms."""
 
 
 class ActionModal(ModalScreen[Outcome | None]):
@@ -68,14 +74,15 @@ class ActionModal(ModalScreen[Outcome | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.spec.title, id="dialog-title", markup=False)
-            for item in self.spec.fields:
-                with Horizontal(classes="field-row"):
-                    yield Label(item.label, classes="field-label", markup=False)
-                    field = Input(item.default, placeholder=item.placeholder, id=f"field-{item.name}")
-                    field.cursor_blink = self.cursor_blink
-                    yield field
-            yield Label("Will be recorded", classes="record-title", markup=False)
-            yield Static(id="record", markup=False)
+            with VerticalScroll(id="dialog-form", can_focus=False):
+                for item in self.spec.fields:
+                    with Horizontal(classes="field-row"):
+                        yield Label(item.label, classes="field-label", markup=False)
+                        field = Input(item.default, placeholder=item.placeholder, id=f"field-{item.name}")
+                        field.cursor_blink = self.cursor_blink
+                        yield field
+                yield Label("Will be recorded", classes="record-title", markup=False)
+                yield Static(id="record", markup=False)
             yield Static(id="refusal", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.spec.confirm, variant="primary", id="confirm")
@@ -96,6 +103,46 @@ class ActionModal(ModalScreen[Outcome | None]):
             lines = [("", error.message)]
         width = max((len(label) for label, _ in lines), default=0)
         self.query_one("#record", Static).update("\n".join(f"{label:<{width}}  {value}" for label, value in lines))
+        self._check(self.values())
+
+    def _check(self, values: Values) -> None:
+        """Ask the domain, in a thread, whether these values would be refused now; the answer shows below."""
+        check = self.spec.check
+        if check is None:
+            return
+
+        def work() -> None:
+            refusal = None
+            try:
+                check(values)
+            except (TrackerError, StoreError) as error:
+                refusal = error.message
+            if not get_current_worker().is_cancelled:
+                self.inbox.send(RefusalPreviewed(refusal))
+
+        self.run_worker(work, thread=True, exclusive=True, group="check", exit_on_error=False, name="check")
+
+    def on_refusal_previewed(self, message: RefusalPreviewed) -> None:
+        self.inbox.received()
+        self._show_refusal(f"✗ Would be refused: {message.refusal}" if message.refusal else None)
+
+    def _show_refusal(self, text: str | None) -> None:
+        refusal = self.query_one("#refusal", Static)
+        refusal.update(text or "")
+        refusal.set_class(text is not None, "shown")
+        self.call_after_refresh(self._fit_form)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_form)
+
+    def _fit_form(self) -> None:
+        """The form scrolls within what the title, the refusal and the buttons leave: those stay in view."""
+        refusal = self.query_one("#refusal")
+        kept = FRAME_ROWS + (refusal.outer_size.height + 1 if refusal.has_class("shown") else 0)
+        form = self.query_one("#dialog-form")
+        rows = max(self.size.height - kept, 3)
+        if form.styles.max_height is None or form.styles.max_height.value != rows:
+            form.styles.max_height = rows
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -133,6 +180,5 @@ class ActionModal(ModalScreen[Outcome | None]):
         if message.refusal is None:
             self.dismiss(message.outcome)
             return
-        self.query_one("#refusal", Static).update(f"✗ Refused — nothing was recorded: {message.refusal}")
-        self.query_one("#refusal").add_class("shown")
+        self._show_refusal(f"✗ Refused — nothing was recorded: {message.refusal}")
         self.query_one("#confirm", Button).disabled = False

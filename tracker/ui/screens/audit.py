@@ -15,10 +15,14 @@ from tracker.ui.dialogs.event import EventScreen
 from tracker.ui.keymap import AUDIT, bindings
 from tracker.ui.messages import AuditPageLoaded
 from tracker.ui.screens.paged import PagedScreen
-from tracker.ui.widgets.line_table import Column, LineTable
+from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.filter_input import FilterInput
+from tracker.ui.widgets.line_table import LineTable
 
-COLUMNS = (Column("seq", "Seq"), Column("at", "At (UTC)"), Column("who", "Who"), Column("action", "Action"),
-           Column("contract", "Contract"), Column("details", "Details", gives_way=True))
+COLUMNS = (Column("seq", "Seq"), Column("at", "At (UTC)", drop=2), Column("who", "Who", drop=1),
+           Column("action", "Action"), Column("contract", "Contract", drop=3),
+           Column("details", "Details", gives_way=True))
+"""On a narrow terminal the details give way (never inside a figure), then who, when and the contract drop."""
 
 
 class AuditScreen(PagedScreen[AuditPage]):
@@ -32,9 +36,7 @@ class AuditScreen(PagedScreen[AuditPage]):
         yield Header()
         with Horizontal(id="audit-filters"):
             for name, hint in (("contract", "/ contract reference"), ("person", "w who (name or login)")):
-                box = Input(placeholder=hint, id=f"audit-{name}")
-                box.cursor_blink = self.desk.cursor_blink
-                yield box
+                yield FilterInput(placeholder=hint, id=f"audit-{name}", cursor_blink=self.desk.cursor_blink)
         yield LineTable(id="audit")
         yield Label("", id="audit-status", classes="status-line", markup=False)
         yield Footer()
@@ -85,7 +87,10 @@ class AuditScreen(PagedScreen[AuditPage]):
         if event.key == "escape" and isinstance(self.focused, Input):
             event.stop()
             event.prevent_default()
-            self.query_one("#audit").focus()
+            if self.focused.value:
+                self.focused.value = ""
+            else:
+                self.query_one("#audit").focus()
 
     def action_filter_contract(self) -> None:
         self.query_one("#audit-contract").focus()

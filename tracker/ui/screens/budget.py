@@ -16,12 +16,20 @@ from tracker.ui.keymap import BUDGET, bindings
 from tracker.ui.messages import BudgetLoaded, PeriodsLoaded
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import money
+from tracker.ui.widgets.columns import Column
 from tracker.ui.widgets.desk_table import DeskTable
 
-WIDE = 130
-"""From this width the line's name gets a column of its own."""
-STANDING = {"over": "OVER", "near": "near"}
-"""Words beside the colour, so the state of a line never depends on colour alone."""
+BUDGET_COLUMNS = (
+    Column("line", "Line", gives_way=True), Column("name", "Name", gives_way=True, drop=1),
+    Column("allocation", "Allocation", right=True, drop=6), Column("committed", "Committed", right=True, drop=4),
+    Column("paid", "Paid", right=True, drop=3), Column("accepted_unpaid", "Accepted unpaid", right=True, drop=2),
+    Column("outstanding", "Outstanding", right=True, drop=5), Column("headroom", "Headroom", right=True),
+    Column("flag", "", drop=7),
+)
+"""Narrower, the name gives way then drops, then accepted unpaid, paid, committed, outstanding and the
+allocation: the headroom and the NEAR/OVER flag (a word beside the colour) stay longest."""
+PERIOD_COLUMNS = (Column("period", "Period"), Column("paid", "Paid", right=True),
+                  Column("due", "Due (unpaid)", right=True))
 
 
 class BudgetScreen(DeskScreen):
@@ -60,34 +68,26 @@ class BudgetScreen(DeskScreen):
         report = message.report
         table = self.query_one("#budget", DeskTable)
         warning = table.style_of("warning")
-        wide = self.size.width >= WIDE
-        table.reset("Line", *(["Name"] if wide else []), *(Text(name, justify="right") for name in (
-            "Allocation", "Committed", "Paid", "Accepted unpaid", "Outstanding", "Headroom")), "")
 
-        def add(row: BudgetRow, key: str) -> None:
-            word = STANDING.get(row.standing, "")
-            label = [row.name] if wide else []
-            table.add_row(row.code or row.name.removesuffix(" subtotal"), *label, money(row.allocation_pence),
-                          money(row.committed_pence),
-                          money(row.paid_pence), money(row.accepted_unpaid_pence), money(row.outstanding_pence),
-                          money(row.headroom_pence, warning if row.standing == "over" else ""),
-                          Text(word, style=warning if word else ""), key=key)
+        def cells(row: BudgetRow, line: str, name: str) -> list[object]:
+            return [line, name, money(row.allocation_pence), money(row.committed_pence), money(row.paid_pence),
+                    money(row.accepted_unpaid_pence), money(row.outstanding_pence),
+                    money(row.headroom_pence, warning if row.standing == "over" else ""),
+                    Text(row.standing.upper(), style=warning if row.standing else "")]
 
-        for row in report.lines:
-            add(row, row.code)
-        for row in report.funds:
-            add(row, f"fund\t{row.fund}")
-        add(report.total, "total")
+        rows = [(row.code, cells(row, row.code, row.name)) for row in report.lines]
+        rows += [(f"fund\t{row.fund}", cells(row, row.fund or "No fund", "subtotal")) for row in report.funds]
+        rows.append(("total", cells(report.total, "Total", "")))
+        table.fill(BUDGET_COLUMNS, rows)
         self.query_one("#budget-title", Label).update(f"Budget report {self.desk.year.label}")
 
     def on_periods_loaded(self, message: PeriodsLoaded) -> None:
         line_code, profile = message.line_code, message.profile
-        table = self.query_one("#periods", DeskTable)
-        table.reset("Period", Text("Paid", justify="right"), Text("Due (unpaid)", justify="right"))
-        for row in profile.periods:
-            table.add_row(row.name, money(row.paid_pence), money(row.forecast_pence))
-        table.add_row("Later", "", money(profile.later_pence))
-        table.add_row("Unscheduled", "", money(profile.unscheduled_pence))
+        rows: list[tuple[str, list[object]]] = [
+            (row.name, [row.name, money(row.paid_pence), money(row.forecast_pence)]) for row in profile.periods]
+        rows.append(("Later", ["Later", "", money(profile.later_pence)]))
+        rows.append(("Unscheduled", ["Unscheduled", "", money(profile.unscheduled_pence)]))
+        self.query_one("#periods", DeskTable).fill(PERIOD_COLUMNS, rows)
         paid = sum(row.paid_pence for row in profile.periods)
         self.query_one("#periods-title", Label).update(
             f"Periods P1-P12 of {profile.year} for {line_code or 'all lines'}: paid {format_gbp(paid)}, "

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
+from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -14,18 +15,32 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker.domain import deliverables, payments
 from tracker.domain.audit import AuditAction
+from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import format_date, parse_date
 from tracker.domain.models import DeliverableStatus
 from tracker.domain.money import format_gbp, format_pounds, parse_money
 from tracker.reports.registers import DeliverableRow, PaymentRow, Statement, contract_statement
+from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal, ActionSpec, Field, Values
 from tracker.ui.keymap import CONTRACT, bindings
 from tracker.ui.messages import PaymentPreviewLoaded, StatementLoaded
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import date, money
-from tracker.ui.widgets.desk_table import DeskTable, column_specs
+from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.desk_table import DeskTable
 
 Outcome = TypeVar("Outcome")
+
+DELIVERABLE_COLUMNS = (
+    Column("seq", "#"), Column("name", "Deliverable", gives_way=True, drop=2), Column("amount", "Amount", right=True),
+    Column("due", "Due", right=True, drop=3), Column("status", "Status"),
+    Column("decided", "Accepted / rejected by", gives_way=True, drop=1), Column("paid", "Paid", right=True, drop=4),
+)
+PAYMENT_COLUMNS = (
+    Column("id", "Id"), Column("seq", "#", drop=4), Column("amount", "Amount", right=True),
+    Column("paid_on", "Paid on", right=True, drop=5), Column("invoice", "Invoice", drop=3),
+    Column("released_by", "Released by", gives_way=True, drop=2), Column("note", "Note", gives_way=True, drop=1),
+)
 
 
 class ContractScreen(DeskScreen):
@@ -76,33 +91,26 @@ class ContractScreen(DeskScreen):
         today = self.desk.context.clock.today()
         warning = items.style_of("warning")
         cursor = items.cursor_row
-        name_width = max(self.size.width - 80, 16)
         rows: list[tuple[str, list[object]]] = []
         for item in statement.deliverables:
-            name = item.name if len(item.name) <= name_width else item.name[:name_width - 1] + "…"
             late = item.status != DeliverableStatus.ACCEPTED and item.due_on < today
             status = Text(f"{item.status} ! late", style=warning) if late else Text(item.status)
             decided = f"{item.decided_by} {format_date(item.decided_on)}" if item.decided_by else ""
-            rows.append((str(item.seq), [str(item.seq), name, money(item.amount_pence), date(item.due_on), status,
+            rows.append((str(item.seq), [str(item.seq), item.name, money(item.amount_pence), date(item.due_on), status,
                                          decided, money(item.paid_pence)]))
-        items.fill(column_specs("#", "Deliverable", _right("Amount"), _right("Due"), "Status", "Accepted / rejected by",
-                            _right("Paid")), rows)
+        items.fill(DELIVERABLE_COLUMNS, rows)
         if items.row_count:
             items.move_cursor(row=min(cursor, items.row_count - 1), animate=False)
         paid = self.query_one("#payments", DeskTable)
         pay_cursor = paid.cursor_row
         reversed_by = {p.reverses_payment_id: p.payment_id for p in statement.payments if p.reverses_payment_id}
-        paid.fill(column_specs("Id", "#", _right("Amount"), _right("Paid on"), "Invoice", "Released by", "Note"),
+        paid.fill(PAYMENT_COLUMNS,
                   [(str(row.payment_id), [str(row.payment_id), str(row.seq), money(row.amount_pence),
                                           date(row.paid_on), row.invoice or "", row.released_by,
                                           _payment_note(row, reversed_by)]) for row in statement.payments])
         if paid.row_count:
             paid.move_cursor(row=min(pay_cursor, paid.row_count - 1), animate=False)
         self.query_one("#payments-title", Label).update(f"Payments ({len(statement.payments)})")
-
-    def on_resize(self) -> None:
-        if self.statement is not None:
-            self._show_statement(self.statement)
 
     @on(DataTable.RowSelected, "#deliverables")
     def action_open(self) -> None:
@@ -200,15 +208,34 @@ class ContractScreen(DeskScreen):
         item = self._selected()
         if item is None:
             return
-        reference, seq = self.reference, item.seq
-        self.read(PaymentPreviewLoaded,
-                  lambda session: PaymentPreviewLoaded(item, payments.preview_payment(session, reference, seq)))
+        ctx, reference, seq = self.desk.context, self.reference, item.seq
+
+        def query(session: Session) -> PaymentPreviewLoaded:
+            preview = payments.preview_payment(session, reference, seq)
+            refusal = None
+            if preview.unpaid_pence <= 0:
+                try:
+                    payments.check_release(session, ctx, reference, seq, amount_pence=0, paid_on=ctx.clock.today())
+                except TrackerError as error:
+                    refusal = error.message
+            return PaymentPreviewLoaded(item, preview, refusal)
+
+        self.read(PaymentPreviewLoaded, query)
 
     def on_payment_preview_loaded(self, message: PaymentPreviewLoaded) -> None:
         """The release dialog: every figure it shows is the domain's preview, for the amount typed."""
         item, preview = message.item, message.preview
+        if message.nothing_to_pay:
+            self.notify(message.nothing_to_pay, title="Nothing to pay", severity="warning", markup=False)
+            return
         ctx, reference, seq = self.desk.context, self.reference, item.seq
         today = ctx.clock.today()
+
+        def check(values: Values) -> None:
+            with read_session(ctx.engine) as session:
+                payments.check_release(session, ctx, reference, seq, amount_pence=amount_of(values),
+                                       paid_on=parse_date(values["paid_on"], today=today),
+                                       invoice=values["invoice"] or None)
 
         def amount_of(values: Values) -> int:
             return parse_money(values["amount"])
@@ -232,7 +259,7 @@ class ContractScreen(DeskScreen):
             fields=(Field("amount", "Amount (£)", default=format_pounds(preview.unpaid_pence)),
                     Field("paid_on", "Paid on (YYYY-MM-DD)", default=today.isoformat()),
                     Field("invoice", "Invoice reference", placeholder="e.g. IMP-001")),
-            describe=describe,
+            describe=describe, check=check,
             perform=lambda values: payments.release_payment(
                 ctx, reference, seq, amount_pence=amount_of(values),
                 paid_on=parse_date(values["paid_on"], today=today), invoice=values["invoice"] or None)),
@@ -277,6 +304,3 @@ def _payment_note(row: PaymentRow, reversed_by: dict[int, int]) -> str:
         return f"reversed by {reversed_by[row.payment_id]}"
     return "override: " + row.sod_override_reason if row.sod_override_reason else ""
 
-
-def _right(header: str) -> Text:
-    return Text(header, justify="right")

@@ -24,7 +24,9 @@ from tracker.reports.contract_list import (
 from tracker.ui.keymap import CONTRACTS, bindings
 from tracker.ui.messages import ContractsCounted, ContractsPageLoaded
 from tracker.ui.screens.paged import PagedScreen
-from tracker.ui.widgets.line_table import Column, LineTable
+from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.filter_input import FilterInput
+from tracker.ui.widgets.line_table import LineTable
 
 FILTER_DELAY = 0.02
 """Seconds the filter waits after a keystroke: typing fast issues one query for the word, not one per letter."""
@@ -32,11 +34,13 @@ COUNT_DELAY = 0.3
 """Seconds the rows stay up before their matches are counted: no count runs between keystrokes."""
 
 COLUMNS = (
-    Column("reference", "Reference"), Column("supplier", "Supplier", gives_way=True), Column("line", "Line"),
-    Column("value", "Value", right=True), Column("paid", "Paid", right=True),
-    Column("outstanding", "Outstanding", right=True), Column("next_due", "Next due", right=True),
-    Column("status", "Status"),
+    Column("reference", "Reference"), Column("supplier", "Supplier", gives_way=True, drop=5),
+    Column("line", "Line", drop=1), Column("value", "Value", right=True, drop=4),
+    Column("paid", "Paid", right=True, drop=3), Column("outstanding", "Outstanding", right=True),
+    Column("next_due", "Next due", right=True, drop=2), Column("status", "Status", drop=6),
 )
+"""On a narrow terminal the supplier gives way first, then the line, the next due date, paid, value, the supplier
+and the status drop, in that order: the reference and what is outstanding always stay."""
 
 
 class ContractsScreen(PagedScreen[ContractPage]):
@@ -52,9 +56,8 @@ class ContractsScreen(PagedScreen[ContractPage]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        filter_input = Input(placeholder="/ to filter by reference, supplier or line", id="filter")
-        filter_input.cursor_blink = self.desk.cursor_blink
-        yield filter_input
+        yield FilterInput(placeholder="/ to filter by reference, supplier or line", id="filter",
+                          cursor_blink=self.desk.cursor_blink)
         yield LineTable(id="contracts")
         yield Label("", id="contracts-status", classes="status-line", markup=False)
         yield Footer()
@@ -155,7 +158,11 @@ class ContractsScreen(PagedScreen[ContractPage]):
         if event.key == "escape" and self.focused is self.query_one("#filter"):
             event.stop()
             event.prevent_default()
-            self.query_one("#contracts").focus()
+            box = self.query_one("#filter", Input)
+            if box.value:
+                box.value = ""
+            else:
+                self.query_one("#contracts").focus()
         elif event.key == "down" and self.focused is self.query_one("#filter"):
             self.query_one("#contracts").focus()
 

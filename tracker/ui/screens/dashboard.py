@@ -11,7 +11,6 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
 from tracker.domain.models import DeliverableStatus
-from tracker.domain.money import format_gbp
 from tracker.reports.dashboard import (
     Dashboard,
     LineContract,
@@ -27,13 +26,29 @@ from tracker.ui.keymap import DASHBOARD, bindings
 from tracker.ui.messages import DashboardLoaded, LineContractsLoaded, WaitingCounted
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import bar, date, money
-from tracker.ui.widgets.desk_table import DeskTable, OpenableTable, column_specs
+from tracker.ui.widgets.columns import Column
+from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
 
 BAR_WIDTH = 12
-WIDE = 118
-"""From this width the line's name gets a column of its own."""
-NOT_NAME_WIDTH = 76
-"""What the work table's other columns take, so the deliverable's name is cut to fit the terminal."""
+LINE_COLUMNS = (
+    Column("code", "Line"), Column("name", "Name", gives_way=True, drop=1),
+    Column("allocation", "Allocation", right=True, drop=6), Column("committed", "Committed", right=True, drop=4),
+    Column("paid", "Paid", right=True, drop=3), Column("outstanding", "Outstanding", right=True, drop=5),
+    Column("headroom", "Headroom", right=True), Column("flag", "", drop=7),
+    Column("bar", "█ paid ▒ committed", drop=2),
+)
+"""Narrower, the name gives way then drops, then the bar, paid, committed, outstanding and the allocation:
+the headroom and its NEAR/OVER flag stay longest."""
+WORK_COLUMNS = (
+    Column("contract", "Contract"), Column("seq", "#", drop=3), Column("name", "Deliverable", gives_way=True, drop=1),
+    Column("needs", "Waiting for", drop=5), Column("due", "Due", right=True, drop=2), Column("late", "Late", drop=4),
+    Column("unpaid", "Unpaid", right=True),
+)
+LINE_CONTRACT_COLUMNS = (
+    Column("contract", "Contract"), Column("supplier", "Supplier", gives_way=True, drop=1),
+    Column("status", "Status", drop=2), Column("committed", "Committed", right=True, drop=4),
+    Column("paid", "Paid", right=True, drop=3), Column("outstanding", "Outstanding", right=True),
+)
 
 
 WORK_SHOWN = 200
@@ -62,12 +77,6 @@ class DashboardScreen(DeskScreen):
     def on_mount(self) -> None:
         self.query_one("#work").focus()
 
-    def on_resize(self) -> None:
-        """The lines and the work are cut to the width; the line's contracts stay as they were read."""
-        if self.data is not None:
-            self._fill_work(self.data)
-            self._fill_lines(self.data.lines)
-
     def reload(self) -> None:
         year, today = self.desk.year, self.desk.context.clock.today()
 
@@ -85,7 +94,7 @@ class DashboardScreen(DeskScreen):
             from tracker.ui.dialogs.welcome import WelcomeScreen
 
             self.desk.welcomed = True
-            self.app.push_screen(WelcomeScreen())
+            self.app.push_screen(WelcomeScreen(self.desk.command))
         self.query_one("#lines-title", Label).update(
             f"Budget lines {data.year.label}" + ("" if data.lines else " — none for this year; [ and ] change year"))
         self._fill_work(data)
@@ -96,44 +105,39 @@ class DashboardScreen(DeskScreen):
         self._fill_lines(data.lines)
         self._load_line(self.line_code)
 
+    def show_line(self, code: str) -> None:
+        """Highlight a budget line (the palette found it) and list its contracts."""
+        self.line_code = code
+        if self.data is not None:
+            self._fill_lines(self.data.lines)
+        self._load_line(code)
+        self.query_one("#lines").focus()
+
     def _fill_lines(self, lines: tuple[LineRow, ...]) -> None:
         table = self.query_one("#lines", DeskTable)
-        wide = self.size.width >= WIDE
-        columns: list[tuple[str | Text, str]] = [("Line", "code")]
-        if wide:
-            columns.append(("Name", "name"))
-        columns += [(_right(header), header.lower())
-                    for header in ("Allocation", "Committed", "Paid", "Outstanding", "Headroom")]
-        columns.append(("█ paid ▒ committed", "bar"))
         warning = table.style_of("warning")
         rows: list[tuple[str, list[object]]] = []
         for line in lines:
-            over = line.headroom_pence < 0
-            headroom = (Text(f"OVER {format_gbp(line.headroom_pence)}", style=warning, justify="right") if over
-                        else money(line.headroom_pence))
-            cells: list[object] = [line.code]
-            if wide:
-                cells.append(line.name)
-            cells += [money(line.allocation_pence), money(line.committed_pence), money(line.paid_pence),
-                      money(line.outstanding_pence), headroom,
-                      bar(line.paid_pence, line.committed_pence, line.allocation_pence, BAR_WIDTH, table.bar_styles)]
-            rows.append((line.code, cells))
-        table.fill(columns, rows)
+            flagged = warning if line.standing else ""
+            rows.append((line.code, [
+                line.code, line.name, money(line.allocation_pence), money(line.committed_pence),
+                money(line.paid_pence), money(line.outstanding_pence),
+                money(line.headroom_pence, warning if line.standing == "over" else ""),
+                Text(line.standing.upper(), style=flagged),
+                bar(line.paid_pence, line.committed_pence, line.allocation_pence, BAR_WIDTH, table.bar_styles)]))
+        table.fill(LINE_COLUMNS, rows)
         if self.line_code in {line.code for line in lines}:
             table.move_cursor(row=table.get_row_index(self.line_code), animate=False)
 
     def _fill_work(self, data: Dashboard) -> None:
         table = self.query_one("#work", DeskTable)
         warning = table.style_of("warning")
-        name_width = max(self.size.width - NOT_NAME_WIDTH, 12)
         rows: list[tuple[str, list[object]]] = []
         for item in data.work:
             late = Text(f"! {item.days_late} days", style=warning) if item.overdue else Text("")
-            name = item.name if len(item.name) <= name_width else item.name[:name_width - 1] + "…"
-            rows.append((f"{item.reference}\t{item.seq}", [item.reference, str(item.seq), name, _waiting_for(item),
+            rows.append((f"{item.reference}\t{item.seq}", [item.reference, str(item.seq), item.name, _waiting_for(item),
                                                            date(item.due_on), late, money(item.unpaid_pence)]))
-        table.fill(column_specs("Contract", "#", "Deliverable", "Waiting for", _right("Due"), "Late", _right("Unpaid")),
-                   rows)
+        table.fill(WORK_COLUMNS, rows)
         if not data.work_more:
             self._show_waiting(data, WaitingCounts(len(data.awaiting_signoff), len(data.awaiting_payment),
                                                    len(data.overdue)))
@@ -168,9 +172,7 @@ class DashboardScreen(DeskScreen):
 
     def _show_line_contracts(self, code: str | None, rows: list[LineContract], more: bool) -> None:
         table = self.query_one("#line-contracts", DeskTable)
-        headers = column_specs("Contract", "Supplier", "Status", _right("Committed"), _right("Paid"),
-                               _right("Outstanding"))
-        table.fill(headers,
+        table.fill(LINE_CONTRACT_COLUMNS,
                    [(row.reference, [row.reference, row.supplier, row.status, money(row.committed_pence),
                                      money(row.paid_pence), money(row.outstanding_pence)]) for row in rows])
         title = f"Contracts on {code}" if code else "Contracts on the line"
@@ -213,6 +215,3 @@ def _waiting_for(item: WorkItem) -> str:
         return "payment"
     return "resubmission" if item.status == DeliverableStatus.REJECTED else "supplier"
 
-
-def _right(header: str) -> Text:
-    return Text(header, justify="right")

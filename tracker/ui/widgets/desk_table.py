@@ -1,5 +1,6 @@
 """The desk's table: a DataTable whose warning colours come from the stylesheet, not from Python."""
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -10,6 +11,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellType, RowKey
 
 from tracker.ui.keymap import TABLES, bindings
+from tracker.ui.widgets.columns import Column, cut, fit_widths
 
 
 class DeskTable(DataTable[object]):
@@ -24,6 +26,10 @@ class DeskTable(DataTable[object]):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self._shown: tuple[tuple[Column, ...], list[tuple[str, list[object]]], list[int]] = ((), [], [])
+        """The columns, rows and widest cells last filled, laid out again when the width changes."""
+        self._widths: list[int] = []
+        """The columns' widths as laid out."""
 
     def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None,
                 label: TextType | None = None) -> RowKey:
@@ -31,24 +37,41 @@ class DeskTable(DataTable[object]):
         return super().add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells), height=height,
                                key=key, label=label)
 
-    def reset(self, *columns: str | Text) -> None:
-        """Empty the table and set its columns again; for tables filled a page at a time."""
-        self.clear(columns=True)
-        for column in columns:
-            self.add_column(column)
-
-    def fill(self, columns: list[tuple[str | Text, str]], rows: list[tuple[str, list[object]]]) -> None:
-        """Replace columns and rows at once, each column as wide as its widest cell.
+    def fill(self, columns: Sequence[Column], rows: list[tuple[str, list[object]]]) -> None:
+        """Replace columns and rows at once, fitted to the table's width (and again whenever it changes).
 
         Widths are set here rather than measured by the table as rows arrive: a table refreshed while a
         dialog covers its screen otherwise keeps its headers' widths and cuts every figure short.
         """
+        wanted = [max([cell_len(column.label)] + [cell_len(_plain(cells[index])) for _, cells in rows])
+                  for index, column in enumerate(columns)]
+        self._shown = (tuple(columns), rows, wanted)
+        self._widths = []
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """Text gives way and columns drop in their stated order, so that no figure runs off the edge."""
+        columns, rows, wanted = self._shown
+        room = self.size.width - self.styles.scrollbar_size_vertical
+        widths = fit_widths(columns, wanted, room, self.cell_padding) if room > 0 else wanted
+        if widths == self._widths:
+            return
+        self._widths = widths
+        cursor = self.cursor_row
         self.clear(columns=True)
-        for index, (label, key) in enumerate(columns):
-            width = max([cell_len(str(label))] + [cell_len(_plain(cells[index])) for _, cells in rows])
-            self.add_column(label, key=key, width=width)
+        for column, width in zip(columns, widths, strict=True):
+            if width:
+                self.add_column(Text(column.label, justify="right") if column.right else column.label,
+                                key=column.key, width=width)
         for key, cells in rows:
-            self.add_row(*cells, key=key)
+            self.add_row(*(_cut(cell, width) if column.gives_way and width < wanted_width else cell
+                           for cell, column, width, wanted_width in zip(cells, columns, widths, wanted, strict=True)
+                           if width), key=key)
+        if rows:
+            self.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
 
     def style_of(self, name: str) -> Style:
         return self.get_component_rich_style(f"desk-table--{name}", partial=True)
@@ -64,10 +87,11 @@ class OpenableTable(DeskTable):
     BINDINGS: ClassVar[list[BindingType]] = bindings(TABLES[:1])
 
 
-def column_specs(*labels: str | Text) -> list[tuple[str | Text, str]]:
-    """Column specs for `fill`, keyed by their plain labels."""
-    return [(label, _plain(label) or f"column-{index}") for index, label in enumerate(labels)]
-
-
 def _plain(cell: object) -> str:
     return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def _cut(cell: object, width: int) -> Text:
+    """A text cell cut to its column with `…`, keeping its style."""
+    text = cell if isinstance(cell, Text) else Text(str(cell))
+    return Text(cut(text.plain, width), style=text.style, justify=text.justify)

@@ -8,7 +8,7 @@ columns as wide as their widest cell so far, and drawing a line is one string an
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tracker.ui.keymap import TABLES, bindings
+from tracker.ui.widgets.columns import Column, cut, fit_widths
 
 CURSOR_KEYS: list[BindingType] = [
     Binding("up", "cursor_up", "Up", show=False),
@@ -31,28 +32,14 @@ CURSOR_KEYS: list[BindingType] = [
     Binding("pagedown", "page_down", "Page down", show=False),
     Binding("home", "first_row", "First row", show=False),
     Binding("end", "last_row", "Last row", show=False),
-    Binding("left", "scroll_left", "Scroll left", show=False),
-    Binding("right", "scroll_right", "Scroll right", show=False),
 ]
 
 PADDING = 1
 """Spaces either side of every cell, as in Textual's DataTable."""
-NARROWEST = 12
-"""The fewest cells a column that gives way to the others is cut to."""
 MOST_ROWS = 3000
 """The most rows a table holds; past it the screen says so and asks for a filter."""
 FETCH_AHEAD = 40
 """Ask for the next page when the cursor comes this close to the last row."""
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    right: bool = False
-    """Figures and dates line up on the right."""
-    gives_way: bool = False
-    """Cut to what the other columns leave of the table's width, so the table fits without scrolling sideways."""
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -131,8 +118,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def relabel(self, labels: Sequence[str]) -> None:
         """New header labels for the same columns (a sort arrow moved); rows stay."""
-        self.columns = tuple(Column(column.key, label, column.right, column.gives_way)
-                             for column, label in zip(self.columns, labels, strict=True))
+        self.columns = tuple(replace(column, label=label) for column, label in zip(self.columns, labels, strict=True))
         self._widen([cell_len(label) for label in labels])
 
     def add_rows(self, rows: Iterable[tuple[str, Sequence[str]]]) -> None:
@@ -154,23 +140,19 @@ class LineTable(ScrollView, can_focus=True):
         self._lay_out()
 
     def _lay_out(self) -> None:
-        """Widths as drawn: the content's, less what a column that gives way must lose to fit the width."""
-        widths = list(self.content_widths)
-        room = self.size.width - self.styles.scrollbar_size_vertical - 2 * PADDING * len(widths)
-        for index, column in enumerate(self.columns):
-            if column.gives_way:
-                others = sum(widths) - widths[index]
-                widths[index] = max(min(widths[index], room - others), min(NARROWEST, widths[index]))
+        """Widths as drawn: text gives way, then columns drop in their order, so the table fits the width."""
+        room = self.size.width - self.styles.scrollbar_size_vertical
+        widths = fit_widths(self.columns, self.content_widths, room, PADDING) if room > 0 else list(self.content_widths)
         if widths != self.widths:
             self.widths = widths
             self._lines = {}
-        self.virtual_size = Size(sum(widths) + 2 * PADDING * len(widths), len(self._cells) + 1)
+        self.virtual_size = Size(sum(width + 2 * PADDING for width in widths if width), len(self._cells) + 1)
         self.refresh()
 
     def _line(self, cells: Sequence[str]) -> str:
         pad = " " * PADDING
         return "".join(pad + _fit(cell, width, column.right) + pad
-                       for cell, width, column in zip(cells, self.widths, self.columns, strict=True))
+                       for cell, width, column in zip(cells, self.widths, self.columns, strict=True) if width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The styles are looked up once per paint, not once per line."""
@@ -260,6 +242,8 @@ class LineTable(ScrollView, can_focus=True):
     def _column_at(self, x: int) -> Column | None:
         right = 0
         for column, width in zip(self.columns, self.widths, strict=True):
+            if not width:
+                continue
             right += width + 2 * PADDING
             if x < right:
                 return column
@@ -267,11 +251,9 @@ class LineTable(ScrollView, can_focus=True):
 
 
 def _fit(text: str, width: int, right: bool) -> str:
-    """The text in exactly `width` cells: padded on the left for figures, cut with … when too long."""
-    if text.isascii():
-        if len(text) > width:
-            return text[:width - 1] + "…"
+    """The text in exactly `width` cells: padded on the left for figures, cut with … (never in a figure)."""
+    if text.isascii() and len(text) <= width:
         return text.rjust(width) if right else text.ljust(width)
     if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
+        text = cut(text, width)
     return " " * (width - cell_len(text)) + text if right else set_cell_size(text, width)
