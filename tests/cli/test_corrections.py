@@ -3,38 +3,39 @@
 refusal's one line and exit code with nothing changed, and `audit verify` sound after every kind of change."""
 
 import json
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from tracker.domain.schema import open_store
 
 from ..conftest import DEMO
-from ..domain.conftest import fast_folder
 from ..domain.ledger import snapshot
+from ..stores import Store, fast_folder, new_target
 from .conftest import Tracker, one_line
 
 MERIDIAN = "DMPCD 2015 120"
 FOUNDING = "DMPCD 2015 76"
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = fast_folder(tmp_path_factory.mktemp("demo"))
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("TRACKER_TODAY", "2015-10-19")
-        env.setenv("TRACKER_USER", "test-officer")
-        Tracker(str(folder / "demo.db"))("import", str(DEMO))
-    yield folder / "demo.db"
-    shutil.rmtree(folder, ignore_errors=True)
+_DEMO: dict[Store, str] = {}
+
+
+def demo_template(kind: Store, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo imported on 19 October 2015: built once per store, cloned for each test."""
+    if kind not in _DEMO:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("TRACKER_TODAY", "2015-10-19")
+            env.setenv("TRACKER_USER", "test-officer")
+            build = Tracker(new_target(kind, fast_folder(tmp_path_factory.mktemp("demo"))))
+            build("import", str(DEMO))
+        _DEMO[kind] = build.db
+    return _DEMO[kind]
 
 
 @pytest.fixture
-def demo(tracker: Tracker, demo_template: Path) -> Tracker:
-    shutil.copyfile(demo_template, tracker.db)
-    return tracker
+def demo(store_kind: Store, tmp_path_factory: pytest.TempPathFactory, clone: Callable[[str], str]) -> Tracker:
+    return Tracker(clone(demo_template(store_kind, tmp_path_factory)))
 
 
 def refuses(tracker: Tracker, *args: str, message: str, code: int = 1) -> None:

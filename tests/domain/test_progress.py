@@ -16,6 +16,7 @@ from tracker.store.session import read_session
 from tracker.support.progress import QUIET, counted
 
 from ..conftest import DEMO
+from ..stores import Store, drop_store, new_target, sqlite_only
 
 
 class Recorded:
@@ -57,10 +58,12 @@ def test_the_import_reports_each_phase_in_bytes_to_the_last(alice: Context) -> N
     assert [unit for _, _, unit in heard.phases] == ["bytes", "bytes", "bytes", "rows", ""]
 
 
-def test_an_import_watched_or_not_stores_the_same(alice: Context, engine: Engine, tmp_path: Path) -> None:
+def test_an_import_watched_or_not_stores_the_same(alice: Context, engine: Engine, store_kind: Store,
+                                                  tmp_path: Path) -> None:
     from tracker.domain.schema import open_store
 
-    other = open_store(str(tmp_path / "other.db"))
+    target = new_target(store_kind, tmp_path / "other")
+    other = open_store(target)
     try:
         watched = import_folder(Context(other, alice.actor, alice.clock), DEMO, progress=Recorded())
         unwatched = import_folder(alice, DEMO)
@@ -74,14 +77,15 @@ def test_an_import_watched_or_not_stores_the_same(alice: Context, engine: Engine
                 assert a.exec_driver_sql(query).all() == b.exec_driver_sql(query).all()
     finally:
         other.dispose()
+        drop_store(target)
 
 
 def test_verify_reports_events_rows_checks_and_digests(alice: Context, engine: Engine) -> None:
     import_folder(alice, DEMO)
     heard = Recorded()
     assert verify_store(engine, progress=heard).ok
-    assert heard.finished() == {"chain": (1, 1), "rows": (30, 30), "totals": (12, 12), "digests": (30, 30)}
-    assert heard.calls == 1 + 4 + 12 + 4  # a batch per query (one table each), never a call per row
+    assert heard.finished() == {"chain": (1, 1), "rows": (30, 30), "totals": (13, 13), "digests": (30, 30)}
+    assert heard.calls == 1 + 4 + 13 + 4  # a batch per query (one table each), never a call per row
 
 
 def test_a_large_pass_is_told_in_batches_not_rows() -> None:
@@ -112,6 +116,10 @@ def test_exports_and_backup_report_their_phases(alice: Context, engine: Engine, 
     assert heard.done[0] == package.releases
     assert heard.phases[0][1] == 6  # one per contract the import brought in; its drafts get none
 
+
+def test_a_backup_reports_its_phases(alice: Context, engine: Engine, tmp_path: Path) -> None:
+    sqlite_only(str(engine.url), "backup copies the embedded file; a server is backed up with its own tools")
+    import_folder(alice, DEMO)
     heard = Recorded()
     done = backup_database(engine, tmp_path / "copy.db", stamp="20151019T230000", progress=heard)
     assert done.verified.ok

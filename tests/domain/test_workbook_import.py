@@ -21,6 +21,7 @@ from tracker.exports.nightly import export_commitments
 from tracker.store.session import read_session
 
 from ..conftest import DEMO
+from ..stores import Store, drop_store, new_target
 from .ledger import scalar, snapshot
 
 DEMO_TOTALS = (100_000_000, 46_260_000, 9_700_000)
@@ -78,13 +79,15 @@ def demo_as_kept_by_an_office() -> dict[str, list[list[Any]]]:
     return sheets
 
 
-def test_the_demo_workbook_imports_as_the_folder_does(alice: Context, engine: Engine, tmp_path: Path) -> None:
+def test_the_demo_workbook_imports_as_the_folder_does(alice: Context, engine: Engine, store_kind: Store,
+                                                     tmp_path: Path) -> None:
     book = workbook(tmp_path / "office.xlsx", demo_as_kept_by_an_office())
     summary = import_folder(alice, book)
     assert summary.rows == {"budget_lines.csv": 4, "payments.csv": 4, "contracts.csv": 6, "deliverables.csv": 16}
     assert (summary.allocation_pence, summary.committed_pence, summary.paid_pence) == DEMO_TOTALS
     assert verify_store(engine).ok
-    other = open_store(str(tmp_path / "folder.db"))
+    target = new_target(store_kind, tmp_path / "folder")
+    other = open_store(target)
     try:
         import_folder(Context(other, alice.actor, alice.clock), DEMO)
         for table in ("budget_line", "contract", "deliverable", "payment"):
@@ -93,6 +96,7 @@ def test_the_demo_workbook_imports_as_the_folder_does(alice: Context, engine: En
                 assert a.exec_driver_sql(query).all() == b.exec_driver_sql(query).all(), table
     finally:
         other.dispose()
+        drop_store(target)
     assert scalar(engine, "SELECT payload FROM audit_event WHERE action = 'import'").count("office.xlsx") == 2
 
 
