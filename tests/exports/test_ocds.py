@@ -17,12 +17,16 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from tracker.cli.main import app
+from tracker.domain.corrections import rename_contract
+from tracker.domain.deliverables import accept_deliverable
+from tracker.domain.payments import release_payment
+from tracker.domain.variations import NewDeliverable, vary_contract
 from tracker.exports.files import ExportRefused, prepare_directory
 from tracker.exports.ocds import EXTENSIONS, Window, export_ocds, ocid, publisher
 from tracker.store.session import read_session
 
 from ..conftest import ROOT
-from .founding import FOUNDING, october, tour
+from .founding import DAVID, FOUNDING, TOM, october, on, tour
 
 SCHEMAS = ROOT.parent / "shared" / "ocds-1.1.5"
 RELEASE_URL = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
@@ -236,7 +240,7 @@ def test_cli_writes_the_package_from_configuration(founding: Engine, tmp_path: P
     result = runner.invoke(app, ["--db", str(founding.url), "export", "ocds", "--dir", str(tmp_path / "out"),
                                  "--as-of", "2015-10-19"], env=env)
     assert result.exit_code == 0, result.stderr
-    assert "exported 12 OCDS releases"  # 5 imported awards, then 7 events in result.stdout
+    assert "exported 13 OCDS releases" in result.stdout  # 5 imported awards, then 8 events
     refused = runner.invoke(app, ["--db", str(founding.url), "export", "ocds", "--dir", str(tmp_path / "no")],
                             env={**env, "TRACKER_OCDS_PREFIX": ""})
     assert refused.exit_code != 0
@@ -257,3 +261,60 @@ def test_an_import_is_published_a_page_of_contracts_at_a_time(founding: Engine, 
     paged = export(founding, tmp_path / "paged", Window(dt.date(2015, 10, 19))).read_bytes()
     assert paged == whole
     assert len(records(json.loads(paged))) >= 5
+
+
+def _validated(package: Any) -> Any:
+    release_validator, package_validator = validators()
+    assert sorted(package_validator.iter_errors(_plain(package)), key=str) == []
+    for release in package["releases"]:
+        assert list(release_validator.iter_errors(_plain(release))) == [], release["id"]
+    return package
+
+
+def test_a_variation_is_published_as_a_contract_amendment(founding: Engine, tmp_path: Path) -> None:
+    """The award keeps the value it was made at; the contract's value moves with the amendment, from its release on."""
+    before = export(founding, tmp_path / "before", Window(dt.date(2015, 10, 19))).read_bytes()
+    vary_contract(on(founding, TOM, dt.date(2015, 10, 20)), FOUNDING, decision="DMPCD 2015 150",
+                  on=dt.date(2015, 10, 20), rationale="Implementation support asked for by the programme board",
+                  value_pence=15_160_000,
+                  add=(NewDeliverable("Implementation support", 200_000, dt.date(2016, 1, 31)),))
+    assert export(founding, tmp_path / "again", Window(dt.date(2015, 10, 19))).read_bytes() == before
+    package = _validated(read(export(founding, tmp_path / "after", Window(dt.date(2015, 10, 20)))))
+    process = ocid(PREFIX, FOUNDING)
+    mine = [r for r in package["releases"] if r["ocid"] == process]
+    assert [r["tag"] for r in mine] == [["award", "contract", "implementation"], ["implementationUpdate"],
+                                        ["implementationUpdate"], ["contractAmendment"]]
+    amended = mine[-1]
+    contract = amended["contracts"][0]
+    assert [r["contracts"][0]["value"]["amount"] for r in mine] == [Decimal("149600.00")] * 3 + [Decimal("151600.00")]
+    assert amended["awards"][0]["value"]["amount"] == Decimal("149600.00")
+    assert amended["planning"]["budget"]["amount"]["amount"] == Decimal("151600.00")
+    assert contract["amendments"] == [{
+        "id": "V1", "date": "2015-10-20T00:00:00+01:00",
+        "rationale": "Implementation support asked for by the programme board",
+        "description": "DMPCD 2015 150: value £149,600.00 -> £151,600.00 (+1.3 % from the original £149,600.00); "
+                       "adds #4 Implementation support £2,000.00 due 2016-01-31",
+        "releaseID": amended["id"]}]
+    assert [(m["id"], m["status"]) for m in contract["implementation"]["milestones"]] == [
+        ("delivery-4", "scheduled"), ("payment-4", "scheduled")]
+    record = records(package)[process]["contracts"][0]
+    assert record["value"]["amount"] == Decimal("151600.00")
+    assert [m["id"] for m in record["implementation"]["milestones"]][-2:] == ["delivery-4", "payment-4"]
+
+
+def test_a_renamed_contract_keeps_the_ocid_it_was_published_under(engine: Engine, tmp_path: Path) -> None:
+    """A reference corrected while nothing is paid: events before and after the correction are one process."""
+    tour(engine)
+    first = export(engine, tmp_path / "first", Window(dt.date(2015, 9, 10))).read_bytes()
+    accept_deliverable(on(engine, DAVID, dt.date(2015, 10, 12)), "DMPCD 2015 120", 1, on=dt.date(2015, 10, 12))
+    rename_contract(on(engine, TOM, dt.date(2015, 10, 13)), "DMPCD 2015 120", "DMPCD 2015 121",
+                    reason="the decision's number was typed wrongly")
+    release_payment(on(engine, TOM, dt.date(2015, 10, 15)), "DMPCD 2015 121", 1, invoice="EV-0002",
+                    paid_on=dt.date(2015, 10, 15))
+    assert export(engine, tmp_path / "again", Window(dt.date(2015, 9, 10))).read_bytes() == first
+    package = _validated(read(export(engine, tmp_path / "after", Window(dt.date(2015, 10, 19)))))
+    assert ocid(PREFIX, "DMPCD 2015 121") not in records(package)
+    renamed = [r["tag"] for r in package["releases"] if r["ocid"] == ocid(PREFIX, "DMPCD 2015 120")]
+    assert renamed == [["award", "contract", "implementation"], ["implementationUpdate"], ["implementationUpdate"]]
+    implementation = records(package)[ocid(PREFIX, "DMPCD 2015 120")]["contracts"][0]["implementation"]
+    assert [t["value"]["amount"] for t in implementation["transactions"]] == [Decimal("40000.00")]

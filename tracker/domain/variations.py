@@ -12,6 +12,7 @@ releases it.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -72,6 +73,22 @@ def percent_change(original: int, now: int) -> str:
     tenths += 1 if rest * 2 >= original else 0
     sign = "-" if now < original else "+"
     return f"{sign}{tenths // 10}.{tenths % 10} %"
+
+
+def variation_terms(details: dict[str, Any]) -> str:
+    """What a recorded variation changed, in one wording for the contract's history and its published amendment."""
+    parts = []
+    if details["value_before"] != details["value_after"]:
+        parts.append(f"value {format_gbp(details['value_before'])} -> {format_gbp(details['value_after'])} "
+                     f"({details['cumulative_change']} from the original {format_gbp(details['original_value'])})")
+    if details["end_before"] != details["end_after"]:
+        parts.append(f"end {details['end_before']} -> {details['end_after']}")
+    parts += [f"adds #{new['seq']} {new['name']} {format_gbp(new['amount_pence'])} due {new['due_on']}"
+              for new in details["added"]]
+    parts += [f"#{seq} {format_gbp(before)} -> {format_gbp(after)}"
+              for seq, (before, after) in details["amounts"].items()]
+    parts += [f"removes #{seq}" for seq in details.get("removed", ())]
+    return "; ".join(parts)
 
 
 def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, rationale: str,

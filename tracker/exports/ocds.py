@@ -27,6 +27,7 @@ from tracker.domain.audit import AuditAction, chain_head
 from tracker.domain.fiscal import day_start_utc, london_midnight
 from tracker.domain.models import AuditEvent, BudgetLine, Contract, Deliverable, Payment, sum_pence
 from tracker.domain.money import format_pounds
+from tracker.domain.variations import variation_terms
 from tracker.exports.files import ExportRefused, Published, publishing
 from tracker.store.engine import byte_order
 from tracker.support.progress import QUIET, Progress, counted
@@ -49,7 +50,7 @@ _MONEY = re.compile(r'"\\u0000P(-?[0-9]+\.[0-9]{2})"')
 _PUBLISHED_ACTIONS = (
     AuditAction.CONTRACT_AWARDED, AuditAction.CONTRACT_CLOSED, AuditAction.CONTRACT_CANCELLED,
     AuditAction.DELIVERABLE_ADDED, AuditAction.DELIVERABLE_ACCEPTED, AuditAction.DELIVERABLE_REJECTED,
-    AuditAction.PAYMENT_RELEASED, AuditAction.PAYMENT_REVERSED, AuditAction.IMPORT,
+    AuditAction.PAYMENT_RELEASED, AuditAction.PAYMENT_REVERSED, AuditAction.CONTRACT_VARIED, AuditAction.IMPORT,
 )
 _DECISIONS = (AuditAction.DELIVERABLE_SUBMITTED, AuditAction.DELIVERABLE_ACCEPTED, AuditAction.DELIVERABLE_REJECTED)
 
@@ -228,16 +229,17 @@ def _statements() -> tuple[Any, Any, Any, Any, Any]:
     c, b, d, p, e = Contract, BudgetLine, Deliverable, Payment, AuditEvent
     contract = (select(col(c.id), col(c.reference), col(c.title), col(c.supplier), col(c.supplier_is_individual),
                        col(c.value_pence), col(c.awarded_on), col(c.start_date), col(c.end_date), col(b.code),
-                       col(b.name), col(b.fund), col(b.funder))
+                       col(b.name), col(b.fund), col(b.funder), col(c.original_value_pence))
                 .join(b, col(b.id) == col(c.budget_line_id)).where(col(c.reference) == bindparam("reference")))
     deliverables = (select(col(d.seq), col(d.name), col(d.due_on), col(d.amount_pence), col(d.status),
                            col(d.decided_on))
-                    .where(col(d.contract_id) == bindparam("contract")).order_by(col(d.seq)))
+                    .where(col(d.contract_id) == bindparam("contract"), col(d.id) <= bindparam("last"))
+                    .order_by(col(d.seq)))
     payments = (select(col(p.id), col(p.amount_pence), col(p.paid_on), col(d.seq))
                 .join(d, col(d.id) == col(p.deliverable_id))
                 .where(col(p.contract_id) == bindparam("contract"), col(p.imported).is_(True)).order_by(col(p.id)))
     decisions = (select(col(e.action), col(e.payload))
-                 .where(col(e.contract_ref) == bindparam("reference"), col(e.seq) > bindparam("after"),
+                 .where(col(e.contract_ref).in_(bindparam("names", expanding=True)), col(e.seq) > bindparam("after"),
                         col(e.action).in_(_DECISIONS))
                  .order_by(col(e.seq)))
     earlier = aliased(Payment)
@@ -267,6 +269,13 @@ class _Contract:
     line_name: str
     fund: str
     funder: str
+    original_value_pence: int | None
+    names: tuple[str, ...]
+    """Every reference it has had: its events are recorded under the one it had at the time."""
+    published_as: str
+    """The reference it had when first published (awarded or imported), which its ocid keeps for good."""
+    published_at: int
+    """The audit seq of that first release: its award, or 0 when imported."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +292,11 @@ class _Builder:
         self.connection = connection
         self.who = who
         self.cached: dict[str, _Contract] = {}
+        self.renames = [(seq, payload["renamed_from"], payload["renamed_to"]) for seq, payload in (
+            (seq, json.loads(text)) for seq, text in connection.execute(
+                select(col(AuditEvent.seq), col(AuditEvent.payload))
+                .where(col(AuditEvent.action) == AuditAction.CONTRACT_RENAMED).order_by(col(AuditEvent.seq))))]
+        """References corrected, in order: few or none, so held whole."""
 
     def releases(self, seq: int, at: str, action: str, reference: str | None,
                  details: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -291,7 +305,7 @@ class _Builder:
             return
         if reference is None:
             return
-        contract = self._contract(reference)
+        contract = self._contract(self._name_now(reference, seq))
         if action == AuditAction.CONTRACT_AWARDED:
             yield self._release(contract, seq, at, ["award", "contract"], milestones=self._at_award(contract, seq))
         elif action == AuditAction.CONTRACT_CLOSED:
@@ -309,13 +323,19 @@ class _Builder:
             milestone, transaction = self._payment(contract, details["payment_id"])
             yield self._release(contract, seq, at, ["implementationUpdate"], milestones=[milestone],
                                 transactions=[transaction])
+        elif action == AuditAction.CONTRACT_VARIED and self._awarded_before(contract, seq):
+            added = [_Milestones(new["seq"], new["name"], dt.date.fromisoformat(new["due_on"]))
+                     for new in details["added"]]
+            yield self._release(contract, seq, at, ["contractAmendment"],
+                                milestones=[m for item in added for m in _scheduled(item)],
+                                amendment=self._amendment(contract, seq, details))
 
     # -- what each event says ------------------------------------------------------------------------------------
 
     def _at_award(self, contract: _Contract, award_seq: int) -> list[dict[str, Any]]:
         """The deliverables added before the award, all still to come."""
         added = self.connection.execute(
-            select(col(AuditEvent.payload)).where(col(AuditEvent.contract_ref) == contract.reference,
+            select(col(AuditEvent.payload)).where(col(AuditEvent.contract_ref).in_(contract.names),
                                                   col(AuditEvent.action) == AuditAction.DELIVERABLE_ADDED,
                                                   col(AuditEvent.seq) < award_seq)
             .order_by(col(AuditEvent.seq))).scalars()
@@ -331,7 +351,7 @@ class _Builder:
         if contract.awarded_on is None:
             return False
         later = self.connection.execute(select(exists().where(
-            col(AuditEvent.contract_ref) == contract.reference, col(AuditEvent.action) == AuditAction.CONTRACT_AWARDED,
+            col(AuditEvent.contract_ref).in_(contract.names), col(AuditEvent.action) == AuditAction.CONTRACT_AWARDED,
             col(AuditEvent.seq) > seq))).scalar()
         return not later
 
@@ -352,10 +372,12 @@ class _Builder:
 
     def _imported(self, seq: int, at: str, details: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """One release per awarded contract the import brought in, with what it brought for it."""
-        first, last = details.get("id_ranges", {}).get("contract", (0, -1))
+        ranges = details.get("id_ranges", {})
+        first, last = ranges.get("contract", (0, -1))
+        last_deliverable = int(ranges.get("deliverable", (0, -1))[1])
         for reference in self._awarded_between(first, last):
             contract = self._contract(reference)
-            milestones, transactions = self._imported_implementation(contract, seq)
+            milestones, transactions = self._imported_implementation(contract, seq, last_deliverable)
             yield self._release(contract, seq, at, ["award", "contract", "implementation"], milestones=milestones,
                                 transactions=transactions)
 
@@ -378,10 +400,12 @@ class _Builder:
                 return
             after = (page[-1][0], page[-1][1] or 0)
 
-    def _imported_implementation(self, contract: _Contract,
-                                 import_seq: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def _imported_implementation(self, contract: _Contract, import_seq: int,
+                                 last_deliverable: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The deliverables and payments the import brought (not those added since, by a variation or by hand)."""
         before = self._status_before_later_decisions(contract, import_seq)
-        rows = self.connection.execute(_IMPORTED_DELIVERABLES, {"contract": contract.id}).all()
+        rows = self.connection.execute(_IMPORTED_DELIVERABLES, {"contract": contract.id,
+                                                                "last": last_deliverable}).all()
         payments: Sequence[Any] = self.connection.execute(_IMPORTED_PAYMENTS, {"contract": contract.id}).all()
         paid: dict[int, int] = {}
         last_paid: dict[int, dt.date] = {}
@@ -404,7 +428,7 @@ class _Builder:
 
     def _status_before_later_decisions(self, contract: _Contract, import_seq: int) -> dict[int, str]:
         """Deliverables submitted, accepted or rejected after the import: their status when imported."""
-        later = self.connection.execute(_LATER_DECISIONS, {"reference": contract.reference,
+        later = self.connection.execute(_LATER_DECISIONS, {"names": list(contract.names),
                                                            "after": import_seq}).all()
         status: dict[int, str] = {}
         for action, payload in later:
@@ -420,12 +444,55 @@ class _Builder:
         if found is not None:
             return found
         row: Any = self.connection.execute(_CONTRACT, {"reference": reference}).one()
+        names, published_as, published_at = self._history(reference)
         found = _Contract(int(row[0]), row[1], row[2], row[3], bool(row[4]), row[5], _optional_day(row[6]),
-                          _optional_day(row[7]), _optional_day(row[8]), row[9], row[10], row[11], row[12])
+                          _optional_day(row[7]), _optional_day(row[8]), row[9], row[10], row[11], row[12], row[13],
+                          names, published_as, published_at)
         if len(self.cached) > 4096:
             self.cached.clear()
         self.cached[reference] = found
         return found
+
+    def _name_now(self, reference: str, seq: int) -> str:
+        """The reference a contract has now, from the one an event recorded it under."""
+        for renamed_at, old, new in self.renames:
+            if renamed_at > seq and old == reference:
+                reference = new
+        return reference
+
+    def _history(self, reference: str) -> tuple[tuple[str, ...], str, int]:
+        """A contract's references (newest first), the one it was first published under, and when."""
+        names, renamed_at = [reference], []
+        for at, old, new in reversed(self.renames):
+            if new == names[-1]:
+                names.append(old)
+                renamed_at.append(at)
+        award = self.connection.execute(select(func.min(col(AuditEvent.seq))).where(
+            col(AuditEvent.contract_ref).in_(names), col(AuditEvent.action) == AuditAction.CONTRACT_AWARDED)).scalar()
+        published_at = int(award or 0)
+        published_as = reference
+        for at, older in zip(renamed_at, names[1:], strict=True):
+            if at > published_at:
+                published_as = older
+        return tuple(names), published_as, published_at
+
+    def _value_at(self, contract: _Contract, seq: int) -> int:
+        """The contract's value when the event happened: variations after it had not yet changed it."""
+        if contract.original_value_pence is None:
+            return contract.value_pence
+        varied = self.connection.execute(
+            select(col(AuditEvent.payload)).where(col(AuditEvent.contract_ref).in_(contract.names),
+                                                  col(AuditEvent.action) == AuditAction.CONTRACT_VARIED,
+                                                  col(AuditEvent.seq) <= seq)
+            .order_by(col(AuditEvent.seq).desc()).limit(1)).scalar()
+        return contract.original_value_pence if varied is None else int(json.loads(varied)["value_after"])
+
+    def _amendment(self, contract: _Contract, seq: int, details: dict[str, Any]) -> dict[str, Any]:
+        """A variation as OCDS amends a contract: numbered V1, V2…, dated by its decision, in the tracker's words."""
+        process = ocid(self.who.ocid_prefix, contract.published_as)
+        return {"id": f"V{details['number']}", "date": london_midnight(dt.date.fromisoformat(details["decided_on"])),
+                "rationale": details["rationale"],
+                "description": f"{details['decision']}: {variation_terms(details)}", "releaseID": f"{process}-{seq}"}
 
     def _deliverables(self, contract: _Contract) -> list[_Milestones]:
         d = Deliverable
@@ -453,18 +520,21 @@ class _Builder:
 
     def _release(self, contract: _Contract, seq: int, at: str, tags: list[str], *, award_status: str = "active",
                  contract_status: str = "active", milestones: list[dict[str, Any]] | None = None,
-                 transactions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        process = ocid(self.who.ocid_prefix, contract.reference)
+                 transactions: list[dict[str, Any]] | None = None,
+                 amendment: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The award keeps the value it was made at; the contract and its budget show the value as of the event."""
+        process = ocid(self.who.ocid_prefix, contract.published_as)
         supplier = self._supplier(contract)
         buyer = {"id": _BUYER_ID, "name": self.who.name}
         parties: list[dict[str, Any]] = [{**buyer, "roles": ["buyer", "payer", "procuringEntity"]},
                                          {**supplier, "roles": ["supplier", "payee"]}]
         if contract.funder:
             parties.append({"id": f"funder-{_slug(contract.funder)}", "name": contract.funder, "roles": ["funder"]})
-        value = _money(contract.value_pence)
+        value = _money(self._value_at(contract, seq))
         signed = london_midnight(contract.awarded_on) if contract.awarded_on else None
         award: dict[str, Any] = {"id": f"{process}-award", "title": contract.title, "status": award_status,
-                                 "value": value, "suppliers": [supplier]}
+                                 "value": _money(self._value_at(contract, contract.published_at)),
+                                 "suppliers": [supplier]}
         agreement: dict[str, Any] = {"id": f"{process}-contract", "awardID": award["id"], "title": contract.title,
                                      "status": contract_status, "value": value}
         if signed:
@@ -480,6 +550,8 @@ class _Builder:
             implementation["transactions"] = transactions
         if implementation:
             agreement["implementation"] = implementation
+        if amendment:
+            agreement["amendments"] = [amendment]
         budget = {"id": contract.line_code, "description": contract.line_name, "amount": value}
         if contract.fund:
             budget["project"] = contract.fund

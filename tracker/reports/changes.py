@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from tracker.domain.audit import AuditAction
 from tracker.domain.models import AuditEvent
 from tracker.domain.money import format_gbp
+from tracker.domain.variations import variation_terms
 
 CHANGES = (AuditAction.CONTRACT_AMENDED, AuditAction.CONTRACT_RENAMED, AuditAction.CONTRACT_REOPENED,
            AuditAction.CONTRACT_VARIED, AuditAction.DELIVERABLE_AMENDED, AuditAction.DELIVERABLE_REVOKED,
@@ -58,18 +59,7 @@ def _fields(fields: dict[str, list[Any]]) -> str:
 def describe(action: str, d: dict[str, Any]) -> str:
     """One sentence for one correction or variation, from its recorded details."""
     if action == AuditAction.CONTRACT_VARIED:
-        parts = []
-        if d["value_before"] != d["value_after"]:
-            parts.append(f"value {format_gbp(d['value_before'])} -> {format_gbp(d['value_after'])} "
-                         f"({d['cumulative_change']} from the original {format_gbp(d['original_value'])})")
-        if d["end_before"] != d["end_after"]:
-            parts.append(f"end {d['end_before']} -> {d['end_after']}")
-        parts += [f"adds #{new['seq']} {new['name']} {format_gbp(new['amount_pence'])} due {new['due_on']}"
-                  for new in d["added"]]
-        parts += [f"#{seq} {format_gbp(before)} -> {format_gbp(after)}"
-                  for seq, (before, after) in d["amounts"].items()]
-        parts += [f"removes #{seq}" for seq in d.get("removed", ())]
-        return f"V{d['number']} {d['decided_on']} {d['decision']}: {'; '.join(parts)} ({d['rationale']})"
+        return f"V{d['number']} {d['decided_on']} {d['decision']}: {variation_terms(d)} ({d['rationale']})"
     if action == AuditAction.CONTRACT_AMENDED:
         return f"corrected {_fields(d['fields'])} ({d['reason']})"
     if action == AuditAction.CONTRACT_RENAMED:

@@ -11,7 +11,8 @@ from textual.reactive import reactive
 
 from tracker.domain.context import Context
 from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
-from tracker.domain.people import Actor
+from tracker.domain.people import Actor, has_register
+from tracker.store.session import read_session
 from tracker.support.crash_log import write_crash_log
 from tracker.ui.commands import DeskCommands, RecordCommands
 from tracker.ui.desk import Desk
@@ -46,8 +47,11 @@ class TrackerApp(App[None]):
         self.years: list[FiscalYear] = []
         self.set_reactive(TrackerApp.year, fiscal_year_of(context.clock.today()))
         self.welcomed = False
+        self.single_officer = True
 
     def on_mount(self) -> None:
+        with read_session(self.context.engine) as session:
+            self.single_officer = not has_register(session)
         self._caption()
 
     def watch_year(self) -> None:
@@ -56,8 +60,12 @@ class TrackerApp(App[None]):
             self.screen.reload()
 
     def _caption(self) -> None:
+        """Who is acting, and as which login: in single-officer mode one login may act under several names."""
+        actor = self.context.actor
+        who = actor.claimed if actor.claimed == actor.login else f"{actor.claimed} (login {actor.login})"
+        mode = " · single-officer mode" if self.single_officer else ""
         where = f" · {self.label}" if self.label else ""
-        self.sub_title = (f"{self.year.label} · acting as {self.context.actor.claimed} · "
+        self.sub_title = (f"{self.year.label} · acting as {who}{mode} · "
                           f"today {format_date(self.context.clock.today())}{where}")
 
     def _fatal_error(self) -> None:
