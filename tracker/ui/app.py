@@ -60,13 +60,13 @@ class TrackerApp(App[None]):
             self.screen.reload()
 
     def _caption(self) -> None:
-        """Who is acting, and as which login: in single-officer mode one login may act under several names."""
+        """Most needed first, as a narrow terminal cuts the end: the year, who is acting under which login, the day,
+        then single-officer mode (one login may act under several names) and the store."""
         actor = self.context.actor
         who = actor.claimed if actor.claimed == actor.login else f"{actor.claimed} (login {actor.login})"
         mode = " · single-officer mode" if self.single_officer else ""
         where = f" · {self.label}" if self.label else ""
-        self.sub_title = (f"{self.year.label} · acting as {who}{mode} · "
-                          f"today {format_date(self.context.clock.today())}{where}")
+        self.sub_title = f"{self.year.label} · {who} · today {format_date(self.context.clock.today())}{mode}{where}"
 
     def _fatal_error(self) -> None:
         """A bug ends the desk with one line and a private log: tracebacks can hold financial data."""
