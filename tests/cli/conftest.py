@@ -1,12 +1,14 @@
 """Run `tracker` in-process as a user would, against a database of the test's own."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from tracker.cli.main import app
+
+from ..stores import Store, fast_folder, new_target
 
 
 @dataclass
@@ -34,3 +36,20 @@ def one_line(result: Result, prefix: str) -> str:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(prefix), lines[0]
     return lines[0].removeprefix(prefix)
+
+
+_TEMPLATES: dict[tuple[Store, str], str] = {}
+
+
+def store_template(kind: Store, tmp_path_factory: pytest.TempPathFactory, name: str,
+                   build: Callable[[Tracker], None]) -> str:
+    """A store built once per store kind and name, on 19 October 2015, to be cloned by each test that starts from it
+    (building it again for every test would cost more than the tests)."""
+    if (kind, name) not in _TEMPLATES:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("TRACKER_TODAY", "2015-10-19")
+            env.setenv("TRACKER_USER", "test-officer")
+            tracker = Tracker(new_target(kind, fast_folder(tmp_path_factory.mktemp(name))))
+            build(tracker)
+        _TEMPLATES[(kind, name)] = tracker.db
+    return _TEMPLATES[(kind, name)]

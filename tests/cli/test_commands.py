@@ -15,8 +15,8 @@ from tracker.cli.main import app
 from tracker.domain.schema import open_store
 
 from ..domain.ledger import snapshot
-from ..stores import Store, fast_folder, new_target
-from .conftest import Tracker, one_line
+from ..stores import Store
+from .conftest import Tracker, one_line, store_template
 from .test_walk import REF, found
 
 
@@ -46,28 +46,18 @@ def test_every_command_has_help(tmp_path: Path, path: tuple[str, ...]) -> None:
     assert not Path(tracker.db).exists()  # asking for help touches no database
 
 
-_AWARDED: dict[Store, str] = {}
-
-
-def awarded_template(kind: Store, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The founding case awarded, #1 accepted by Alice, #2 submitted: built once per store, cloned for each test."""
-    if kind not in _AWARDED:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("TRACKER_TODAY", "2015-10-19")
-            env.setenv("TRACKER_USER", "test-officer")
-            build = Tracker(new_target(kind, fast_folder(tmp_path_factory.mktemp("awarded"))))
-            found(build)
-            build("contract", "award", REF, "--on", "2015-07-02")
-            for seq in ("1", "2"):
-                build("--as", "Alice", "deliverable", "submit", REF, seq, "--on", "2015-07-15")
-            build("--as", "Alice", "deliverable", "accept", REF, "1", "--on", "2015-07-20")
-        _AWARDED[kind] = build.db
-    return _AWARDED[kind]
+def _awarded(build: Tracker) -> None:
+    """The founding case awarded, #1 accepted by Alice, #2 submitted."""
+    found(build)
+    build("contract", "award", REF, "--on", "2015-07-02")
+    for seq in ("1", "2"):
+        build("--as", "Alice", "deliverable", "submit", REF, seq, "--on", "2015-07-15")
+    build("--as", "Alice", "deliverable", "accept", REF, "1", "--on", "2015-07-20")
 
 
 @pytest.fixture
 def awarded(store_kind: Store, tmp_path_factory: pytest.TempPathFactory, clone: Callable[[str], str]) -> Tracker:
-    return Tracker(clone(awarded_template(store_kind, tmp_path_factory)))
+    return Tracker(clone(store_template(store_kind, tmp_path_factory, "awarded", _awarded)))
 
 
 REFUSALS = [

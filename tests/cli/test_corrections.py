@@ -11,31 +11,16 @@ from tracker.domain.schema import open_store
 
 from ..conftest import DEMO
 from ..domain.ledger import snapshot
-from ..stores import Store, fast_folder, new_target
-from .conftest import Tracker, one_line
+from ..stores import Store
+from .conftest import Tracker, one_line, store_template
 
 MERIDIAN = "DMPCD 2015 120"
 FOUNDING = "DMPCD 2015 76"
 
 
-_DEMO: dict[Store, str] = {}
-
-
-def demo_template(kind: Store, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The demo imported on 19 October 2015: built once per store, cloned for each test."""
-    if kind not in _DEMO:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("TRACKER_TODAY", "2015-10-19")
-            env.setenv("TRACKER_USER", "test-officer")
-            build = Tracker(new_target(kind, fast_folder(tmp_path_factory.mktemp("demo"))))
-            build("import", str(DEMO))
-        _DEMO[kind] = build.db
-    return _DEMO[kind]
-
-
 @pytest.fixture
 def demo(store_kind: Store, tmp_path_factory: pytest.TempPathFactory, clone: Callable[[str], str]) -> Tracker:
-    return Tracker(clone(demo_template(store_kind, tmp_path_factory)))
+    return Tracker(clone(store_template(store_kind, tmp_path_factory, "demo", lambda build: build("import", str(DEMO)))))
 
 
 def refuses(tracker: Tracker, *args: str, message: str, code: int = 1) -> None:
