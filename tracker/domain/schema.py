@@ -4,9 +4,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-from tracker.domain import models
+from tracker.domain import frozen_tables, models
 from tracker.store.engine import (
     APPEND_ONLY_TABLES,
     append_only_ddl,
@@ -20,7 +19,8 @@ from tracker.store.migrations import Migration, refuse_newer, upgrade
 
 
 def _initial_schema(conn: Connection) -> None:
-    SQLModel.metadata.create_all(conn)
+    """The first version's tables, as it made them: the later steps make them today's."""
+    frozen_tables.create(conn, frozen_tables.FIRST)
     for statement in append_only_ddl(models.AuditEvent.__tablename__, conn):
         conn.exec_driver_sql(statement)
 
@@ -123,7 +123,7 @@ def _identity(conn: Connection) -> None:
     for table, column, kind in _IDENTITY_COLUMNS:
         if column not in {found["name"] for found in inspect(conn).get_columns(table)}:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-    models.Person.metadata.tables["person"].create(conn, checkfirst=True)
+    frozen_tables.create(conn, frozen_tables.PEOPLE_REGISTER)
 
 
 _ORIGINAL_COLUMNS = (
@@ -164,8 +164,7 @@ def _year_end(conn: Connection) -> None:
     for name, ddl in _YEAR_END_COLUMNS:
         if name not in present:
             conn.exec_driver_sql(f"ALTER TABLE deliverable ADD COLUMN {name} {ddl}")
-    models.YearEnd.metadata.tables["year_end"].create(conn, checkfirst=True)
-    models.Invoice.metadata.tables["invoice"].create(conn, checkfirst=True)
+    frozen_tables.create(conn, frozen_tables.YEAR_END)
     if "invoice_id" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
         conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN invoice_id INTEGER REFERENCES invoice (id)")
     # the few deliverables carried forward, for the reports that move their payments to the line that funds them
