@@ -602,57 +602,57 @@ GOOD = [
     (
         ("cell", "contracts.csv", 2, "value", "£60,000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "payments.csv", 2, "amount", " 30,000.0 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "GBP30000."),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "deliverables.csv", 2, "amount", "30000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "payments.csv", 2, "deliverable_seq", " 1 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "payments.csv", 2, "paid_on", " 2015-01-30 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", " DMPCD 2014 110 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "deliverables.csv", 2, "status", " Accepted "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "budget_lines.csv", 2, "allocation", "92233720368547758.07"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £92,233,720,369,367,758.07, committed £462,600.00, paid £97,000.00",
-        "bb019cb0ec68cab1",
+        "1ba2952596ad35dd",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "0030000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "f35af66de9dab61f",
+        "bd3e779144d68b9c",
     ),
     (
         ("cell", "payments.csv", 2, "amount", ".5"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £67,000.50",
-        "e7d4fee75a989683",
+        "f45ad61670b175c1",
     ),
     (
         (
@@ -663,7 +663,7 @@ GOOD = [
             "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS",
         ),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "7c58cf04be1ee0ad",
+        "eadb1f1fe883f7f6",
     ),
 ]
 
