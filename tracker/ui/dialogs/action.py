@@ -103,6 +103,8 @@ class ActionModal(ModalScreen[Outcome | None]):
             lines = [("", error.message)]
         width = max((len(label) for label, _ in lines), default=0)
         self.query_one("#record", Static).update("\n".join(f"{label:<{width}}  {value}" for label, value in lines))
+        if self.spec.check is None:
+            self._show_refusal(None)
         self._check(self.values())
 
     def _check(self, values: Values) -> None:

@@ -1,0 +1,118 @@
+"""The desk's change forms: a variation, a revocation, a reopening, a reprofile and a correction, each showing
+before and after, refusing inside the dialog with the domain's message, and changing nothing when cancelled."""
+
+from typing import Any
+
+from sqlalchemy import Engine
+from textual.widgets import Input, Static
+
+from tracker.domain.audit import AuditAction
+from tracker.reports.registers import Statement, budget_line_row, contract_statement
+from tracker.store.session import read_session
+from tracker.ui.dialogs.action import ActionModal
+from tracker.ui.screens.contract import ContractScreen
+
+from .conftest import DeskFactory
+from .helpers import desk_test, press, settle
+
+SMALL = (80, 24)
+
+
+def refusal(app: Any) -> str:
+    widget = app.screen.query_one("#refusal", Static)
+    return str(widget.render()) if widget.has_class("shown") else ""
+
+
+def record(app: Any) -> str:
+    return str(app.screen.query_one("#record", Static).render())
+
+
+def in_view(app: Any, selector: str) -> bool:
+    region = app.screen.query_one(selector).region
+    return bool(region.height) and app.screen.region.contains_region(region)
+
+
+async def fill(pilot: Any, **values: str) -> None:
+    for name, value in values.items():
+        pilot.app.screen.query_one(f"#field-{name}", Input).value = value
+    await settle(pilot)
+
+
+async def open_form(pilot: Any, reference: str, *keys: str) -> None:
+    await pilot.app.push_screen(ContractScreen(reference))
+    await settle(pilot)
+    await press(pilot, *keys)
+    assert isinstance(pilot.app.screen, ActionModal)
+
+
+def figures(engine: Engine, reference: str) -> tuple[Statement, int]:
+    with read_session(engine) as session:
+        statement = contract_statement(session, reference)
+        return statement, budget_line_row(session, statement.line_code).committed_pence
+
+
+@desk_test
+async def test_varying_120_to_132000_with_a_new_deliverable_commits_12000_more(desk: DeskFactory,
+                                                                                demo_engine: Engine) -> None:
+    app = desk()
+    _, committed = figures(demo_engine, "DMPCD 2015 120")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot, "DMPCD 2015 120", "V")
+        await fill(pilot, decision="PCD 1505", rationale="A fourth report on the pilot boroughs", value="132000",
+                   add="Borough pilot report; 12000; 2016-03-31")
+        shown = record(app)
+        assert "£120,000.00 → £132,000.00, +10.0 % from the original £120,000.00" in shown
+        assert "at or past 10 %" in shown
+        assert "Adds #4" in shown and "Borough pilot report: £12,000.00 due" in shown
+        assert f"CPF-1516 committed  £{committed / 100:,.2f} → £{(committed + 1_200_000) / 100:,.2f}" in shown
+        assert "unallocated £0.00" in shown
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContractScreen)
+        assert any("Recorded V1 of DMPCD 2015 120" in str(note.message) for note in app._notifications)
+    statement, after = figures(demo_engine, "DMPCD 2015 120")
+    assert after - committed == 1_200_000
+    assert statement.value_pence == 13_200_000 and statement.original_value_pence == 12_000_000
+    assert [item.amount_pence for item in statement.deliverables] == [4_000_000] * 3 + [1_200_000]
+    assert [change.action for change in statement.changes][-1] == AuditAction.CONTRACT_VARIED
+
+
+@desk_test
+async def test_a_refused_variation_shows_in_the_dialog_at_80x24_and_changes_nothing(desk: DeskFactory,
+                                                                                    demo_engine: Engine) -> None:
+    app = desk()
+    before = figures(demo_engine, "DMPCD 2015 120")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_form(pilot, "DMPCD 2015 120", "V")
+        await fill(pilot, decision="PCD 1600", rationale="Scope cut", value="100000")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ActionModal)
+        assert "Refused — nothing was recorded" in refusal(app)
+        assert "£100,000.00" in refusal(app) and "£120,000.00" in refusal(app)
+        for selector in ("#refusal", "#confirm", "#cancel", "#dialog-title"):
+            assert in_view(app, selector), selector
+        await fill(pilot, amounts="2=30000; 3=30000")
+        assert refusal(app) == ""
+    assert figures(demo_engine, "DMPCD 2015 120") == before
+
+
+@desk_test
+async def test_a_field_that_does_not_parse_says_so_as_it_is_typed(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_form(pilot, "DMPCD 2015 120", "V")
+        await fill(pilot, value="12o000")
+        assert "12o000" in record(app)
+        await fill(pilot, value="125000", end="31 Febtember 2016")
+        assert "Febtember" in record(app)
+
+
+@desk_test
+async def test_cancelling_a_variation_changes_nothing(desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    before = figures(demo_engine, "DMPCD 2015 120")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_form(pilot, "DMPCD 2015 120", "V")
+        await fill(pilot, decision="PCD 1505", rationale="More", value="132000")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ContractScreen)
+    assert figures(demo_engine, "DMPCD 2015 120") == before
