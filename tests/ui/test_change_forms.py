@@ -7,12 +7,16 @@ from sqlalchemy import Engine
 from textual.widgets import Input, Static
 
 from tracker.domain.audit import AuditAction
+from tracker.domain.context import Context
+from tracker.domain.contracts import close_contract
+from tracker.domain.fiscal import fixed_clock
 from tracker.reports.registers import Statement, budget_line_row, contract_statement
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal
 from tracker.ui.screens.contract import ContractScreen
 
-from .conftest import DeskFactory
+from ..conftest import DEMO_TODAY
+from .conftest import OFFICER, DeskFactory
 from .helpers import desk_test, press, settle
 
 SMALL = (80, 24)
@@ -116,3 +120,80 @@ async def test_cancelling_a_variation_changes_nothing(desk: DeskFactory, demo_en
         await press(pilot, "escape")
         assert isinstance(app.screen, ContractScreen)
     assert figures(demo_engine, "DMPCD 2015 120") == before
+
+
+@desk_test
+async def test_revoking_an_acceptance_shows_it_taken_back_and_records_it(desk: DeskFactory,
+                                                                          demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_form(pilot, "DMPCD 2015 120", "u")
+        assert "accepted → submitted" in record(app) and "by David Hale on" in record(app)
+        await press(pilot, "ctrl+s")
+        assert "Refused — nothing was recorded" in refusal(app) and "reason" in refusal(app)
+        await fill(pilot, reason="Signed off against the draft, not the final framework")
+        assert refusal(app) == ""
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContractScreen)
+    statement, _ = figures(demo_engine, "DMPCD 2015 120")
+    assert statement.deliverables[0].status == "submitted" and statement.deliverables[0].decided_by is None
+
+
+@desk_test
+async def test_revoking_a_pending_deliverable_is_refused_in_the_dialog(desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    before = figures(demo_engine, "DMPCD 2015 120")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_form(pilot, "DMPCD 2015 120", "down", "u")
+        await fill(pilot, reason="By mistake")
+        await press(pilot, "ctrl+s")
+        assert "Refused — nothing was recorded" in refusal(app) and "#2" in refusal(app)
+        assert in_view(app, "#refusal")
+        await press(pilot, "escape")
+    assert figures(demo_engine, "DMPCD 2015 120") == before
+
+
+@desk_test
+async def test_reopening_a_closed_contract_commits_it_again(desk: DeskFactory, demo_engine: Engine) -> None:
+    close_contract(Context(demo_engine, OFFICER, fixed_clock(DEMO_TODAY)), "DMPCD 2015 76")
+    _, committed = figures(demo_engine, "DMPCD 2015 76")
+    app = desk()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_form(pilot, "DMPCD 2015 76", "o")
+        shown = record(app)
+        assert "closed → awarded" in shown
+        assert "Commits again      £149,600.00" in shown
+        assert f"£{committed / 100:,.2f} → £{(committed + 14_960_000) / 100:,.2f}" in shown
+        await fill(pilot, reason="Closed by mistake: work continues")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContractScreen)
+    statement, after = figures(demo_engine, "DMPCD 2015 76")
+    assert statement.status == "awarded" and after - committed == 14_960_000
+
+
+@desk_test
+async def test_reprofiling_moves_the_due_date(desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_form(pilot, "DMPCD 2015 120", "down", "d")
+        await fill(pilot, due="29/01/2016", reason="Fieldwork delayed by the borough")
+        assert "Due          18 Dec 2015 → 29 Jan 2016" in record(app)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContractScreen)
+    statement, _ = figures(demo_engine, "DMPCD 2015 120")
+    assert str(statement.deliverables[1].due_on) == "2016-01-29"
+
+
+@desk_test
+async def test_correcting_a_supplier_sends_only_what_changed(desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SMALL) as pilot:
+        await open_form(pilot, "DMPCD 2015 76", "e")
+        assert "(none yet: edit a field)" in record(app)
+        await fill(pilot, supplier="Impower Consulting Limited", reason="The supplier's registered name")
+        assert "Impower Consulting Ltd → Impower Consulting Limited" in record(app)
+        assert "Title" not in record(app).split("Contract")[1]
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContractScreen)
+    statement, _ = figures(demo_engine, "DMPCD 2015 76")
+    assert statement.supplier == "Impower Consulting Limited"

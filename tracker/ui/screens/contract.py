@@ -144,10 +144,6 @@ class ContractScreen(DeskScreen):
         seq = int(items.coordinate_to_cell_key(items.cursor_coordinate).row_key.value or 0)
         return next(item for item in self.statement.deliverables if item.seq == seq)
 
-    def _by(self) -> str:
-        actor = self.desk.context.actor
-        return actor.claimed if actor.claimed == actor.login else f"{actor.claimed} (login {actor.login})"
-
     def _dialog(self, spec: ActionSpec[Outcome], done: Callable[[Outcome | None], None]) -> None:
         self.app.push_screen(ActionModal(spec, cursor_blink=self.desk.cursor_blink), done)
 
