@@ -65,10 +65,10 @@ async def test_varying_120_to_132000_with_a_new_deliverable_commits_12000_more(d
         await fill(pilot, decision="PCD 1505", rationale="A fourth report on the pilot boroughs", value="132000",
                    add="Borough pilot report; 12000; 2016-03-31")
         shown = record(app)
-        assert "£120,000.00 → £132,000.00, +10.0 % from the original £120,000.00" in shown
-        assert "at or past 10 %" in shown
+        assert "£120,000.00 → £132,000.00" in shown and "+10.0 % of £120,000.00" in shown
+        assert "reg 72: at or past 10 %" in shown
         assert "Adds #4" in shown and "Borough pilot report: £12,000.00 due" in shown
-        assert f"CPF-1516 committed  £{committed / 100:,.2f} → £{(committed + 1_200_000) / 100:,.2f}" in shown
+        assert f"CPF-1516 committed  £{committed / 100:,.2f} → £{(committed + 1_200_000) / 100:,.2f}, headroom" in shown
         assert "unallocated £0.00" in shown
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ContractScreen)

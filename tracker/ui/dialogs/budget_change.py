@@ -36,7 +36,7 @@ def revise_form(ctx: Context, line: BudgetRow, by: str) -> ActionSpec[Allocation
         title=f"Revise {line.code}", confirm="Record revision",
         fields=(Field("allocation", "Allocation (£)", default=format_pounds(line.allocation_pence)),
                 Field("on", "Decided on", default=today.isoformat()), *DECISION_FIELDS),
-        describe=describe,
+        describe=describe, compact=True,
         perform=lambda values: revise_allocation(
             ctx, line.code, allocation_pence=parse_money(values["allocation"], allow_zero=True),
             decision=values["decision"], on=parse_date(values["on"], today=today), reason=values["reason"]))
@@ -70,7 +70,7 @@ def transfer_form(ctx: Context, source: BudgetRow, lines: Mapping[str, BudgetRow
         fields=(Field("to", "To line", placeholder=", ".join(code for code in lines if code != source.code)),
                 Field("amount", "Amount (£)"), Field("on", "Decided on", default=today.isoformat()),
                 *DECISION_FIELDS),
-        describe=describe,
+        describe=describe, compact=True,
         perform=lambda values: transfer_allocation(
             ctx, source.code, values["to"].strip(), amount_pence=parse_money(values["amount"]),
             decision=values["decision"], on=parse_date(values["on"], today=today), reason=values["reason"]))

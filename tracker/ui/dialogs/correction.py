@@ -101,5 +101,5 @@ def amend_form(ctx: Context, statement: Statement, by: str) -> ActionSpec[Correc
                 Field("ceiling", "Ceiling (£)", default=format_pounds(statement.ceiling_pence)
                       if statement.ceiling_pence is not None else ""),
                 Field("reason", "Reason")),
-        describe=describe,
+        describe=describe, compact=True,
         perform=lambda values: amend_contract(ctx, reference, reason=values["reason"], **changed(values)))

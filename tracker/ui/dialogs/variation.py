@@ -59,12 +59,11 @@ def vary_form(ctx: Context, statement: Statement, line: LineRow, by: str) -> Act
     def describe(values: Values) -> list[tuple[str, str]]:
         typed = terms(values)
         after = statement.value_pence if typed.value_pence is None else typed.value_pence
-        lines = [("Event", f"{AuditAction.CONTRACT_VARIED} (V{_variations(statement) + 1})"),
-                 ("Contract", f"{reference} {statement.title}"),
-                 ("Decision", f"{values['decision'].strip() or '(required)'} on {format_date(typed.on)}"),
-                 ("Value", f"{format_gbp(statement.value_pence)} → {format_gbp(after)}, "
-                           f"{percent_change(original, after)} from the original {format_gbp(original)}"
-                           + _reg_72(original, after))]
+        lines = [("Event", f"{AuditAction.CONTRACT_VARIED} V{_variations(statement) + 1} under "
+                           f"{values['decision'].strip() or '(decision required)'} of {format_date(typed.on)}"),
+                 ("Value", f"{format_gbp(statement.value_pence)} → {format_gbp(after)}"),
+                 ("From the original", f"{percent_change(original, after)} of {format_gbp(original)}"
+                                       + _reg_72(original, after))]
         if typed.end_date is not None:
             lines.append(("Ends", f"{format_date(statement.end_date) or '-'} → {format_date(typed.end_date)}"))
         kept = {item.seq: item for item in statement.deliverables if item.seq not in typed.remove}
@@ -84,11 +83,10 @@ def vary_form(ctx: Context, statement: Statement, line: LineRow, by: str) -> Act
         moving = after - statement.value_pence if statement.status == ContractStatus.AWARDED else 0
         if moving:
             committed = line.committed_pence + moving
-            lines += [(f"{line.code} committed", f"{format_gbp(line.committed_pence)} → {format_gbp(committed)}"),
-                      (f"{line.code} headroom", f"{format_gbp(line.headroom_pence)} → "
-                                                f"{format_gbp(line.allocation_pence - committed)}"
-                                                + ("  ! OVER the allocation" if committed > line.allocation_pence
-                                                   else ""))]
+            headroom = line.allocation_pence - committed
+            lines.append((f"{line.code} committed", f"{format_gbp(line.committed_pence)} → {format_gbp(committed)}, "
+                                                    f"headroom {format_gbp(headroom)}"
+                                                    + ("  ! OVER the allocation" if headroom < 0 else "")))
         return [*lines, ("Rationale", values["rationale"].strip() or "(required)"), ("Recorded by", by)]
 
     def perform(values: Values) -> Varied:
@@ -107,7 +105,7 @@ def vary_form(ctx: Context, statement: Statement, line: LineRow, by: str) -> Act
                 Field("add", "Add deliverable", placeholder="name; £; due"),
                 Field("amounts", "Set amounts", placeholder="#=£; e.g. 2=30000; 3=20000"),
                 Field("remove", "Remove", placeholder="deliverables not accepted, e.g. 3")),
-        describe=describe, perform=perform)
+        describe=describe, perform=perform, compact=True)
 
 
 def reprofile_form(ctx: Context, reference: str, item: DeliverableRow, by: str) -> ActionSpec[Reprofiled]:
@@ -138,8 +136,9 @@ def _variations(statement: Statement) -> int:
 
 
 def _reg_72(original: int, after: int) -> str:
+    """The PCR 2015 reg 72 limit the cumulative change has reached, as the domain warns of it on recording."""
     reached = [limit for limit in REG_72_LIMITS if abs(after - original) * 100 >= limit * original]
-    return f"  ! at or past {reached[-1]} % (PCR 2015 reg 72)" if reached else ""
+    return f"  ! reg 72: at or past {reached[-1]} %" if reached else ""
 
 
 def _added(text: str, today: dt.date) -> tuple[NewDeliverable, ...]:
