@@ -18,6 +18,7 @@ from tracker.ui.screens.contract import ContractScreen
 from ..conftest import DEMO_TODAY
 from .conftest import OFFICER, DeskFactory
 from .helpers import desk_test, press, settle
+from .test_keys import palette_choose
 
 SMALL = (80, 24)
 
@@ -197,3 +198,24 @@ async def test_correcting_a_supplier_sends_only_what_changed(desk: DeskFactory, 
         assert isinstance(app.screen, ContractScreen)
     statement, _ = figures(demo_engine, "DMPCD 2015 76")
     assert statement.supplier == "Impower Consulting Limited"
+
+
+@desk_test
+async def test_the_palette_and_the_help_offer_every_change_form(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.app.push_screen(ContractScreen("DMPCD 2015 120"))
+        await settle(pilot)
+        await palette_choose(pilot, "vary", "Vary")
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Vary DMPCD 2015 120"
+        await press(pilot, "escape")
+        await palette_choose(pilot, "reprofile", "Reprofile")
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Reprofile DMPCD 2015 120 #1"
+        await press(pilot, "escape", "question_mark")
+        shown = str(app.screen.query_one("#help-text", Static).render())
+        for key, label in (("V", "Vary"), ("u", "Revoke"), ("o", "Reopen"), ("d", "Reprofile"), ("e", "Correct"),
+                           ("a", "Revise"), ("t", "Transfer")):
+            assert f"  {key:<8} {label:<14} " in shown, label
+        await press(pilot, "escape", "3")
+        await palette_choose(pilot, "virement", "Transfer")
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Transfer from CPF-1516"
