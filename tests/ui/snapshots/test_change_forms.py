@@ -39,3 +39,22 @@ def test_transfer_dialog_refused(snap_compare: Any, desk: DeskFactory) -> None:
         await steps("ctrl+s")(pilot)
 
     assert snap_compare(desk(), terminal_size=SMALL, run_before=refused)
+
+
+def test_revoke_dialog_small_terminal(snap_compare: Any, desk: DeskFactory) -> None:
+    assert snap_compare(desk(), terminal_size=SMALL, run_before=steps("u", contract="DMPCD 2015 120",
+                                                                      text="Signed off against the draft"))
+
+
+def test_amend_dialog_small_terminal(snap_compare: Any, desk: DeskFactory) -> None:
+    async def supplier(pilot: Pilot[Any]) -> None:
+        await steps("e", contract="DMPCD 2015 76")(pilot)
+        for name, value in (("supplier", "Impower Consulting Limited"), ("reason", "Registered name")):
+            pilot.app.screen.query_one(f"#field-{name}", Input).value = value
+        await settle(pilot)
+
+    assert snap_compare(desk(), terminal_size=SMALL, run_before=supplier)
+
+
+def test_revise_dialog_small_terminal(snap_compare: Any, desk: DeskFactory) -> None:
+    assert snap_compare(desk(), terminal_size=SMALL, run_before=steps("3", "a", text="210000"))
