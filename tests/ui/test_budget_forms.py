@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from tracker.domain.verify import verify_store
 from tracker.reports.registers import LineRow, budget_line_row
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal
@@ -52,6 +53,7 @@ async def test_a_virement_beyond_the_headroom_is_refused_and_a_smaller_one_moves
         assert isinstance(app.screen, BudgetScreen), refusal(app)
     assert line(demo_engine, "CPF-1516").headroom_pence == source.headroom_pence - 1_000_000
     assert line(demo_engine, "VG-1516").headroom_pence == target.headroom_pence + 1_000_000
+    assert verify_store(demo_engine).ok
 
 
 @desk_test
@@ -83,3 +85,4 @@ async def test_revising_an_allocation_records_it(desk: DeskFactory, demo_engine:
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, BudgetScreen)
     assert line(demo_engine, "CPF-1516").allocation_pence == 25_000_000
+    assert verify_store(demo_engine).ok

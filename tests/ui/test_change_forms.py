@@ -10,10 +10,12 @@ from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.contracts import close_contract
 from tracker.domain.fiscal import fixed_clock
+from tracker.domain.verify import verify_store
 from tracker.reports.registers import Statement, budget_line_row, contract_statement
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal
 from tracker.ui.screens.contract import ContractScreen
+from tracker.ui.widgets.desk_table import DeskTable
 
 from ..conftest import DEMO_TODAY
 from .conftest import OFFICER, DeskFactory
@@ -74,11 +76,14 @@ async def test_varying_120_to_132000_with_a_new_deliverable_commits_12000_more(d
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ContractScreen)
         assert any("Recorded V1 of DMPCD 2015 120" in str(note.message) for note in app._notifications)
+        assert app.screen.query_one("#deliverables", DeskTable).row_count == 4
+        assert "Value    £132,000.00" in str(app.screen.query_one("#decision-right", Static).render())
     statement, after = figures(demo_engine, "DMPCD 2015 120")
     assert after - committed == 1_200_000
     assert statement.value_pence == 13_200_000 and statement.original_value_pence == 12_000_000
     assert [item.amount_pence for item in statement.deliverables] == [4_000_000] * 3 + [1_200_000]
     assert [change.action for change in statement.changes][-1] == AuditAction.CONTRACT_VARIED
+    assert verify_store(demo_engine).ok
 
 
 @desk_test
@@ -138,6 +143,7 @@ async def test_revoking_an_acceptance_shows_it_taken_back_and_records_it(desk: D
         assert isinstance(app.screen, ContractScreen)
     statement, _ = figures(demo_engine, "DMPCD 2015 120")
     assert statement.deliverables[0].status == "submitted" and statement.deliverables[0].decided_by is None
+    assert verify_store(demo_engine).ok
 
 
 @desk_test
@@ -170,6 +176,7 @@ async def test_reopening_a_closed_contract_commits_it_again(desk: DeskFactory, d
         assert isinstance(app.screen, ContractScreen)
     statement, after = figures(demo_engine, "DMPCD 2015 76")
     assert statement.status == "awarded" and after - committed == 14_960_000
+    assert verify_store(demo_engine).ok
 
 
 @desk_test
@@ -183,6 +190,7 @@ async def test_reprofiling_moves_the_due_date(desk: DeskFactory, demo_engine: En
         assert isinstance(app.screen, ContractScreen)
     statement, _ = figures(demo_engine, "DMPCD 2015 120")
     assert str(statement.deliverables[1].due_on) == "2016-01-29"
+    assert verify_store(demo_engine).ok
 
 
 @desk_test
@@ -198,6 +206,7 @@ async def test_correcting_a_supplier_sends_only_what_changed(desk: DeskFactory, 
         assert isinstance(app.screen, ContractScreen)
     statement, _ = figures(demo_engine, "DMPCD 2015 76")
     assert statement.supplier == "Impower Consulting Limited"
+    assert verify_store(demo_engine).ok
 
 
 @desk_test
