@@ -130,11 +130,17 @@ def budget_lines(session: Session, year: FiscalYear | None = None) -> list[LineR
     if year is not None:
         query = query.where(BudgetLine.fiscal_year == year.start_year)
     query = query.order_by(col(BudgetLine.fiscal_year), byte_order(col(BudgetLine.code)))
-    return [
-        LineRow(line.code, line.name, line.fund, line.funder, FiscalYear(line.fiscal_year).label, line.control,
-                line.allocation_pence, line.committed_pence, line.paid_pence)
-        for line in session.exec(query)
-    ]
+    return [_line_row(line) for line in session.exec(query)]
+
+
+def budget_line_row(session: Session, code: str) -> LineRow:
+    """One line's figures, as a change form shows them before and after."""
+    return _line_row(lookup.budget_line(session, code))
+
+
+def _line_row(line: BudgetLine) -> LineRow:
+    return LineRow(line.code, line.name, line.fund, line.funder, FiscalYear(line.fiscal_year).label, line.control,
+                   line.allocation_pence, line.committed_pence, line.paid_pence)
 
 
 def contracts(session: Session, wanted: ContractFilter, *, limit: int = 200) -> list[ContractRow]:

@@ -68,6 +68,16 @@ CONTRACT = (
     DeskAction("payment.reverse", "v", "reverse", "Reverse", "Reverse the highlighted payment, with a reason"),
     DeskAction("contract.open", "enter", "open", "Open", "Open the selected deliverable's sign-off or payment"
                " (the next step it is waiting for)", show=False),
+    DeskAction("contract.vary", "V", "vary", "Vary", "Vary the contract under a decision: value, end, deliverables",
+               show=False),
+    DeskAction("deliverable.revoke", "u", "revoke", "Revoke", "Take back the deliverable's acceptance (nothing paid)",
+               show=False),
+    DeskAction("contract.reopen", "o", "reopen", "Reopen", "Reopen a closed contract: commit it again",
+               show=False),
+    DeskAction("deliverable.reprofile", "d", "reprofile", "Reprofile", "Move the deliverable's due date",
+               show=False),
+    DeskAction("contract.amend", "e", "amend", "Correct", "Correct the contract's title, supplier, dates or ceiling",
+               show=False),
 )
 
 AUDIT = (
@@ -78,6 +88,10 @@ AUDIT = (
 
 BUDGET = (
     DeskAction("budget.refresh", "r", "reload", "Refresh", "Read the figures again", show=False),
+    DeskAction("budget.revise", "a", "revise", "Revise", "Revise the line's allocation under a decision",
+               show=False),
+    DeskAction("budget.transfer", "t", "transfer", "Transfer", "Move allocation to another line (a virement)",
+               show=False),
 )
 
 TABLES = (

@@ -4,6 +4,7 @@ A screen handles each by name (`on_dashboard_loaded`); `DeskScreen` does the boo
 """
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -16,7 +17,7 @@ from tracker.reports.audit_log import AuditPage
 from tracker.reports.budget import BudgetReport, PeriodProfile
 from tracker.reports.contract_list import ContractPage, ContractQuery
 from tracker.reports.dashboard import Dashboard, LineContract, WaitingCounts
-from tracker.reports.registers import DeliverableRow, Statement
+from tracker.reports.registers import DeliverableRow, LineRow, Statement
 
 Outcome = TypeVar("Outcome")
 
@@ -68,6 +69,15 @@ class PaymentPreviewLoaded(Loaded):
     preview: PaymentPreview
     nothing_to_pay: str | None = None
     """The domain's refusal when the deliverable is fully paid: the desk says so instead of opening a dialog."""
+
+
+@dataclass
+class ChangeFiguresLoaded(Loaded):
+    """A contract as it stands and its budget line's figures, read as a change form opens; `open_form` opens it."""
+
+    statement: Statement
+    line: LineRow
+    open_form: Callable[[Statement, LineRow], None]
 
 
 @dataclass

@@ -51,6 +51,8 @@ class ActionSpec(Generic[Outcome]):
     perform: Callable[[Values], Outcome]
     check: Callable[[Values], None] | None = None
     """The domain's own checks of the values, recording nothing: a refusal shows before the officer confirms."""
+    compact: bool = False
+    """Fields on consecutive rows, so that a long form and what it will record fit 80x24 together."""
 
 
 class ActionModal(ModalScreen[Outcome | None]):
@@ -72,7 +74,7 @@ class ActionModal(ModalScreen[Outcome | None]):
         return self.inbox.waiting
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="compact" if self.spec.compact else ""):
             yield Label(self.spec.title, id="dialog-title", markup=False)
             with VerticalScroll(id="dialog-form", can_focus=False):
                 for item in self.spec.fields:
@@ -103,6 +105,8 @@ class ActionModal(ModalScreen[Outcome | None]):
             lines = [("", error.message)]
         width = max((len(label) for label, _ in lines), default=0)
         self.query_one("#record", Static).update("\n".join(f"{label:<{width}}  {value}" for label, value in lines))
+        if self.spec.check is None:
+            self._show_refusal(None)
         self._check(self.values())
 
     def _check(self, values: Values) -> None:

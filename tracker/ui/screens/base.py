@@ -41,6 +41,11 @@ class DeskScreen(Screen[None]):
     def reload(self) -> None:
         """Read every figure on the screen again."""
 
+    def _by(self) -> str:
+        """Who a dialog says will record the change: the claimed name, and the login when it differs."""
+        actor = self.desk.context.actor
+        return actor.claimed if actor.claimed == actor.login else f"{actor.claimed} (login {actor.login})"
+
     def is_busy(self) -> bool:
         """Rows have been read that the screen has not shown yet; a test waits for this to clear."""
         return self.inbox.waiting

@@ -10,8 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
+from tracker.domain.allocations import AllocationChanged
 from tracker.domain.money import format_gbp
-from tracker.reports.budget import BudgetRow, budget_report, period_profile
+from tracker.reports.budget import BudgetReport, BudgetRow, budget_report, period_profile
+from tracker.ui.dialogs.action import ActionModal
+from tracker.ui.dialogs.budget_change import revise_form, transfer_form
 from tracker.ui.keymap import BUDGET, bindings
 from tracker.ui.messages import BudgetLoaded, PeriodsLoaded
 from tracker.ui.screens.base import DeskScreen
@@ -38,6 +41,7 @@ class BudgetScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.profile_of: str | None = None
+        self.report: BudgetReport | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,7 +69,7 @@ class BudgetScreen(DeskScreen):
         self.reload()
 
     def on_budget_loaded(self, message: BudgetLoaded) -> None:
-        report = message.report
+        report = self.report = message.report
         table = self.query_one("#budget", DeskTable)
         warning = table.style_of("warning")
 
@@ -100,3 +104,37 @@ class BudgetScreen(DeskScreen):
         if code != self.profile_of:
             self.profile_of = code
             self._load_profile(code)
+
+    def _line(self) -> BudgetRow | None:
+        """The highlighted budget line; a fund subtotal or the total is not a line that can change."""
+        table = self.query_one("#budget", DeskTable)
+        if self.report is not None and table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            found = next((row for row in self.report.lines if row.code == key), None)
+            if found is not None:
+                return found
+        self.notify("Highlight a budget line first", severity="warning", markup=False)
+        return None
+
+    def action_revise(self) -> None:
+        line = self._line()
+        if line is not None:
+            self.app.push_screen(ActionModal(revise_form(self.desk.context, line, self._by()),
+                                             cursor_blink=self.desk.cursor_blink), self._moved)
+
+    def action_transfer(self) -> None:
+        line = self._line()
+        if line is not None and self.report is not None:
+            lines = {row.code: row for row in self.report.lines}
+            self.app.push_screen(ActionModal(transfer_form(self.desk.context, line, lines, self._by()),
+                                             cursor_blink=self.desk.cursor_blink), self._moved)
+
+    def _moved(self, outcome: AllocationChanged | None) -> None:
+        if outcome is None:
+            return
+        self.notify("Recorded: " + "; ".join(f"{code} allocation {format_gbp(before)} → {format_gbp(after)}, "
+                                             f"headroom {format_gbp(headroom)}"
+                                             for code, before, after, headroom in outcome.lines),
+                    title="Recorded", markup=False)
+        if outcome.warning:
+            self.notify(outcome.warning, title="Warning", severity="warning", markup=False)

@@ -15,15 +15,26 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tracker.domain import deliverables, payments
 from tracker.domain.audit import AuditAction
+from tracker.domain.corrections import Corrected
 from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import format_date, parse_date
 from tracker.domain.models import DeliverableStatus
 from tracker.domain.money import format_gbp, format_pounds, parse_money
-from tracker.reports.registers import DeliverableRow, PaymentRow, Statement, contract_statement
+from tracker.domain.variations import Reprofiled, Varied
+from tracker.reports.registers import (
+    DeliverableRow,
+    LineRow,
+    PaymentRow,
+    Statement,
+    budget_line_row,
+    contract_statement,
+)
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal, ActionSpec, Field, Values
+from tracker.ui.dialogs.correction import amend_form, reopen_form, revoke_form
+from tracker.ui.dialogs.variation import reprofile_form, vary_form
 from tracker.ui.keymap import CONTRACT, bindings
-from tracker.ui.messages import PaymentPreviewLoaded, StatementLoaded
+from tracker.ui.messages import ChangeFiguresLoaded, PaymentPreviewLoaded, StatementLoaded
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import date, money
 from tracker.ui.widgets.columns import Column
@@ -132,10 +143,6 @@ class ContractScreen(DeskScreen):
             return None
         seq = int(items.coordinate_to_cell_key(items.cursor_coordinate).row_key.value or 0)
         return next(item for item in self.statement.deliverables if item.seq == seq)
-
-    def _by(self) -> str:
-        actor = self.desk.context.actor
-        return actor.claimed if actor.claimed == actor.login else f"{actor.claimed} (login {actor.login})"
 
     def _dialog(self, spec: ActionSpec[Outcome], done: Callable[[Outcome | None], None]) -> None:
         self.app.push_screen(ActionModal(spec, cursor_blink=self.desk.cursor_blink), done)
@@ -285,6 +292,66 @@ class ContractScreen(DeskScreen):
                                      ("Recorded by", self._by())],
             perform=lambda values: payments.reverse_payment(ctx, payment_id, reason=values["reason"])),
             self._payment_recorded)
+
+    def _with_figures(self, open_form: Callable[[Statement, LineRow], None]) -> None:
+        """Read the contract and its line afresh, then open a change form showing them before and after."""
+        reference = self.reference
+
+        def query(session: Session) -> ChangeFiguresLoaded:
+            statement = contract_statement(session, reference)
+            return ChangeFiguresLoaded(statement, budget_line_row(session, statement.line_code), open_form)
+
+        self.read(ChangeFiguresLoaded, query)
+
+    def on_change_figures_loaded(self, message: ChangeFiguresLoaded) -> None:
+        message.open_form(message.statement, message.line)
+
+    def action_vary(self) -> None:
+        ctx = self.desk.context
+        self._with_figures(lambda statement, line: self._dialog(vary_form(ctx, statement, line, self._by()),
+                                                                self._varied))
+
+    def _varied(self, outcome: Varied | None) -> None:
+        if outcome is None:
+            return
+        self.notify(f"Recorded {outcome.label} of {outcome.reference}: value {format_gbp(outcome.value_before)} → "
+                    f"{format_gbp(outcome.value_after)} ({outcome.cumulative} from the original); unallocated "
+                    f"{format_gbp(outcome.unallocated_pence)}", title="Recorded", markup=False)
+        for warning in outcome.warnings:
+            self.notify(warning, title="Warning", severity="warning", markup=False)
+
+    def action_reopen(self) -> None:
+        ctx = self.desk.context
+        self._with_figures(lambda statement, line: self._dialog(reopen_form(ctx, statement, line, self._by()),
+                                                                self._corrected))
+
+    def action_amend(self) -> None:
+        if self.statement is not None:
+            self._dialog(amend_form(self.desk.context, self.statement, self._by()), self._corrected)
+
+    def action_revoke(self) -> None:
+        item = self._selected()
+        if item is not None:
+            self._dialog(revoke_form(self.desk.context, self.reference, item, self._by()), self._corrected)
+
+    def action_reprofile(self) -> None:
+        item = self._selected()
+        if item is not None:
+            self._dialog(reprofile_form(self.desk.context, self.reference, item, self._by()), self._reprofiled)
+
+    def _corrected(self, outcome: Corrected | None) -> None:
+        if outcome is None:
+            return
+        self.notify(f"Recorded the correction of {outcome.what}: {', '.join(outcome.fields)}", title="Recorded",
+                    markup=False)
+        if outcome.warning:
+            self.notify(outcome.warning, title="Warning", severity="warning", markup=False)
+
+    def _reprofiled(self, outcome: Reprofiled | None) -> None:
+        if outcome is not None:
+            self.notify(f"Recorded {outcome.reference} #{outcome.seq} due {format_date(outcome.due_after)} (was "
+                        f"{format_date(outcome.due_before)}, first due {format_date(outcome.original_due)})",
+                        title="Recorded", markup=False)
 
 
 def _pairs(pairs: list[tuple[str, str]]) -> Text:
