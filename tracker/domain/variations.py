@@ -110,6 +110,7 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
     with ctx.change() as change:
         session = change.session
         contract = lookup.contract(session, reference)
+        reference = contract.reference
         rules.contract_in(reference, contract.status, (ContractStatus.DRAFT, ContractStatus.AWARDED), "varied")
         rules.in_order(f"a variation decided on {on}", on, "the contract's decision", contract.decision_date)
         line = session.get_one(BudgetLine, contract.budget_line_id)
@@ -211,6 +212,7 @@ def reprofile_deliverable(ctx: Context, reference: str, seq: int, *, due_on: dt.
     label = f"{reference} #{seq}"
     with ctx.change() as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         rules.deliverables_open(reference, contract.status)
         rules.deliverable_in(label, item.status, (DeliverableStatus.PENDING, DeliverableStatus.SUBMITTED,
                                                   DeliverableStatus.REJECTED), "reprofiled")
