@@ -15,7 +15,7 @@ from tracker.domain.allocations import transfer_allocation
 from tracker.domain.budget import add_budget_line
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract
-from tracker.domain.corrections import rename_contract
+from tracker.domain.corrections import rename_budget_line, rename_contract
 from tracker.domain.deliverables import accept_deliverable, submit_deliverable
 from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.importing import import_folder
@@ -156,6 +156,54 @@ def test_the_upgrade_refuses_a_store_holding_a_pair_and_changes_nothing(alice: C
     upgraded = open_store(target, migrate=True)
     try:
         assert rows(target, "SELECT MAX(version) FROM schema_version") == [(ANY_CASE,)]
+        sound(upgraded)
+    finally:
+        upgraded.dispose()
+
+
+def test_a_line_renamed_takes_its_contracts_with_it(alice: Context, bob: Context, engine: Engine) -> None:
+    founding_case(alice)
+    submit_deliverable(alice, REF, 1)
+    accept_deliverable(alice, REF, 1)
+    release_payment(bob, REF, 1)
+    add_budget_line(alice, "CPF-1516", name="Crime Prevention", fiscal_year=FiscalYear(2015), allocation_pence=1)
+    with refused(engine, "unique-code", "budget line cpf-1516 already exists as CPF-1516; codes are unique whatever their case"):
+        rename_budget_line(alice, "VG-1516", "cpf-1516", reason="none")
+    with one_event(engine, "budget_line.renamed") as found:
+        rename_budget_line(alice, "vg-1516", "VG-1516-R", reason="the finance system's code")
+    assert {k: found[0]["payload"][k] for k in ("code", "renamed_from", "renamed_to")} == {
+        "code": "VG-1516-R", "renamed_from": "VG-1516", "renamed_to": "VG-1516-R"}
+    assert rows(_target(engine), "SELECT b.code, b.paid_pence FROM contract c JOIN budget_line b "
+                                 "ON b.id = c.budget_line_id") == [("VG-1516-R", 4_488_000)]
+    rename_budget_line(alice, "VG-1516-R", "vg-1516-r", reason="lower case after all")
+    sound(engine)
+
+
+def test_the_upgrade_refuses_two_lines_differing_only_in_case(alice: Context, engine: Engine,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    founding_case(alice)
+    with alice.engine.begin() as conn:
+        for index in ("budget_line_code_any_case", "contract_reference_any_case"):
+            conn.exec_driver_sql(f"DROP INDEX {index}")
+        conn.exec_driver_sql(f"DELETE FROM schema_version WHERE version >= {ANY_CASE}")
+    with monkeypatch.context() as old:
+        old.setattr(lookup, "line_code_taken", lambda _session, code, other_than=None: None)
+        add_budget_line(alice, "vg-1516", name="Typed again", fiscal_year=FiscalYear(2015), allocation_pence=1)
+    engine.dispose()
+    target = _target(engine)
+    with pytest.raises(StoreError) as caught:
+        open_store(target, migrate=True)
+    assert caught.value.message == ("budget lines 'VG-1516' and 'vg-1516' differ only in case, and this tracker takes "
+                                    "them for one; rename one first, e.g. `tracker budget rename 'vg-1516' NEW "
+                                    "--reason \"…\"`. Nothing was changed")
+    short = open_store(target, upto=ANY_CASE - 1)
+    try:
+        officer = Context(short, Actor("Alice Accepts", "alice"), fixed_clock(DEMO_TODAY))
+        rename_budget_line(officer, "vg-1516", "VG-1516-B", reason="typed a second time")
+    finally:
+        short.dispose()
+    upgraded = open_store(target, migrate=True)
+    try:
         sound(upgraded)
     finally:
         upgraded.dispose()

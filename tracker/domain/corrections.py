@@ -111,6 +111,22 @@ def rename_contract(ctx: Context, old: str, new: str, *, reason: str) -> Correct
     return Corrected(new, ("reference",))
 
 
+def rename_budget_line(ctx: Context, old: str, new: str, *, reason: str) -> Corrected:
+    """A code typed wrongly. Contracts, deliverables and payments name their line by its row, so they follow it;
+    events before the rename keep the code they were recorded under."""
+    reason = _reason(reason)
+    new = clean_text("budget line code", new, max_length=40)
+    with ctx.change() as change:
+        line = lookup.budget_line(change.session, old)
+        old = line.code
+        rules.unique_line_code(new, taken_as=lookup.line_code_taken(change.session, new, other_than=line.id))
+        changes = _changes(line, {"code": new})
+        _apply(line, changes, old)
+        change.session.add(line)
+        change.record(AuditAction.BUDGET_LINE_RENAMED, None, code=new, reason=reason, renamed_from=old, renamed_to=new)
+    return Corrected(new, ("code",))
+
+
 def amend_deliverable(ctx: Context, reference: str, seq: int, *, reason: str, name: str | None = None) -> Corrected:
     """Correct a deliverable's name; its amount moves by a variation, its due date by a reprofile."""
     reason = _reason(reason)

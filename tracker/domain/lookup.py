@@ -32,9 +32,12 @@ def contract(session: Session, reference: str) -> Contract:
     return found
 
 
-def line_code_taken(session: Session, code: str) -> str | None:
-    """The code of the line already recorded under `code`'s letters, as it was typed then."""
-    return session.exec(select(BudgetLine.code).where(case_keyed(col(BudgetLine.code)) == case_key(code))).first()
+def line_code_taken(session: Session, code: str, *, other_than: int | None = None) -> str | None:
+    """The code of another line already recorded under `code`'s letters, as it was typed then."""
+    query = select(BudgetLine.code).where(case_keyed(col(BudgetLine.code)) == case_key(code))
+    if other_than is not None:
+        query = query.where(col(BudgetLine.id) != other_than)
+    return session.exec(query).first()
 
 
 def reference_taken(session: Session, reference: str, *, other_than: int | None = None) -> str | None:
