@@ -21,13 +21,14 @@ from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.importing import import_folder
 from tracker.domain.payments import release_payment
 from tracker.domain.people import Actor
-from tracker.domain.schema import ANY_CASE, open_store
+from tracker.domain.schema import ANY_CASE, MIGRATIONS, open_store
 from tracker.domain.verify import verify_store
-from tracker.store.engine import case_key
+from tracker.store.engine import case_key, make_engine
 from tracker.store.errors import StoreError
+from tracker.store.migrations import upgrade
 
 from ..conftest import DEMO_TODAY
-from ..stores import rows
+from ..stores import Store, drop_store, fast_folder, new_target, rows
 from .ledger import REF, events, founding_case, scalar, snapshot
 from .test_import import copy_demo, edit
 from .test_rules import one_event, refused
@@ -207,3 +208,22 @@ def test_the_upgrade_refuses_two_lines_differing_only_in_case(alice: Context, en
         sound(upgraded)
     finally:
         upgraded.dispose()
+
+
+def test_a_store_several_steps_behind_is_refused_before_any_step(store_kind: Store, tmp_path: Path) -> None:
+    """The pair is found before step 12 runs too: the refused store stays at the version it had."""
+    target = new_target(store_kind, fast_folder(tmp_path), migrated=False)
+    try:
+        old = make_engine(target)
+        upgrade(old, [m for m in MIGRATIONS if m.version <= ANY_CASE - 2])
+        with old.begin() as conn:
+            for code in ("CPF-1516", "cpf-1516"):
+                conn.exec_driver_sql("INSERT INTO budget_line (code, name, fund, funder, fiscal_year, allocation_pence, "
+                                     "control, committed_pence, paid_pence) "
+                                     f"VALUES ('{code}', 'x', '', '', 2015, 0, 'hard', 0, 0)")
+        old.dispose()
+        with pytest.raises(StoreError, match=r"^budget lines 'CPF-1516' and 'cpf-1516' differ only in case"):
+            open_store(target, migrate=True)
+        assert rows(target, "SELECT MAX(version) FROM schema_version") == [(ANY_CASE - 2,)]
+    finally:
+        drop_store(target)

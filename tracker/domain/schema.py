@@ -17,6 +17,7 @@ from tracker.store.engine import (
     is_embedded,
     make_engine,
     no_truncate_ddl,
+    read_only_view,
 )
 from tracker.store.errors import StoreError
 from tracker.store.migrations import Migration, refuse_newer, upgrade
@@ -194,6 +195,12 @@ def _any_case(conn: Connection) -> None:
     """A code or reference names one record whatever its case, held by a unique index on its case key. A store that
     already holds two that differ only in case is refused, unchanged: which one a command means is the officer's
     to say, by renaming one (which runs on the store as it is, before this step)."""
+    _refuse_pairs_differing_in_case(conn)
+    for model, column, index, _, _ in _ANY_CASE:
+        conn.exec_driver_sql(case_key_index_ddl(index, str(model.__tablename__), column, conn))
+
+
+def _refuse_pairs_differing_in_case(conn: Connection) -> None:
     for model, column, _, records, command in _ANY_CASE:
         table = cast(Table, SQLModel.metadata.tables[str(model.__tablename__)])
         key = case_keyed(table.c[column])
@@ -205,8 +212,6 @@ def _any_case(conn: Connection) -> None:
             raise StoreError(f"{records} {first!r} and {second!r} differ only in case, and this tracker takes them "
                              f"for one; rename one first, e.g. `tracker {command} {second!r} NEW --reason \"…\"`. "
                              f"Nothing was changed")
-    for model, column, index, _, _ in _ANY_CASE:
-        conn.exec_driver_sql(case_key_index_ddl(index, str(model.__tablename__), column, conn))
 
 
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
@@ -257,6 +262,14 @@ def open_store(target: str, *, create: bool = True, migrate: bool = False, upto:
         if have < latest:
             if not (is_embedded(engine) or migrate):
                 raise StoreError(_not_upgraded(have, latest))
+            if 0 < have < ANY_CASE <= latest:  # before any earlier step is applied: a refusal changes nothing
+                view = read_only_view(engine)
+                try:
+                    with view.connect() as conn:
+                        _refuse_pairs_differing_in_case(conn)
+                finally:
+                    if view is not engine:
+                        view.dispose()
             upgrade(engine, steps)
     except BaseException:
         engine.dispose()
