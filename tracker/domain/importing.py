@@ -679,13 +679,14 @@ def _import_deliverables(run: _Run) -> None:
         for n, (raw_ref, raw_seq, raw_name, raw_amount, raw_due, raw_status, raw_accepted_on,
                 raw_accepted_by) in _rows(run, DELIVERABLES):
             ref = raw_ref.strip()
-            contract = contracts.get(case_key(ref))
+            folded = case_key(ref)
+            contract = contracts.get(folded)
             if contract is None:
                 raise RowError(f"{DELIVERABLES} line {n}, column contract_reference: no contract {ref!r} in "
                                f"{CONTRACTS} (an import adds deliverables to the contracts it brings)")
             ref = contract.reference
             seq = seen.seq(DELIVERABLES, n, "seq", raw_seq)
-            key = (case_key(ref), seq)
+            key = (folded, seq)
             rules.unique_seq(ref, seq, taken=key in deliverable_ids)
             name = _clean(DELIVERABLES, n, "name", raw_name, 300)
             amount = _money(DELIVERABLES, n, "amount", raw_amount, _positive)
