@@ -116,3 +116,20 @@ def test_the_nightly_export_is_the_same_file_on_every_store(stores: list[str], t
                 assert (folders[0] / name).read_bytes() == (folder / name).read_bytes(), name
     assert "a-1" in (folders[0] / names[0]).read_text(encoding="utf-8") + (folders[0] / names[1]).read_text(
         encoding="utf-8")
+
+
+def test_references_differing_only_in_case_are_one_record_on_every_store_and_only_from_a_to_z(
+        stores: list[str]) -> None:
+    """The unique index on each store folds A to Z alone, as the tracker does: an en-GB server's own lower() would
+    fold É to é too, and refuse on PostgreSQL what SQLite accepts."""
+    adds = [("contract", "add", reference, "--title", "Case", "--supplier", "Someone Ltd", "--value", "100",
+             "--budget-line", "vg-1516") for reference in ("C-1", "c-1", "É-2", "é-2", "İ-3", "i-3", "I-3")]
+    answers = []
+    for db in stores:
+        assert run(db, "init")[0] == 0
+        assert run(db, "import", str(DEMO))[0] == 0
+        answers.append([run(db, *add) for add in adds])
+    assert answers[1:] == [answers[0], answers[0]]
+    assert [code for code, _ in answers[0]] == [0, 1, 0, 0, 0, 0, 1]
+    assert answers[0][1][1] == ("refused: contract c-1 already exists as C-1; references are unique whatever their "
+                                "case\n")

@@ -167,3 +167,21 @@ def test_budget_as_of_reproduces_the_days_before_and_after_a_variation(demo: Tra
     assert "217000.00" in cpf("2015-10-02") and "230000.00" in cpf("2015-10-02")
     by_contract = demo("report", "budget", "--as-of", "2015-09-30", "--by", "contract", "--format", "csv").stdout
     assert any(line.startswith("contract,CPF-1516") and MERIDIAN in line and "120000.00" in line for line in by_contract.splitlines()), by_contract
+
+
+def test_an_office_sets_its_own_reg_72_warning_limits(demo: Tracker) -> None:
+    """TRACKER_REG72_LIMITS: an office whose standing orders ask for a check at 5 % is warned at 5 %, not at 10 %."""
+    vary = ("contract", "vary", MERIDIAN, "--decision", "PCD 1505", "--on", "2015-10-01", "--rationale", "a second cohort")
+    result = demo(*vary, "--value", "126000", "--add-deliverable", "Second cohort report;6000;2016-03-31",
+                  env={"TRACKER_REG72_LIMITS": "5,25,50"})
+    assert result.stderr == f"warning: {MERIDIAN} has changed by +5.0 % from its original value £120,000.00, at or past 5 %: check it is a permitted modification (PCR 2015 reg 72)\n"
+    result = demo(*vary, "--value", "132000", "--set-amount", "4=12000", env={"TRACKER_REG72_LIMITS": "12, 50"})
+    assert (result.stdout, result.stderr) == (f"V2 of {MERIDIAN}: value £126,000.00 -> £132,000.00, +10.0 % from the original £120,000.00\n", "")
+    engine = open_store(demo.db)
+    before = snapshot(engine)
+    for setting in ("10;50", "50,10", "0,50", "10,10", "ten", "10,", "1000"):
+        refused = demo(*vary, "--value", "140000", env={"TRACKER_REG72_LIMITS": setting}, code=2)
+        assert one_line(refused, "error: ") == f"TRACKER_REG72_LIMITS is {setting!r}; it must be whole percentages from 1 to 999 in rising order, e.g. 10,50"
+    assert snapshot(engine) == before
+    engine.dispose()
+    verified(demo)

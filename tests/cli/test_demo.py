@@ -34,7 +34,8 @@ def test_demo_import_matches_tracker_import(tracker: Tracker) -> None:
     assert result.stdout == ("imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated "
                              "£1,000,000.00, committed £462,600.00, paid £97,000.00\n")
     again = tracker("import", str(DEMO), code=1)
-    assert again.stderr == ("refused: budget_lines.csv line 2: budget line VG-1415 already exists; codes are unique\n")
+    assert again.stderr == ("refused: budget_lines.csv line 2, column code: budget line VG-1415 already exists; "
+                            "codes are unique\n")
 
 
 def test_demo_left_empty_by_an_earlier_failure_is_loaded_on_the_next_run(tracker: Tracker) -> None:

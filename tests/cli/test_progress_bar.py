@@ -5,6 +5,7 @@ import pty
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,28 @@ def test_a_refusal_is_one_clean_line_after_the_bar_is_taken_away(tmp_path: Path)
     assert "import: checking" in drawn
     assert drawn.splitlines()[-1] == ('error: payments.csv line 3, column amount: amount "30000.001" has more than '
                                       'two decimal places')
+
+
+def test_the_year_end_close_draws_only_when_stderr_is_a_terminal(demo: Tracker, clone: Callable[[str], str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each close on its own copy of the same store: a year closes once."""
+    demo("pay", "DMPCD 2015 120", "1", env={"TRACKER_TODAY": "2016-06-05"})
+    close = ("year-end", "close", "2015/16", "--decision", "DMPCD 2016 31", "--carry", "DMPCD 2015 76:3=VG-1617",
+             *(f"--release={item}" for item in ("DMPCD 2015 46:2", "DMPCD 2015 46:3", "DMPCD 2015 76:1",
+                                                "DMPCD 2015 76:2", "DMPCD 2015 91:2", "DMPCD 2015 91:3",
+                                                "DMPCD 2015 120:2", "DMPCD 2015 120:3")))
+
+    def invoke(terminal: bool, *extra: str) -> tuple[str, str]:
+        monkeypatch.setattr(progress_bar, "stderr_is_terminal", lambda: terminal)
+        result = Tracker(clone(demo.db))(*close, *extra, env={"TRACKER_TODAY": "2016-06-05"})
+        return result.stdout, result.stderr
+
+    drawn_out, drawn = invoke(True)
+    plain_out, plain = invoke(False)
+    quiet_out, quiet = invoke(True, "--quiet")
+    for phase in ("year-end: checking", "year-end: moving", "year-end: recording"):
+        assert phase in drawn
+    assert "0 of 9 deliverables" in _ESCAPES.sub("", drawn)  # the total known from the start
+    assert plain == quiet == ""
+    assert drawn_out == plain_out == quiet_out
+    assert drawn_out.startswith("closed 2015/16 on 5 Jun 2016: carried forward 1 (£59,840.00), released 8")

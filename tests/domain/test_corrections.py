@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from tracker.domain.allocations import revise_allocation, transfer_allocation
 from tracker.domain.context import Context
-from tracker.domain.contracts import close_contract
+from tracker.domain.contracts import add_contract, close_contract
 from tracker.domain.corrections import (
     amend_budget_line,
     amend_contract,
@@ -118,8 +118,12 @@ def test_rename_only_while_nothing_is_paid(alice: Context, bob: Context, engine:
 
 def test_rename_to_a_taken_reference_is_refused(alice: Context, engine: Engine) -> None:
     founding_case(alice)
+    add_contract(alice, "DMPCD 2015 77", title="Another", supplier="Impower Consulting Ltd", value_pence=100,
+                 budget_line="VG-1516")
     with refused(engine, "unique-reference", f"contract {REF} already exists; references are unique"):
-        rename_contract(alice, REF, REF + " ", reason="typo")
+        rename_contract(alice, "DMPCD 2015 77", REF + " ", reason="typo")
+    with refused(engine, "unique-reference", f"contract dmpcd 2015 76 already exists as {REF}; references are unique whatever their case"):
+        rename_contract(alice, "DMPCD 2015 77", "dmpcd 2015 76", reason="typo")
 
 
 # -- revoke and reopen -------------------------------------------------------------------------------------------

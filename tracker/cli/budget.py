@@ -71,6 +71,23 @@ def amend(
     confirm(f"corrected {done.what}: {', '.join(done.fields)}", recorded=f"the correction of {done.what} was recorded")
 
 
+@app.command("rename")
+def rename(
+    ctx: typer.Context,
+    old: str = typer.Argument(..., help="The code as it was typed."),
+    new: str = typer.Argument(..., help="The code it should be."),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Correct a mistyped code; its contracts follow it. Codes are the same whatever their case, so `c1` can be
+    renamed `C1`; it runs on a store that holds two codes differing only in case, which the store's upgrade refuses
+    until one is renamed."""
+    from tracker.domain.corrections import rename_budget_line
+    from tracker.domain.schema import ANY_CASE
+
+    done = rename_budget_line(state(ctx).context(upto=ANY_CASE - 1), old, new, reason=reason)
+    confirm(f"renamed {old} to {done.what}", recorded=f"budget line {old} was renamed {done.what}")
+
+
 @app.command("revise")
 def revise(
     ctx: typer.Context,

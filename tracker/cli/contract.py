@@ -180,10 +180,13 @@ def rename(
     new: str = typer.Argument(..., help="The reference it should be."),
     reason: str = typer.Option(..., "--reason"),
 ) -> None:
-    """Correct a mistyped reference (only while nothing has been paid on the contract)."""
+    """Correct a mistyped reference (only while nothing has been paid on the contract). References are the same
+    whatever their case, so `c1` can be renamed `C1`; it runs on a store that holds two references differing only in
+    case, which the store's upgrade refuses until one is renamed."""
     from tracker.domain.corrections import rename_contract
+    from tracker.domain.schema import ANY_CASE
 
-    done = rename_contract(state(ctx).context(), old, new, reason=reason)
+    done = rename_contract(state(ctx).context(upto=ANY_CASE - 1), old, new, reason=reason)
     confirm(f"renamed {old} to {done.what}", recorded=f"contract {old} was renamed {done.what}")
 
 

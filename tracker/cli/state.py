@@ -32,7 +32,7 @@ class CliState:
 
         return self.database or os.environ.get("TRACKER_DB") or default_database()
 
-    def engine(self, *, create: bool = True, migrate: bool = False) -> Engine:
+    def engine(self, *, create: bool = True, migrate: bool = False, upto: int | None = None) -> Engine:
         if self._engine is None:
             from sqlalchemy import event
             from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -41,7 +41,7 @@ class CliState:
             from tracker.store.errors import StoreError
 
             try:
-                self._engine = open_store(self.target, create=create, migrate=migrate)
+                self._engine = open_store(self.target, create=create, migrate=migrate, upto=upto)
             except ArgumentError as error:  # an unknown URL scheme or a missing database driver
                 raise StoreError(f"cannot use --db {self.target!r}: {error}") from None
             except ImportError as error:
@@ -77,13 +77,14 @@ class CliState:
         self._changed = self._changed or self._pending
         self._pending = False
 
-    def context(self) -> Context:
+    def context(self, *, upto: int | None = None) -> Context:
+        """`upto` stops the store's upgrade short of a later step (see `open_store`)."""
         from tracker.domain.context import Context
         from tracker.domain.fiscal import system_clock
         from tracker.domain.people import resolve_actor
         from tracker.store.engine import session_principal
 
-        engine = self.engine()
+        engine = self.engine(upto=upto)
         actor = resolve_actor(self.acting_as, principal=session_principal(engine))
         return Context(engine=engine, actor=actor, clock=system_clock())
 

@@ -61,17 +61,23 @@ def close(
                                                             "commitment (repeat for each)."),
     settle_until: str | None = typer.Option(None, "--settle-until",
                                             help="Last day the year's accruals may be paid (default 30 June)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
+                                                           "stderr is a terminal)."),
 ) -> None:
     """Close the year: every unaccepted commitment carried forward or released, in one audited step."""
     from tracker.cli import parse
     from tracker.cli.output import confirm, warn
+    from tracker.cli.progress_bar import progress_bar
     from tracker.domain.fiscal import format_date, parse_fiscal_year
     from tracker.domain.money import format_gbp
     from tracker.domain.year_end import close_year, parse_carry, parse_release
 
-    done = close_year(state(ctx).context(), parse_fiscal_year(fy), decision=decision,
-                      carry=[parse_carry(text) for text in carry], release=[parse_release(text) for text in release],
-                      settle_until_day=parse.date(settle_until))
+    context = state(ctx).context()
+    with progress_bar("year-end", quiet=quiet) as progress:
+        done = close_year(context, parse_fiscal_year(fy), decision=decision,
+                          carry=[parse_carry(text) for text in carry],
+                          release=[parse_release(text) for text in release],
+                          settle_until_day=parse.date(settle_until), progress=progress)
     for warning in done.warnings:
         warn(warning)
     carried = sum(m.amount_pence for m in done.carried)

@@ -41,6 +41,7 @@ def revise_allocation(ctx: Context, code: str, *, allocation_pence: int, decisio
         raise InvalidInput(f"an allocation cannot be negative ({format_gbp(allocation_pence)})")
     with ctx.change() as change:
         line = lookup.budget_line(change.session, code)
+        code = line.code
         open_year(change.session, f"revising {code}", line)
         before, committed = line.allocation_pence, line.committed_pence
         if allocation_pence == before:
@@ -66,6 +67,7 @@ def transfer_allocation(ctx: Context, from_code: str, to_code: str, *, amount_pe
     with ctx.change() as change:
         source = lookup.budget_line(change.session, from_code)
         target = lookup.budget_line(change.session, to_code)
+        from_code, to_code = source.code, target.code
         for line in (source, target):
             open_year(change.session, f"a virement from {from_code} to {to_code}", line)
         rules.virement_between(from_code, to_code, from_year=FiscalYear(source.fiscal_year),

@@ -55,6 +55,7 @@ class AuditAction(StrEnum):
     INVOICE_DISPUTED = "invoice.disputed"
     INVOICE_RESOLVED = "invoice.resolved"
     INVOICE_REJECTED = "invoice.rejected"
+    BUDGET_LINE_RENAMED = "budget_line.renamed"
 
 
 def canonical(value: Any) -> str:

@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlmodel import select
-
-from tracker.domain import rules
+from tracker.domain import lookup, rules
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.errors import InvalidInput
@@ -35,8 +33,7 @@ def add_budget_line(ctx: Context, code: str, *, name: str, fiscal_year: FiscalYe
     fund = clean_text("fund", fund, required=False)
     funder = clean_text("funder", funder, required=False)
     with ctx.change() as change:
-        rules.unique_line_code(code, taken=change.session.exec(
-            select(BudgetLine.id).where(BudgetLine.code == code)).first() is not None)
+        rules.unique_line_code(code, taken_as=lookup.line_code_taken(change.session, code))
         line = BudgetLine(code=code, name=name, fund=fund, funder=funder, fiscal_year=fiscal_year.start_year,
                           allocation_pence=allocation_pence, control=control.value)
         change.session.add(line)

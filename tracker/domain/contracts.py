@@ -49,8 +49,7 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
         line = lookup.budget_line(change.session, budget_line)
         closed = year_end.closed(change.session, FiscalYear(line.fiscal_year))
         rules.line_year_open(reference, line.code, FiscalYear(line.fiscal_year), closed and closed.closed_on)
-        rules.unique_reference(reference, taken=change.session.exec(
-            select(Contract.id).where(Contract.reference == reference)).first() is not None)
+        rules.unique_reference(reference, taken_as=lookup.reference_taken(change.session, reference))
         contract = Contract(reference=reference, title=title, supplier=supplier, value_pence=value_pence,
                             ceiling_pence=ceiling_pence, budget_line_id=id_of(line), fiscal_year=line.fiscal_year,
                             decision_date=decision_date,
@@ -73,6 +72,7 @@ def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
     awarded_on = on or ctx.clock.today()
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
+        reference = contract.reference
         rules.contract_in(reference, contract.status, (ContractStatus.DRAFT,), "awarded")
         year_end.refuse_in_closed_year(change.session, "an award", awarded_on)
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
@@ -104,6 +104,7 @@ def close_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
     closed_on = on or ctx.clock.today()
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
+        reference = contract.reference
         rules.contract_in(reference, contract.status, (ContractStatus.AWARDED,), "closed")
         check_ending_dates(reference, "a close", closed_on, contract.awarded_on, ctx.clock.today())
         year_end.refuse_in_closed_year(change.session, "a close", closed_on)
@@ -126,6 +127,7 @@ def cancel_contract(ctx: Context, reference: str, *, reason: str, on: dt.date | 
     cancelled_on = on or ctx.clock.today()
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
+        reference = contract.reference
         rules.contract_in(reference, contract.status, (ContractStatus.DRAFT, ContractStatus.AWARDED), "cancelled")
         check_ending_dates(reference, "a cancellation", cancelled_on, contract.awarded_on, ctx.clock.today())
         year_end.refuse_in_closed_year(change.session, "a cancellation", cancelled_on)

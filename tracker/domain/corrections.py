@@ -20,7 +20,6 @@ from tracker.domain.contracts import commit_against_line
 from tracker.domain.errors import InvalidInput
 from tracker.domain.models import (
     BudgetLine,
-    Contract,
     ContractStatus,
     Control,
     DeliverableStatus,
@@ -81,6 +80,7 @@ def amend_contract(ctx: Context, reference: str, *, reason: str, title: str | No
     }
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
+        reference = contract.reference
         changes = _changes(contract, wanted)
         _apply(contract, changes, reference)
         rules.within_ceiling(contract.original_value_pence or contract.value_pence, contract.ceiling_pence)
@@ -100,15 +100,31 @@ def rename_contract(ctx: Context, old: str, new: str, *, reason: str) -> Correct
     new = clean_text("contract reference", new, max_length=80)
     with ctx.change() as change:
         contract = lookup.contract(change.session, old)
+        old = contract.reference
         count, paid = payments_on(change.session, contract_id=contract.id or 0)
         rules.nothing_paid_yet(old, paid=paid, payments=count, done="renamed")
-        rules.unique_reference(new, taken=change.session.exec(
-            select(Contract.id).where(Contract.reference == new)).first() is not None)
+        rules.unique_reference(new, taken_as=lookup.reference_taken(change.session, new, other_than=contract.id))
         changes = _changes(contract, {"reference": new})
         _apply(contract, changes, old)
         change.session.add(contract)
         change.record(AuditAction.CONTRACT_RENAMED, new, reason=reason, renamed_from=old, renamed_to=new)
     return Corrected(new, ("reference",))
+
+
+def rename_budget_line(ctx: Context, old: str, new: str, *, reason: str) -> Corrected:
+    """A code typed wrongly. Contracts, deliverables and payments name their line by its row, so they follow it;
+    events before the rename keep the code they were recorded under."""
+    reason = _reason(reason)
+    new = clean_text("budget line code", new, max_length=40)
+    with ctx.change() as change:
+        line = lookup.budget_line(change.session, old)
+        old = line.code
+        rules.unique_line_code(new, taken_as=lookup.line_code_taken(change.session, new, other_than=line.id))
+        changes = _changes(line, {"code": new})
+        _apply(line, changes, old)
+        change.session.add(line)
+        change.record(AuditAction.BUDGET_LINE_RENAMED, None, code=new, reason=reason, renamed_from=old, renamed_to=new)
+    return Corrected(new, ("code",))
 
 
 def amend_deliverable(ctx: Context, reference: str, seq: int, *, reason: str, name: str | None = None) -> Corrected:
@@ -117,7 +133,8 @@ def amend_deliverable(ctx: Context, reference: str, seq: int, *, reason: str, na
     wanted = {"name": None if name is None else clean_text("deliverable name", name, max_length=300)}
     label = f"{reference} #{seq}"
     with ctx.change() as change:
-        _, item = lookup.deliverable(change.session, reference, seq)
+        contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         changes = _changes(item, wanted)
         _apply(item, changes, label)
         change.session.add(item)
@@ -134,6 +151,7 @@ def amend_budget_line(ctx: Context, code: str, *, reason: str, name: str | None 
               "funder": None if funder is None else clean_text("funder", funder, required=False)}
     with ctx.change() as change:
         line = lookup.budget_line(change.session, code)
+        code = line.code
         changes = _changes(line, wanted)
         _apply(line, changes, code)
         change.session.add(line)
@@ -147,6 +165,7 @@ def revoke_acceptance(ctx: Context, reference: str, seq: int, *, reason: str) ->
     label = f"{reference} #{seq}"
     with ctx.change(Permission.ACCEPT) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         rules.contract_awarded(reference, contract.status, "acceptances can be revoked")
         rules.deliverable_in(label, item.status, (DeliverableStatus.ACCEPTED,), "revoked")
         count, paid = payments_on(change.session, contract_id=contract.id or 0, deliverable_id=item.id)
@@ -166,6 +185,7 @@ def reopen_contract(ctx: Context, reference: str, *, reason: str) -> Corrected:
     reason = _reason(reason)
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
+        reference = contract.reference
         rules.contract_in(reference, contract.status, (ContractStatus.CLOSED,), "reopened")
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
         open_year(change.session, f"reopening {reference}", line)

@@ -27,6 +27,7 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
     name = clean_text("deliverable name", name, max_length=300)
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
+        reference = contract.reference
         rules.deliverables_open(reference, contract.status)
         planned, last_seq = change.session.exec(
             select(sum_pence(Deliverable.amount_pence), func.coalesce(func.max(Deliverable.seq), 0))
@@ -46,6 +47,7 @@ def submit_deliverable(ctx: Context, reference: str, seq: int, *, on: dt.date | 
     submitted_on = on or ctx.clock.today()
     with ctx.change(Permission.ACCEPT) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         rules.contract_awarded(reference, contract.status, "deliverables can be submitted")
         rules.deliverable_in(f"{reference} #{seq}", item.status,
                              (DeliverableStatus.PENDING, DeliverableStatus.REJECTED), "submitted")
@@ -70,6 +72,7 @@ def accept_deliverable(ctx: Context, reference: str, seq: int, *, accepted_by: s
     accepted_on = on or ctx.clock.today()
     with ctx.change(Permission.ACCEPT) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         rules.contract_awarded(reference, contract.status, "deliverables can be accepted")
         rules.deliverable_in(f"{reference} #{seq}", item.status, (DeliverableStatus.SUBMITTED,), "accepted")
         check_acceptance_dates(reference, seq, accepted_on, contract.awarded_on, item.submitted_on,
@@ -91,6 +94,7 @@ def reject_deliverable(ctx: Context, reference: str, seq: int, *, reason: str,
     signatory = clean_name("rejected by", rejected_by or ctx.actor.claimed)
     with ctx.change(Permission.ACCEPT) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         rules.contract_awarded(reference, contract.status, "deliverables can be rejected")
         rules.deliverable_in(f"{reference} #{seq}", item.status, (DeliverableStatus.SUBMITTED,), "rejected")
         item.status = DeliverableStatus.REJECTED.value

@@ -43,7 +43,7 @@ from tracker.domain.models import ContractStatus, Control, DeliverableStatus
 from tracker.domain.money import format_gbp, pence_from_pounds_field
 from tracker.domain.text import clean_name, clean_text, optional_text, same_name
 from tracker.domain.workbook import is_workbook, name_the_sheet, sheets_as_files
-from tracker.store.engine import placeholders, sync_id_sequences
+from tracker.store.engine import case_key, placeholders, sync_id_sequences
 from tracker.support.progress import QUIET, Progress
 from tracker.support.wording import plural
 
@@ -93,10 +93,11 @@ class _Line:
 
 
 class _Contract:
-    __slots__ = ("awarded_on", "id", "line", "planned", "value")
+    __slots__ = ("awarded_on", "id", "line", "planned", "reference", "value")
 
-    def __init__(self, id: int, line: _Line, value: int, awarded_on: dt.date | None) -> None:
-        self.id, self.line, self.value, self.awarded_on, self.planned = id, line, value, awarded_on, 0
+    def __init__(self, id: int, reference: str, line: _Line, value: int, awarded_on: dt.date | None) -> None:
+        self.id, self.reference, self.line, self.value = id, reference, line, value
+        self.awarded_on, self.planned = awarded_on, 0
 
 
 class _Paid:
@@ -142,7 +143,9 @@ class _Run:
     conn: Connection
     folder: Path
     lines: dict[str, _Line] = field(default_factory=dict)
+    """Budget lines by the case key of their code, as contracts name them in any case."""
     contracts: dict[str, _Contract] = field(default_factory=dict)
+    """Contracts by the case key of their reference: deliverables and payments name them in any case."""
     paid: dict[tuple[str, int], _Paid] = field(default_factory=dict)
     paid_per_contract: dict[str, int] = field(default_factory=dict)
     deliverable_ids: dict[tuple[str, int], int] = field(default_factory=dict)
@@ -151,6 +154,8 @@ class _Run:
     id_ranges: dict[str, list[int]] = field(default_factory=dict)
     seen: _Seen = field(default_factory=_Seen)
     files: dict[str, IO[bytes]] = field(default_factory=dict)
+    typed: dict[str, str] = field(default_factory=dict)
+    """The reference payments.csv first gave each contract under its case key, to name it as the file does."""
     sod_override: str | None = None
     closed: dict[int, Any] = field(default_factory=dict)
     """The closed years (start year to the day each was closed): no contract comes onto their lines."""
@@ -444,7 +449,7 @@ def _load_existing_lines(run: _Run) -> None:
     for id_, code, year, allocation, control, committed, paid in run.conn.execute(text(
         "SELECT id, code, fiscal_year, allocation_pence, control, committed_pence, paid_pence FROM budget_line"
     )):
-        run.lines[code] = _Line(id_, code, FiscalYear(year), allocation, control, committed, paid)
+        run.lines[case_key(code)] = _Line(id_, code, FiscalYear(year), allocation, control, committed, paid)
     run.closed = {int(year): closed_on for year, closed_on in run.conn.execute(text(
         "SELECT fiscal_year, closed_on FROM year_end"))}
 
@@ -460,14 +465,18 @@ def _import_lines(run: _Run) -> None:
     try:
         for n, (raw_code, raw_name, raw_year, raw_allocation, raw_fund, raw_funder, raw_control) in _rows(run, LINES):
             code = _clean(LINES, n, "code", raw_code, 40)
-            rules.unique_line_code(code, taken=code in run.lines)
+            taken = run.lines.get(case_key(code))
+            try:
+                rules.unique_line_code(code, taken_as=None if taken is None else taken.code)
+            except Refusal as refusal:
+                raise refusal.at(f"{LINES} line {n}, column code") from None
             name = _clean(LINES, n, "name", raw_name)
             year = _field(LINES, n, "fiscal_year", parse_fiscal_year, raw_year)
             allocation = _money(LINES, n, "allocation", raw_allocation, _amount)
             fund = _clean(LINES, n, "fund", raw_fund, 200, False)
             funder = _clean(LINES, n, "funder", raw_funder, 200, False)
             control = _field(LINES, n, "control", parse_control, raw_control or Control.HARD.value)
-            run.lines[code] = _Line(next_id, code, year, allocation, control.value, 0, 0)
+            run.lines[case_key(code)] = _Line(next_id, code, year, allocation, control.value, 0, 0)
             rows.append((next_id, code, name, fund, funder, year.start_year, allocation, control.value, 0, 0))
             next_id += 1
     except Refusal as refusal:
@@ -491,8 +500,10 @@ def _gather_payments(run: _Run) -> None:
     count = n = 0
     try:
         for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows(run, PAYMENTS):
-            ref = raw_ref.strip()
-            ref = refs.setdefault(ref, ref)  # one string per contract, not one per payment, held in the keys
+            ref = refs.get(raw_ref)
+            if ref is None:  # one string per contract, not one per payment, held in the keys
+                ref = refs[raw_ref] = case_key(raw_ref.strip())
+                run.typed.setdefault(ref, raw_ref.strip())
             seq = seen.seq(PAYMENTS, n, "deliverable_seq", raw_seq)
             amount = _money(PAYMENTS, n, "amount", raw_amount, _positive)
             day = seen.day(PAYMENTS, n, "paid_on", raw_day)
@@ -502,7 +513,7 @@ def _gather_payments(run: _Run) -> None:
             if raw_by and released_by is None:
                 released_by = names[raw_by] = _person(PAYMENTS, n, "released_by", raw_by)
             if invoice is not None:
-                rules.invoice_once(invoice, ref, already_paid=(ref, invoice) in invoices)
+                rules.invoice_once(invoice, run.typed[ref], already_paid=(ref, invoice) in invoices)
                 invoices.add((ref, invoice))
             key = (ref, seq)
             gathered = paid.get(key)
@@ -590,7 +601,7 @@ def _person(name: str, line_no: int, column: str, value: str) -> str:
 
 
 def _import_contracts(run: _Run) -> None:
-    existing = {ref for (ref,) in run.conn.execute(text("SELECT reference FROM contract"))}
+    existing = {case_key(ref): ref for (ref,) in run.conn.execute(text("SELECT reference FROM contract"))}
     next_id = first_id = _next_id(run, "contract")
     batch: list[tuple[Any, ...]] = []
     columns = ("id", "reference", "title", "supplier", "value_pence", "ceiling_pence", "budget_line_id",
@@ -604,14 +615,20 @@ def _import_contracts(run: _Run) -> None:
         for n, (raw_ref, raw_supplier, raw_title, raw_line, raw_value, raw_awarded, raw_ceiling, raw_decision,
                 raw_start, raw_end) in _rows(run, CONTRACTS):
             ref = _clean(CONTRACTS, n, "reference", raw_ref, 80)
-            rules.unique_reference(ref, taken=ref in contracts or ref in existing)
+            key = case_key(ref)
+            taken = contracts.get(key)
+            try:
+                rules.unique_reference(ref, taken_as=existing.get(key, None if taken is None else taken.reference))
+            except Refusal as refusal:
+                raise refusal.at(f"{CONTRACTS} line {n}, column reference") from None
             supplier = _clean(CONTRACTS, n, "supplier", raw_supplier)
             title = _clean(CONTRACTS, n, "title", raw_title, 300)
             code = raw_line.strip()
-            line = lines.get(code)
+            line = lines.get(case_key(code))
             if line is None:
                 raise RowError(f"{CONTRACTS} line {n}, column budget_line: no budget line {code!r} in "
                                f"{LINES} or the database")
+            code = line.code
             rules.line_year_open(ref, code, line.year, run.closed.get(line.year.start_year))
             value = _money(CONTRACTS, n, "value", raw_value, _positive)
             ceiling = _money(CONTRACTS, n, "ceiling", raw_ceiling, _amount) if raw_ceiling.strip() else None
@@ -623,7 +640,7 @@ def _import_contracts(run: _Run) -> None:
             rules.in_order(f"an end on {end_date}", end_date, "the start", start_date)
             if decision_date is not None:
                 rules.not_in_future("a decision", decision_date, today)
-            paid = paid_per_contract.get(ref, 0)
+            paid = paid_per_contract.get(key, 0)
             if awarded_on is not None:
                 check_award_dates(ref, awarded_on, decision_date, code, line.year, today)
                 rules.line_can_commit(ref, code, allocation=line.allocation, committed=line.committed, value=value,
@@ -631,7 +648,7 @@ def _import_contracts(run: _Run) -> None:
                 line.committed += value
             rules.within_contract_value(ref, paying=paid, paid=0, value=value, paying_as=rules.ITS_PAYMENTS)
             line.paid += paid
-            contracts[ref] = _Contract(next_id, line, value, awarded_on)
+            contracts[key] = _Contract(next_id, ref, line, value, awarded_on)
             batch.append((next_id, ref, title, supplier, value, ceiling, line.id, line.year.start_year,
                           _iso(decision_date), _iso(start_date), _iso(end_date), awarded if awarded_on else draft,
                           _iso(awarded_on), value if awarded_on else 0, paid))
@@ -662,12 +679,14 @@ def _import_deliverables(run: _Run) -> None:
         for n, (raw_ref, raw_seq, raw_name, raw_amount, raw_due, raw_status, raw_accepted_on,
                 raw_accepted_by) in _rows(run, DELIVERABLES):
             ref = raw_ref.strip()
-            contract = contracts.get(ref)
+            folded = case_key(ref)
+            contract = contracts.get(folded)
             if contract is None:
                 raise RowError(f"{DELIVERABLES} line {n}, column contract_reference: no contract {ref!r} in "
                                f"{CONTRACTS} (an import adds deliverables to the contracts it brings)")
+            ref = contract.reference
             seq = seen.seq(DELIVERABLES, n, "seq", raw_seq)
-            key = (ref, seq)
+            key = (folded, seq)
             rules.unique_seq(ref, seq, taken=key in deliverable_ids)
             name = _clean(DELIVERABLES, n, "name", raw_name, 300)
             amount = _money(DELIVERABLES, n, "amount", raw_amount, _positive)
@@ -734,7 +753,8 @@ def _check_paid(run: _Run, n: int, ref: str, seq: int, name: str, contract: _Con
 def _check_payments_found(run: _Run) -> None:
     unmatched = next(iter(run.paid.items()), None)
     if unmatched is not None:
-        (ref, seq), paid = unmatched
+        (key, seq), paid = unmatched
+        ref = run.typed.get(key, key)
         raise RowError(f"{PAYMENTS} line {paid.line_no}: no deliverable {ref} #{seq} in {DELIVERABLES} "
                        f"(an import pays the deliverables it brings)")
     for line in run.lines.values():
@@ -756,8 +776,11 @@ def _insert_payments(run: _Run) -> None:
                "released_at", "imported", "charged_year")
     contracts, deliverable_ids, seqs, days = run.contracts, run.deliverable_ids, run.seen.seqs, run.seen.days
     batch: list[tuple[Any, ...]] = []
+    keys: dict[str, str] = {}
     for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows(run, PAYMENTS):
-        ref = raw_ref.strip()
+        ref = keys.get(raw_ref)
+        if ref is None:
+            ref = keys[raw_ref] = case_key(raw_ref.strip())
         batch.append((next_id, contracts[ref].id, deliverable_ids[ref, seqs[raw_seq]],
                       _money(PAYMENTS, n, "amount", raw_amount, _positive), days[raw_day].isoformat(),
                       raw_invoice.strip() or None, _person(PAYMENTS, n, "released_by", raw_by) if raw_by else importer,

@@ -83,6 +83,7 @@ def receive_invoice(ctx: Context, reference: str, seq: int, *, number: str, invo
                            f"{format_gbp(net_pence)} and {format_gbp(vat_pence)}")
     with ctx.change(Permission.PAY) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         label = f"{reference} #{seq}"
         rules.contract_awarded(reference, contract.status, "invoices are received")
         rules.in_order(f"a receipt on {received_on}", received_on, "the invoice's date", invoice_date)
@@ -188,6 +189,7 @@ def move_invoice_paid(change: Change, invoice: Invoice, amount: int) -> None:
 
 def _find(change: Change, reference: str, number: str) -> tuple[Contract, Invoice, Deliverable]:
     contract = lookup.contract(change.session, reference)
+    reference = contract.reference
     invoice = recorded_invoice(change.session, contract, number)
     if invoice is None or invoice.contract_id != contract.id:
         raise NotFound(f"{reference} has no invoice {number!r}", Missing.INVOICE)

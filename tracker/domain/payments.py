@@ -68,6 +68,7 @@ class PaymentPreview:
 
 def preview_payment(session: Session, reference: str, seq: int) -> PaymentPreview:
     contract, item = lookup.deliverable(session, reference, seq)
+    reference = contract.reference
     line = year_end.funding_line(session, contract, item)
     return PaymentPreview(reference, seq, item.name, item.amount_pence - item.paid_pence, line.code,
                           line.allocation_pence, line.paid_pence)
@@ -78,6 +79,7 @@ def check_release(session: Session, ctx: Context, reference: str, seq: int, *, a
     """Refuse, recording nothing, what `release_payment` would refuse now: the desk says so before it is asked."""
     invoice = optional_text("invoice reference", invoice, max_length=80)
     contract, item = lookup.deliverable(session, reference, seq)
+    reference = contract.reference
     line = session.get_one(BudgetLine, contract.budget_line_id)
     _check_release(ctx, session, contract, item, line, amount_pence, paid_on, invoice, None)
     _check_positive(amount_pence)
@@ -100,6 +102,7 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
     day = paid_on or ctx.clock.today()
     with ctx.change(Permission.PAY) as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         line = year_end.funding_line(change.session, contract, item)
         unpaid = item.amount_pence - item.paid_pence
         amount = unpaid if amount_pence is None else amount_pence

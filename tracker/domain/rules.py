@@ -66,14 +66,26 @@ class Rule(StrEnum):
 # -- what must be unique ---------------------------------------------------------------------------------------
 
 
-def unique_line_code(code: str, *, taken: bool) -> None:
-    if taken:
-        raise Refusal(Rule.UNIQUE_CODE, f"budget line {code} already exists; codes are unique")
+def unique_line_code(code: str, *, taken_as: str | None) -> None:
+    """`taken_as` is the code of the line already recorded under the same letters, in whatever case it was typed."""
+    if taken_as is not None:
+        raise Refusal(Rule.UNIQUE_CODE, f"budget line {code} already exists{_as_typed(code, taken_as)}; codes are "
+                                        f"unique{_whatever_case(code, taken_as)}")
 
 
-def unique_reference(reference: str, *, taken: bool) -> None:
-    if taken:
-        raise Refusal(Rule.UNIQUE_REFERENCE, f"contract {reference} already exists; references are unique")
+def unique_reference(reference: str, *, taken_as: str | None) -> None:
+    """`taken_as` is the reference of the contract already recorded under the same letters, in whatever case."""
+    if taken_as is not None:
+        raise Refusal(Rule.UNIQUE_REFERENCE, f"contract {reference} already exists{_as_typed(reference, taken_as)}; "
+                                             f"references are unique{_whatever_case(reference, taken_as)}")
+
+
+def _as_typed(wanted: str, taken_as: str) -> str:
+    return "" if wanted == taken_as else f" as {taken_as}"
+
+
+def _whatever_case(wanted: str, taken_as: str) -> str:
+    return "" if wanted == taken_as else " whatever their case"
 
 
 def unique_seq(reference: str, seq: int, *, taken: bool) -> None:

@@ -1,18 +1,22 @@
 """The schema's versions, and opening a store at the latest one."""
 
 from collections.abc import Callable
+from typing import cast
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, Table, func, inspect, select
 from sqlalchemy.engine import Connection
 
 from tracker.domain import frozen_tables, models
 from tracker.store.engine import (
     APPEND_ONLY_TABLES,
     append_only_ddl,
+    case_key_index_ddl,
+    case_keyed,
     drop_append_only_ddl,
     is_embedded,
     make_engine,
     no_truncate_ddl,
+    read_only_view,
 )
 from tracker.store.errors import StoreError
 from tracker.store.migrations import Migration, refuse_newer, upgrade
@@ -180,6 +184,35 @@ _YEAR_END_COLUMNS = (
 )
 
 
+_ANY_CASE = (
+    (models.BudgetLine, "code", "budget_line_code_any_case", "budget lines", "budget rename"),
+    (models.Contract, "reference", "contract_reference_any_case", "contracts", "contract rename"),
+)
+
+
+def _any_case(conn: Connection) -> None:
+    """A code or reference names one record whatever its case, held by a unique index on its case key. A store that
+    already holds two that differ only in case is refused, unchanged: which one a command means is the officer's
+    to say, by renaming one (which runs on the store as it is, before this step)."""
+    _refuse_pairs_differing_in_case(conn)
+    for model, column, index, _, _ in _ANY_CASE:
+        conn.exec_driver_sql(case_key_index_ddl(index, str(model.__tablename__), column, conn))
+
+
+def _refuse_pairs_differing_in_case(conn: Connection) -> None:
+    for model, column, _, records, command in _ANY_CASE:
+        table = cast(Table, SQLModel.metadata.tables[str(model.__tablename__)])
+        key = case_keyed(table.c[column])
+        pair = conn.execute(select(func.min(table.c.id), func.max(table.c.id)).group_by(key)
+                            .having(func.count() > 1).order_by(func.min(table.c.id)).limit(1)).first()
+        if pair is not None:
+            first, second = (conn.execute(select(table.c[column]).where(table.c.id == row_id)).scalar_one()
+                             for row_id in pair)
+            raise StoreError(f"{records} {first!r} and {second!r} differ only in case, and this tracker takes them "
+                             f"for one; rename one first, e.g. `tracker {command} {second!r} NEW --reason \"…\"`. "
+                             f"Nothing was changed")
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -206,24 +239,37 @@ MIGRATIONS = (
               _originals),
     Migration(12, "the year end and invoices: payments record the year they are charged to and the invoice "
                   "they matched; carried and released deliverables; closed years; invoices", _year_end),
+    Migration(13, "budget line codes and contract references are unique whatever their case", _any_case),
 )
+ANY_CASE = 13
+"""The step a store holding two references that differ only in case refuses: a rename runs on it short of that."""
 
 
-def open_store(target: str, *, create: bool = True, migrate: bool = False) -> Engine:
+def open_store(target: str, *, create: bool = True, migrate: bool = False, upto: int | None = None) -> Engine:
     """An engine on the database at `target`, at the current schema.
 
     The embedded store is brought up to date on first use. A shared (server) store is migrated only when asked
     (`tracker init` on an empty one, `tracker db upgrade`): officers' commands never alter the schema under each
-    other; an older one is refused with the command that upgrades it, a newer one is refused outright.
+    other; an older one is refused with the command that upgrades it, a newer one is refused outright. `upto` stops
+    short of a later step, for the correction that step's refusal asks for.
     """
     engine = make_engine(target, create=create)
     try:
         have = refuse_newer(engine, MIGRATIONS)
-        latest = max(m.version for m in MIGRATIONS)
+        steps = [m for m in MIGRATIONS if upto is None or m.version <= upto]
+        latest = max(m.version for m in steps)
         if have < latest:
             if not (is_embedded(engine) or migrate):
                 raise StoreError(_not_upgraded(have, latest))
-            upgrade(engine, MIGRATIONS)
+            if 0 < have < ANY_CASE <= latest:  # before any earlier step is applied: a refusal changes nothing
+                view = read_only_view(engine)
+                try:
+                    with view.connect() as conn:
+                        _refuse_pairs_differing_in_case(conn)
+                finally:
+                    if view is not engine:
+                        view.dispose()
+            upgrade(engine, steps)
     except BaseException:
         engine.dispose()
         raise

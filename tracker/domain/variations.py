@@ -11,6 +11,7 @@ releases it.
 """
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,22 @@ from tracker.domain.text import clean_text, optional_text
 _REMOVABLE = (DeliverableStatus.PENDING, DeliverableStatus.SUBMITTED, DeliverableStatus.REJECTED)
 
 REG_72_LIMITS = (10, 50)
-"""Cumulative change from the original value, in per cent, at which a variation is warned."""
+"""Cumulative change from the original value, in per cent, at which a variation is warned: PCR 2015 reg 72's 10 %
+(a low-value modification of a services or supplies contract) and 50 % (any modification's cap)."""
+
+
+def reg_72_limits() -> tuple[int, ...]:
+    """The office's own warning limits, TRACKER_REG72_LIMITS (whole per cents, rising: "10,50", "5,10,50"), else
+    the regulation's: an office whose standing orders ask for a check sooner says so once, for every officer."""
+    text = os.environ.get("TRACKER_REG72_LIMITS", "").strip()
+    if not text:
+        return REG_72_LIMITS
+    parts = [part.strip() for part in text.split(",")]
+    limits = tuple(int(part) for part in parts if part.isascii() and part.isdigit() and len(part) <= 3)
+    if len(limits) != len(parts) or limits != tuple(sorted(set(limits))) or min(limits) < 1:
+        raise InvalidInput(f"TRACKER_REG72_LIMITS is {text[:40]!r}; it must be whole percentages from 1 to 999 in "
+                           f"rising order, e.g. 10,50")
+    return limits
 
 
 @dataclass(frozen=True)
@@ -107,9 +123,11 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
     if value_pence is None and end_date is None and not add and not set_amounts and not remove:
         raise InvalidInput("a variation must change something: the value, the end date or the deliverables")
     rules.not_in_future("a decision", on, ctx.clock.today())
+    limits = reg_72_limits()
     with ctx.change() as change:
         session = change.session
         contract = lookup.contract(session, reference)
+        reference = contract.reference
         rules.contract_in(reference, contract.status, (ContractStatus.DRAFT, ContractStatus.AWARDED), "varied")
         rules.in_order(f"a variation decided on {on}", on, "the contract's decision", contract.decision_date)
         line = session.get_one(BudgetLine, contract.budget_line_id)
@@ -178,7 +196,7 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         contract.variations = number
         session.add(contract)
         change_text = percent_change(original, after)
-        reached = [limit for limit in REG_72_LIMITS if abs(after - original) * 100 >= limit * original]
+        reached = [limit for limit in limits if abs(after - original) * 100 >= limit * original]
         if reached:
             warnings.append(f"warning: {reference} has changed by {change_text} from its original value "
                             f"{format_gbp(original)}, at or past {reached[-1]} %: check it is a permitted "
@@ -211,6 +229,7 @@ def reprofile_deliverable(ctx: Context, reference: str, seq: int, *, due_on: dt.
     label = f"{reference} #{seq}"
     with ctx.change() as change:
         contract, item = lookup.deliverable(change.session, reference, seq)
+        reference = contract.reference
         rules.deliverables_open(reference, contract.status)
         rules.deliverable_in(label, item.status, (DeliverableStatus.PENDING, DeliverableStatus.SUBMITTED,
                                                   DeliverableStatus.REJECTED), "reprofiled")

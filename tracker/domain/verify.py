@@ -324,6 +324,8 @@ def _replay_correction(replay: _Replay, seq: int, action: str, ref: str | None, 
         replay.deliverable_status[ref, int(d["seq"])] = (seq, "submitted")
     elif action == AuditAction.CONTRACT_RENAMED and ref:
         _replay_rename(replay, d["renamed_from"], d["renamed_to"])
+    elif action == AuditAction.BUDGET_LINE_RENAMED:
+        _replay_line_rename(replay, d["renamed_from"], d["renamed_to"])
     elif action == AuditAction.CONTRACT_VARIED and ref:
         if ref in replay.contracts:
             replay.contracts[ref] = (seq, (d["value_after"], d["budget_line"]))
@@ -352,6 +354,14 @@ def _replay_rename(replay: _Replay, old: str, new: str) -> None:
         replay.deliverables[new, number] = replay.deliverables.pop((old, number))
     for number in [number for ref, number in replay.deliverable_status if ref == old]:
         replay.deliverable_status[new, number] = replay.deliverable_status.pop((old, number))
+
+
+def _replay_line_rename(replay: _Replay, old: str, new: str) -> None:
+    if old in replay.lines:
+        replay.lines[new] = replay.lines.pop(old)
+    for ref, (seq, (value, code)) in list(replay.contracts.items()):
+        if code == old:
+            replay.contracts[ref] = (seq, (value, new))
 
 
 def _check_time(replay: _Replay, seq: int, action: str, at: str, problems: _Problems) -> None:

@@ -37,6 +37,7 @@ from tracker.domain.models import (
 from tracker.domain.money import format_gbp
 from tracker.domain.text import clean_text
 from tracker.store.engine import byte_order
+from tracker.support.progress import QUIET, Progress, counted
 
 SETTLEMENT_MONTH_DAY = (6, 30)
 """The settlement window's last day after a year ends, unless the close sets another: 30 June."""
@@ -138,8 +139,12 @@ def parse_release(text: str) -> Release:
 
 
 def close_year(ctx: Context, year: FiscalYear, *, decision: str, carry: Sequence[Carry] = (),
-               release: Sequence[Release] = (), settle_until_day: dt.date | None = None) -> YearClosed:
-    """Close the year in one transaction: every unaccepted commitment carried forward or released, or nothing."""
+               release: Sequence[Release] = (), settle_until_day: dt.date | None = None,
+               progress: Progress = QUIET) -> YearClosed:
+    """Close the year in one transaction: every unaccepted commitment carried forward or released, or nothing.
+
+    An office closes thousands of commitments at once: `progress` hears the instructions checked, the deliverables
+    moved, and the event recorded with every row's image."""
     decision = clean_text("decision reference", decision, max_length=80)
     until = settle_until_day or settlement_default(year)
     if until <= year.ends:
@@ -153,7 +158,8 @@ def close_year(ctx: Context, year: FiscalYear, *, decision: str, carry: Sequence
         pending = _unaccepted(session, year)
         instructed: dict[int, Carry | Release] = {}
         instructions: list[Carry | Release] = [*carry, *release]
-        for instruction in instructions:
+        progress.phase("checking", len(instructions), "deliverables")
+        for instruction in counted(instructions, progress, every=100):
             contract, item = lookup.deliverable(session, instruction.reference, instruction.seq)
             label = f"{contract.reference} #{item.seq}"
             rules.instructed_once(label, again=id_of(item) in instructed)
@@ -165,7 +171,8 @@ def close_year(ctx: Context, year: FiscalYear, *, decision: str, carry: Sequence
             instructed[id_of(item)] = instruction
         rules.every_commitment_instructed(
             year, [pending[i][0] for i in pending if i not in instructed], _unsplit(session, year))
-        carried, released, warnings = _move(change, year, instructed)
+        progress.phase("moving", len(instructed), "deliverables")
+        carried, released, warnings = _move(change, year, instructed, progress)
         accruals = session.exec(
             select(func.count(), sum_pence(Deliverable.amount_pence - Deliverable.paid_pence))
             .join(Contract, col(Contract.id) == col(Deliverable.contract_id))
@@ -173,6 +180,7 @@ def close_year(ctx: Context, year: FiscalYear, *, decision: str, carry: Sequence
             .where(BudgetLine.fiscal_year == year.start_year, accepted_by(year.ends),
                    col(Deliverable.paid_pence) < col(Deliverable.amount_pence),
                    col(Contract.status) == ContractStatus.AWARDED.value)).one()
+        progress.phase("recording", None, "")
         session.add(YearEnd(fiscal_year=year.start_year, closed_on=today, settle_until=until, decision=decision,
                             closed_by=ctx.actor.claimed, closed_login=ctx.actor.login))
         change.record(AuditAction.YEAR_CLOSED, None, fiscal_year=year.label, decision=decision, closed_on=today,
@@ -210,15 +218,15 @@ def _unsplit(session: Session, year: FiscalYear) -> list[str]:
     return [f"{reference} ({format_gbp(int(left))})" for reference, left in rows if left]
 
 
-def _move(change: Change, year: FiscalYear,
-          instructed: dict[int, Carry | Release]) -> tuple[tuple[Moved, ...], tuple[Moved, ...], list[str]]:
+def _move(change: Change, year: FiscalYear, instructed: dict[int, Carry | Release],
+          progress: Progress) -> tuple[tuple[Moved, ...], tuple[Moved, ...], list[str]]:
     """Each line's commitment moved by guarded updates, in line order; then the deliverables marked."""
     session = change.session
     carried: list[Moved] = []
     released: list[Moved] = []
     into: dict[str, int] = {}
     out_of: dict[int, int] = {}
-    for item_id, instruction in sorted(instructed.items()):
+    for item_id, instruction in counted(sorted(instructed.items()), progress, every=100):
         item = _held(change, session.get_one(Deliverable, item_id))
         contract = _held(change, session.get_one(Contract, item.contract_id))
         source = _held(change, session.get_one(BudgetLine, contract.budget_line_id))

@@ -270,8 +270,7 @@ def _lines(session: Session, year: FiscalYear | None, line_code: str | None) -> 
     query = sa_select(col(b.id), col(b.code), col(b.name), col(b.fund), col(b.fiscal_year), col(b.allocation_pence),
                       col(b.committed_pence), col(b.paid_pence))
     if line_code is not None:
-        lookup.budget_line(session, line_code)
-        query = query.where(col(b.code) == line_code)
+        query = query.where(col(b.id) == lookup.budget_line(session, line_code).id)
     if year is not None:
         query = query.where(col(b.fiscal_year) == year.start_year)
     query = query.order_by(col(b.fiscal_year), byte_order(col(b.code)), col(b.id))

@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 
 from tracker.domain.fiscal import days_between
 from tracker.domain.models import Contract, Deliverable, Invoice, InvoiceStatus
-from tracker.store.engine import byte_order
+from tracker.store.engine import byte_order, case_key, case_keyed
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def invoice_register(session: Session, *, today: dt.date, overdue_only: bool = F
     if overdue_only:
         query = query.where(col(i.status) == InvoiceStatus.VALID.value, col(i.due_on) < today)
     if reference is not None:
-        query = query.where(col(c.reference) == reference)
+        query = query.where(case_keyed(col(c.reference)) == case_key(reference))
     query = query.order_by(col(i.due_on), byte_order(col(c.reference)), byte_order(col(i.number)), col(i.id))
     rows = []
     for (ref, seq, supplier, number, dated, received, status, regime, valid_from, due, gross,

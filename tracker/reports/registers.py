@@ -15,7 +15,7 @@ from tracker.reports.changes import ChangeRow, contract_changes
 from tracker.reports.figures import LineFigures
 from tracker.reports.natural import natural_key
 from tracker.reports.search import contract_matches
-from tracker.store.engine import byte_order
+from tracker.store.engine import byte_order, case_key, case_keyed
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def contracts(session: Session, wanted: ContractFilter, *, limit: int = 200) -> 
     if wanted.fiscal_year is not None:
         conditions.append(col(BudgetLine.fiscal_year) == wanted.fiscal_year.start_year)
     if wanted.line_code:
-        conditions.append(col(BudgetLine.code) == wanted.line_code)
+        conditions.append(case_keyed(col(BudgetLine.code)) == case_key(wanted.line_code))
     if wanted.status:
         conditions.append(col(Contract.status) == wanted.status.value)
     if wanted.text and wanted.text.strip():

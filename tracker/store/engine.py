@@ -416,3 +416,38 @@ def grant_officer(engine: Engine, role: str) -> list[str]:
 
 def _schema(conn: Connection) -> str:
     return conn.dialect.identifier_preparer.quote(str(conn.exec_driver_sql("SELECT current_schema()").scalar_one()))
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def case_key(text: str) -> str:
+    """A reference or code as both stores compare it whatever its case: A to Z in lower case, every other character
+    as typed. SQLite's lower() folds only A to Z, and PostgreSQL's does the same under the C collation whatever the
+    database's locale; beyond ASCII they would disagree (an ICU or glibc locale folds `İ` to `i`, Python to `i̇`)."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)  # lower() is the quicker, on ASCII alone
+
+
+class case_keyed(FunctionElement[str]):
+    """`case_key` in SQL: the expression the unique indexes on references and codes are built on, so a lookup by it
+    is found through them."""
+
+    type = String()
+    name = "case_keyed"
+    inherit_cache = True
+
+
+@compiles(case_keyed)
+def _lower_ascii(element: case_keyed, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(case_keyed, "postgresql")
+def _lower_ascii_in_c(element: case_keyed, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'lower({compiler.process(element.clauses, **kw)} COLLATE "C")'
+
+
+def case_key_index_ddl(name: str, table: str, column: str, engine_or_conn: Engine | Connection) -> str:
+    """A unique index on `case_key` of a text column, in this dialect (the same expression `case_keyed` writes)."""
+    collation = ' COLLATE "C"' if engine_or_conn.dialect.name == "postgresql" else ""
+    return f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} (lower({column}{collation}))"
