@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from tracker.store.engine import busy_timeout_ms
 from tracker.store.errors import StoreError
 
 
@@ -23,8 +24,10 @@ class NotRestored(Exception):
 
 
 def dump_to(engine: Engine, destination: Path) -> None:
-    """`pg_dump -Fc` of the store into `destination` (an existing private file), made under umask 077."""
-    _run("pg_dump", engine, ["--format=custom", f"--file={destination}"], database=engine.url.database)
+    """`pg_dump -Fc` of the store into `destination` (an existing private file), made under umask 077; it waits
+    for the tables' locks as long as any change does (TRACKER_BUSY_TIMEOUT_MS)."""
+    _run("pg_dump", engine, ["--format=custom", f"--file={destination}", f"--lock-wait-timeout={busy_timeout_ms()}"],
+         database=engine.url.database)
 
 
 @contextlib.contextmanager
