@@ -3,8 +3,8 @@
 The attacker of issue 10, on both stores: with the sqlite3 module on the embedded file, or through SQL as the
 table owner on PostgreSQL. It drops the store's guards first, edits, fixes the running totals, recomputes the hash
 chain and puts the guards back. Each case says whether verify names it on its own, or only against a head recorded
-earlier (outside the machine). Every case is played on both stores from this one list; the README quotes the
-figures.
+earlier (outside the machine). The cases are played on both stores from this one list, but for those about
+PostgreSQL's own objects, which say why; the README quotes the figures.
 """
 
 import datetime as dt
@@ -95,6 +95,8 @@ class Case:
     """Where PostgreSQL's words differ (its guards are other objects): what the first problem says there."""
     guards_left: bool = False
     """The case is about the guards: they stay as the attacker left them."""
+    postgres_only: str = ""
+    """Why the case cannot be played on the embedded file (empty: it runs on both stores)."""
 
     def named_on(self, kind: Store) -> str:
         return self.named_on_postgres if kind is Store.POSTGRESQL and self.named_on_postgres else self.named
@@ -104,8 +106,10 @@ TAMPER_CASES: dict[str, Case] = {}
 
 
 def case(name: str, script: Script, named: str, *, needs_head: bool = False, rechain: bool = False,
-         undetected: bool = False, named_on_postgres: str = "", guards_left: bool = False) -> None:
-    TAMPER_CASES[name] = Case(script, named, needs_head, rechain, undetected, named_on_postgres, guards_left)
+         undetected: bool = False, named_on_postgres: str = "", guards_left: bool = False,
+         postgres_only: str = "") -> None:
+    TAMPER_CASES[name] = Case(script, named, needs_head, rechain, undetected, named_on_postgres, guards_left,
+                              postgres_only)
 
 
 def _events(attacker: Attacker) -> list[tuple[int, dict[str, Any]]]:
@@ -189,6 +193,12 @@ def _replace_a_guard(target: str) -> None:
         else:
             attacker.script("CREATE TRIGGER payment_no_update BEFORE UPDATE ON payment BEGIN SELECT 1; END")
             attacker.restore_guards()  # IF NOT EXISTS: the replaced guard stays
+
+
+def _switch_guard(target: str, how: str) -> None:
+    """The payment table's guard kept but switched off for the sessions officers use."""
+    with Attacker(target) as attacker:
+        attacker.script(f"ALTER TABLE payment {how} TRIGGER payment_append_only")
 
 
 def _forge(target: str, *, images: bool) -> None:
@@ -349,6 +359,13 @@ case("replace a guard with one that does nothing", _replace_a_guard,
      "the payment table's guard payment_no_update is not the tracker's definition",
      named_on_postgres="the payment table's guard payment_append_only is not the tracker's definition",
      guards_left=True)
+case("disable a guard and leave it disabled", lambda target: _switch_guard(target, "DISABLE"),
+     "the payment table's guard payment_append_only is missing or disabled", guards_left=True,
+     postgres_only="SQLite cannot disable a trigger, only drop it (the case above)")
+case("set a guard to fire only on replicas, which an officer's session is not",
+     lambda target: _switch_guard(target, "ENABLE REPLICA"),
+     "the payment table's guard payment_append_only is missing or disabled", guards_left=True,
+     postgres_only="replication roles are PostgreSQL's")
 case("delete schema_version", "DROP TABLE schema_version",
      "this database has tables but no schema_version record")
 case("rename a supplier and rewrite every image of it, recompute the chain", _rename_supplier_everywhere,
@@ -414,6 +431,8 @@ def test_an_untouched_store_verifies(template: tuple[str, str], copy: str) -> No
 def test_tampering_is_named(name: str, template: tuple[str, str], copy: str) -> None:
     attack = TAMPER_CASES[name]
     kind = _kind(copy)
+    if kind is Store.SQLITE and attack.postgres_only:
+        pytest.skip(f"PostgreSQL only: {attack.postgres_only}")
     _tamper(copy, name)
     named = attack.named_on(kind)
     code, out = verify(copy, "--head", template[1])
@@ -435,11 +454,13 @@ def test_the_tamper_figures_in_the_readme() -> None:
     tried = len(cases)
     alone = sum(1 for c in cases if not c.needs_head and not c.undetected)
     with_head = sum(1 for c in cases if c.needs_head)
+    postgres_only = sum(1 for c in cases if c.postgres_only)
     readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
                       .replace("**", "").split())
     assert (f"{tried} tamper cases: {alone} caught by `audit verify` alone, {with_head} more only against a head "
             f"recorded earlier, {tried - alone - with_head} not caught") in readme
-    assert f"the same {tried} cases are played on each store" in readme
+    assert (f"The same {tried - postgres_only} cases are played on each store, and {postgres_only} more on "
+            f"PostgreSQL alone;") in readme
 
 
 @pytest.mark.parametrize("script", ["UPDATE payment SET amount_pence = 100 WHERE id = 7",
