@@ -104,3 +104,13 @@ def test_without_pg_dump_the_backup_is_one_line_and_nothing_is_written(demo: str
     assert failed.stderr.count("\n") == 1, failed.stderr
     assert "pg_dump is not installed (PostgreSQL's client tools" in failed.stderr
     assert list(out.iterdir()) == []
+
+
+def test_an_unsound_store_kept_as_evidence_is_named_so(demo: str, tmp_path: Path) -> None:
+    rows(demo, "DROP TRIGGER payment_append_only ON payment; UPDATE payment SET amount_pence = 1 WHERE id = 2")
+    kept = Tracker(demo)("backup", str(tmp_path), "--even-if-unsound")
+    assert kept.stderr.startswith("UNSOUND backup written to"), kept.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert [name.split("-", 3)[-1] for name in names] == ["UNSOUND.dump", "UNSOUND.dump.UNSOUND.txt"], names
+    assert all((tmp_path / name).stat().st_mode & 0o777 == 0o600 for name in names)
+    assert _scratch_databases(demo) == []
