@@ -1,24 +1,28 @@
-"""Tampering behind the tracker's back, with the sqlite3 module as an attacker would: `audit verify` names it.
+"""Tampering behind the tracker's back, as an attacker with the store's owner rights would: `audit verify` names it.
 
-The attacker of issue 10: drops the store's guards first, edits, fixes the running totals, recomputes the hash
-chain and puts the guards back. Each case says whether verify names it on its own, or only against a head
-recorded earlier (outside the machine); `SUMMARY` is the table the README quotes.
+The attacker of issue 10, on both stores: with the sqlite3 module on the embedded file, or through SQL as the
+table owner on PostgreSQL. It drops the store's guards first, edits, fixes the running totals, recomputes the hash
+chain and puts the guards back. Each case says whether verify names it on its own, or only against a head recorded
+earlier (outside the machine). The cases are played on both stores from this one list, but for those about
+PostgreSQL's own objects, which say why; the README quotes the figures.
 """
 
 import datetime as dt
 import json
-import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from typer.testing import CliRunner
 
 from tests.conftest import DEMO_TODAY
-from tests.integrity.helpers import ALICE, BOB, counts, populated_store, raw
+from tests.integrity.helpers import ALICE, BOB, counts, populated_store
 from tracker.cli.main import app
 from tracker.domain import deliverables, payments
 from tracker.domain.audit import GENESIS_HASH, canonical, chain_hash, event_body
@@ -26,16 +30,59 @@ from tracker.domain.context import Context
 from tracker.domain.fiscal import fixed_clock
 from tracker.domain.images import read_images
 from tracker.domain.schema import open_store
-from tracker.store.engine import APPEND_ONLY_TABLES, append_only_ddl
+from tracker.store.engine import APPEND_ONLY_TABLES, append_only_ddl, drop_append_only_ddl
 
-DROP_TRIGGERS = "".join(f"DROP TRIGGER {table}_no_{verb};" for table in APPEND_ONLY_TABLES
-                        for verb in ("update", "delete"))
-"""The attacker's first step: the store refuses edits of payments and of the trail until its guards are dropped."""
+from ..stores import STORES, Store, clone_store, drop_store, is_postgres, new_target
+
+
+class Attacker:
+    """The store opened outside the tracker with its owner's rights, each statement committed as it runs: the
+    sqlite3 module on the file, or a SQL session as the table owner on PostgreSQL."""
+
+    def __init__(self, target: str) -> None:
+        self.postgres = is_postgres(target)
+        self._engine = create_engine(target if self.postgres else f"sqlite:///{target}", poolclass=NullPool,
+                                     isolation_level="AUTOCOMMIT")
+        self.conn = self._engine.connect()
+
+    def __enter__(self) -> "Attacker":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.conn.close()
+        self._engine.dispose()
+
+    def script(self, sql: str) -> None:
+        """Statements separated by semicolons, run as they are written."""
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        if self.postgres:
+            driver.execute(sql)
+        else:
+            driver.executescript(sql)
+
+    def query(self, sql: str, **params: object) -> list[Any]:
+        result = self.conn.execute(text(sql), params)
+        return list(result) if result.returns_rows else []
+
+    def drop_guards(self) -> None:
+        """The attacker's first step: the store refuses edits of payments and of the trail until its guards go."""
+        self.script("".join(f"{statement};" for table in APPEND_ONLY_TABLES
+                            for statement in drop_append_only_ddl(table, self.conn)))
+
+    def restore_guards(self) -> None:
+        """The guards put back exactly as the tracker makes them."""
+        self.script("".join(f"{statement};" for table in APPEND_ONLY_TABLES
+                            for statement in append_only_ddl(table, self.conn)))
+
+
+Script = str | Callable[[str], None]
+"""SQL the attacker runs with the guards dropped, or a function of the store's target that plays a longer attack."""
 
 
 @dataclass(frozen=True)
 class Case:
-    script: str | Callable[[Path], None]
+    script: Script
     named: str
     """Words the first reported problem must contain."""
     needs_head: bool = False
@@ -44,39 +91,51 @@ class Case:
     """The attacker recomputes every hash afterwards, so the chain itself is intact."""
     undetected: bool = False
     """A stated limit: verify passes even with the last head recorded before it."""
+    named_on_postgres: str = ""
+    """Where PostgreSQL's words differ (its guards are other objects): what the first problem says there."""
+    guards_left: bool = False
+    """The case is about the guards: they stay as the attacker left them."""
+    postgres_only: str = ""
+    """Why the case cannot be played on the embedded file (empty: it runs on both stores)."""
+
+    def named_on(self, kind: Store) -> str:
+        return self.named_on_postgres if kind is Store.POSTGRESQL and self.named_on_postgres else self.named
 
 
 TAMPER_CASES: dict[str, Case] = {}
 
 
-def case(name: str, script: str | Callable[[Path], None], named: str, *, needs_head: bool = False,
-         rechain: bool = False, undetected: bool = False) -> None:
-    TAMPER_CASES[name] = Case(script, named, needs_head, rechain, undetected)
+def case(name: str, script: Script, named: str, *, needs_head: bool = False, rechain: bool = False,
+         undetected: bool = False, named_on_postgres: str = "", guards_left: bool = False,
+         postgres_only: str = "") -> None:
+    TAMPER_CASES[name] = Case(script, named, needs_head, rechain, undetected, named_on_postgres, guards_left,
+                              postgres_only)
 
 
-def _events(conn: sqlite3.Connection) -> list[tuple[int, dict[str, object]]]:
+def _events(attacker: Attacker) -> list[tuple[int, dict[str, Any]]]:
     return [(seq, json.loads(payload)) for seq, payload in
-            conn.execute("SELECT seq, payload FROM audit_event ORDER BY seq")]
+            attacker.query("SELECT seq, payload FROM audit_event ORDER BY seq")]
 
 
-def _set_payload(conn: sqlite3.Connection, seq: int, payload: dict[str, object]) -> None:
-    conn.execute("UPDATE audit_event SET payload = ? WHERE seq = ?", (canonical(payload), seq))
+def _set_payload(attacker: Attacker, seq: int, payload: dict[str, object]) -> None:
+    attacker.query("UPDATE audit_event SET payload = :payload WHERE seq = :seq", payload=canonical(payload), seq=seq)
 
 
-def _rechain(conn: sqlite3.Connection) -> None:
+def _rechain(attacker: Attacker) -> None:
     """Recompute every hash from the genesis, as the tracker would have written them."""
     prev = GENESIS_HASH
-    rows = conn.execute("SELECT seq, at, claimed_by, login, action, contract_ref, payload FROM audit_event "
-                        "ORDER BY seq").fetchall()
+    rows = attacker.query("SELECT seq, at, claimed_by, login, action, contract_ref, payload FROM audit_event "
+                          "ORDER BY seq")
     for row in rows:
         digest = chain_hash(prev, event_body(*row))
-        conn.execute("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row[0]))
+        attacker.query("UPDATE audit_event SET prev_hash = :prev, hash = :digest WHERE seq = :seq",
+                       prev=prev, digest=digest, seq=row[0])
         prev = digest
 
 
-def _rewrite_images(conn: sqlite3.Connection, table: str, row_id: int, column: str, old: object, new: object) -> None:
+def _rewrite_images(attacker: Attacker, table: str, row_id: int, column: str, old: object, new: object) -> None:
     """The thorough attacker: every image of the row that shows the old value now shows the new one."""
-    for seq, payload in _events(conn):
+    for seq, payload in _events(attacker):
         images = payload.get("images")
         changed = False
         for image in images if isinstance(images, list) else []:
@@ -86,102 +145,109 @@ def _rewrite_images(conn: sqlite3.Connection, table: str, row_id: int, column: s
                         image[side][column] = new
                         changed = True
         if changed:
-            _set_payload(conn, seq, payload)
+            _set_payload(attacker, seq, payload)
 
 
-def _rename_supplier_everywhere(path: Path) -> None:
+def _rename_supplier_everywhere(target: str) -> None:
     """Rename the payee of a contract made through the tracker and rewrite every event that shows it."""
-    conn = raw(path)
-    conn.executescript(DROP_TRIGGERS + "UPDATE contract SET supplier = 'Mallory Ltd' WHERE id = 7")
-    _rewrite_images(conn, "contract", 7, "supplier", "Acme", "Mallory Ltd")
-    seq, payload = _events(conn)[6]
-    payload["supplier"] = "Mallory Ltd"
-    _set_payload(conn, seq, payload)
-    conn.close()
+    with Attacker(target) as attacker:
+        attacker.drop_guards()
+        attacker.script("UPDATE contract SET supplier = 'Mallory Ltd' WHERE id = 7")
+        _rewrite_images(attacker, "contract", 7, "supplier", "Acme", "Mallory Ltd")
+        seq, payload = _events(attacker)[6]
+        payload["supplier"] = "Mallory Ltd"
+        _set_payload(attacker, seq, payload)
 
 
-def _flip_then_pay(path: Path) -> None:
+def _flip_then_pay(target: str) -> None:
     """An imported pending deliverable set to accepted in the table, then paid through the tracker as usual."""
-    conn = raw(path)
-    conn.execute("UPDATE deliverable SET status = 'accepted', decided_by = 'Alice Accepts', "
-                 "decided_on = '2015-10-01' WHERE id = 10")
-    conn.close()
-    engine = open_store(str(path))
+    with Attacker(target) as attacker:
+        attacker.script("UPDATE deliverable SET status = 'accepted', decided_by = 'Alice Accepts', "
+                        "decided_on = '2015-10-01' WHERE id = 10")
+    engine = open_store(target)
     payments.release_payment(Context(engine, BOB, fixed_clock(DEMO_TODAY)), "DMPCD 2015 91", 2,
                               paid_on=dt.date(2015, 10, 2))
     engine.dispose()
 
 
-def _rename_between_events(path: Path) -> None:
-    conn = raw(path)
-    conn.execute("UPDATE contract SET supplier = 'Mallory Ltd' WHERE id = 7")
-    conn.close()
-    engine = open_store(str(path))
+def _rename_between_events(target: str) -> None:
+    with Attacker(target) as attacker:
+        attacker.script("UPDATE contract SET supplier = 'Mallory Ltd' WHERE id = 7")
+    engine = open_store(target)
     deliverables.add_deliverable(Context(engine, ALICE, fixed_clock(DEMO_TODAY)), "T 1", name="Extra",
                                  amount_pence=100_000, due_on=dt.date(2015, 11, 1))
     engine.dispose()
-    conn = raw(path)
-    conn.execute("UPDATE contract SET supplier = 'Acme' WHERE id = 7")
-    conn.close()
+    with Attacker(target) as attacker:
+        attacker.script("UPDATE contract SET supplier = 'Acme' WHERE id = 7")
 
 
-def _forge(path: Path, *, images: bool) -> None:
+def _replace_a_guard(target: str) -> None:
+    """The payment table's guard dropped and put back as one that lets every edit through."""
+    with Attacker(target) as attacker:
+        attacker.drop_guards()
+        if attacker.postgres:
+            attacker.script("CREATE OR REPLACE FUNCTION payment_append_only() RETURNS trigger AS $$ BEGIN RETURN NEW; "
+                            "END; $$ LANGUAGE plpgsql; CREATE TRIGGER payment_append_only BEFORE UPDATE OR DELETE ON "
+                            "payment FOR EACH ROW EXECUTE FUNCTION payment_append_only();"
+                            + ";".join(append_only_ddl("audit_event", attacker.conn)))
+        else:
+            attacker.script("CREATE TRIGGER payment_no_update BEFORE UPDATE ON payment BEGIN SELECT 1; END")
+            attacker.restore_guards()  # IF NOT EXISTS: the replaced guard stays
+
+
+def _switch_guard(target: str, how: str) -> None:
+    """The payment table's guard kept but switched off for the sessions officers use."""
+    with Attacker(target) as attacker:
+        attacker.script(f"ALTER TABLE payment {how} TRIGGER payment_append_only")
+
+
+def _forge(target: str, *, images: bool) -> None:
     """Append a forged acceptance and payment of DMPCD 2015 91 #2 with valid hashes, rows and totals to match."""
-    conn = raw(path)
-    at, prev = conn.execute("SELECT at, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
-    before = {table: read_images_raw(conn, table, row_id) for table, row_id in
-              (("budget_line", 3), ("contract", 4), ("deliverable", 10))}
-    conn.executescript(DROP_TRIGGERS +
-                       "UPDATE deliverable SET status = 'accepted', decided_by = 'Carol', decided_on = '2015-10-01' "
-                       "WHERE id = 10;"
-                       "INSERT INTO payment (id, contract_id, deliverable_id, amount_pence, paid_on, released_by, "
-                       "released_at, imported, charged_year) VALUES (9, 4, 10, 3500000, '2015-10-02', 'Mallory', "
-                       "'x', 0, 2015);"
-                       "UPDATE deliverable SET paid_pence = 3500000 WHERE id = 10;"
-                       "UPDATE contract SET paid_pence = paid_pence + 3500000 WHERE id = 4;"
-                       "UPDATE budget_line SET paid_pence = paid_pence + 3500000 WHERE id = 3;")
-    after = {table: read_images_raw(conn, table, row_id) for table, row_id in
-             (("budget_line", 3), ("contract", 4), ("deliverable", 10), ("payment", 9))}
+    with Attacker(target) as attacker:
+        [(at, prev)] = attacker.query("SELECT at, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        before = {table: read_images(attacker.conn, table, [row_id])[row_id] for table, row_id in
+                  (("budget_line", 3), ("contract", 4), ("deliverable", 10))}
+        attacker.drop_guards()
+        attacker.script("UPDATE deliverable SET status = 'accepted', decided_by = 'Carol', decided_on = '2015-10-01' "
+                        "WHERE id = 10;"
+                        "INSERT INTO payment (id, contract_id, deliverable_id, amount_pence, paid_on, released_by, "
+                        "released_at, imported, charged_year) VALUES (9, 4, 10, 3500000, '2015-10-02', 'Mallory', "
+                        "'x', false, 2015);"
+                        "UPDATE deliverable SET paid_pence = 3500000 WHERE id = 10;"
+                        "UPDATE contract SET paid_pence = paid_pence + 3500000 WHERE id = 4;"
+                        "UPDATE budget_line SET paid_pence = paid_pence + 3500000 WHERE id = 3;")
+        after = {table: read_images(attacker.conn, table, [row_id])[row_id] for table, row_id in
+                 (("budget_line", 3), ("contract", 4), ("deliverable", 10), ("payment", 9))}
 
-    def image(table: str, row_id: int, was: dict[str, object] | None) -> dict[str, object]:
-        return {"table": table, "id": row_id, "before": was, "after": after[table]}
+        def image(table: str, row_id: int, was: dict[str, object] | None) -> dict[str, object]:
+            return {"table": table, "id": row_id, "before": was, "after": after[table]}
 
-    accepted = {"seq": 2, "accepted_by": "Carol", "accepted_on": "2015-10-01", "note": None, "amount_pence": 3500000}
-    paid = {"payment_id": 9, "seq": 2, "amount_pence": 3500000, "paid_on": "2015-10-02", "invoice": None,
+        accepted: dict[str, object] = {"seq": 2, "accepted_by": "Carol", "accepted_on": "2015-10-01", "note": None,
+                                       "amount_pence": 3500000}
+        paid: dict[str, object] = {
+            "payment_id": 9, "seq": 2, "amount_pence": 3500000, "paid_on": "2015-10-02", "invoice": None,
             "budget_line": "CPF-1516", "sod_override_reason": None,
             "deliverable_paid_before": 0, "deliverable_paid_after": 3500000,
             "line_paid_before": before["budget_line"]["paid_pence"],
             "line_paid_after": after["budget_line"]["paid_pence"]}
-    if images:
-        middle = {**before["deliverable"], "status": "accepted", "decided_by": "Carol", "decided_on": "2015-10-01"}
-        accepted["images"] = [{"table": "contract", "id": 4, "before": before["contract"],
-                               "after": before["contract"]},
-                              {"table": "deliverable", "id": 10, "before": before["deliverable"], "after": middle}]
-        paid["images"] = [image("budget_line", 3, before["budget_line"]), image("contract", 4, before["contract"]),
-                          image("deliverable", 10, middle), image("payment", 9, None)]
-    head = conn.execute("SELECT MAX(seq) FROM audit_event").fetchone()[0]
-    for seq, action, payload in ((head + 1, "deliverable.accepted", accepted),
-                                 (head + 2, "payment.released", paid)):
-        body = event_body(seq, at, "Carol", "carol", action, "DMPCD 2015 91", canonical(payload))
-        digest = chain_hash(prev, body)
-        conn.execute("INSERT INTO audit_event (seq, at, claimed_by, login, action, contract_ref, payload, "
-                     "prev_hash, hash) VALUES (?, ?, 'Carol', 'carol', ?, 'DMPCD 2015 91', ?, ?, ?)",
-                     (seq, at, action, canonical(payload), prev, digest))
-        prev = digest
-    conn.close()
-
-
-def read_images_raw(conn: sqlite3.Connection, table: str, row_id: int) -> dict[str, object]:
-    """What the tracker's own code reads of a row, through the attacker's connection."""
-    from sqlalchemy import create_engine
-
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        with engine.connect() as sa:
-            return read_images(sa, table, [row_id])[row_id]
-    finally:
-        engine.dispose()
+        if images:
+            middle = {**before["deliverable"], "status": "accepted", "decided_by": "Carol", "decided_on": "2015-10-01"}
+            accepted["images"] = [{"table": "contract", "id": 4, "before": before["contract"],
+                                   "after": before["contract"]},
+                                  {"table": "deliverable", "id": 10, "before": before["deliverable"], "after": middle}]
+            paid["images"] = [image("budget_line", 3, before["budget_line"]),
+                              image("contract", 4, before["contract"]),
+                              image("deliverable", 10, middle), image("payment", 9, None)]
+        [(head,)] = attacker.query("SELECT MAX(seq) FROM audit_event")
+        for seq, action, payload in ((head + 1, "deliverable.accepted", accepted),
+                                     (head + 2, "payment.released", paid)):
+            body = event_body(seq, at, "Carol", "carol", action, "DMPCD 2015 91", canonical(payload))
+            digest = chain_hash(prev, body)
+            attacker.query("INSERT INTO audit_event (seq, at, claimed_by, login, action, contract_ref, payload, "
+                           "prev_hash, hash) VALUES (:seq, :at, 'Carol', 'carol', :action, 'DMPCD 2015 91', "
+                           ":payload, :prev, :digest)",
+                           seq=seq, at=at, action=action, payload=canonical(payload), prev=prev, digest=digest)
+            prev = digest
 
 
 case("edit a released payment's amount", "UPDATE payment SET amount_pence = 100 WHERE id = 7",
@@ -204,7 +270,7 @@ case("delete an imported payment", "DELETE FROM payment WHERE id = 3",
      "payment ids 1 to 4 of import event 1: 3 rows in the table")
 case("insert a payment",
      "INSERT INTO payment (contract_id, deliverable_id, amount_pence, paid_on, released_by, released_at, imported) "
-     "SELECT contract_id, deliverable_id, 1000, '2015-10-09', 'Mallory', 'x', 0 FROM payment WHERE id = 8",
+     "SELECT contract_id, deliverable_id, 1000, '2015-10-09', 'Mallory', 'x', false FROM payment WHERE id = 8",
      "payment 9 (T 1 #1, £10.00) is in the table but in no audit event")
 case("edit a contract's value", "UPDATE contract SET value_pence = 2000000 WHERE reference = 'T 1'",
      "contract 7 (T 1): value_pence is 2000000 in the table, 3000000 in audit event 7")
@@ -286,10 +352,20 @@ case("an event's time set back, recompute the chain",
 case("empty the trail (a TRUNCATE)", "DELETE FROM audit_event",
      "the audit trail is empty but the budget line table holds rows")
 case("drop the store's guards and leave them dropped", "",
-     "the audit_event table's guard audit_event_no_update is missing")
-case("replace a guard with one that does nothing",
-     "CREATE TRIGGER payment_no_update BEFORE UPDATE ON payment BEGIN SELECT 1; END",
-     "the payment table's guard payment_no_update is not the tracker's definition")
+     "the audit_event table's guard audit_event_no_update is missing",
+     named_on_postgres="the audit_event table's guard audit_event_append_only is missing or disabled",
+     guards_left=True)
+case("replace a guard with one that does nothing", _replace_a_guard,
+     "the payment table's guard payment_no_update is not the tracker's definition",
+     named_on_postgres="the payment table's guard payment_append_only is not the tracker's definition",
+     guards_left=True)
+case("disable a guard and leave it disabled", lambda target: _switch_guard(target, "DISABLE"),
+     "the payment table's guard payment_append_only is missing or disabled", guards_left=True,
+     postgres_only="SQLite cannot disable a trigger, only drop it (the case above)")
+case("set a guard to fire only on replicas, which an officer's session is not",
+     lambda target: _switch_guard(target, "ENABLE REPLICA"),
+     "the payment table's guard payment_append_only is missing or disabled", guards_left=True,
+     postgres_only="replication roles are PostgreSQL's")
 case("delete schema_version", "DROP TABLE schema_version",
      "this database has tables but no schema_version record")
 case("rename a supplier and rewrite every image of it, recompute the chain", _rename_supplier_everywhere,
@@ -298,78 +374,79 @@ case("forge an acceptance and a payment with row images, after the last recorded
      lambda path: _forge(path, images=True), "", undetected=True)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    path = tmp_path_factory.mktemp("tamper") / "template.db"
-    engine = populated_store(path)
-    engine.dispose()
-    conn = raw(path)
-    seq, digest = conn.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
-    conn.close()
-    return path, f"{seq}:{digest}"
+@pytest.fixture(scope="module", params=STORES)
+def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The populated store on each kind, made once, and its head as recorded before any tampering."""
+    target = new_target(Store(request.param), tmp_path_factory.mktemp("tamper"))
+    populated_store(target).dispose()
+    with Attacker(target) as attacker:
+        [(seq, digest)] = attacker.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+    yield target, f"{seq}:{digest}"
+    drop_store(target)
 
 
-def _copy(template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "tampered.db"
-    shutil.copyfile(template, target)
-    return target
+@pytest.fixture
+def copy(template: tuple[str, str], tmp_path: Path) -> Iterator[str]:
+    """This test's own copy of the template."""
+    target = clone_store(template[0], tmp_path)
+    yield target
+    drop_store(target)
 
 
-def _tamper(path: Path, name: str) -> None:
+def _kind(target: str) -> Store:
+    return Store.POSTGRESQL if is_postgres(target) else Store.SQLITE
+
+
+def _tamper(target: str, name: str) -> None:
     """The attack, then (unless the case is about them) the guards put back as the tracker made them."""
     attack = TAMPER_CASES[name]
     if callable(attack.script):
-        attack.script(path)
+        attack.script(target)
     else:
-        conn = raw(path)
-        conn.executescript(DROP_TRIGGERS + attack.script)
-        conn.close()
-    conn = raw(path)
-    if attack.rechain:
-        conn.executescript("".join(f"DROP TRIGGER IF EXISTS {t}_no_{v};" for t in APPEND_ONLY_TABLES
-                                   for v in ("update", "delete")))
-        _rechain(conn)
-    if "guards" not in name:
-        conn.executescript("".join(f"{statement};" for table in APPEND_ONLY_TABLES
-                                   for statement in append_only_ddl(table, _SQLITE)))
-    conn.close()
+        with Attacker(target) as attacker:
+            attacker.drop_guards()
+            attacker.script(attack.script)
+    with Attacker(target) as attacker:
+        if attack.rechain:
+            attacker.drop_guards()
+            _rechain(attacker)
+        if not attack.guards_left:
+            attacker.restore_guards()
 
 
-_SQLITE = create_engine("sqlite://")
-"""Only for the dialect: which trigger definitions the tracker writes on the embedded store."""
-
-
-def verify(path: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["--db", str(path), "audit", "verify", *args])
+def verify(target: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--db", target, "audit", "verify", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.stdout + result.stderr
 
 
-def test_an_untouched_store_verifies(template: tuple[Path, str], tmp_path: Path) -> None:
-    path = _copy(template[0], tmp_path)
-    code, out = verify(path, "--head", template[1])
+def test_an_untouched_store_verifies(template: tuple[str, str], copy: str) -> None:
+    code, out = verify(copy, "--head", template[1])
     assert code == 0, out
     assert "12 events, chain intact; 5 budget lines, 7 contracts, 17 deliverables, 8 payments" in out
     assert f"head {template[1]}" in out
 
 
 @pytest.mark.parametrize("name", list(TAMPER_CASES))
-def test_tampering_is_named(name: str, template: tuple[Path, str], tmp_path: Path) -> None:
+def test_tampering_is_named(name: str, template: tuple[str, str], copy: str) -> None:
     attack = TAMPER_CASES[name]
-    path = _copy(template[0], tmp_path)
-    _tamper(path, name)
-    code, out = verify(path, "--head", template[1])
+    kind = _kind(copy)
+    if kind is Store.SQLITE and attack.postgres_only:
+        pytest.skip(f"PostgreSQL only: {attack.postgres_only}")
+    _tamper(copy, name)
+    named = attack.named_on(kind)
+    code, out = verify(copy, "--head", template[1])
     if attack.undetected:
         assert code == 0, f"a stated limit now caught: update the README's figures ({out})"
         return
     assert code != 0, out
-    assert attack.named in (out.splitlines()[0] if attack.needs_head else out), out
-    code, out = verify(path)
+    assert named in (out.splitlines()[0] if attack.needs_head else out), out
+    code, out = verify(copy)
     if attack.needs_head:
         assert code == 0, f"without the recorded head this looks sound: {out}"
     else:
         assert code != 0, out
-        assert attack.named in out.splitlines()[0], out
+        assert named in out.splitlines()[0], out
 
 
 def test_the_tamper_figures_in_the_readme() -> None:
@@ -377,28 +454,23 @@ def test_the_tamper_figures_in_the_readme() -> None:
     tried = len(cases)
     alone = sum(1 for c in cases if not c.needs_head and not c.undetected)
     with_head = sum(1 for c in cases if c.needs_head)
+    postgres_only = sum(1 for c in cases if c.postgres_only)
     readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
                       .replace("**", "").split())
     assert (f"{tried} tamper cases: {alone} caught by `audit verify` alone, {with_head} more only against a head "
             f"recorded earlier, {tried - alone - with_head} not caught") in readme
+    assert (f"The same {tried - postgres_only} cases are played on each store, and {postgres_only} more on "
+            f"PostgreSQL alone;") in readme
 
 
 @pytest.mark.parametrize("script", ["UPDATE payment SET amount_pence = 100 WHERE id = 7",
                                     "DELETE FROM payment WHERE id = 8",
                                     "UPDATE audit_event SET claimed_by = 'Carol' WHERE seq = 12"])
 def test_the_store_itself_refuses_to_edit_or_delete_a_payment_or_an_event(
-        script: str, template: tuple[Path, str], tmp_path: Path) -> None:
-    path = _copy(template[0], tmp_path)
-    before = counts(path)
-    conn = raw(path)
-    with pytest.raises(sqlite3.IntegrityError, match="is append-only"):
-        conn.execute(script)
-    conn.close()
-    assert counts(path) == before
-    assert verify(path, "--head", template[1])[0] == 0
-
-
-def test_a_bad_head_is_refused_in_one_line(template: tuple[Path, str], tmp_path: Path) -> None:
-    code, out = verify(_copy(template[0], tmp_path), "--head", "12:nothex")
-    assert code == 2
-    assert out.strip() == 'error: head "12:nothex" is not SEQ:HASH (a number, a colon and 64 hex digits)'
+        script: str, template: tuple[str, str], copy: str) -> None:
+    before = counts(copy)
+    with Attacker(copy) as attacker, pytest.raises((sqlite3.IntegrityError, psycopg.errors.RaiseException),
+                                                    match="is append-only"):
+        attacker.script(script)
+    assert counts(copy) == before
+    assert verify(copy, "--head", template[1])[0] == 0

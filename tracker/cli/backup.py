@@ -21,7 +21,8 @@ def backup(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (it is drawn on stderr only when "
                                                            "stderr is a terminal)."),
 ) -> None:
-    """Copy the database while it is in use, verify the copy, and only then give it its name (0600)."""
+    """Copy the database while it is in use, verify the copy, and only then give it its name (0600). On PostgreSQL
+    the copy is pg_dump's, verified restored into a scratch database."""
     from tracker.cli.progress_bar import progress_bar
     from tracker.domain.backup import backup_database
     from tracker.domain.fiscal import system_clock
@@ -35,8 +36,15 @@ def backup(
         warn(one_line(f"UNSOUND backup written to {done.path} ({done.bytes:,} bytes) as evidence: the store fails "
                       f"its checks ({done.problems[0]}); every problem is listed in {done.note}"))
         return
-    confirm(f"backup written to {done.path} ({done.bytes:,} bytes); integrity ok, audit verified to head "
-        f"{done.verified.head}", recorded=f"the backup was written to {done.path}")
+    if done.verified is None:
+        confirm(one_line(f"backup written to {done.path} ({done.bytes:,} bytes, pg_dump's custom format); NOT "
+                         f"verified: {done.not_verified}. To verify it, restore it into an empty database "
+                         f"(`createdb CHECK && pg_restore --no-owner -d CHECK {done.path}`) and run `tracker --db "
+                         f"<that database's URL> audit verify`"), recorded=f"the backup was written to {done.path}")
+        return
+    how = "restored and audit verified" if done.dumped else "integrity ok, audit verified"
+    confirm(f"backup written to {done.path} ({done.bytes:,} bytes); {how} to head {done.verified.head}",
+            recorded=f"the backup was written to {done.path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -20,7 +20,8 @@ from sqlalchemy import Engine
 
 from tracker.domain.errors import InvalidInput, Refusal
 from tracker.domain.verify import Verified, verify_store
-from tracker.store.engine import backup_to, integrity_problems, read_only_engine
+from tracker.store.dump import NotRestored, dump_to, restored
+from tracker.store.engine import backup_to, integrity_problems, is_embedded, read_only_engine
 from tracker.support.os_errors import describe_os_error
 from tracker.support.progress import QUIET, Progress
 
@@ -29,10 +30,14 @@ from tracker.support.progress import QUIET, Progress
 class BackupDone:
     path: Path
     bytes: int
-    verified: Verified
+    verified: Verified | None
+    """None when a PostgreSQL dump could not be restored to be checked (`not_verified` says why)."""
     problems: tuple[str, ...] = ()
     """Why the copy is unsound (kept as evidence with `even_if_unsound`); empty for a sound copy."""
     note: Path | None = None
+    not_verified: str = ""
+    dumped: bool = False
+    """A PostgreSQL store's copy, made by pg_dump (its check restored it into a scratch database)."""
 
 
 UNSOUND_NOTE = ".UNSOUND.txt"
@@ -42,9 +47,10 @@ def backup_database(engine: Engine, destination: Path, *, stamp: str, into_folde
                     even_if_unsound: bool = False, progress: Progress = QUIET) -> BackupDone:
     """Copy, check, then publish. DEST is a folder when it is one or `into_folder` says so (it was written with
     a trailing slash); then `stamp` names the file in it (`...-UNSOUND.db` when kept with `even_if_unsound`).
-    `progress` hears copying and the integrity check (each one step), then the passes of verify."""
+    `progress` hears copying and the integrity check (each one step), then the passes of verify.
+    A PostgreSQL store is copied by `pg_dump -Fc` (a `.dump` file) and checked restored into a scratch database."""
     target = _target(destination.expanduser(), stamp, into_folder=into_folder,
-                     label="-UNSOUND" if even_if_unsound else "")
+                     label=("-UNSOUND" if even_if_unsound else "") + (".db" if is_embedded(engine) else ".dump"))
     try:
         return _backup(engine, target, stamp, even_if_unsound=even_if_unsound, progress=progress)
     except OSError as error:
@@ -57,7 +63,7 @@ def _target(destination: Path, stamp: str, *, into_folder: bool, label: str) -> 
         raise InvalidInput(f"no folder {destination}/ to put the backup in; create it first, or give a file name")
     target = destination
     if destination.is_dir():
-        target = destination / f"tracker-backup-{''.join(ch for ch in stamp if ch.isalnum())[:15]}{label}.db"
+        target = destination / f"tracker-backup-{''.join(ch for ch in stamp if ch.isalnum())[:15]}{label}"
     if target.exists():
         raise Refusal("backup-no-overwrite", f"{target} already exists; a backup never replaces a file, "
                                              f"give a new name")
@@ -73,21 +79,23 @@ def _backup(engine: Engine, target: Path, stamp: str, *, even_if_unsound: bool,
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         progress.phase("copying", None, "")
-        backup_to(engine, temp)
-        copy = read_only_engine(temp)
-        try:
-            progress.phase("integrity check", None, "")
-            problems = integrity_problems(copy)
-            verified = verify_store(copy, progress=progress if progress is QUIET else _Verifying(progress))
-        finally:
-            copy.dispose()
+        verified: Verified | None
+        if is_embedded(engine):
+            backup_to(engine, temp)
+            problems, verified = _check_file(temp, progress)
+            why = ""
+        else:
+            dump_to(engine, temp)
+            problems = []
+            verified, why = _check_dump(engine, temp, progress)
         if problems and not even_if_unsound:
             raise Refusal("backup-verifies", f"the copy fails the integrity check ({problems[0]}); nothing was "
                                              f"written to {target}")
-        if not verified.ok and not even_if_unsound:
+        if verified is not None and not verified.ok and not even_if_unsound:
             raise Refusal("backup-verifies", f"the copy does not verify ({verified.problems[0]}); nothing was "
                                              f"written to {target}")
-        unsound = tuple(f"integrity check: {problem}" for problem in problems) + verified.problems
+        unsound = (tuple(f"integrity check: {problem}" for problem in problems)
+                   + (verified.problems if verified is not None else ()))
         note = _write_note(target, stamp, unsound) if unsound else None
         _fsync(temp)
         os.chmod(temp, 0o600)
@@ -96,7 +104,31 @@ def _backup(engine: Engine, target: Path, stamp: str, *, even_if_unsound: bool,
     finally:
         temp.unlink(missing_ok=True)
         os.close(fd)
-    return BackupDone(target, target.stat().st_size, verified, unsound, note)
+    return BackupDone(target, target.stat().st_size, verified, unsound, note, why, not is_embedded(engine))
+
+
+def _check_file(copy_path: Path, progress: Progress) -> tuple[list[str], Verified]:
+    """The embedded copy opened read-only: the database's own integrity check, then the whole of verify."""
+    copy = read_only_engine(copy_path)
+    try:
+        progress.phase("integrity check", None, "")
+        return integrity_problems(copy), verify_store(copy, progress=_verifying(progress))
+    finally:
+        copy.dispose()
+
+
+def _check_dump(engine: Engine, dump: Path, progress: Progress) -> tuple[Verified | None, str]:
+    """A PostgreSQL dump restored into a scratch database and verified there; when the role may not create one,
+    no verdict and why."""
+    try:
+        with restored(engine, dump) as copy:
+            return verify_store(copy, progress=_verifying(progress)), ""
+    except NotRestored as reason:
+        return None, str(reason)
+
+
+def _verifying(progress: Progress) -> Progress:
+    return progress if progress is QUIET else _Verifying(progress)
 
 
 class _Verifying:

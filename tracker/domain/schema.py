@@ -1,9 +1,8 @@
 """The schema's versions, and opening a store at the latest one."""
 
 from collections.abc import Callable
-from typing import cast
 
-from sqlalchemy import Engine, Table, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.engine import Connection
 
 from tracker.domain import frozen_tables, models
@@ -201,7 +200,7 @@ def _any_case(conn: Connection) -> None:
 
 def _refuse_pairs_differing_in_case(conn: Connection) -> None:
     for model, column, _, records, command in _ANY_CASE:
-        table = cast(Table, SQLModel.metadata.tables[str(model.__tablename__)])
+        table = frozen_tables.FROZEN.tables[str(model.__tablename__)]
         key = case_keyed(table.c[column])
         pair = conn.execute(select(func.min(table.c.id), func.max(table.c.id)).group_by(key)
                             .having(func.count() > 1).order_by(func.min(table.c.id)).limit(1)).first()

@@ -201,13 +201,27 @@ def guard_problems(conn: Connection) -> list[str]:
                     problems.append(f"the {table} table's guard {name} is not the tracker's definition (replaced)")
         return problems
     if conn.dialect.name == "postgresql":
-        enabled = {str(name) for (name,) in conn.exec_driver_sql(
-            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")}
-        return ([f"the {table} table's guard {table}_append_only is missing or disabled (the table can be edited)"
-                 for table in expected if f"{table}_append_only" not in enabled]
-                + [f"the {table} table's guard {table}_no_truncate is missing or disabled (the table can be emptied)"
-                   for table in expected if f"{table}_no_truncate" not in enabled])
+        triggers = {str(name): (str(table), int(kind), str(body)) for name, table, kind, body in conn.exec_driver_sql(
+            "SELECT t.tgname, c.relname, t.tgtype, p.prosrc FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')")}
+        problems = []  # a trigger enabled only for replicas ('R') does not fire in an officer's session
+        for guard, kind, ddl, harm in (("append_only", _BEFORE_EACH_UPDATE_OR_DELETE, append_only_ddl, "edited"),
+                                       ("no_truncate", _BEFORE_TRUNCATE, no_truncate_ddl, "emptied")):
+            for table in expected:
+                name = f"{table}_{guard}"
+                if name not in triggers:
+                    problems.append(f"the {table} table's guard {name} is missing or disabled "
+                                    f"(the table can be {harm})")
+                elif triggers[name] != (table, kind, ddl(table, conn)[0].split("$$")[1]):
+                    problems.append(f"the {table} table's guard {name} is not the tracker's definition (replaced)")
+        return problems
     return []
+
+
+_BEFORE_EACH_UPDATE_OR_DELETE = 1 | 2 | 8 | 16
+"""pg_trigger.tgtype of a row-level BEFORE UPDATE OR DELETE trigger (ROW, BEFORE, DELETE, UPDATE bits)."""
+_BEFORE_TRUNCATE = 2 | 32
+"""pg_trigger.tgtype of a statement-level BEFORE TRUNCATE trigger (BEFORE, TRUNCATE bits)."""
 
 
 def integrity_problems(engine: Engine) -> list[str]:
