@@ -101,6 +101,13 @@ class RefusalPreviewed(Message):
     refusal: str | None = None
 
 
+@dataclass
+class ProgressReported(Message):
+    """How far a dialog's long work has got, in words."""
+
+    text: str
+
+
 class Inbox:
     """Counts messages sent from worker threads until they are handled, so "nothing left to show" is knowable.
 

@@ -22,6 +22,7 @@ from tracker.domain.money import format_gbp, format_pounds, parse_money
 from tracker.reports.registers import DeliverableRow, PaymentRow, Statement, contract_statement
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal, ActionSpec, Field, Values
+from tracker.ui.dialogs.adding import deliverable_form
 from tracker.ui.keymap import CONTRACT, bindings
 from tracker.ui.messages import PaymentPreviewLoaded, StatementLoaded
 from tracker.ui.screens.base import DeskScreen
@@ -172,20 +173,23 @@ class ContractScreen(DeskScreen):
         if item is None:
             return
         ctx, reference, seq = self.desk.context, self.reference, item.seq
-        today = format_date(ctx.clock.today())
+        today = ctx.clock.today()
         self._dialog(ActionSpec(
             title=f"Accept {reference} #{seq}", confirm="Record acceptance",
             fields=(Field("accepted_by", "Signed off by",
                           placeholder="e.g. Sarah Okafor"),
                     Field("note", "Evidence checked",
-                          placeholder="e.g. Mapping report received and reviewed")),
+                          placeholder="e.g. Mapping report received and reviewed"),
+                    Field("on", "Signed off on", default=today.isoformat())),
             describe=lambda values: [("Event", AuditAction.DELIVERABLE_ACCEPTED), ("Deliverable", self._what(item)),
                                      ("Amount", format_gbp(item.amount_pence)),
                                      ("Accepted by", values["accepted_by"].strip() or ctx.actor.claimed),
-                                     ("Accepted on", today), ("Evidence", values["note"].strip() or "(none)"),
+                                     ("Accepted on", format_date(parse_date(values["on"], today=today))),
+                                     ("Evidence", values["note"].strip() or "(none)"),
                                      ("Recorded by", self._by())],
             perform=lambda values: deliverables.accept_deliverable(
-                ctx, reference, seq, accepted_by=values["accepted_by"] or None, note=values["note"] or None)),
+                ctx, reference, seq, accepted_by=values["accepted_by"] or None, note=values["note"] or None,
+                on=parse_date(values["on"], today=today))),
             self._deliverable_changed)
 
     def action_reject(self) -> None:
@@ -264,6 +268,21 @@ class ContractScreen(DeskScreen):
                 ctx, reference, seq, amount_pence=amount_of(values),
                 paid_on=parse_date(values["paid_on"], today=today), invoice=values["invoice"] or None)),
             self._payment_recorded)
+
+    def action_add_deliverable(self) -> None:
+        statement = self.statement
+        if statement is None:
+            return
+        planned = sum(item.amount_pence for item in statement.deliverables)
+        seq = max((item.seq for item in statement.deliverables), default=0) + 1
+        self._dialog(deliverable_form(self.desk.context, self.reference, status=statement.status,
+                                      value_pence=statement.value_pence, planned_pence=planned, seq=seq),
+                     self._deliverable_added)
+
+    def _deliverable_added(self, outcome: deliverables.DeliverableChanged | None) -> None:
+        if outcome is not None:
+            self.notify(f"Added {outcome.reference} #{outcome.seq} {outcome.name}: {format_gbp(outcome.amount_pence)}",
+                        title="Recorded", markup=False)
 
     def action_reverse(self) -> None:
         table = self.query_one("#payments", DeskTable)
