@@ -327,3 +327,34 @@ def test_the_progress_line_says_the_phase_and_how_far() -> None:
     line.phase("checking", 200, "bytes")
     line.advance(150)
     assert line.text() == "Checking: 75 %"
+
+
+@desk_test
+async def test_a_deliverable_refused_after_its_contract_is_added_is_not_said_to_have_recorded_nothing(
+        desk: DeskFactory, demo_engine: Engine) -> None:
+    """A name too long for the store is refused only when that deliverable is added, after the draft is
+    committed: the desk says what is in the store, never that nothing was recorded."""
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        await fill(app, pilot, **CONTRACT, deliverable1="Scoping note; 10,000; 30/11/2015")
+        await fill(app, pilot, deliverable2=f"{'Long name ' * 31}; 15000; 31 March 2016")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, DashboardScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert said == ["added contract DMPCD 2015 130 (draft) on CPF-1516 with 1 of 2 deliverables; deliverable 2 "
+                        "was not added: deliverable name is 309 characters long; the most it can be is 300"]
+    with read_session(demo_engine) as session:
+        assert [d.name for d in contract_statement(session, "DMPCD 2015 130").deliverables] == ["Scoping note"]
+
+
+@desk_test
+async def test_a_contract_added_from_the_dashboard_is_on_the_highlighted_line(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        line = app.screen.line_code
+        await press(pilot, "c")
+        assert line and field(app, "line").value == line

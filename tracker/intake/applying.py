@@ -16,7 +16,7 @@ from tracker.domain import rules
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract
 from tracker.domain.deliverables import add_deliverable
-from tracker.domain.errors import InvalidInput, TrackerError
+from tracker.domain.errors import InvalidInput, PartlyDone, TrackerError
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine
 from tracker.intake.proposal import Proposal, fiscal_year_of_decision
@@ -25,7 +25,7 @@ from tracker.store.engine import byte_order
 from tracker.store.session import read_session
 
 
-class PartlyDrafted(TrackerError):
+class PartlyDrafted(PartlyDone):
     """The draft was committed but a deliverable was not: the message says what is in the store."""
 
 

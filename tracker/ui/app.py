@@ -135,7 +135,8 @@ class TrackerApp(App[None]):
     def action_add_contract(self) -> None:
         from tracker.ui.dialogs.adding import contract_form
 
-        self._record(contract_form(self.context), _drafted_note)
+        line = self.screen.line_code if isinstance(self.screen, DashboardScreen) else None
+        self._record(contract_form(self.context, line or ""), _drafted_note)
 
     def action_import_folder(self) -> None:
         from tracker.ui.dialogs.adding import import_form

@@ -92,6 +92,8 @@ class ActionFinished(Message, Generic[Outcome]):
 
     outcome: Outcome | None = None
     refusal: str | None = None
+    partly: str | None = None
+    """The action stopped part way: what it committed stays, and this says what that is."""
 
 
 @dataclass

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import PartlyDone, TrackerError
 from tracker.store.errors import StoreError
 from tracker.ui.messages import ActionFinished, Inbox, ProgressReported, RefusalPreviewed
 from tracker.ui.widgets.progress_line import ProgressLine
@@ -207,6 +207,8 @@ class ActionModal(ModalScreen[Outcome | None]):
             message: ActionFinished[Outcome]
             try:
                 message = ActionFinished(outcome=perform(values))
+            except PartlyDone as error:
+                message = ActionFinished(partly=error.message)
             except (TrackerError, StoreError) as error:
                 message = ActionFinished(refusal=error.message)
             if not get_current_worker().is_cancelled:
@@ -216,6 +218,10 @@ class ActionModal(ModalScreen[Outcome | None]):
 
     def on_action_finished(self, message: ActionFinished[Outcome]) -> None:
         self.inbox.received()
+        if message.partly is not None:
+            self.app.notify(message.partly, title="Recorded in part", severity="warning", timeout=30, markup=False)
+            self.dismiss(None)
+            return
         if message.refusal is None:
             self.dismiss(message.outcome)
             return
