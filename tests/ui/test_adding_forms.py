@@ -26,6 +26,7 @@ from tracker.ui.widgets.progress_line import ProgressLine
 from ..conftest import DEMO, DEMO_TODAY
 from .conftest import OFFICER, DeskFactory
 from .helpers import desk_test, press, settle
+from .test_keys import palette_choose
 
 SIZE = (120, 40)
 
@@ -358,3 +359,17 @@ async def test_a_contract_added_from_the_dashboard_is_on_the_highlighted_line(de
         line = app.screen.line_code
         await press(pilot, "c")
         assert line and field(app, "line").value == line
+
+
+@desk_test
+async def test_the_palette_opens_the_forms_by_name(desk: DeskFactory) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await palette_choose(pilot, "budget line", "New line")
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Add a budget line"
+        await press(pilot, "escape")
+        await app.push_screen(ContractScreen("DMPCD 2015 120"))
+        await settle(pilot)
+        await palette_choose(pilot, "deliverable", "+ Deliverable")
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Add a deliverable to DMPCD 2015 120"

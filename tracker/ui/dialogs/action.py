@@ -125,6 +125,8 @@ class ActionModal(ModalScreen[Outcome | None]):
         self._show_refusal(None if problem is None else f"✗ {problem}")
         if problem is None:
             self._check(values)
+        else:
+            self.workers.cancel_group(self, "check")
 
     def _offer_more(self) -> None:
         more = self.spec.more
