@@ -373,3 +373,54 @@ async def test_the_palette_opens_the_forms_by_name(desk: DeskFactory) -> None:
         await settle(pilot)
         await palette_choose(pilot, "deliverable", "+ Deliverable")
         assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Add a deliverable to DMPCD 2015 120"
+
+
+def a_draft_on(engine: Engine, line: str) -> None:
+    add_contract(Context(engine, OFFICER, fixed_clock(DEMO_TODAY)), "DMPCD 2015 130", title="Witness Care Review",
+                 supplier="Northgate Analytica Ltd", value_pence=3_000_000, budget_line=line,
+                 decision_date=dt.date(2015, 10, 12))
+
+
+async def open_award(app: TrackerApp, pilot: object) -> None:
+    await settle(pilot)  # type: ignore[arg-type]
+    await app.push_screen(ContractScreen("DMPCD 2015 130"))
+    await settle(pilot)  # type: ignore[arg-type]
+    await press(pilot, "w")  # type: ignore[arg-type]
+    assert isinstance(app.screen, ActionModal)
+
+
+@desk_test
+async def test_a_draft_is_awarded_and_its_line_commits_the_value(desk: DeskFactory, demo_engine: Engine) -> None:
+    a_draft_on(demo_engine, "CPF-1516")
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_award(app, pilot)
+        with read_session(demo_engine) as session:
+            before = next(line for line in budget_lines(session) if line.code == "CPF-1516").committed_pence
+        shown = record(app)
+        assert (f"CPF-1516 committed  £{before / 100:,.2f} → £{(before + 3_000_000) / 100:,.2f} of £220,000.00"
+                in shown)
+        await fill(app, pilot, on="13/10/2015")
+        assert "Awarded on          13 Oct 2015" in record(app)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContractScreen)
+    with read_session(demo_engine) as session:
+        awarded = contract_statement(session, "DMPCD 2015 130")
+        after = next(line for line in budget_lines(session) if line.code == "CPF-1516").committed_pence
+    assert (awarded.status, awarded.awarded_on, after - before) == ("awarded", dt.date(2015, 10, 13), 3_000_000)
+
+
+@desk_test
+async def test_an_award_past_a_hard_lines_headroom_is_refused_in_the_dialog(desk: DeskFactory,
+                                                                           demo_engine: Engine) -> None:
+    a_draft_on(demo_engine, "VG-1516")
+    app = desk()
+    before = events(demo_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_award(app, pilot)
+        assert refusal(app) == ("✗ Would be refused: awarding DMPCD 2015 130 would over-commit VG-1516: it has "
+                                "£2,400.00 uncommitted of £200,000.00; this contract is £30,000.00")
+        await press(pilot, "ctrl+s")
+        assert refusal(app).startswith("✗ Refused — nothing was recorded: awarding DMPCD 2015 130")
+        assert app.screen.query_one("#refusal").region.bottom <= 24
+    assert events(demo_engine) == before

@@ -76,6 +76,8 @@ CONTRACT = (
                " (the next step it is waiting for)", show=False),
     DeskAction("deliverable.add", "d", "add_deliverable", "+ Deliverable",
                "Add a deliverable to this contract (draft or awarded)", show=False),
+    DeskAction("contract.award", "w", "award", "Award", "Award this draft: commit its value against its line",
+               show=False),
 )
 
 AUDIT = (

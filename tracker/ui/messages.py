@@ -16,7 +16,7 @@ from tracker.reports.audit_log import AuditPage
 from tracker.reports.budget import BudgetReport, PeriodProfile
 from tracker.reports.contract_list import ContractPage, ContractQuery
 from tracker.reports.dashboard import Dashboard, LineContract, WaitingCounts
-from tracker.reports.registers import DeliverableRow, Statement
+from tracker.reports.registers import DeliverableRow, LineRow, Statement
 
 Outcome = TypeVar("Outcome")
 
@@ -101,6 +101,13 @@ class RefusalPreviewed(Message):
     """What a dialog's values would meet if recorded now: the domain's one-line refusal, or None."""
 
     refusal: str | None = None
+
+
+@dataclass
+class AwardPreviewLoaded(Loaded):
+    """The line a draft would be committed against, as it stands: the award dialog's before and after."""
+
+    line: LineRow
 
 
 @dataclass

@@ -1,12 +1,19 @@
 """Snapshots of the forms that add a budget line, a contract with its deliverables, a deliverable and an import,
-filled in, at the smallest terminal and a large one; and the welcome's offer on an empty store."""
+filled in, at the smallest terminal and a large one; the award of a draft; and the welcome's offer on an empty
+store."""
 
 from typing import Any
 
+from sqlalchemy import Engine
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from ..conftest import DeskFactory
+from tracker.domain.context import Context
+from tracker.domain.contracts import add_contract
+from tracker.domain.fiscal import fixed_clock
+
+from ...conftest import DEMO_TODAY
+from ..conftest import OFFICER, DeskFactory
 from ..helpers import settle
 from .steps import SMALL, Steps, steps
 
@@ -71,3 +78,18 @@ def test_import_form_small_terminal(snap_compare: Any, empty_desk: DeskFactory) 
 
 def test_welcome_small_terminal(snap_compare: Any, empty_desk: DeskFactory) -> None:
     assert snap_compare(empty_desk(), terminal_size=SMALL, run_before=steps())
+
+
+def a_draft(engine: Engine, line: str) -> None:
+    add_contract(Context(engine, OFFICER, fixed_clock(DEMO_TODAY)), "DMPCD 2015 130", title="Witness Care Review",
+                 supplier="Northgate Analytica Ltd", value_pence=3_000_000, budget_line=line)
+
+
+def test_award_dialog(snap_compare: Any, desk: DeskFactory, demo_engine: Engine) -> None:
+    a_draft(demo_engine, "CPF-1516")
+    assert snap_compare(desk(), terminal_size=LARGE, run_before=steps("w", contract="DMPCD 2015 130"))
+
+
+def test_award_dialog_small_terminal_refused(snap_compare: Any, desk: DeskFactory, demo_engine: Engine) -> None:
+    a_draft(demo_engine, "VG-1516")
+    assert snap_compare(desk(), terminal_size=SMALL, run_before=steps("w", contract="DMPCD 2015 130"))
