@@ -14,7 +14,7 @@ from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract
 from tracker.domain.fiscal import fixed_clock
-from tracker.domain.models import AuditEvent
+from tracker.domain.models import AuditEvent, Contract
 from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
 from tracker.ui.app import TrackerApp
@@ -137,10 +137,10 @@ async def test_a_contract_is_drafted_with_the_deliverables_typed(desk: DeskFacto
         await fill(app, pilot, **CONTRACT, deliverable1="Scoping note; 10,000; 30/11/2015")
         await fill(app, pilot, deliverable2="Final report; 15000; 31 March 2016")
         shown = record(app)
-        assert "#1              Scoping note: £10,000.00 due 30 Nov 2015" in shown
-        assert "#2              Final report: £15,000.00 due 31 Mar 2016" in shown
-        assert "Deliverables    £25,000.00 of £30,000.00, £5,000.00 not yet split" in shown
-        assert "Decision date   12 Oct 2015" in shown
+        assert "#1               Scoping note: £10,000.00 due 30 Nov 2015" in shown
+        assert "#2               Final report: £15,000.00 due 31 Mar 2016" in shown
+        assert "Deliverables     £25,000.00 of £30,000.00, £5,000.00 not yet split" in shown
+        assert "Decision date    12 Oct 2015" in shown
         assert field(app, "deliverable3").value == ""
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, DashboardScreen)
@@ -424,3 +424,22 @@ async def test_an_award_past_a_hard_lines_headroom_is_refused_in_the_dialog(desk
         assert refusal(app).startswith("✗ Refused — nothing was recorded: awarding DMPCD 2015 130")
         assert app.screen.query_one("#refusal").region.bottom <= 24
     assert events(demo_engine) == before
+
+
+@desk_test
+async def test_a_contracts_publication_details_are_recorded_with_it(desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        await fill(app, pilot, **CONTRACT, expense_type="Consultancy", individual="maybe")
+        assert refusal(app) == "✗ supplier is a person reads 'maybe': write y or n"
+        await fill(app, pilot, individual="Y", vfm_reason="Three quotes; lowest taken")
+        assert refusal(app) == ""
+        assert "Supplier is      a person: published spending shows it redacted" in record(app)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, DashboardScreen)
+    with read_session(demo_engine) as session:
+        added = session.exec(select(Contract).where(Contract.reference == "DMPCD 2015 130")).one()
+    assert (added.expense_type, added.supplier_is_individual, added.published, added.value_for_money_reason) == (
+        "Consultancy", True, False, "Three quotes; lowest taken")

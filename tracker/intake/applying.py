@@ -19,6 +19,7 @@ from tracker.domain.deliverables import add_deliverable
 from tracker.domain.errors import InvalidInput, PartlyDone, TrackerError
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine
+from tracker.domain.publication import PublicationDetails
 from tracker.intake.proposal import Proposal, fiscal_year_of_decision
 from tracker.intake.source import FormSource
 from tracker.store.engine import byte_order
@@ -66,6 +67,7 @@ class Draft:
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     deliverables: tuple[tuple[str, int, dt.date], ...] = ()
+    publication: PublicationDetails | None = None
 
 
 def add_draft(ctx: Context, draft: Draft, *, source: dict[str, str] | None = None) -> Drafted:
@@ -77,7 +79,7 @@ def add_draft(ctx: Context, draft: Draft, *, source: dict[str, str] | None = Non
         planned += amount
     add_contract(ctx, draft.reference, title=draft.title, supplier=draft.supplier, value_pence=draft.value_pence,
                  budget_line=draft.line, ceiling_pence=draft.ceiling_pence, decision_date=draft.decision_date,
-                 start_date=draft.start_date, end_date=draft.end_date, source=source)
+                 start_date=draft.start_date, end_date=draft.end_date, publication=draft.publication, source=source)
     for done, (name, amount, due) in enumerate(draft.deliverables):
         try:
             add_deliverable(ctx, draft.reference, name=name, amount_pence=amount, due_on=due)

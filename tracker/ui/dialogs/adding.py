@@ -19,10 +19,11 @@ from tracker.domain.fiscal import fiscal_year_of, parse_date, parse_fiscal_year
 from tracker.domain.importing import ImportSummary, import_folder
 from tracker.domain.models import Control
 from tracker.domain.money import format_gbp, parse_money
+from tracker.domain.publication import PublicationDetails
 from tracker.intake.applying import Draft, Drafted, add_draft
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionSpec, Field, Values
-from tracker.ui.dialogs.typed import REQUIRED, date_or_none, day_or, deliverable, gbp_or, money_or_none
+from tracker.ui.dialogs.typed import REQUIRED, date_or_none, day_or, deliverable, gbp_or, money_or_none, yes_or_no
 from tracker.ui.widgets.progress_line import ProgressLine
 
 CONTROLS = {Control.HARD: "hard: a commitment past the allocation is refused",
@@ -72,7 +73,12 @@ def contract_form(ctx: Context, line: str = "") -> ActionSpec[Drafted]:
                      values["line"].strip(), money_or_none(values["ceiling"]),
                      date_or_none(values["decision_date"], today), date_or_none(values["start"], today),
                      date_or_none(values["end"], today),
-                     tuple(deliverable(text, seq, today) for seq, text in _rows(values)))
+                     tuple(deliverable(text, seq, today) for seq, text in _rows(values)), publication(values))
+
+    def publication(values: Values) -> PublicationDetails:
+        return PublicationDetails(yes_or_no("supplier is a person", values["individual"]), values["expense_type"],
+                                  yes_or_no("contract published", values["published"]),
+                                  values["vfm_reason"].strip() or None)
 
     def describe(values: Values) -> list[tuple[str, str]]:
         value = money_or_none(values["value"])
@@ -84,6 +90,12 @@ def contract_form(ctx: Context, line: str = "") -> ActionSpec[Drafted]:
                  ("Decision date", day_or(date_or_none(values["decision_date"], today), "(none)")),
                  ("Starts", day_or(date_or_none(values["start"], today), "(none)")),
                  ("Ends", day_or(date_or_none(values["end"], today), "(none)"))]
+        details = publication(values)
+        lines += [("Expense type", details.expense_type.strip() or "(none)"),
+                  ("Supplier is", "a person: published spending shows it redacted" if details.supplier_is_individual
+                   else "an organisation"),
+                  ("Contract", "published" if details.published else "not published"),
+                  ("Value for money", details.value_for_money_reason or "(none)")]
         planned = 0
         for seq, text in _rows(values):
             name, amount, due = deliverable(text, seq, today)
@@ -110,6 +122,11 @@ def contract_form(ctx: Context, line: str = "") -> ActionSpec[Drafted]:
                 Field("ceiling", "Tender ceiling (£)", placeholder="if any"),
                 Field("decision_date", "Decision date", placeholder="e.g. 2015-06-30 or 30/06/2015"),
                 Field("start", "Starts"), Field("end", "Ends"),
+                Field("expense_type", "Expense type", placeholder="for the spend file, e.g. Consultancy"),
+                Field("individual", "Supplier is a person", default="n", placeholder="y or n"),
+                Field("published", "Contract published", default="n", placeholder="y or n"),
+                Field("vfm_reason", "Value for money",
+                      placeholder="spending under £10,000 on an unpublished contract"),
                 _deliverable_field(1)),
         describe=describe, check=check, more=lambda n: _deliverable_field(n + 1),
         perform=lambda values: add_draft(ctx, draft(values)))

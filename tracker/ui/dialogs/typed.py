@@ -31,6 +31,16 @@ def day_or(day: dt.date | None, blank: str = REQUIRED) -> str:
     return blank if day is None else format_date(day)
 
 
+def yes_or_no(field: str, text: str) -> bool:
+    """y/yes or n/no (blank is no), for a form's question such as "supplier is a person"."""
+    answer = text.strip().casefold()
+    if answer in ("", "n", "no"):
+        return False
+    if answer in ("y", "yes"):
+        return True
+    raise InvalidInput(f"{field} reads {text.strip()!r}: write y or n")
+
+
 def deliverable(text: str, seq: int, today: dt.date) -> tuple[str, int, dt.date]:
     """ "name; amount; due", one deliverable to a field."""
     parts = [part.strip() for part in text.split(";")]
