@@ -143,7 +143,7 @@ async def test_a_contract_is_drafted_with_the_deliverables_typed(desk: DeskFacto
         assert "Decision date    12 Oct 2015" in shown
         assert field(app, "deliverable3").value == ""
         await press(pilot, "ctrl+s")
-        assert isinstance(app.screen, DashboardScreen)
+        assert isinstance(app.screen, ContractScreen) and app.screen.reference == "DMPCD 2015 130"
     with read_session(demo_engine) as session:
         drafted = contract_statement(session, "DMPCD 2015 130")
     assert (drafted.status, drafted.value_pence, drafted.ceiling_pence, drafted.line_code, drafted.decision_date,
@@ -438,8 +438,31 @@ async def test_a_contracts_publication_details_are_recorded_with_it(desk: DeskFa
         assert refusal(app) == ""
         assert "Supplier is      a person: published spending shows it redacted" in record(app)
         await press(pilot, "ctrl+s")
-        assert isinstance(app.screen, DashboardScreen)
+        assert isinstance(app.screen, ContractScreen)
     with read_session(demo_engine) as session:
         added = session.exec(select(Contract).where(Contract.reference == "DMPCD 2015 130")).one()
     assert (added.expense_type, added.supplier_is_individual, added.published, added.value_for_money_reason) == (
         "Consultancy", True, False, "Three quotes; lowest taken")
+
+
+@desk_test
+async def test_from_an_empty_store_to_an_awarded_contract_without_leaving_the_desk(empty_desk: DeskFactory) -> None:
+    app = empty_desk()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")
+        await fill(app, pilot, **{**LINE, "allocation": "50,000", "control": "hard"})
+        await press(pilot, "ctrl+s")
+        await press(pilot, "c")
+        await fill(app, pilot, **{**CONTRACT, "line": "WSF-1516"}, deliverable1="Scoping note; 30,000; 30/11/2015")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContractScreen)
+        await press(pilot, "w")
+        assert "WSF-1516 committed  £0.00 → £30,000.00 of £50,000.00" in record(app)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ContractScreen)
+    with read_session(app.context.engine) as session:
+        line = next(line for line in budget_lines(session) if line.code == "WSF-1516")
+        awarded = contract_statement(session, "DMPCD 2015 130")
+    assert (awarded.status, line.committed_pence, [d.amount_pence for d in awarded.deliverables]) == (
+        "awarded", 3_000_000, [3_000_000])

@@ -24,6 +24,7 @@ from tracker.ui.keymap import EVERYWHERE, bindings
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.budget import BudgetScreen
+from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
 
@@ -136,22 +137,27 @@ class TrackerApp(App[None]):
         from tracker.ui.dialogs.adding import contract_form
 
         line = self.screen.line_code if isinstance(self.screen, DashboardScreen) else None
-        self._record(contract_form(self.context, line or ""), _drafted_note)
+        self._record(contract_form(self.context, line or ""), _drafted_note,
+                     then=lambda drafted: self.push_screen(ContractScreen(drafted.reference)))
 
     def action_import_folder(self) -> None:
         from tracker.ui.dialogs.adding import import_form
 
         self._record(import_form(self.context), lambda summary: summary.describe().capitalize())
 
-    def _record(self, spec: ActionSpec[Outcome], said: Callable[[Outcome], str]) -> None:
-        """Open a form; once the domain has recorded it, say what was recorded and read the figures again."""
+    def _record(self, spec: ActionSpec[Outcome], said: Callable[[Outcome], str],
+                then: Callable[[Outcome], object] | None = None) -> None:
+        """Open a form; once the domain has recorded it, say what was recorded and read the figures again, or go
+        on `then` (to the contract just added)."""
         from tracker.ui.dialogs.action import ActionModal
 
         def done(outcome: Outcome | None) -> None:
             if outcome is None:
                 return
             self.notify(said(outcome), title="Recorded", markup=False)
-            if isinstance(self.screen, DeskScreen):
+            if then is not None:
+                then(outcome)
+            elif isinstance(self.screen, DeskScreen):
                 self.screen.reload()
 
         self.push_screen(ActionModal(spec, cursor_blink=self.cursor_blink), done)
@@ -169,7 +175,8 @@ class TrackerApp(App[None]):
 
 def _drafted_note(drafted: Drafted) -> str:
     count = f"{drafted.deliverables} deliverable{'' if drafted.deliverables == 1 else 's'}"
-    return f"Added {drafted.reference} (draft) on {drafted.budget_line} with {count}; award it once checked"
+    return (f"Added {drafted.reference} (draft) on {drafted.budget_line} with {count}; award it once checked "
+            f"(w on the contract)")
 
 
 def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cursor_blink: bool = True,

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Label, Static
 WELCOME = """This database has no budget lines or contracts yet. Start here:
 
   b  add a budget line
-  c  add a contract on it, with its deliverables
+  c  add a contract on it, with its deliverables, then w awards it
   i  import a folder of CSV files (budget_lines.csv, contracts.csv,
      deliverables.csv, payments.csv) or a workbook
   n  add a draft contract from a decision form
