@@ -3,6 +3,7 @@ exactly what it showed through the domain, refuses in the dialog in the domain's
 cancel. On the demo they run on both stores."""
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -326,7 +327,9 @@ async def test_a_folder_refused_says_why_in_one_line_and_imports_nothing(empty_d
         assert isinstance(app.screen, ActionModal)
         assert refusal(app).startswith("✗ Refused — nothing was recorded: budget_lines.csv")
         assert app.screen.query_one("#refusal").region.bottom <= 24
-        assert app.screen.query_one("#progress", Static).has_class("shown")
+        assert not app.screen.query_one("#progress", Static).has_class("shown")
+        progress = app.screen.spec.progress
+        assert progress is not None and re.fullmatch(r"(Reading|Checking|Writing): \d+ %", progress.text())
     assert line_codes(app.context.engine) == []
 
 

@@ -227,5 +227,6 @@ class ActionModal(ModalScreen[Outcome | None]):
         if message.refusal is None:
             self.dismiss(message.outcome)
             return
+        self.query_one("#progress").remove_class("shown")
         self._show_refusal(f"✗ Refused — nothing was recorded: {message.refusal}")
         self.query_one("#confirm", Button).disabled = False
