@@ -481,3 +481,20 @@ async def test_from_an_empty_store_to_an_awarded_contract_without_leaving_the_de
         awarded = contract_statement(session, "DMPCD 2015 130")
     assert (awarded.status, line.committed_pence, [d.amount_pence for d in awarded.deliverables]) == (
         "awarded", 3_000_000, [3_000_000])
+
+
+@desk_test
+async def test_a_deliverable_row_left_blank_is_skipped_and_the_rest_numbered_as_recorded(
+        desk: DeskFactory, demo_engine: Engine) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        await fill(app, pilot, **CONTRACT, deliverable1="Scoping note; 10,000; 30/11/2015")
+        await fill(app, pilot, deliverable2="Final report; 15000; 31 March 2016")
+        await fill(app, pilot, deliverable1="")
+        assert "#1               Final report: £15,000.00 due 31 Mar 2016" in record(app)
+        await press(pilot, "ctrl+s")
+    with read_session(demo_engine) as session:
+        items = contract_statement(session, "DMPCD 2015 130").deliverables
+    assert [(d.seq, d.name) for d in items] == [(1, "Final report")]

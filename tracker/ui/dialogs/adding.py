@@ -73,7 +73,7 @@ def contract_form(ctx: Context, line: str = "") -> ActionSpec[Drafted]:
                      values["line"].strip(), money_or_none(values["ceiling"]),
                      date_or_none(values["decision_date"], today), date_or_none(values["start"], today),
                      date_or_none(values["end"], today),
-                     tuple(deliverable(text, seq, today) for seq, text in _rows(values)), publication(values))
+                     tuple(deliverable(text, seq, today) for seq, text in _filled(values)), publication(values))
 
     def publication(values: Values) -> PublicationDetails:
         return PublicationDetails(yes_or_no("supplier is a person", values["individual"]), values["expense_type"],
@@ -97,7 +97,7 @@ def contract_form(ctx: Context, line: str = "") -> ActionSpec[Drafted]:
                   ("Contract", "published" if details.published else "not published"),
                   ("Value for money", details.value_for_money_reason or "(none)")]
         planned = 0
-        for seq, text in _rows(values):
+        for seq, text in _filled(values):
             name, amount, due = deliverable(text, seq, today)
             planned += amount
             lines.append((f"#{seq}", f"{name}: {format_gbp(amount)} due {day_or(due)}"))
@@ -136,10 +136,11 @@ def _deliverable_field(seq: int) -> Field:
     return Field(f"deliverable{seq}", f"#{seq} name; £; due", placeholder="e.g. Mapping exercise; 44880; 2015-08-31")
 
 
-def _rows(values: Values) -> list[tuple[int, str]]:
-    """The deliverable rows filled in, in order."""
-    return sorted((int(name.removeprefix("deliverable")), text) for name, text in values.items()
+def _filled(values: Values) -> list[tuple[int, str]]:
+    """The deliverable rows filled in, in order, numbered as they will be recorded (a row left blank is skipped)."""
+    rows = sorted((int(name.removeprefix("deliverable")), text) for name, text in values.items()
                   if name.startswith("deliverable") and text.strip())
+    return [(seq, text) for seq, (_, text) in enumerate(rows, start=1)]
 
 
 def deliverable_form(ctx: Context, reference: str, *, status: str, value_pence: int, planned_pence: int,
