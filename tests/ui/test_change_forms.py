@@ -183,7 +183,7 @@ async def test_reopening_a_closed_contract_commits_it_again(desk: DeskFactory, d
 async def test_reprofiling_moves_the_due_date(desk: DeskFactory, demo_engine: Engine) -> None:
     app = desk()
     async with app.run_test(size=SMALL) as pilot:
-        await open_form(pilot, "DMPCD 2015 120", "down", "d")
+        await open_form(pilot, "DMPCD 2015 120", "down", "D")
         await fill(pilot, due="29/01/2016", reason="Fieldwork delayed by the borough")
         assert "Due          18 Dec 2015 → 29 Jan 2016" in record(app)
         await press(pilot, "ctrl+s")
@@ -222,7 +222,7 @@ async def test_the_palette_and_the_help_offer_every_change_form(desk: DeskFactor
         assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Reprofile DMPCD 2015 120 #1"
         await press(pilot, "escape", "question_mark")
         shown = str(app.screen.query_one("#help-text", Static).render())
-        for key, label in (("V", "Vary"), ("u", "Revoke"), ("o", "Reopen"), ("d", "Reprofile"), ("e", "Correct"),
+        for key, label in (("V", "Vary"), ("u", "Revoke"), ("o", "Reopen"), ("D", "Reprofile"), ("e", "Correct"),
                            ("a", "Revise"), ("t", "Transfer")):
             assert f"  {key:<8} {label:<14} " in shown, label
         await press(pilot, "escape", "3")

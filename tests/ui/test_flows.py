@@ -72,7 +72,7 @@ async def test_accept_the_mapping_exercise_then_pay_it_and_the_line_changes(
         await pilot.press("enter")
         await type_text(pilot, "Mapping report reviewed")
         assert "Recorded by  Bob Pays (login bob)" in str(app.screen.query_one("#record", Static).render())
-        await press(pilot, "enter")
+        await press(pilot, "enter", "enter")
         assert isinstance(app.screen, ContractScreen)
         item = statement(demo_engine, "DMPCD 2015 76").deliverables[0]
         assert (item.status, item.decided_by, item.note) == ("accepted", "Alice Accepts", "Mapping report reviewed")

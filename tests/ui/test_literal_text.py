@@ -69,7 +69,7 @@ async def test_brackets_in_names_references_filters_and_notes_show_as_typed(demo
         await pilot.press("enter")
         await type_text(pilot, "Seen [/]")
         assert "Seen [/]" in rendered(app, "#record")
-        await press(pilot, "enter")
+        await press(pilot, "enter", "enter")
         assert isinstance(app.screen, ContractScreen)
 
         app.push_screen(AuditScreen())

@@ -23,6 +23,10 @@ class InvalidInput(TrackerError):
     """Text that cannot be read as the value it should be."""
 
 
+class PartlyDone(TrackerError):
+    """Work of several changes stopped part way: what was committed stays, and the message says what that is."""
+
+
 class Refusal(TrackerError):
     """A rule refused the action; nothing was changed."""
 

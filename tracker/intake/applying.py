@@ -16,16 +16,17 @@ from tracker.domain import rules
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract
 from tracker.domain.deliverables import add_deliverable
-from tracker.domain.errors import InvalidInput, TrackerError
+from tracker.domain.errors import InvalidInput, PartlyDone, TrackerError
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.models import BudgetLine
+from tracker.domain.publication import PublicationDetails
 from tracker.intake.proposal import Proposal, fiscal_year_of_decision
 from tracker.intake.source import FormSource
 from tracker.store.engine import byte_order
 from tracker.store.session import read_session
 
 
-class PartlyDrafted(TrackerError):
+class PartlyDrafted(PartlyDone):
     """The draft was committed but a deliverable was not: the message says what is in the store."""
 
 
@@ -43,19 +44,50 @@ def apply_proposal(ctx: Context, proposal: Proposal, source: FormSource, *, line
                    due_on: dt.date | None = None) -> Drafted:
     """Add the draft contract, then its deliverables in the form's order."""
     reference, title, supplier, value = _required(proposal)
-    deliverables = _deliverables(proposal, reference, value, due_on)
+    deliverables = _deliverables(proposal, due_on)
     code = line or _matching_line(ctx, proposal)
-    add_contract(ctx, reference, title=title, supplier=supplier, value_pence=value, budget_line=code,
-                 ceiling_pence=proposal.ceiling.value, decision_date=proposal.decision_date.value,
-                 source={"file": source.name, "sha256": source.sha256})
-    for done, (name, amount, due) in enumerate(deliverables):
-        try:
-            add_deliverable(ctx, reference, name=name, amount_pence=amount, due_on=due)
-        except TrackerError as error:
-            raise PartlyDrafted(f"added contract {reference} (draft) on {code} with {done} of {len(deliverables)} "
-                                f"deliverables; deliverable {done + 1} was not added: {error.message}") from None
+    drafted = add_draft(ctx, Draft(reference, title, supplier, value, code, proposal.ceiling.value,
+                                   proposal.decision_date.value, deliverables=tuple(deliverables)),
+                        source={"file": source.name, "sha256": source.sha256})
     unpriced = tuple(item.name for item in proposal.deliverables if item.amount.value is None)
-    return Drafted(reference, code, len(deliverables), value, unpriced)
+    return Drafted(reference, code, drafted.deliverables, value, unpriced)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A contract as the officer types it in: what `contract add` and `deliverable add` take, in one go."""
+
+    reference: str
+    title: str
+    supplier: str
+    value_pence: int
+    line: str
+    ceiling_pence: int | None = None
+    decision_date: dt.date | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    deliverables: tuple[tuple[str, int, dt.date], ...] = ()
+    publication: PublicationDetails | None = None
+
+
+def add_draft(ctx: Context, draft: Draft, *, source: dict[str, str] | None = None) -> Drafted:
+    """The draft contract, then its deliverables in order; their total is checked against the value first, so a
+    split that cannot fit adds nothing."""
+    planned = 0
+    for _, amount, _ in draft.deliverables:
+        rules.deliverables_within_value(draft.reference, value=draft.value_pence, planned=planned, amount=amount)
+        planned += amount
+    add_contract(ctx, draft.reference, title=draft.title, supplier=draft.supplier, value_pence=draft.value_pence,
+                 budget_line=draft.line, ceiling_pence=draft.ceiling_pence, decision_date=draft.decision_date,
+                 start_date=draft.start_date, end_date=draft.end_date, publication=draft.publication, source=source)
+    for done, (name, amount, due) in enumerate(draft.deliverables):
+        try:
+            add_deliverable(ctx, draft.reference, name=name, amount_pence=amount, due_on=due)
+        except TrackerError as error:
+            raise PartlyDrafted(f"added contract {draft.reference} (draft) on {draft.line} with {done} of "
+                                f"{len(draft.deliverables)} deliverables; deliverable {done + 1} was not added: "
+                                f"{error.message}") from None
+    return Drafted(draft.reference, draft.line, len(draft.deliverables), draft.value_pence)
 
 
 def _required(proposal: Proposal) -> tuple[str, str, str, int]:
@@ -69,8 +101,7 @@ def _required(proposal: Proposal) -> tuple[str, str, str, int]:
     return reference, title, supplier, value
 
 
-def _deliverables(proposal: Proposal, reference: str, value: int,
-                  due_on: dt.date | None) -> list[tuple[str, int, dt.date]]:
+def _deliverables(proposal: Proposal, due_on: dt.date | None) -> list[tuple[str, int, dt.date]]:
     """The deliverables the form prices; a form that names products without their split adds none."""
     if any(item.amount.value is None for item in proposal.deliverables):
         return []
@@ -78,11 +109,6 @@ def _deliverables(proposal: Proposal, reference: str, value: int,
     if undated and due_on is None:
         raise InvalidInput(f"the form gives no due date for {_numbered(undated)}; "
                            f"give one date for them with --due")
-    planned_so_far = 0
-    for item in proposal.deliverables:
-        amount = item.amount.value or 0
-        rules.deliverables_within_value(reference, value=value, planned=planned_so_far, amount=amount)
-        planned_so_far += amount
     planned = []
     for item in proposal.deliverables:
         due = item.due_on.value or due_on

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from sqlalchemy import Engine
 from textual.app import App
@@ -11,6 +12,7 @@ from textual.reactive import reactive
 
 from tracker.domain.context import Context
 from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
+from tracker.domain.money import format_gbp
 from tracker.domain.people import Actor, has_register
 from tracker.store.session import read_session
 from tracker.support.crash_log import write_crash_log
@@ -22,8 +24,11 @@ from tracker.ui.keymap import EVERYWHERE, bindings
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.budget import BudgetScreen
+from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
+
+Outcome = TypeVar("Outcome")
 
 
 class TrackerApp(App[None]):
@@ -118,11 +123,44 @@ class TrackerApp(App[None]):
     def _drafted(self, drafted: Drafted | None) -> None:
         if drafted is None:
             return
-        count = f"{drafted.deliverables} deliverable{'' if drafted.deliverables == 1 else 's'}"
-        self.notify(f"Added {drafted.reference} (draft) on {drafted.budget_line} with {count}; award it once checked",
-                    title="Recorded", markup=False)
+        self.notify(_drafted_note(drafted), title="Recorded", markup=False)
         if isinstance(self.screen, DeskScreen):
             self.screen.reload()
+
+    def action_add_budget_line(self) -> None:
+        from tracker.ui.dialogs.adding import budget_line_form
+
+        self._record(budget_line_form(self.context), lambda added: (
+            f"Added budget line {added.code} ({added.fiscal_year}) with {format_gbp(added.allocation_pence)}"))
+
+    def action_add_contract(self) -> None:
+        from tracker.ui.dialogs.adding import contract_form
+
+        line = self.screen.line_code if isinstance(self.screen, DashboardScreen) else None
+        self._record(contract_form(self.context, line or ""), _drafted_note,
+                     then=lambda drafted: self.push_screen(ContractScreen(drafted.reference)))
+
+    def action_import_folder(self) -> None:
+        from tracker.ui.dialogs.adding import import_form
+
+        self._record(import_form(self.context), lambda summary: summary.describe().capitalize())
+
+    def _record(self, spec: ActionSpec[Outcome], said: Callable[[Outcome], str],
+                then: Callable[[Outcome], object] | None = None) -> None:
+        """Open a form; once the domain has recorded it, say what was recorded and read the figures again, or go
+        on `then` (to the contract just added)."""
+        from tracker.ui.dialogs.action import ActionModal
+
+        def done(outcome: Outcome | None) -> None:
+            if outcome is None:
+                return
+            self.notify(said(outcome), title="Recorded", markup=False)
+            if then is not None:
+                then(outcome)
+            elif isinstance(self.screen, DeskScreen):
+                self.screen.reload()
+
+        self.push_screen(ActionModal(spec, cursor_blink=self.cursor_blink), done)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -133,6 +171,12 @@ class TrackerApp(App[None]):
             self.pop_screen()
         elif self.current_mode != "dashboard":
             self.switch_mode("dashboard")
+
+
+def _drafted_note(drafted: Drafted) -> str:
+    count = f"{drafted.deliverables} deliverable{'' if drafted.deliverables == 1 else 's'}"
+    return (f"Added {drafted.reference} (draft) on {drafted.budget_line} with {count}; award it once checked "
+            f"(w on the contract)")
 
 
 def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cursor_blink: bool = True,
@@ -149,6 +193,7 @@ def run_desk(context: Context, *, label: str = "", command: str = "tracker") -> 
 
 if TYPE_CHECKING:
     from tracker.intake.applying import Drafted
+    from tracker.ui.dialogs.action import ActionSpec
     from tracker.ui.dialogs.decision import FormRead
 
     _screens_see: type[Desk] = TrackerApp

@@ -45,6 +45,12 @@ EVERYWHERE = (
     DeskAction("back", "escape", "back", "Back", "Go back to the previous screen", show=False),
     DeskAction("contract.from_decision", "n", "add_from_decision", "Contract from a decision",
                "Add a draft contract from a decision form (PDF or text): check each field, then save", show=False),
+    DeskAction("budget.add", "b", "add_budget_line", "New line",
+               "Add a budget line: its code, year, allocation and control", show=False),
+    DeskAction("contract.add", "c", "add_contract", "New contract",
+               "Add a draft contract on a budget line, with its deliverables", show=False),
+    DeskAction("data.import", "i", "import_folder", "Import",
+               "Import a folder of CSV files or a workbook, whole or not at all", show=False),
 )
 
 DASHBOARD = (
@@ -74,9 +80,13 @@ CONTRACT = (
                show=False),
     DeskAction("contract.reopen", "o", "reopen", "Reopen", "Reopen a closed contract: commit it again",
                show=False),
-    DeskAction("deliverable.reprofile", "d", "reprofile", "Reprofile", "Move the deliverable's due date",
+    DeskAction("deliverable.reprofile", "D", "reprofile", "Reprofile", "Move the deliverable's due date",
                show=False),
     DeskAction("contract.amend", "e", "amend", "Correct", "Correct the contract's title, supplier, dates or ceiling",
+               show=False),
+    DeskAction("deliverable.add", "d", "add_deliverable", "+ Deliverable",
+               "Add a deliverable to this contract (draft or awarded)", show=False),
+    DeskAction("contract.award", "w", "award", "Award", "Award this draft: commit its value against its line",
                show=False),
 )
 

@@ -102,6 +102,8 @@ class ActionFinished(Message, Generic[Outcome]):
 
     outcome: Outcome | None = None
     refusal: str | None = None
+    partly: str | None = None
+    """The action stopped part way: what it committed stays, and this says what that is."""
 
 
 @dataclass
@@ -109,6 +111,20 @@ class RefusalPreviewed(Message):
     """What a dialog's values would meet if recorded now: the domain's one-line refusal, or None."""
 
     refusal: str | None = None
+
+
+@dataclass
+class AwardPreviewLoaded(Loaded):
+    """The line a draft would be committed against, as it stands: the award dialog's before and after."""
+
+    line: LineRow
+
+
+@dataclass
+class ProgressReported(Message):
+    """How far a dialog's long work has got, in words."""
+
+    text: str
 
 
 class Inbox:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,9 +20,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import PartlyDone, TrackerError
 from tracker.store.errors import StoreError
-from tracker.ui.messages import ActionFinished, Inbox, RefusalPreviewed
+from tracker.ui.messages import ActionFinished, Inbox, ProgressReported, RefusalPreviewed
+from tracker.ui.widgets.progress_line import ProgressLine
 
 Outcome = TypeVar("Outcome")
 
@@ -53,6 +55,10 @@ class ActionSpec(Generic[Outcome]):
     """The domain's own checks of the values, recording nothing: a refusal shows before the officer confirms."""
     compact: bool = False
     """Fields on consecutive rows, so that a long form and what it will record fit 80x24 together."""
+    more: Callable[[int], Field] | None = None
+    """The n-th further row (from 1), offered once the last row is filled in: a contract's next deliverable."""
+    progress: ProgressLine | None = None
+    """Where long work (an import) says how far it has got; the dialog shows it above its buttons."""
 
 
 class ActionModal(ModalScreen[Outcome | None]):
@@ -66,8 +72,11 @@ class ActionModal(ModalScreen[Outcome | None]):
     def __init__(self, spec: ActionSpec[Outcome], *, cursor_blink: bool = True) -> None:
         super().__init__()
         self.spec = spec
+        self.fields = list(spec.fields)
+        self.inputs: dict[str, Input] = {}
         self.cursor_blink = cursor_blink
         self.inbox = Inbox(self)
+        self.refusal: str | None = None
 
     def is_busy(self) -> bool:
         """An action has run whose outcome the dialog has not shown yet."""
@@ -77,37 +86,57 @@ class ActionModal(ModalScreen[Outcome | None]):
         with Vertical(id="dialog", classes="compact" if self.spec.compact else ""):
             yield Label(self.spec.title, id="dialog-title", markup=False)
             with VerticalScroll(id="dialog-form", can_focus=False):
-                for item in self.spec.fields:
-                    with Horizontal(classes="field-row"):
-                        yield Label(item.label, classes="field-label", markup=False)
-                        field = Input(item.default, placeholder=item.placeholder, id=f"field-{item.name}")
-                        field.cursor_blink = self.cursor_blink
-                        yield field
+                for item in self.fields:
+                    yield self._row(item)
                 yield Label("Will be recorded", classes="record-title", markup=False)
                 yield Static(id="record", markup=False)
             yield Static(id="refusal", markup=False)
+            yield Static(id="progress", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.spec.confirm, variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
         yield Footer()
 
+    def _row(self, item: Field) -> Horizontal:
+        field = Input(item.default, placeholder=item.placeholder, id=f"field-{item.name}")
+        field.cursor_blink = self.cursor_blink
+        self.inputs[item.name] = field
+        return Horizontal(Label(item.label, classes="field-label", markup=False), field, classes="field-row")
+
     def on_mount(self) -> None:
+        if self.spec.progress is not None:
+            self.spec.progress.watch(lambda text: self.post_message(ProgressReported(text)))
         self._describe()
 
     def values(self) -> Values:
-        return {item.name: self.query_one(f"#field-{item.name}", Input).value for item in self.spec.fields}
+        return {item.name: self.inputs[item.name].value for item in self.fields}
 
     @on(Input.Changed)
     def _describe(self) -> None:
+        """What will be recorded, read again as each field changes; a value the domain cannot read is the refusal
+        shown, and a refusal on saving goes once a field changes."""
+        self._offer_more()
+        values = self.values()
         try:
-            lines = self.spec.describe(self.values())
+            lines = self.spec.describe(values)
+            problem = None
         except TrackerError as error:
-            lines = [("", error.message)]
+            lines, problem = [("", error.message)], error.message
         width = max((len(label) for label, _ in lines), default=0)
         self.query_one("#record", Static).update("\n".join(f"{label:<{width}}  {value}" for label, value in lines))
-        if self.spec.check is None:
-            self._show_refusal(None)
-        self._check(self.values())
+        self._show_refusal(None if problem is None else f"✗ {problem}")
+        if problem is None:
+            self._check(values)
+        else:
+            self.workers.cancel_group(self, "check")
+
+    def _offer_more(self) -> None:
+        more = self.spec.more
+        if more is None or not self.inputs[self.fields[-1].name].value.strip():
+            return
+        item = more(len(self.fields) - len(self.spec.fields) + 1)
+        self.fields.append(item)
+        self.query_one("#dialog-form").mount(self._row(item), before=self.query_one(".record-title"))
 
     def _check(self, values: Values) -> None:
         """Ask the domain, in a thread, whether these values would be refused now; the answer shows below."""
@@ -126,11 +155,18 @@ class ActionModal(ModalScreen[Outcome | None]):
 
         self.run_worker(work, thread=True, exclusive=True, group="check", exit_on_error=False, name="check")
 
+    def on_progress_reported(self, message: ProgressReported) -> None:
+        progress = self.query_one("#progress", Static)
+        progress.update(message.text)
+        progress.add_class("shown")
+        self.call_after_refresh(self._fit_form)
+
     def on_refusal_previewed(self, message: RefusalPreviewed) -> None:
         self.inbox.received()
         self._show_refusal(f"✗ Would be refused: {message.refusal}" if message.refusal else None)
 
     def _show_refusal(self, text: str | None) -> None:
+        self.refusal = text
         refusal = self.query_one("#refusal", Static)
         refusal.update(text or "")
         refusal.set_class(text is not None, "shown")
@@ -140,9 +176,12 @@ class ActionModal(ModalScreen[Outcome | None]):
         self.call_after_refresh(self._fit_form)
 
     def _fit_form(self) -> None:
-        """The form scrolls within what the title, the refusal and the buttons leave: those stay in view."""
-        refusal = self.query_one("#refusal")
-        kept = FRAME_ROWS + (refusal.outer_size.height + 1 if refusal.has_class("shown") else 0)
+        """The form scrolls within what the title, the refusal and the buttons leave: those stay in view.
+
+        The refusal's rows are counted from its text, as it wraps: a line just shown has not been laid out yet."""
+        width = max(self.query_one("#dialog").content_size.width, 1)
+        refusal = len(Text(self.refusal).wrap(self.app.console, width)) + 1 if self.refusal else 0
+        kept = FRAME_ROWS + refusal + (1 if self.query_one("#progress").has_class("shown") else 0)
         form = self.query_one("#dialog-form")
         rows = max(self.size.height - kept, 3)
         if form.styles.max_height is None or form.styles.max_height.value != rows:
@@ -172,6 +211,8 @@ class ActionModal(ModalScreen[Outcome | None]):
             message: ActionFinished[Outcome]
             try:
                 message = ActionFinished(outcome=perform(values))
+            except PartlyDone as error:
+                message = ActionFinished(partly=error.message)
             except (TrackerError, StoreError) as error:
                 message = ActionFinished(refusal=error.message)
             if not get_current_worker().is_cancelled:
@@ -181,8 +222,13 @@ class ActionModal(ModalScreen[Outcome | None]):
 
     def on_action_finished(self, message: ActionFinished[Outcome]) -> None:
         self.inbox.received()
+        if message.partly is not None:
+            self.app.notify(message.partly, title="Recorded in part", severity="warning", timeout=30, markup=False)
+            self.dismiss(None)
+            return
         if message.refusal is None:
             self.dismiss(message.outcome)
             return
+        self.query_one("#progress").remove_class("shown")
         self._show_refusal(f"✗ Refused — nothing was recorded: {message.refusal}")
         self.query_one("#confirm", Button).disabled = False

@@ -15,7 +15,6 @@ from typing import Any
 
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
-from tracker.domain.errors import InvalidInput
 from tracker.domain.fiscal import format_date, parse_date
 from tracker.domain.money import format_gbp, format_pounds, parse_money
 from tracker.intake.applying import Drafted, apply_proposal, suggested_line
@@ -23,6 +22,7 @@ from tracker.intake.proposal import Corrections, Proposal, Reading, corrected_pr
 from tracker.intake.reading import read_proposal
 from tracker.intake.source import FormSource, read_form
 from tracker.ui.dialogs.action import ActionSpec, Field, Values
+from tracker.ui.dialogs.typed import deliverable
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def check_draft(ctx: Context, read: FormRead) -> ActionSpec[Drafted]:
             ceiling=parse_money(values["ceiling"]) if values["ceiling"].strip() else None,
             decision_date=parse_date(values["decision_date"], today=today) if values["decision_date"].strip()
             else None,
-            deliverables=tuple(_deliverable(values[f"deliverable{item.seq}"], item.seq, today)
+            deliverables=tuple(deliverable(values[f"deliverable{item.seq}"], item.seq, today)
                                for item in proposal.deliverables)))
 
     def describe(values: Values) -> list[tuple[str, str]]:
@@ -97,18 +97,6 @@ def check_draft(ctx: Context, read: FormRead) -> ActionSpec[Drafted]:
         title=f"Draft contract from {read.source.name}", confirm="Add draft contract", fields=fields,
         describe=describe,
         perform=lambda values: apply_proposal(ctx, typed(values), read.source, line=values["line"].strip() or None))
-
-
-def _deliverable(text: str, seq: int, today: dt.date) -> tuple[str, int, dt.date]:
-    parts = [part.strip() for part in text.split(";")]
-    if len(parts) != 3 or not parts[0]:
-        raise InvalidInput(f"deliverable {seq} reads {text!r}: write its name; amount; due date")
-    if not parts[2]:
-        raise InvalidInput(f"deliverable {seq} has no due date: write it after the last ;")
-    try:
-        return parts[0], parse_money(parts[1]), parse_date(parts[2], today=today)
-    except InvalidInput as error:
-        raise InvalidInput(f"deliverable {seq}: {error.message}") from None
 
 
 def _with_source(shown: str, reading: Reading[Any]) -> str:

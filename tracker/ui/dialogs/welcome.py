@@ -6,26 +6,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
 
-WELCOME = """This database has no budget lines or contracts yet. Quit (q) and, at the command line:
+WELCOME = """This database has no budget lines or contracts yet. Start here:
 
-  Add a budget line:
-    {tracker} budget add VG-1516 --name "Victims Grant 2015/16" --fy 2015/16 --allocation 200000
+  b  add a budget line
+  c  add a contract on it, with its deliverables, then w awards it
+  i  import a folder of CSV files (budget_lines.csv, contracts.csv,
+     deliverables.csv, payments.csv) or a workbook
+  n  add a draft contract from a decision form
 
-  Add a contract against it, its deliverables, then award it:
-    {tracker} contract add "DMPCD 2015 76" --title "Victim Service Re-design" \
-        --supplier "Impower Consulting Ltd" --value 149600 --budget-line VG-1516
-    {tracker} deliverable add "DMPCD 2015 76" --name "Mapping exercise" --amount 44880 --due 2015-08-31
-    {tracker} contract award "DMPCD 2015 76"
+Or at the command line (q quits), for example:
+  {tracker} budget add VG-1516 --name "Victims Grant" --fy 2015/16 \\
+      --allocation 200000
+  {tracker} contract award "DMPCD 2015 76"
+  {tracker} import FOLDER
+  tracker demo  (to look around the demo first)
 
-  Or import a folder of CSV files (budget_lines.csv, contracts.csv, deliverables.csv, payments.csv):
-    {tracker} import FOLDER
-
-  Or look around the demo first:
-    tracker demo
-
-`{tracker} --help` lists every command. Press escape or enter to see the (empty) desk."""
+Escape or enter shows the (empty) desk."""
 
 
 class WelcomeScreen(ModalScreen[None]):
@@ -35,6 +33,10 @@ class WelcomeScreen(ModalScreen[None]):
         Binding("escape", "close", "Continue", id="welcome.close"),
         Binding("enter", "close", "Continue", show=False, id="welcome.enter"),
         Binding("q", "app.quit", "Quit", id="welcome.quit"),
+        Binding("b", "start('add_budget_line')", "Add a budget line", id="welcome.budget"),
+        Binding("c", "start('add_contract')", "Add a contract", id="welcome.contract"),
+        Binding("i", "start('import_folder')", "Import a folder", id="welcome.import"),
+        Binding("n", "start('add_from_decision')", "Contract from a decision", show=False, id="welcome.decision"),
     ]
 
     def __init__(self, command: str = "tracker") -> None:
@@ -45,6 +47,12 @@ class WelcomeScreen(ModalScreen[None]):
         with Vertical(id="welcome"):
             yield Label("Welcome to tracker", id="dialog-title", markup=False)
             yield Static(WELCOME.format(tracker=self.command), id="welcome-text", markup=False)
+        yield Footer()
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_start(self, action: str) -> None:
+        """The welcome goes, and the form opens over the empty desk."""
+        self.dismiss(None)
+        self.app.call_later(self.app.run_action, action)

@@ -13,12 +13,12 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tracker.domain import deliverables, payments
+from tracker.domain import contracts, deliverables, payments, rules
 from tracker.domain.audit import AuditAction
 from tracker.domain.corrections import Corrected
 from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import format_date, parse_date
-from tracker.domain.models import DeliverableStatus
+from tracker.domain.models import ContractStatus, Control, DeliverableStatus
 from tracker.domain.money import format_gbp, format_pounds, parse_money
 from tracker.domain.variations import Reprofiled, Varied
 from tracker.reports.registers import (
@@ -27,14 +27,16 @@ from tracker.reports.registers import (
     PaymentRow,
     Statement,
     budget_line_row,
+    budget_lines,
     contract_statement,
 )
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal, ActionSpec, Field, Values
+from tracker.ui.dialogs.adding import deliverable_form
 from tracker.ui.dialogs.correction import amend_form, reopen_form, revoke_form
 from tracker.ui.dialogs.variation import reprofile_form, vary_form
 from tracker.ui.keymap import CONTRACT, bindings
-from tracker.ui.messages import ChangeFiguresLoaded, PaymentPreviewLoaded, StatementLoaded
+from tracker.ui.messages import AwardPreviewLoaded, ChangeFiguresLoaded, PaymentPreviewLoaded, StatementLoaded
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import date, money
 from tracker.ui.widgets.columns import Column
@@ -179,20 +181,23 @@ class ContractScreen(DeskScreen):
         if item is None:
             return
         ctx, reference, seq = self.desk.context, self.reference, item.seq
-        today = format_date(ctx.clock.today())
+        today = ctx.clock.today()
         self._dialog(ActionSpec(
             title=f"Accept {reference} #{seq}", confirm="Record acceptance",
             fields=(Field("accepted_by", "Signed off by",
                           placeholder="e.g. Sarah Okafor"),
                     Field("note", "Evidence checked",
-                          placeholder="e.g. Mapping report received and reviewed")),
+                          placeholder="e.g. Mapping report received and reviewed"),
+                    Field("on", "Signed off on", default=today.isoformat())),
             describe=lambda values: [("Event", AuditAction.DELIVERABLE_ACCEPTED), ("Deliverable", self._what(item)),
                                      ("Amount", format_gbp(item.amount_pence)),
                                      ("Accepted by", values["accepted_by"].strip() or ctx.actor.claimed),
-                                     ("Accepted on", today), ("Evidence", values["note"].strip() or "(none)"),
+                                     ("Accepted on", format_date(parse_date(values["on"], today=today))),
+                                     ("Evidence", values["note"].strip() or "(none)"),
                                      ("Recorded by", self._by())],
             perform=lambda values: deliverables.accept_deliverable(
-                ctx, reference, seq, accepted_by=values["accepted_by"] or None, note=values["note"] or None)),
+                ctx, reference, seq, accepted_by=values["accepted_by"] or None, note=values["note"] or None,
+                on=parse_date(values["on"], today=today))),
             self._deliverable_changed)
 
     def action_reject(self) -> None:
@@ -271,6 +276,66 @@ class ContractScreen(DeskScreen):
                 ctx, reference, seq, amount_pence=amount_of(values),
                 paid_on=parse_date(values["paid_on"], today=today), invoice=values["invoice"] or None)),
             self._payment_recorded)
+
+    def action_add_deliverable(self) -> None:
+        statement = self.statement
+        if statement is None:
+            return
+        planned = sum(item.amount_pence for item in statement.deliverables)
+        seq = max((item.seq for item in statement.deliverables), default=0) + 1
+        self._dialog(deliverable_form(self.desk.context, self.reference, status=statement.status,
+                                      value_pence=statement.value_pence, planned_pence=planned, seq=seq),
+                     self._deliverable_added)
+
+    def _deliverable_added(self, outcome: deliverables.DeliverableChanged | None) -> None:
+        if outcome is not None:
+            self.notify(f"Added {outcome.reference} #{outcome.seq} {outcome.name}: {format_gbp(outcome.amount_pence)}",
+                        title="Recorded", markup=False)
+
+    def action_award(self) -> None:
+        statement = self.statement
+        if statement is None:
+            return
+        code = statement.line_code
+        self.read(AwardPreviewLoaded, lambda session: AwardPreviewLoaded(
+            next(line for line in budget_lines(session) if line.code == code)))
+
+    def on_award_preview_loaded(self, message: AwardPreviewLoaded) -> None:
+        """The award dialog: the line's commitment and headroom before and after, and the day of the award."""
+        statement, line = self.statement, message.line
+        if statement is None:
+            return
+        ctx, reference, value = self.desk.context, self.reference, statement.value_pence
+        today = ctx.clock.today()
+        committed, headroom = line.committed_pence, line.allocation_pence - line.committed_pence
+
+        def describe(values: Values) -> list[tuple[str, str]]:
+            over = ("" if value <= headroom else "  ! OVER: a hard line refuses this" if line.control == Control.HARD
+                    else "  ! OVER: a warn line allows it, with a warning")
+            return [("Event", AuditAction.CONTRACT_AWARDED),
+                    ("Contract", f"{reference} ({statement.status}), {statement.supplier}"),
+                    ("Value", format_gbp(value)),
+                    ("Awarded on", format_date(parse_date(values["on"], today=today))),
+                    (f"{line.code} committed", f"{format_gbp(committed)} → {format_gbp(committed + value)} of "
+                                               f"{format_gbp(line.allocation_pence)}"),
+                    (f"{line.code} headroom", f"{format_gbp(headroom)} → {format_gbp(headroom - value)}{over}"),
+                    ("Recorded by", self._by())]
+
+        def check(values: Values) -> None:
+            rules.contract_in(reference, statement.status, (ContractStatus.DRAFT,), "awarded")
+            rules.line_can_commit(reference, line.code, allocation=line.allocation_pence, committed=committed,
+                                  value=value, hard=line.control == Control.HARD)
+
+        self._dialog(ActionSpec(
+            title=f"Award {reference}", confirm="Award", fields=(Field("on", "Awarded on", default=today.isoformat()),),
+            describe=describe, check=check,
+            perform=lambda values: contracts.award_contract(ctx, reference, on=parse_date(values["on"], today=today))),
+            self._awarded)
+
+    def _awarded(self, outcome: contracts.ContractChanged | None) -> None:
+        if outcome is not None:
+            self.notify(outcome.warning or f"{outcome.reference} is awarded: its value is committed",
+                        title="Recorded", severity="warning" if outcome.warning else "information", markup=False)
 
     def action_reverse(self) -> None:
         table = self.query_one("#payments", DeskTable)
