@@ -49,7 +49,7 @@ def test_import_draws_its_phases_on_a_terminal_and_nothing_in_a_pipe(tmp_path: P
     assert code == 0
     for phase in ("import: reading", "import: checking", "import: writing", "import: recording"):
         assert phase in drawn
-    assert "of 3.2 kB" in drawn and "left" in drawn
+    assert "of 3.3 kB" in drawn and "left" in drawn
 
     code, piped, nothing = run(["import", str(DEMO)], tmp_path / "pipe.db", terminal=False)
     assert code == 0 and nothing == ""

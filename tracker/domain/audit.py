@@ -55,6 +55,8 @@ class AuditAction(StrEnum):
     INVOICE_DISPUTED = "invoice.disputed"
     INVOICE_RESOLVED = "invoice.resolved"
     INVOICE_REJECTED = "invoice.rejected"
+    BUDGET_LINE_INVOICES_SET = "budget_line.invoices_set"
+    STORE_MIGRATED = "store.migrated"
 
 
 def canonical(value: Any) -> str:

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain import rules
 from tracker.domain.audit import AuditAction
-from tracker.domain.budget import parse_control
+from tracker.domain.budget import parse_control, parse_invoices
 from tracker.domain.context import Change, Context
 from tracker.domain.contracts import check_award_dates
 from tracker.domain.deliverables import check_acceptance_dates
@@ -51,7 +51,7 @@ BATCH = 20_000
 
 LINES, CONTRACTS, DELIVERABLES, PAYMENTS = "budget_lines.csv", "contracts.csv", "deliverables.csv", "payments.csv"
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    LINES: (("code", "name", "fiscal_year", "allocation"), ("fund", "funder", "control")),
+    LINES: (("code", "name", "fiscal_year", "allocation"), ("fund", "funder", "control", "invoices")),
     CONTRACTS: (("reference", "supplier", "title", "budget_line", "value", "awarded_on"),
                 ("ceiling", "decision_date", "start_date", "end_date")),
     DELIVERABLES: (("contract_reference", "seq", "name", "amount", "due_on", "status", "accepted_on"),
@@ -458,7 +458,8 @@ def _import_lines(run: _Run) -> None:
     rows = []
     n = 0
     try:
-        for n, (raw_code, raw_name, raw_year, raw_allocation, raw_fund, raw_funder, raw_control) in _rows(run, LINES):
+        for n, (raw_code, raw_name, raw_year, raw_allocation, raw_fund, raw_funder, raw_control,
+                raw_invoices) in _rows(run, LINES):
             code = _clean(LINES, n, "code", raw_code, 40)
             rules.unique_line_code(code, taken=code in run.lines)
             name = _clean(LINES, n, "name", raw_name)
@@ -467,13 +468,15 @@ def _import_lines(run: _Run) -> None:
             fund = _clean(LINES, n, "fund", raw_fund, 200, False)
             funder = _clean(LINES, n, "funder", raw_funder, 200, False)
             control = _field(LINES, n, "control", parse_control, raw_control or Control.HARD.value)
+            required = _field(LINES, n, "invoices", parse_invoices, raw_invoices or "required")
             run.lines[code] = _Line(next_id, code, year, allocation, control.value, 0, 0)
-            rows.append((next_id, code, name, fund, funder, year.start_year, allocation, control.value, 0, 0))
+            rows.append((next_id, code, name, fund, funder, year.start_year, allocation, control.value, 0, 0,
+                         required))
             next_id += 1
     except Refusal as refusal:
         raise refusal.at(f"{LINES} line {n}") from None
     _insert(run, "budget_line", ("id", "code", "name", "fund", "funder", "fiscal_year", "allocation_pence", "control",
-                                 "committed_pence", "paid_pence"), rows)
+                                 "committed_pence", "paid_pence", "invoices_required"), rows)
     run.rows[LINES] = len(rows)
     run.id_ranges["budget_line"] = [next_id - len(rows), next_id - 1]
 

@@ -6,7 +6,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from tracker.domain import models
+from tracker.domain import invoice_history, models
 from tracker.store.engine import (
     APPEND_ONLY_TABLES,
     append_only_ddl,
@@ -181,6 +181,14 @@ _YEAR_END_COLUMNS = (
 )
 
 
+def _invoices_required(conn: Connection) -> None:
+    """A payment needs a recorded invoice unless its line says otherwise; the invoice texts payments carried
+    become invoice records (the audited fill is the domain's, in `invoice_history`)."""
+    if "invoices_required" not in {column["name"] for column in inspect(conn).get_columns("budget_line")}:
+        conn.exec_driver_sql("ALTER TABLE budget_line ADD COLUMN invoices_required BOOLEAN NOT NULL DEFAULT TRUE")
+    invoice_history.record_invoices(conn)
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -207,6 +215,8 @@ MIGRATIONS = (
               _originals),
     Migration(12, "the year end and invoices: payments record the year they are charged to and the invoice "
                   "they matched; carried and released deliverables; closed years; invoices", _year_end),
+    Migration(14, "invoices required per budget line; each payment's invoice text becomes an invoice record",
+              _invoices_required),
 )
 
 
