@@ -194,10 +194,12 @@ IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
     Rule.YEAR_CLOSED: "only onto a store with a closed year, which an edit of the demo cannot make: "
                       "tests/domain/test_year_end.py imports a contract onto a closed year's line",
     Rule.YEAR_END_CLOSE: "an import brings history; it never closes a year",
-    Rule.INVOICE_NUMBER: "an import brings no invoice records (a payment's invoice column stays its text)",
-    Rule.INVOICE_AMOUNT: "an import brings no invoice records",
+    Rule.INVOICE_NUMBER: ("payments.csv", "2015-03-27,GR-1077", "2015-03-27,gr 1041"),
+    Rule.INVOICE_AMOUNT: "reached from the import with the invoice columns the demo does not carry: "
+                         "tests/domain/test_import_invoices.py",
     Rule.INVOICE_STATUS: "an import brings no invoice records, so none changes status",
-    Rule.INVOICE_MATCH: "an import's payments are not matched to invoice records",
+    Rule.INVOICE_MATCH: "reached from the import with the invoice columns the demo does not carry: "
+                        "tests/domain/test_import_invoices.py",
     Rule.INVOICE_REQUIRED: "an import records payments already made outside the tracker; the requirement governs "
                            "releasing money",
 }

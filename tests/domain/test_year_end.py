@@ -143,7 +143,7 @@ def test_a_store_from_before_the_year_end_step_charges_each_payment_to_its_line_
         conn.exec_driver_sql("ALTER TABLE payment DROP COLUMN charged_year")
         for statement in append_only_ddl("payment", conn):
             conn.exec_driver_sql(statement)
-        conn.exec_driver_sql("DELETE FROM schema_version WHERE version = 12")
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 12")  # a store before 12 had no later step
     alice.engine.dispose()
     upgraded = open_store(store, migrate=True)
     try:
