@@ -4,7 +4,10 @@ import json
 
 import pytest
 
+from tracker.domain.schema import open_store
+
 from ..conftest import DEMO
+from ..domain.ledger import events
 from .conftest import Tracker, one_line
 
 REF = "DMPCD 2015 76"
@@ -90,3 +93,21 @@ def test_report_overdue_counts_an_invoice_from_its_due_date(demo: Tracker) -> No
     line = next(row for row in after.splitlines() if "MA-0101" in row)
     assert "10 Oct 2015" in line and " 9 " in line and "£40,000.00" in line  # due 10 Oct: 9 days late on 19 Oct
     assert REF not in after  # its invoice is due 31 Oct: the law's clock is the invoice's, not the acceptance's
+
+
+def test_a_line_s_invoices_are_switched_only_by_an_audited_decision(tracker: Tracker) -> None:
+    tracker("budget", "add", "VG-1516", "--name", "Victims Grant 2015/16", "--fy", "2015/16", "--allocation", "1000")
+    switch = ["budget", "invoices", "VG-1516", "not required", "--decision", "PCD 12", "--on", "2015-09-01",
+              "--reason", "grant claims"]
+    assert tracker(*switch).stdout == "VG-1516 pays without invoices\n"
+    again = tracker(*switch, code=2)
+    assert one_line(again, "error: ") == "nothing to change: VG-1516 already pays without invoices"
+    wrong = tracker("budget", "invoices", "VG-1516", "sometimes", "--decision", "D", "--on", "2015-09-01",
+                    "--reason", "r", code=2)
+    assert one_line(wrong, "error: ") == ('invoices "sometimes" is not one of: required (a payment needs a recorded '
+                                          'invoice), not required')
+    engine = open_store(tracker.db)
+    event = events(engine)[-1]
+    engine.dispose()
+    assert (event["action"], event["payload"]["invoices_required"], event["payload"]["decision"],
+            event["payload"]["reason"]) == ("budget_line.invoices_set", False, "PCD 12", "grant claims")
