@@ -104,6 +104,8 @@ def test_award_over_a_hard_line_is_refused(awarded: Tracker) -> None:
 
 
 def test_duplicate_invoice_refused(awarded: Tracker) -> None:
+    awarded("invoice", "receive", REF, "1", "--number", "INV-1", "--date", "2015-09-04", "--received", "2015-09-05",
+            "--net", "200")
     awarded("--as", "Bob", "pay", REF, "1", "--amount", "100", "--invoice", "INV-1")
     result = awarded("--as", "Bob", "pay", REF, "1", "--amount", "100", "--invoice", "INV-1", code=1)
     assert one_line(result, "refused: ") == f"invoice INV-1 has already been paid on {REF}"

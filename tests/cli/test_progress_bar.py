@@ -49,7 +49,7 @@ def test_import_draws_its_phases_on_a_terminal_and_nothing_in_a_pipe(tmp_path: P
     assert code == 0
     for phase in ("import: reading", "import: checking", "import: writing", "import: recording"):
         assert phase in drawn
-    assert "of 3.2 kB" in drawn and "left" in drawn
+    assert "of 3.3 kB" in drawn and "left" in drawn
 
     code, piped, nothing = run(["import", str(DEMO)], tmp_path / "pipe.db", terminal=False)
     assert code == 0 and nothing == ""
@@ -64,7 +64,7 @@ def test_verify_draws_on_a_terminal_and_says_the_same(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     assert run(["import", str(DEMO)], db, terminal=False)[0] == 0
     code, shown, drawn = run(["audit", "verify"], db, terminal=True)
-    assert code == 0 and "verify: chain" in drawn and "verify: digests" in drawn and "30 of 30 rows" in drawn
+    assert code == 0 and "verify: chain" in drawn and "verify: digests" in drawn and "34 of 34 rows" in drawn
     assert (code, shown) == run(["audit", "verify"], db, terminal=False)[:2]
 
 

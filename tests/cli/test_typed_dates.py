@@ -7,7 +7,7 @@ LATER = {"TRACKER_TODAY": "2016-04-05"}
 
 def _draft(tracker: Tracker) -> None:
     tracker("budget", "add", "VG-15", "--name", "Victims Grant 2015/16", "--fy", "2015/16",
-            "--allocation", "£200,000", env=LATER)
+            "--allocation", "£200,000", "--invoices", "not-required", env=LATER)
     tracker("contract", "add", "DMPCD 2015 76", "--title", "Victims review", "--supplier", "Acme Ltd",
             "--value", "£10,000", "--budget-line", "VG-15", "--decision-date", "2nd July 2015",
             "--start", "02/07/2015", "--end", "31 March 2016", env=LATER)

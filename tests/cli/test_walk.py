@@ -40,6 +40,11 @@ def test_the_founding_case_walk(tracker: Tracker) -> None:
     assert one_line(sod, "refused: ") == (f"Alice Accepts accepted {REF} #1 and so may not release its payment; "
                                           f"another officer must, or it is released as an override with a reason "
                                           f"(to override: --override-sod --reason TEXT)")
+    no_invoice = tracker("--as", "Bob Pays", "pay", REF, "1", code=1)
+    assert one_line(no_invoice, "refused: ") == (f"a payment of £44,880.00 on {REF} #1 needs the invoice it pays; "
+                                                 f"VG-1516 pays only recorded invoices")
+    tracker("--as", "Bob Pays", "invoice", "receive", REF, "1", "--number", "IMP-001", "--date", "2015-10-12",
+            "--received", "2015-10-14", "--net", "44880")
     paid = tracker("--as", "Bob Pays", "pay", REF, "1", "--invoice", "IMP-001")
     assert (paid.stdout, paid.stderr) == (
         f"paid £44,880.00 on {REF} #1 (payment 1); VG-1516 has £155,120.00 left\n", "")
@@ -57,8 +62,9 @@ def test_the_founding_case_walk(tracker: Tracker) -> None:
     engine.dispose()
     assert [e["action"] for e in trail] == [
         "budget_line.added", "contract.added", "deliverable.added", "deliverable.added", "deliverable.added",
-        "contract.awarded", "deliverable.submitted", "deliverable.accepted", "payment.released", "payment.reversed"]
-    assert [e["claimed_by"] for e in trail[6:]] == ["Alice Accepts", "Alice Accepts", "Bob Pays", "Bob Pays"]
+        "contract.awarded", "deliverable.submitted", "deliverable.accepted", "invoice.received", "payment.released",
+        "payment.reversed"]
+    assert [e["claimed_by"] for e in trail[6:]] == ["Alice Accepts", "Alice Accepts"] + ["Bob Pays"] * 3
     assert trail[0]["claimed_by"] == "test-officer"  # TRACKER_USER, from the test environment
     assert {e["login"] for e in trail} == {os_login()}
 
@@ -89,6 +95,9 @@ def test_override_of_segregation_is_allowed_with_a_reason_and_recorded(tracker: 
     tracker("contract", "award", REF)
     tracker("--as", "Alice", "deliverable", "submit", REF, "1")
     tracker("--as", "Alice", "deliverable", "accept", REF, "1")
+    switched = tracker("budget", "invoices", "VG-1516", "not-required", "--decision", "PCD 12", "--on", "2015-09-01",
+                       "--reason", "grant paid on claims, not invoices")
+    assert switched.stdout == "VG-1516 pays without invoices\n"
     no_reason = tracker("--as", "Alice", "pay", REF, "1", "--override-sod", code=2)
     assert one_line(no_reason, "error: ") == "--override-sod needs --reason saying why"
     paid = tracker("--as", "Alice", "pay", REF, "1", "--override-sod", "--reason", "Bob on leave")

@@ -33,7 +33,8 @@ READS = (
 def wide(tracker: Tracker) -> Tracker:
     """The demo and a line, a contract and a deliverable with long names and figures in the millions."""
     tracker("import", str(DEMO))
-    tracker("budget", "add", "BIG-1516", "--name", LONG_NAME, "--fy", "2015/16", "--allocation", "£12,345,678.90")
+    tracker("budget", "add", "BIG-1516", "--name", LONG_NAME, "--fy", "2015/16", "--allocation", "£12,345,678.90",
+            "--invoices", "not-required")
     tracker("contract", "add", "WIDE 1", "--title", "A very long title " * 4, "--supplier", LONG_SUPPLIER,
             "--value", "£11,999,999.99", "--budget-line", "BIG-1516")
     tracker("deliverable", "add", "WIDE 1", "--name", "An extremely detailed deliverable name " * 3,

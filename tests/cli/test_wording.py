@@ -26,8 +26,8 @@ def test_plural_and_article() -> None:
 
 def one_of_each(folder: Path) -> Path:
     folder.mkdir()
-    (folder / "budget_lines.csv").write_text("code,name,fiscal_year,allocation\nVG-1516,Victims Grant,2015/16,"
-                                             "200000\n")
+    (folder / "budget_lines.csv").write_text("code,name,fiscal_year,allocation,invoices\nVG-1516,Victims Grant,"
+                                             "2015/16,200000,not required\n")
     (folder / "contracts.csv").write_text("reference,supplier,title,budget_line,value,awarded_on\nC1,Impower,"
                                           "Re-design,VG-1516,1000,2015-07-02\nC2,Impower,Draft,VG-1516,10,\n")
     (folder / "deliverables.csv").write_text("contract_reference,seq,name,amount,due_on,status,accepted_on,"

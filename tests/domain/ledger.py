@@ -41,10 +41,14 @@ def scalar(engine: Engine, sql: str) -> Any:
         return conn.exec_driver_sql(sql).scalar_one()
 
 
-def founding_case(ctx: Context, *, control: Control = Control.HARD, award: bool = True) -> None:
-    """VG-1516 (£200,000) and DMPCD 2015 76 (£149,600 in three products), awarded on 2 July 2015."""
+def founding_case(ctx: Context, *, control: Control = Control.HARD, award: bool = True,
+                  invoices_required: bool = False) -> None:
+    """VG-1516 (£200,000) and DMPCD 2015 76 (£149,600 in three products), awarded on 2 July 2015.
+
+    Its line pays without invoices unless asked: the rules these tests are about come before the invoice's."""
     add_budget_line(ctx, "VG-1516", name="Victims Grant 2015/16", fiscal_year=FiscalYear(2015),
-                    allocation_pence=20_000_000, fund="Victims Grant", funder="Ministry of Justice", control=control)
+                    allocation_pence=20_000_000, fund="Victims Grant", funder="Ministry of Justice", control=control,
+                    invoices_required=invoices_required)
     add_contract(ctx, REF, title="Victim Service Re-design", supplier="Impower Consulting Ltd",
                  value_pence=14_960_000, ceiling_pence=15_000_000, budget_line="VG-1516",
                  decision_date=dt.date(2015, 7, 2), start_date=dt.date(2015, 7, 6), end_date=dt.date(2016, 1, 5))

@@ -56,7 +56,8 @@ def test_an_import_records_a_digest_per_table_and_the_lines_it_moved(alice: Cont
     import_folder(alice, DEMO)
     event = events(engine, images=True)[-1]["payload"]
     assert {table: (spec["ids"], spec["count"]) for table, spec in event["tables"].items()} == {
-        "budget_line": ([1, 4], 4), "contract": ([1, 6], 6), "deliverable": ([1, 16], 16), "payment": ([1, 4], 4)}
+        "budget_line": ([1, 4], 4), "contract": ([1, 6], 6), "deliverable": ([1, 16], 16), "payment": ([1, 4], 4),
+        "invoice": ([1, 4], 4)}
     assert all(len(spec["sha256"]) == 64 for spec in event["tables"].values())
     assert event["images"] == []
 

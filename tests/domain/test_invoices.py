@@ -59,7 +59,7 @@ def test_the_worked_case_is_valid_from_receipt_due_in_30_days_and_15_days_late(d
     paid = release_payment(on(bob, dt.date(2015, 10, 20)), REF, 1, paid_on=dt.date(2015, 10, 20),
                            invoice="IMP-2015-031")
     with read_session(bob.engine) as session:
-        invoice = session.exec(select(Invoice)).one()
+        invoice = session.exec(select(Invoice).where(Invoice.number == "IMP-2015-031")).one()
         payment = session.get_one(Payment, paid.payment_id)
         register = invoice_register(session, today=dt.date(2015, 10, 20))
     assert (invoice.valid_from, invoice.due_on, invoice.status, invoice.paid_pence) == (
@@ -87,9 +87,9 @@ def test_procurement_act_contracts_are_due_30_days_after_receipt() -> None:
 
 
 def test_an_invoice_number_is_unique_per_supplier_however_spelt(demo: Context) -> None:
-    """Greyfriars' GR-1102 on DMPCD 2015 46, then "gr 1102" on DMPCD 2014 110 (same supplier, another contract)."""
+    """Greyfriars' GR-1102 on DMPCD 2015 46 (imported with its payment), then "gr 1102" on DMPCD 2014 110 (same
+    supplier, another contract)."""
     assert number_key("MA-9") == number_key("ma 9") == number_key("m.a-9") == "ma9"
-    receive(demo, "GR-1102", seq=3, net=100_000, reference="DMPCD 2015 46")
     count = events(demo)
     with pytest.raises(Refusal) as refused:
         receive(demo, "gr 1102", seq=2, net=100_000, reference="DMPCD 2014 110")
@@ -135,7 +135,7 @@ def test_a_reversal_gives_the_invoice_its_unpaid_amount_back(demo: Context, bob:
     paid = release_payment(october, REF, 1, invoice="IMP-2015-031")
     reverse_payment(october, paid.payment_id, reason="wrong account")
     with read_session(bob.engine) as session:
-        invoice = session.exec(select(Invoice)).one()
+        invoice = session.exec(select(Invoice).where(Invoice.number == "IMP-2015-031")).one()
     assert (invoice.status, invoice.paid_pence) == ("valid", 0)
     assert verify_store(bob.engine).problems == ()
 
@@ -153,6 +153,6 @@ def test_an_invoice_row_inserted_behind_the_trackers_back_is_named(demo: Context
         conn.exec_driver_sql("INSERT INTO invoice (contract_id, deliverable_id, number, number_key, supplier_key, "
                              "invoice_date, received_on, net_pence, vat_pence, paid_pence, status, regime) "
                              "SELECT contract_id, deliverable_id, 'X-1', 'x1', supplier_key, invoice_date, "
-                             "received_on, 1, 0, 0, 'valid', regime FROM invoice")
-    assert "invoice 2 (X-1) is in the table but in no audit event (inserted behind the tracker's back)" in (
+                             "received_on, 1, 0, 0, 'valid', regime FROM invoice WHERE number = 'IMP-2015-031'")
+    assert "invoice 6 (X-1) is in the table but in no audit event (inserted behind the tracker's back)" in (
         verify_store(demo.engine).problems)

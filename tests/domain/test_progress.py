@@ -54,7 +54,7 @@ def test_the_import_reports_each_phase_in_bytes_to_the_last(alice: Context) -> N
     checked = sizes["payments.csv"] + sizes["contracts.csv"] + sizes["deliverables.csv"]
     written = sum(sizes.values()) + sizes["payments.csv"]  # payments are read twice under the lock
     assert heard.finished() == {"reading": (demo_bytes(), demo_bytes()), "checking": (checked, checked),
-                                "writing": (written, written), "recording": (30, 30), "committing": (0, None)}
+                                "writing": (written, written), "recording": (34, 34), "committing": (0, None)}
     assert [unit for _, _, unit in heard.phases] == ["bytes", "bytes", "bytes", "rows", ""]
 
 
@@ -84,8 +84,8 @@ def test_verify_reports_events_rows_checks_and_digests(alice: Context, engine: E
     import_folder(alice, DEMO)
     heard = Recorded()
     assert verify_store(engine, progress=heard).ok
-    assert heard.finished() == {"chain": (1, 1), "rows": (30, 30), "totals": (13, 13), "digests": (30, 30)}
-    assert heard.calls == 1 + 4 + 13 + 4  # a batch per query (one table each), never a call per row
+    assert heard.finished() == {"chain": (1, 1), "rows": (34, 34), "totals": (13, 13), "digests": (34, 34)}
+    assert heard.calls == 1 + 5 + 13 + 5  # a batch per query (one table each), never a call per row
 
 
 def test_a_large_pass_is_told_in_batches_not_rows() -> None:

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tracker.domain.allocations import revise_allocation, transfer_allocation
-from tracker.domain.budget import add_budget_line
+from tracker.domain.budget import add_budget_line, set_invoices_required
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract, award_contract, cancel_contract, close_contract
 from tracker.domain.corrections import rename_contract
@@ -157,6 +157,9 @@ COMMANDS: dict[Rule, Step | str] = {
     Rule.INVOICE_AMOUNT: lambda a, b: _invoice(b, "IMP-1", 4_488_001),
     Rule.INVOICE_STATUS: _reject_twice,
     Rule.INVOICE_MATCH: _pay_past_the_invoice,
+    Rule.INVOICE_REQUIRED: lambda a, b: (_accept(a), set_invoices_required(a, "VG-1516", required=True, decision="PCD 9",
+                                                                           on=dt.date(2015, 9, 1), reason="policy"),
+                                         release_payment(b, REF, 1, paid_on=dt.date(2015, 9, 3))),
 }
 
 IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
@@ -191,10 +194,14 @@ IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
     Rule.YEAR_CLOSED: "only onto a store with a closed year, which an edit of the demo cannot make: "
                       "tests/domain/test_year_end.py imports a contract onto a closed year's line",
     Rule.YEAR_END_CLOSE: "an import brings history; it never closes a year",
-    Rule.INVOICE_NUMBER: "an import brings no invoice records (a payment's invoice column stays its text)",
-    Rule.INVOICE_AMOUNT: "an import brings no invoice records",
+    Rule.INVOICE_NUMBER: ("payments.csv", "2015-03-27,GR-1077", "2015-03-27,gr 1041"),
+    Rule.INVOICE_AMOUNT: "reached from the import with the invoice columns the demo does not carry: "
+                         "tests/domain/test_import_invoices.py",
     Rule.INVOICE_STATUS: "an import brings no invoice records, so none changes status",
-    Rule.INVOICE_MATCH: "an import's payments are not matched to invoice records",
+    Rule.INVOICE_MATCH: "reached from the import with the invoice columns the demo does not carry: "
+                        "tests/domain/test_import_invoices.py",
+    Rule.INVOICE_REQUIRED: "an import records payments already made outside the tracker; the requirement governs "
+                           "releasing money",
 }
 
 

@@ -32,7 +32,7 @@ def populated_store(path: Path | str) -> Engine:
     payments.reverse_payment(bob, first.payment_id, reason="wrong bank details", on=dt.date(2015, 10, 6))
     payments.release_payment(bob, "DMPCD 2015 76", 1, invoice="IMP-002", paid_on=dt.date(2015, 10, 7))
     budget.add_budget_line(alice, "TEST-1516", name="Test line", fiscal_year=FiscalYear(2015),
-                           allocation_pence=10_000_000)
+                           allocation_pence=10_000_000, invoices_required=False)
     contracts.add_contract(alice, "T 1", title="Test work", supplier="Acme", value_pence=3_000_000,
                            budget_line="TEST-1516")
     deliverables.add_deliverable(alice, "T 1", name="Report", amount_pence=1_000_000, due_on=dt.date(2015, 9, 1))

@@ -39,7 +39,8 @@ def _write(folder: Path, name: str, lines: list[str]) -> None:
 
 def _starting_folder(folder: Path) -> None:
     folder.mkdir()
-    _write(folder, "budget_lines.csv", ["code,name,fiscal_year,allocation", "CRASH-1516,Crash line,2015/16,90000000"])
+    _write(folder, "budget_lines.csv", ["code,name,fiscal_year,allocation,invoices",
+                                              "CRASH-1516,Crash line,2015/16,90000000,not required"])
     _write(folder, "contracts.csv", ["reference,supplier,title,budget_line,value,awarded_on"]
            + [f"C {i},Supplier,Work,CRASH-1516,{PRICE * PARTS // 100},2015-05-01" for i in range(CONTRACTS)])
     _write(folder, "deliverables.csv", ["contract_reference,seq,name,amount,due_on,status,accepted_on,accepted_by"]

@@ -86,7 +86,7 @@ def race_store(store: str) -> Iterator[tuple[str, Engine, Context]]:
 
 def _line(ctx: Context, code: str, control: Control) -> None:
     budget.add_budget_line(ctx, code, name=code, fiscal_year=FiscalYear(2015), allocation_pence=ALLOCATION,
-                           control=control)
+                           control=control, invoices_required=False)
 
 
 def _accepted(ctx: Context, ref: str, line: str, count: int) -> None:

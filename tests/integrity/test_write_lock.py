@@ -79,7 +79,7 @@ def stalled(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> Iterator
 
 def _line(ctx: Context, code: str, allocation: int, control: Control = Control.HARD) -> None:
     budget.add_budget_line(ctx, code, name=code, fiscal_year=FiscalYear(2015), allocation_pence=allocation,
-                           control=control)
+                           control=control, invoices_required=False)
 
 
 def _accepted(ctx: Context, ref: str, line: str, parts: int, value: int | None = None) -> None:

@@ -37,7 +37,7 @@ def _worked_case(alice: Context, bob: Context, *, disputed: bool) -> None:
 def test_reg_113_the_worked_case_is_late_and_liable_for_256_77(alice: Context, bob: Context) -> None:
     _worked_case(alice, bob, disputed=False)
     with read_session(bob.engine) as session:
-        found = reg_113(session, dt.date(2015, 4, 1), dt.date(2016, 3, 31))
+        found = reg_113(session, dt.date(2015, 9, 1), dt.date(2016, 3, 31))  # after the demo's own invoices
     assert (found.invoices_paid, found.paid_within_30_days, found.within_30_permille) == (1, 0, 0)
     assert (found.interest_paid_pence, found.interest_liable_pence, found.compensation_liable_pence,
             found.liable_pence) == (0, 15_677, 10_000, 25_677)
@@ -46,7 +46,7 @@ def test_reg_113_the_worked_case_is_late_and_liable_for_256_77(alice: Context, b
 def test_reg_113_disputed_and_resolved_it_is_on_time(alice: Context, bob: Context) -> None:
     _worked_case(alice, bob, disputed=True)
     with read_session(bob.engine) as session:
-        found = reg_113(session, dt.date(2015, 4, 1), dt.date(2016, 3, 31))
+        found = reg_113(session, dt.date(2015, 9, 1), dt.date(2016, 3, 31))  # after the demo's own invoices
     assert (found.invoices_paid, found.paid_within_30_days, found.within_30_permille, found.liable_pence) == (
         1, 1, 1000, 0)
 

@@ -89,7 +89,8 @@ def test_a_wildcard_in_a_reference_is_matched_as_typed(engine: Engine, alice: Co
 
 
 def test_every_amount_in_an_audit_event_reads_in_pounds(engine: Engine, alice: Context, bob: Context) -> None:
-    budget.add_budget_line(alice, "L1", name="Line", fiscal_year=FiscalYear(2015), allocation_pence=10_000_000)
+    budget.add_budget_line(alice, "L1", name="Line", fiscal_year=FiscalYear(2015), allocation_pence=10_000_000,
+                           invoices_required=False)
     contracts.add_contract(alice, "C1", title="Work", supplier="Supplier", value_pence=4_488_000,
                            budget_line="L1")
     deliverables.add_deliverable(alice, "C1", name="Report", amount_pence=4_488_000, due_on=dt.date(2015, 9, 1))

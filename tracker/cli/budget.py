@@ -20,16 +20,18 @@ def add(
     fund: str = typer.Option("", "--fund", help="e.g. 'Victims Grant'."),
     funder: str = typer.Option("", "--funder", help="e.g. 'Ministry of Justice'."),
     control: str = typer.Option("hard", "--control", help="hard: refuse over-commitment; warn: allow with a warning."),
+    invoices: str = typer.Option("required", "--invoices",
+                                 help="required: a payment needs a recorded invoice; not-required: it may go without."),
 ) -> None:
     """Add a budget line."""
-    from tracker.domain.budget import add_budget_line, parse_control
+    from tracker.domain.budget import add_budget_line, parse_control, parse_invoices
     from tracker.domain.fiscal import parse_fiscal_year
     from tracker.domain.money import format_gbp, parse_money
 
     added = add_budget_line(
         state(ctx).context(), code, name=name, fiscal_year=parse_fiscal_year(fy),
         allocation_pence=parse_money(allocation, allow_zero=True), fund=fund, funder=funder,
-        control=parse_control(control),
+        control=parse_control(control), invoices_required=parse_invoices(invoices),
     )
     confirm(f"added budget line {added.code} ({added.fiscal_year}) with {format_gbp(added.allocation_pence)}",
             recorded=f"budget line {added.code} was added")
@@ -133,3 +135,23 @@ def _moved(lines: tuple[tuple[str, int, int, int], ...], verb: str, recorded: st
 
     confirm("; ".join(f"{verb} {code}: allocation {format_gbp(before)} -> {format_gbp(after)}, headroom "
                       f"{format_gbp(headroom)}" for code, before, after, headroom in lines), recorded=recorded)
+
+
+@app.command("invoices")
+def invoices(
+    ctx: typer.Context,
+    code: str = typer.Argument(...),
+    setting: str = typer.Argument(..., metavar="required|not-required",
+                                  help="required: each payment needs a recorded invoice (the three-way match)."),
+    decision: str = typer.Option(..., "--decision", help="The decision that sets it."),
+    on: str = typer.Option(..., "--on", help="Date of that decision."),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Whether a line's payments need a recorded invoice (audited; required unless switched off)."""
+    from tracker.cli import parse
+    from tracker.domain.budget import parse_invoices, set_invoices_required
+
+    done = set_invoices_required(state(ctx).context(), code, required=parse_invoices(setting), decision=decision,
+                                 on=parse.required_date(on), reason=reason)
+    confirm(f"{done.code} {'pays only recorded invoices' if done.required else 'pays without invoices'}",
+            recorded=f"the invoice setting of {done.code} was recorded")

@@ -56,6 +56,8 @@ class AuditAction(StrEnum):
     INVOICE_RESOLVED = "invoice.resolved"
     INVOICE_REJECTED = "invoice.rejected"
     BUDGET_LINE_RENAMED = "budget_line.renamed"
+    BUDGET_LINE_INVOICES_SET = "budget_line.invoices_set"
+    STORE_MIGRATED = "store.migrated"
 
 
 def canonical(value: Any) -> str:

@@ -32,14 +32,15 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain import rules
 from tracker.domain.audit import AuditAction
-from tracker.domain.budget import parse_control
+from tracker.domain.budget import parse_control, parse_invoices
 from tracker.domain.context import Change, Context
 from tracker.domain.contracts import check_award_dates
 from tracker.domain.deliverables import check_acceptance_dates
 from tracker.domain.errors import InvalidInput, Refusal, TrackerError
 from tracker.domain.fiscal import FiscalYear, parse_fiscal_year, parse_iso_date
 from tracker.domain.images import Image, imported_digest, read_images
-from tracker.domain.models import ContractStatus, Control, DeliverableStatus
+from tracker.domain.invoices import due_on, number_key, regime_of, supplier_key
+from tracker.domain.models import ContractStatus, Control, DeliverableStatus, InvoiceStatus
 from tracker.domain.money import format_gbp, pence_from_pounds_field
 from tracker.domain.text import clean_name, clean_text, optional_text, same_name
 from tracker.domain.workbook import is_workbook, name_the_sheet, sheets_as_files
@@ -51,12 +52,13 @@ BATCH = 20_000
 
 LINES, CONTRACTS, DELIVERABLES, PAYMENTS = "budget_lines.csv", "contracts.csv", "deliverables.csv", "payments.csv"
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    LINES: (("code", "name", "fiscal_year", "allocation"), ("fund", "funder", "control")),
+    LINES: (("code", "name", "fiscal_year", "allocation"), ("fund", "funder", "control", "invoices")),
     CONTRACTS: (("reference", "supplier", "title", "budget_line", "value", "awarded_on"),
                 ("ceiling", "decision_date", "start_date", "end_date")),
     DELIVERABLES: (("contract_reference", "seq", "name", "amount", "due_on", "status", "accepted_on"),
                    ("accepted_by",)),
-    PAYMENTS: (("contract_reference", "deliverable_seq", "amount", "paid_on"), ("invoice", "released_by")),
+    PAYMENTS: (("contract_reference", "deliverable_seq", "amount", "paid_on"),
+               ("invoice", "released_by", "invoice_date", "invoice_received", "invoice_net", "invoice_vat")),
 }
 _STATUSES = {s.value for s in DeliverableStatus}
 _PLAIN_AMOUNT = re.compile(r"([0-9]{1,16})(?:\.([0-9]{2}))?")
@@ -93,11 +95,12 @@ class _Line:
 
 
 class _Contract:
-    __slots__ = ("awarded_on", "id", "line", "planned", "reference", "value")
+    __slots__ = ("awarded_on", "id", "line", "planned", "reference", "supplier", "value")
 
-    def __init__(self, id: int, reference: str, line: _Line, value: int, awarded_on: dt.date | None) -> None:
+    def __init__(self, id: int, reference: str, line: _Line, value: int, awarded_on: dt.date | None,
+                 supplier: str) -> None:
         self.id, self.reference, self.line, self.value = id, reference, line, value
-        self.awarded_on, self.planned = awarded_on, 0
+        self.awarded_on, self.planned, self.supplier = awarded_on, 0, supplier
 
 
 class _Paid:
@@ -160,6 +163,12 @@ class _Run:
     closed: dict[int, Any] = field(default_factory=dict)
     """The closed years (start year to the day each was closed): no contract comes onto their lines."""
     progress: Progress = QUIET
+    invoiced: list["_Invoiced"] = field(default_factory=list)
+    """Each payment row that names an invoice, in file order: it becomes an invoice record."""
+    invoice_ids: dict[int, int] = field(default_factory=dict)
+    """The invoice id of each payment row (by its line) that names one."""
+    amounts: dict[tuple[str, int], int] = field(default_factory=dict)
+    """The amount of each deliverable an invoice is for."""
 
 
 def import_folder(ctx: Context, folder: Path, *, history_without_sod_reason: str | None = None,
@@ -233,9 +242,10 @@ def _import(ctx: Context, folder: Path, files: dict[str, IO[bytes]], digests: di
             _import_deliverables(run)
         _check_payments_found(run)
         if PAYMENTS in present:
+            _insert_invoices(run)
             _insert_payments(run)
         _save_line_totals(run)
-        sync_id_sequences(run.conn, ["budget_line", "contract", "deliverable", "payment"])
+        sync_id_sequences(run.conn, ["budget_line", "contract", "deliverable", "payment", "invoice"])
         summary = ImportSummary(
             rows=run.rows, allocation_pence=sum(line.allocation for line in run.lines.values()),
             committed_pence=sum(line.committed for line in run.lines.values()),
@@ -463,7 +473,8 @@ def _import_lines(run: _Run) -> None:
     rows = []
     n = 0
     try:
-        for n, (raw_code, raw_name, raw_year, raw_allocation, raw_fund, raw_funder, raw_control) in _rows(run, LINES):
+        for n, (raw_code, raw_name, raw_year, raw_allocation, raw_fund, raw_funder, raw_control,
+                raw_invoices) in _rows(run, LINES):
             code = _clean(LINES, n, "code", raw_code, 40)
             taken = run.lines.get(case_key(code))
             try:
@@ -476,13 +487,15 @@ def _import_lines(run: _Run) -> None:
             fund = _clean(LINES, n, "fund", raw_fund, 200, False)
             funder = _clean(LINES, n, "funder", raw_funder, 200, False)
             control = _field(LINES, n, "control", parse_control, raw_control or Control.HARD.value)
+            required = _field(LINES, n, "invoices", parse_invoices, raw_invoices or "required")
             run.lines[case_key(code)] = _Line(next_id, code, year, allocation, control.value, 0, 0)
-            rows.append((next_id, code, name, fund, funder, year.start_year, allocation, control.value, 0, 0))
+            rows.append((next_id, code, name, fund, funder, year.start_year, allocation, control.value, 0, 0,
+                         required))
             next_id += 1
     except Refusal as refusal:
         raise refusal.at(f"{LINES} line {n}") from None
     _insert(run, "budget_line", ("id", "code", "name", "fund", "funder", "fiscal_year", "allocation_pence", "control",
-                                 "committed_pence", "paid_pence"), rows)
+                                 "committed_pence", "paid_pence", "invoices_required"), rows)
     run.rows[LINES] = len(rows)
     run.id_ranges["budget_line"] = [next_id - len(rows), next_id - 1]
 
@@ -499,7 +512,7 @@ def _gather_payments(run: _Run) -> None:
     paid, per_contract, seen = run.paid, run.paid_per_contract, run.seen
     count = n = 0
     try:
-        for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows(run, PAYMENTS):
+        for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by, *raw_invoiced) in _rows(run, PAYMENTS):
             ref = refs.get(raw_ref)
             if ref is None:  # one string per contract, not one per payment, held in the keys
                 ref = refs[raw_ref] = case_key(raw_ref.strip())
@@ -515,6 +528,7 @@ def _gather_payments(run: _Run) -> None:
             if invoice is not None:
                 rules.invoice_once(invoice, run.typed[ref], already_paid=(ref, invoice) in invoices)
                 invoices.add((ref, invoice))
+                run.invoiced.append(_invoiced(seen, n, ref, seq, amount, day, invoice, raw_invoiced))
             key = (ref, seq)
             gathered = paid.get(key)
             if gathered is None:
@@ -543,11 +557,19 @@ def _check_payment_cells(files: dict[str, IO[bytes]], today: dt.date, progress: 
     seen = _Seen()
     n = 0
     try:
-        for n, (_, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows_of(files, PAYMENTS, progress):
+        for n, (_, raw_seq, raw_amount, raw_day, raw_invoice, raw_by, *raw_invoiced) in _rows_of(files, PAYMENTS,
+                                                                                                  progress):
             seen.seq(PAYMENTS, n, "deliverable_seq", raw_seq)
-            _money(PAYMENTS, n, "amount", raw_amount, _positive)
-            rules.not_in_future("a payment", seen.day(PAYMENTS, n, "paid_on", raw_day), today)
-            _optional(PAYMENTS, n, "invoice", raw_invoice, 80)
+            amount = _money(PAYMENTS, n, "amount", raw_amount, _positive)
+            day = seen.day(PAYMENTS, n, "paid_on", raw_day)
+            rules.not_in_future("a payment", day, today)
+            invoice = _optional(PAYMENTS, n, "invoice", raw_invoice, 80)
+            if invoice is not None:
+                _invoiced(seen, n, "", 0, amount, day, invoice, raw_invoiced)
+            elif any(value.strip() for value in raw_invoiced):
+                raise RowError(f"{PAYMENTS} line {n}, column invoice: the row gives the invoice's "
+                               f"{INVOICE_COLUMNS[[bool(v.strip()) for v in raw_invoiced].index(True)]} but no "
+                               f"invoice number")
             if raw_by:
                 _person(PAYMENTS, n, "released_by", raw_by)
     except Refusal as refusal:
@@ -648,7 +670,7 @@ def _import_contracts(run: _Run) -> None:
                 line.committed += value
             rules.within_contract_value(ref, paying=paid, paid=0, value=value, paying_as=rules.ITS_PAYMENTS)
             line.paid += paid
-            contracts[key] = _Contract(next_id, ref, line, value, awarded_on)
+            contracts[key] = _Contract(next_id, ref, line, value, awarded_on, supplier)
             batch.append((next_id, ref, title, supplier, value, ceiling, line.id, line.year.start_year,
                           _iso(decision_date), _iso(start_date), _iso(end_date), awarded if awarded_on else draft,
                           _iso(awarded_on), value if awarded_on else 0, paid))
@@ -674,6 +696,7 @@ def _import_deliverables(run: _Run) -> None:
     importer = run.ctx.actor.claimed
     today = run.ctx.clock.today()
     contracts, deliverable_ids, paid, seen = run.contracts, run.deliverable_ids, run.paid, run.seen
+    invoiced = {(row.ref, row.seq) for row in run.invoiced}
     n = 0
     try:
         for n, (raw_ref, raw_seq, raw_name, raw_amount, raw_due, raw_status, raw_accepted_on,
@@ -700,6 +723,8 @@ def _import_deliverables(run: _Run) -> None:
                                      paid.pop(key, None))
             decided_by = (accepted_by or f"{importer} (import)") if status == "accepted" else None
             deliverable_ids[key] = next_id
+            if key in invoiced:
+                run.amounts[key] = amount
             batch.append((next_id, contract.id, seq, name, amount, due.isoformat(), status, decided_by,
                           _iso(accepted_on), paid_total))
             next_id += 1
@@ -768,23 +793,106 @@ def _check_payments_found(run: _Run) -> None:
 # -- payments, second pass -------------------------------------------------------------------------------------
 
 
+INVOICE_COLUMNS = COLUMNS[PAYMENTS][1][2:]
+"""What payments.csv may say of a payment's invoice besides its number: dates, net and VAT."""
+
+
+@dataclass(frozen=True)
+class _Invoiced:
+    line_no: int
+    ref: str
+    seq: int
+    amount: int
+    number: str
+    invoice_date: dt.date
+    received_on: dt.date
+    net: int
+    vat: int
+
+
+def _invoiced(seen: _Seen, n: int, ref: str, seq: int, amount: int, paid_on: dt.date, number: str,
+              raw: list[str]) -> _Invoiced:
+    """A payment row's invoice: dated and received on the payment date, its gross the payment, unless it says."""
+    raw_date, raw_received, raw_net, raw_vat = raw
+    if not number_key(number):
+        raise RowError(f'{PAYMENTS} line {n}, column invoice: invoice number "{number}" has no letters or digits')
+    invoice_date = seen.optional_day(PAYMENTS, n, "invoice_date", raw_date) or paid_on
+    received_on = seen.optional_day(PAYMENTS, n, "invoice_received", raw_received) or paid_on
+    vat = _money(PAYMENTS, n, "invoice_vat", raw_vat, _amount) if raw_vat.strip() else 0
+    net = _money(PAYMENTS, n, "invoice_net", raw_net, _positive) if raw_net.strip() else amount - vat
+    if net <= 0:
+        raise RowError(f"{PAYMENTS} line {n}, column invoice_vat: VAT {format_gbp(vat)} leaves the invoice no net "
+                       f"of the payment's {format_gbp(amount)}; give its net")
+    try:
+        rules.in_order(f"a receipt on {received_on}", received_on, "the invoice's date", invoice_date)
+    except Refusal as refusal:
+        raise refusal.at(f"{PAYMENTS} line {n}, column invoice_received") from None
+    return _Invoiced(n, ref, seq, amount, number, invoice_date, received_on, net, vat)
+
+
+def _insert_invoices(run: _Run) -> None:
+    """Each payment row's invoice as a record, under the rules a received invoice meets, paid by that payment."""
+    if not run.invoiced:
+        return
+    taken: dict[tuple[str, str], tuple[str, str]] = {
+        (supplier, key): (number, reference) for supplier, key, number, reference in run.conn.execute(text(
+            "SELECT i.supplier_key, i.number_key, i.number, c.reference FROM invoice i "
+            "JOIN contract c ON c.id = i.contract_id"))}
+    next_id = first_id = _next_id(run, "invoice")
+    invoiced_net: dict[tuple[str, int], int] = {}
+    columns = ("id", "contract_id", "deliverable_id", "number", "number_key", "supplier_key", "invoice_date",
+               "received_on", "net_pence", "vat_pence", "paid_pence", "status", "regime", "valid_from", "due_on")
+    rows: list[tuple[Any, ...]] = []
+    for row in run.invoiced:
+        contract = run.contracts[row.ref]
+        label = f"{contract.reference} #{row.seq}"
+        key = (supplier_key(contract.supplier), number_key(row.number))
+        gross = row.net + row.vat
+        try:
+            found = taken.get(key)
+            rules.invoice_number_unique(row.number, contract.supplier, taken_as=found and found[0],
+                                        taken_on=found and found[1])
+        except Refusal as refusal:
+            raise refusal.at(f"{PAYMENTS} line {row.line_no}, column invoice") from None
+        try:
+            rules.invoice_matches(row.number, label, for_label=label, status=InvoiceStatus.VALID.value,
+                                  paying=row.amount, gross=gross, paid=0)
+            rules.invoices_within_amount(label, amount=run.amounts[row.ref, row.seq],
+                                         invoiced=invoiced_net.get((row.ref, row.seq), 0), net=row.net)
+        except Refusal as refusal:
+            raise refusal.at(f"{PAYMENTS} line {row.line_no}, column invoice_net") from None
+        taken[key] = (row.number, contract.reference)
+        invoiced_net[row.ref, row.seq] = invoiced_net.get((row.ref, row.seq), 0) + row.net
+        regime = regime_of(contract.awarded_on)
+        status = InvoiceStatus.PAID if row.amount == gross else InvoiceStatus.VALID
+        rows.append((next_id, contract.id, run.deliverable_ids[row.ref, row.seq], row.number, key[1], key[0],
+                     row.invoice_date.isoformat(), row.received_on.isoformat(), row.net, row.vat, row.amount,
+                     status.value, regime.value, row.received_on.isoformat(),
+                     _iso(due_on(regime, row.received_on, row.received_on))))
+        run.invoice_ids[row.line_no] = next_id
+        next_id += 1
+    _insert(run, "invoice", columns, rows)
+    run.id_ranges["invoice"] = [first_id, next_id - 1]
+
+
 def _insert_payments(run: _Run) -> None:
     """The second pass over the same bytes: every value was checked in the first, so only ids are looked up."""
     next_id = first_id = _next_id(run, "payment")
     importer, stamp = run.ctx.actor.claimed, run.ctx.clock.timestamp()
     columns = ("id", "contract_id", "deliverable_id", "amount_pence", "paid_on", "invoice", "released_by",
-               "released_at", "imported", "charged_year")
+               "released_at", "imported", "charged_year", "invoice_id")
     contracts, deliverable_ids, seqs, days = run.contracts, run.deliverable_ids, run.seen.seqs, run.seen.days
     batch: list[tuple[Any, ...]] = []
+    invoice_ids = run.invoice_ids
     keys: dict[str, str] = {}
-    for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by) in _rows(run, PAYMENTS):
+    for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by, *_) in _rows(run, PAYMENTS):
         ref = keys.get(raw_ref)
         if ref is None:
             ref = keys[raw_ref] = case_key(raw_ref.strip())
         batch.append((next_id, contracts[ref].id, deliverable_ids[ref, seqs[raw_seq]],
                       _money(PAYMENTS, n, "amount", raw_amount, _positive), days[raw_day].isoformat(),
                       raw_invoice.strip() or None, _person(PAYMENTS, n, "released_by", raw_by) if raw_by else importer,
-                      stamp, True, contracts[ref].line.year.start_year))
+                      stamp, True, contracts[ref].line.year.start_year, invoice_ids.get(n)))
         next_id += 1
         if len(batch) >= BATCH:
             _insert(run, "payment", columns, batch)

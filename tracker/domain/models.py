@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, cast, false, func
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, cast, false, func, true
 from sqlmodel import Field, SQLModel
 
 
@@ -64,6 +64,9 @@ class BudgetLine(SQLModel, table=True):
     control: str = Field(default=Control.HARD.value, max_length=8)
     committed_pence: int = Pence(default=0)
     paid_pence: int = Pence(default=0)
+    invoices_required: bool = Field(default=True, sa_column_kwargs={"server_default": true()},
+                                    description="a payment from it needs a recorded invoice (the three-way match); "
+                                                "switched off only by an audited decision")
 
 
 class Contract(SQLModel, table=True):

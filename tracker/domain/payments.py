@@ -192,6 +192,9 @@ def _check_release(ctx: Context, session: Session, contract: Contract, item: Del
     rules.invoice_once(invoice, contract.reference, already_paid=invoice is not None and session.exec(
         select(Payment.id).where(Payment.contract_id == contract.id, Payment.invoice == invoice)
     ).first() is not None)
+    rules.invoice_required(label, line.code, paying=amount, number=invoice, required=line.invoices_required,
+                           recorded=invoice is not None
+                           and invoices.recorded_invoice(session, contract, invoice) is not None)
 
 
 def _part_in_acceptance(session: Session, payer: Actor, item: Deliverable) -> str | None:

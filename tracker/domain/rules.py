@@ -61,6 +61,7 @@ class Rule(StrEnum):
     INVOICE_AMOUNT = "invoice-amount"
     INVOICE_STATUS = "invoice-status"
     INVOICE_MATCH = "invoice-match"
+    INVOICE_REQUIRED = "invoice-required"
 
 
 # -- what must be unique ---------------------------------------------------------------------------------------
@@ -492,3 +493,18 @@ def invoice_matches(number: str, label: str, *, for_label: str, status: str, pay
     if paying > gross - paid:
         raise Refusal(Rule.INVOICE_MATCH, f"invoice {number} has {format_gbp(gross - paid)} unpaid of "
                                           f"{format_gbp(gross)}; this payment is {format_gbp(paying)}")
+
+
+def invoice_required(label: str, line_code: str, *, paying: int, number: str | None, recorded: bool,
+                     required: bool) -> None:
+    """The three-way match is the rule: a payment names a recorded invoice, unless its line has had invoices
+    switched off by a recorded decision."""
+    if not required:
+        return
+    if number is None:
+        raise Refusal(Rule.INVOICE_REQUIRED, f"a payment of {format_gbp(paying)} on {label} needs the invoice it "
+                                             f"pays; {line_code} pays only recorded invoices")
+    if not recorded:
+        raise Refusal(Rule.INVOICE_REQUIRED, f"invoice {number} has not been received; a payment of "
+                                             f"{format_gbp(paying)} on {label} from {line_code} pays only recorded "
+                                             f"invoices")

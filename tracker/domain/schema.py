@@ -5,7 +5,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.engine import Connection
 
-from tracker.domain import frozen_tables, models
+from tracker.domain import frozen_tables, invoice_history, models
 from tracker.store.engine import (
     APPEND_ONLY_TABLES,
     append_only_ddl,
@@ -212,6 +212,14 @@ def _refuse_pairs_differing_in_case(conn: Connection) -> None:
                              f"Nothing was changed")
 
 
+def _invoices_required(conn: Connection) -> None:
+    """A payment needs a recorded invoice unless its line says otherwise; the invoice texts payments carried
+    become invoice records (the audited fill is the domain's, in `invoice_history`)."""
+    if "invoices_required" not in {column["name"] for column in inspect(conn).get_columns("budget_line")}:
+        conn.exec_driver_sql("ALTER TABLE budget_line ADD COLUMN invoices_required BOOLEAN NOT NULL DEFAULT TRUE")
+    invoice_history.record_invoices(conn)
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -239,6 +247,8 @@ MIGRATIONS = (
     Migration(12, "the year end and invoices: payments record the year they are charged to and the invoice "
                   "they matched; carried and released deliverables; closed years; invoices", _year_end),
     Migration(13, "budget line codes and contract references are unique whatever their case", _any_case),
+    Migration(14, "invoices required per budget line; each payment's invoice text becomes an invoice record",
+              _invoices_required),
 )
 ANY_CASE = 13
 """The step a store holding two references that differ only in case refuses: a rename runs on it short of that."""

@@ -32,6 +32,17 @@ class InvoiceRow:
     def unpaid_pence(self) -> int:
         return self.gross_pence - self.paid_pence
 
+    def clock(self, today: dt.date) -> str:
+        """Where its payment clock stands, in words: what an officer looks for first on a contract's invoices."""
+        if self.status == InvoiceStatus.DISPUTED and self.due_on is None:
+            return "disputed, clock stopped"
+        if self.status != InvoiceStatus.VALID or self.due_on is None:
+            return self.status
+        if self.days_overdue:
+            return f"{self.days_overdue} day{'' if self.days_overdue == 1 else 's'} overdue"
+        left = days_between(today, self.due_on)
+        return "due today" if left == 0 else f"due in {left} day{'' if left == 1 else 's'}"
+
 
 def invoice_register(session: Session, *, today: dt.date, overdue_only: bool = False,
                      reference: str | None = None) -> tuple[InvoiceRow, ...]:

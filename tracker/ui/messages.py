@@ -17,6 +17,7 @@ from tracker.reports.audit_log import AuditPage
 from tracker.reports.budget import BudgetReport, PeriodProfile
 from tracker.reports.contract_list import ContractPage, ContractQuery
 from tracker.reports.dashboard import Dashboard, LineContract, WaitingCounts
+from tracker.reports.invoices import InvoiceRow
 from tracker.reports.registers import DeliverableRow, LineRow, Statement
 
 Outcome = TypeVar("Outcome")
@@ -61,6 +62,7 @@ class ContractsCounted(Loaded):
 @dataclass
 class StatementLoaded(Loaded):
     statement: Statement
+    invoices: tuple[InvoiceRow, ...] = ()
 
 
 @dataclass

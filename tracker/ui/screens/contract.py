@@ -1,4 +1,5 @@
-"""One contract: its decision, its deliverables and its payments, and the actions on a deliverable."""
+"""One contract: its decision, its deliverables, its invoices with their clocks and its payments, and the actions on
+a deliverable."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tracker.domain.fiscal import format_date, parse_date
 from tracker.domain.models import ContractStatus, Control, DeliverableStatus
 from tracker.domain.money import format_gbp, format_pounds, parse_money
 from tracker.domain.variations import Reprofiled, Varied
+from tracker.reports.invoices import InvoiceRow, invoice_register
 from tracker.reports.registers import (
     DeliverableRow,
     LineRow,
@@ -49,6 +51,11 @@ DELIVERABLE_COLUMNS = (
     Column("due", "Due", right=True, drop=3), Column("status", "Status"),
     Column("decided", "Accepted / rejected by", gives_way=True, drop=1), Column("paid", "Paid", right=True, drop=4),
 )
+INVOICE_COLUMNS = (
+    Column("number", "Invoice"), Column("seq", "#", drop=4), Column("gross", "Gross", right=True),
+    Column("received", "Received", right=True, drop=3), Column("due", "Due", right=True, drop=2),
+    Column("clock", "Clock", gives_way=True), Column("unpaid", "Unpaid", right=True, drop=1),
+)
 PAYMENT_COLUMNS = (
     Column("id", "Id"), Column("seq", "#", drop=4), Column("amount", "Amount", right=True),
     Column("paid_on", "Paid on", right=True, drop=5), Column("invoice", "Invoice", drop=3),
@@ -71,6 +78,8 @@ class ContractScreen(DeskScreen):
             yield Static(id="decision-right", markup=False)
         yield Label("Deliverables", classes="section-title", markup=False)
         yield DeskTable(id="deliverables")
+        yield Label("Invoices", id="invoices-title", classes="section-title", markup=False)
+        yield DeskTable(id="invoices")
         yield Label("Payments", id="payments-title", classes="section-title", markup=False)
         yield DeskTable(id="payments")
         yield Footer()
@@ -80,12 +89,26 @@ class ContractScreen(DeskScreen):
 
     def reload(self) -> None:
         reference = self.reference
-        self.read(StatementLoaded, lambda session: StatementLoaded(contract_statement(session, reference)),
+        today = self.desk.context.clock.today()
+        self.read(StatementLoaded, lambda session: StatementLoaded(
+            contract_statement(session, reference), invoice_register(session, today=today, reference=reference)),
                   busy=self.query_one("#deliverables"))
 
     def on_statement_loaded(self, message: StatementLoaded) -> None:
         self.statement = message.statement
         self._show_statement(message.statement)
+        self._show_invoices(message.invoices)
+
+    def _show_invoices(self, invoices: tuple[InvoiceRow, ...]) -> None:
+        """Each invoice with its clock: overdue ones say so in words as well as colour."""
+        table = self.query_one("#invoices", DeskTable)
+        today = self.desk.context.clock.today()
+        warning = table.style_of("warning")
+        table.fill(INVOICE_COLUMNS, [(row.number, [
+            row.number, str(row.seq), money(row.gross_pence), date(row.received_on), date(row.due_on),
+            Text(row.clock(today), style=warning if row.days_overdue else ""), money(row.unpaid_pence)])
+            for row in invoices])
+        self.query_one("#invoices-title", Label).update(f"Invoices ({len(invoices)})")
 
     def _show_statement(self, statement: Statement) -> None:
         def money_or_none(pence: int | None) -> str:
