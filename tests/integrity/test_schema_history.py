@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel
 
@@ -46,7 +47,9 @@ def _columns(engine: Engine) -> dict[str, list[tuple[str, bool]]]:
     return shape
 
 
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_the_migrations_make_the_tables_the_models_describe(store: str) -> None:
+    """Indexes on an expression (the case keys of migration 13) are not reflected, and not declared by the models."""
     engine = open_store(store)
     try:
         made = _columns(engine)
