@@ -65,8 +65,11 @@ def refuse_newer(engine: Engine, migrations: Sequence[Migration]) -> int:
     try:
         have = reachable_version(view)
         if have == 0 and _has_tables(view):
-            raise StoreError("this database has tables but no schema_version record (removed behind the tracker's "
-                             "back); it is not migrated or opened: keep it as evidence and restore a backup")
+            have = reachable_version(view)  # another tracker may have made the store between the two reads
+            if have == 0:
+                raise StoreError("this database has tables but no schema_version record (removed behind the "
+                                 "tracker's back); it is not migrated or opened: keep it as evidence and restore a "
+                                 "backup")
     finally:
         if view is not engine:
             view.dispose()
