@@ -71,7 +71,8 @@ def drawn(work: str) -> Iterator[_Bar]:
 
 
 def _figure(value: float, unit: str) -> str:
-    """1,234 rows; 12.3 MB."""
+    """1,234 rows; 12.3 MB. A count of rows or bytes as Rich keeps it (a float in its API), never money: no amount
+    passes through a progress bar."""
     if unit == "bytes":
         for size, name in ((1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "kB")):
             if value >= size:
