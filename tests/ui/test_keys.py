@@ -118,11 +118,13 @@ async def palette_choose(pilot: Any, text: str, expected: str) -> None:
     await pilot.press("ctrl+p")
     await type_text(pilot, text)
     options = pilot.app.screen.query_one(CommandList)
-    for _ in range(300):
+    seen: list[list[str]] = []
+    for _ in range(300):  # the providers answer in turn, so the list is read until it has stopped changing
         await pilot.pause(0.02)
-        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        if any(expected in prompt for prompt in prompts):
+        seen.append([str(options.get_option_at_index(i).prompt) for i in range(options.option_count)])
+        if any(expected in prompt for prompt in seen[-1]) and seen[-3:] == [seen[-1]] * 3:
             break
+    prompts = seen[-1]
     index = next(i for i, prompt in enumerate(prompts) if expected in prompt)
     options.highlighted = index
     await press(pilot, "enter")
