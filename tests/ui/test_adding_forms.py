@@ -329,22 +329,34 @@ async def test_a_folder_refused_says_why_in_one_line_and_imports_nothing(empty_d
         assert app.screen.query_one("#refusal").region.bottom <= 24
         assert not app.screen.query_one("#progress", Static).has_class("shown")
         progress = app.screen.spec.progress
-        assert progress is not None and re.fullmatch(r"(Reading|Checking|Writing): \d+ %", progress.text())
+        assert progress is not None and re.fullmatch(r"(Reading|Checking|Writing) .* of .* \(\d+ %\)", progress.text())
     assert line_codes(app.context.engine) == []
 
 
-def test_the_progress_line_says_the_phase_and_how_far() -> None:
+def test_the_progress_line_says_the_phase_how_far_and_how_fast() -> None:
+    """The rate and time left once the phase has run a second; a phase of unknown length says only how far."""
     heard: list[str] = []
-    line = ProgressLine()
+    now = [100.0]
+    line = ProgressLine(clock=lambda: now[0])
     line.watch(heard.append)
-    line.phase("reading", 200, "bytes")
-    line.advance(50)
+    line.phase("reading", 3 << 20, "bytes")
+    line.advance(1 << 20)
+    assert heard == ["Reading 0 bytes of 3.0 MB (0 %)"]
+    assert line.text() == "Reading 1.0 MB of 3.0 MB (33 %)"
+    now[0] += 2
+    assert line.text() == "Reading 1.0 MB of 3.0 MB (33 %) · 512.0 kB/s · about 4 s left"
     line.phase("writing", None, "rows")
-    assert heard[0] == "Reading: 0 %" and heard[-1] == "Writing: 0 rows"
-    assert line.text() == "Writing: 0 rows"
-    line.phase("checking", 200, "bytes")
-    line.advance(150)
-    assert line.text() == "Checking: 75 %"
+    line.advance(1)
+    assert line.text() == "Writing 1 row"
+    now[0] += 4
+    line.advance(119_999)
+    assert line.text() == "Writing 120,000 rows · 30,000 rows/s"
+    line.phase("checking", 9_000, "deliverables")
+    now[0] += 1
+    line.advance(60)
+    assert line.text() == "Checking 60 of 9,000 deliverables (0 %) · 60 deliverables/s · about 2 min 29 s left"
+    line.phase("committing", None, "")
+    assert heard[-1] == "Committing…"
 
 
 @desk_test

@@ -4,12 +4,20 @@ The domain and the exports announce phases (reading, checking, writing ...) and 
 batches, never per row; the command line draws a bar from that, the tests count it, and without a
 watcher nothing is done at all (`QUIET`). A renderer is expected to throttle: it may be told
 thousands of times per run, and should redraw a few times a second.
+
+A watcher may also stop the work: it raises `Cancelled` from `phase` or `advance`. The work lets it through like
+any other failure, so a transaction under way rolls back and temporary files are removed; once the work has
+committed it makes no further call, so a late request to stop changes nothing and the work's result stands.
 """
 
 from collections.abc import Iterable, Iterator
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class Cancelled(Exception):
+    """The watcher asked the work to stop before it committed: nothing it was doing was kept."""
 
 
 class Progress(Protocol):

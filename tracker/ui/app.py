@@ -145,6 +145,16 @@ class TrackerApp(App[None]):
 
         self._record(import_form(self.context), lambda summary: summary.describe().capitalize())
 
+    def action_backup(self) -> None:
+        from tracker.ui.dialogs.files_out import backup_form, backup_said
+
+        self._record(backup_form(self.context), backup_said)
+
+    def action_export_commitments(self) -> None:
+        from tracker.ui.dialogs.files_out import export_form, export_said
+
+        self._record(export_form(self.context), export_said)
+
     def _record(self, spec: ActionSpec[Outcome], said: Callable[[Outcome], str],
                 then: Callable[[Outcome], object] | None = None) -> None:
         """Open a form; once the domain has recorded it, say what was recorded and read the figures again, or go

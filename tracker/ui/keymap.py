@@ -51,6 +51,10 @@ EVERYWHERE = (
                "Add a draft contract on a budget line, with its deliverables", show=False),
     DeskAction("data.import", "i", "import_folder", "Import",
                "Import a folder of CSV files or a workbook, whole or not at all", show=False),
+    DeskAction("data.backup", "B", "backup", "Backup",
+               "Back up the database: a copy named only once it is verified", show=False),
+    DeskAction("data.export", "E", "export_commitments", "Export",
+               "Export the commitments files (CSV, JSON, XLSX) to a folder", show=False),
 )
 
 DASHBOARD = (

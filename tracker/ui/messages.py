@@ -106,6 +106,8 @@ class ActionFinished(Message, Generic[Outcome]):
     refusal: str | None = None
     partly: str | None = None
     """The action stopped part way: what it committed stays, and this says what that is."""
+    stopped: bool = False
+    """The officer stopped the work before it committed: nothing was changed."""
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 An `ActionModal` collects plain text fields and hands them to a `perform` function given by the screen that
 opened it; that function calls the domain. A refusal is shown inside the dialog and nothing changes; on success
-the dialog closes with the domain's result, and the screens read their figures again.
+the dialog closes with the domain's result, and the screens read their figures again. Long work (an import, a
+backup, an export) shows its progress at the bottom of the screen, and escape stops it before it commits.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.worker import get_current_worker
 
 from tracker.domain.errors import PartlyDone, TrackerError
 from tracker.store.errors import StoreError
+from tracker.support.progress import Cancelled
 from tracker.ui.messages import ActionFinished, Inbox, ProgressReported, RefusalPreviewed
 from tracker.ui.widgets.progress_line import ProgressLine
 
@@ -58,7 +60,9 @@ class ActionSpec(Generic[Outcome]):
     more: Callable[[int], Field] | None = None
     """The n-th further row (from 1), offered once the last row is filled in: a contract's next deliverable."""
     progress: ProgressLine | None = None
-    """Where long work (an import) says how far it has got; the dialog shows it above its buttons."""
+    """Where long work (an import) says how far it has got, shown at the bottom of the screen; escape stops it."""
+    stopped: str = "Stopped: nothing was recorded"
+    """What the desk says when the work was stopped before it committed."""
 
 
 class ActionModal(ModalScreen[Outcome | None]):
@@ -67,6 +71,8 @@ class ActionModal(ModalScreen[Outcome | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel", tooltip="Close without recording anything"),
         Binding("ctrl+s", "confirm", "Record", id="modal.confirm", tooltip="Record what the dialog shows"),
+        Binding("escape", "stop", "Stop, keeping nothing", id="modal.stop",
+                tooltip="Stop the work before it commits: nothing it was doing is kept"),
     ]
 
     def __init__(self, spec: ActionSpec[Outcome], *, cursor_blink: bool = True) -> None:
@@ -77,6 +83,16 @@ class ActionModal(ModalScreen[Outcome | None]):
         self.cursor_blink = cursor_blink
         self.inbox = Inbox(self)
         self.refusal: str | None = None
+        self.running = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the work runs, escape stops it (once) instead of closing the dialog; ctrl+s does nothing."""
+        progress = self.spec.progress
+        if action == "stop":
+            return self.running and progress is not None and not progress.stopping
+        if action in ("cancel", "confirm"):
+            return not self.running
+        return True
 
     def is_busy(self) -> bool:
         """An action has run whose outcome the dialog has not shown yet."""
@@ -91,11 +107,12 @@ class ActionModal(ModalScreen[Outcome | None]):
                 yield Label("Will be recorded", classes="record-title", markup=False)
                 yield Static(id="record", markup=False)
             yield Static(id="refusal", markup=False)
-            yield Static(id="progress", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.spec.confirm, variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        with Vertical(id="bottom"):
+            yield Static(id="progress", markup=False)
+            yield Footer()
 
     def _row(self, item: Field) -> Horizontal:
         field = Input(item.default, placeholder=item.placeholder, id=f"field-{item.name}")
@@ -156,8 +173,13 @@ class ActionModal(ModalScreen[Outcome | None]):
         self.run_worker(work, thread=True, exclusive=True, group="check", exit_on_error=False, name="check")
 
     def on_progress_reported(self, message: ProgressReported) -> None:
+        progress = self.spec.progress
+        if self.running and progress is not None and not progress.stopping:
+            self._show_progress(message.text)
+
+    def _show_progress(self, text: str) -> None:
         progress = self.query_one("#progress", Static)
-        progress.update(message.text)
+        progress.update(text)
         progress.add_class("shown")
         self.call_after_refresh(self._fit_form)
 
@@ -197,12 +219,32 @@ class ActionModal(ModalScreen[Outcome | None]):
 
     @on(Button.Pressed, "#confirm")
     def action_confirm(self) -> None:
+        if self.running:
+            return
         self.query_one("#confirm", Button).disabled = True
+        self._set_running(True)
         self._perform(self.values())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        if self.running:
+            self.action_stop()
+            return
         self.dismiss(None)
+
+    def action_stop(self) -> None:
+        """Ask the work to stop at its next report; what it says when it ends is what happened."""
+        progress = self.spec.progress
+        if not self.running or progress is None or progress.stopping:
+            return
+        progress.stop()
+        self.refresh_bindings()
+        self._show_progress("Stopping…")
+
+    def _set_running(self, running: bool) -> None:
+        self.running = running
+        self.query_one("#cancel", Button).disabled = running and self.spec.progress is None
+        self.refresh_bindings()
 
     def _perform(self, values: Values) -> None:
         perform = self.spec.perform
@@ -211,6 +253,8 @@ class ActionModal(ModalScreen[Outcome | None]):
             message: ActionFinished[Outcome]
             try:
                 message = ActionFinished(outcome=perform(values))
+            except Cancelled:
+                message = ActionFinished(stopped=True)
             except PartlyDone as error:
                 message = ActionFinished(partly=error.message)
             except (TrackerError, StoreError) as error:
@@ -222,6 +266,14 @@ class ActionModal(ModalScreen[Outcome | None]):
 
     def on_action_finished(self, message: ActionFinished[Outcome]) -> None:
         self.inbox.received()
+        self._set_running(False)
+        if message.stopped:
+            self.app.notify(self.spec.stopped, title="Stopped", markup=False)
+            self.dismiss(None)
+            return
+        if self.spec.progress is not None and self.spec.progress.stopping and message.refusal is None:
+            self.app.notify("It had already been recorded when it was asked to stop: it stands as recorded below.",
+                            title="Too late to stop", severity="warning", timeout=30, markup=False)
         if message.partly is not None:
             self.app.notify(message.partly, title="Recorded in part", severity="warning", timeout=30, markup=False)
             self.dismiss(None)

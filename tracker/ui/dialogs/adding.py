@@ -185,4 +185,4 @@ def import_form(ctx: Context) -> ActionSpec[ImportSummary]:
                                  ("Records", "every row of every file in one change, or nothing if any is refused"),
                                  ("Recorded by", recorded_by(ctx))],
         perform=lambda values: import_folder(ctx, Path(values["path"].strip()).expanduser(), progress=progress),
-        progress=progress)
+        progress=progress, stopped="Import stopped before it was committed: nothing was imported")
