@@ -6,11 +6,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract
 from tracker.domain.fiscal import fixed_clock
+from tracker.ui.dialogs.action import ActionModal
+from tracker.ui.messages import ProgressReported
+from tracker.ui.widgets.progress_line import ProgressLine
 
 from ...conftest import DEMO_TODAY
 from ..conftest import OFFICER, DeskFactory
@@ -74,6 +77,29 @@ def test_import_form(snap_compare: Any, empty_desk: DeskFactory) -> None:
 
 def test_import_form_small_terminal(snap_compare: Any, empty_desk: DeskFactory) -> None:
     assert snap_compare(empty_desk(), terminal_size=SMALL, run_before=filled("i", path="data/demo"))
+
+
+def test_import_progress_small_terminal(snap_compare: Any, empty_desk: DeskFactory) -> None:
+    """An import part way, as its dialog shows it: the progress line above the footer, which says escape stops it.
+    The line is told what a run would tell it, with a fixed clock: 1.1 MB of 3.2 MB written in two seconds."""
+    opened = filled("i", path="data/demo")
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await opened(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActionModal)
+        dialog.running = True
+        dialog.query_one("#confirm", Button).disabled = True
+        dialog.refresh_bindings()
+        now = [10.0]
+        line = ProgressLine(clock=lambda: now[0])
+        line.phase("writing", 3_400_000, "bytes")
+        now[0] += 2
+        line.advance(1_200_000)
+        dialog.post_message(ProgressReported(line.text()))
+        await settle(pilot)
+
+    assert snap_compare(empty_desk(), terminal_size=SMALL, run_before=run)
 
 
 def test_welcome_small_terminal(snap_compare: Any, empty_desk: DeskFactory) -> None:
