@@ -169,6 +169,28 @@ async def test_an_import_stopped_part_way_changes_nothing(desk: Callable[[], Tra
 
 
 @desk_test
+async def test_an_import_from_the_welcome_stopped_as_it_commits_leaves_an_empty_store_that_verifies(
+        store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The welcome's `i` on an empty store, stopped at the last report before the commit."""
+    engine = open_store(store)
+    hold = Hold(monkeypatch, "committing")
+    app = build_app(engine, OFFICER, fixed_clock(DEMO_TODAY), cursor_blink=False)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await start(app, pilot, "i", path=str(DEMO))
+            await hold.wait(pilot)
+            await pilot.press("escape")
+            await hold.release(pilot)
+            assert "Import stopped before it was committed: nothing was imported" in notes(app)
+        assert set(counts(engine).values()) == {0}
+        verified = verify_store(engine)
+        assert verified.ok, verified.problems
+    finally:
+        engine.dispose()
+
+
+@desk_test
 async def test_an_import_stopped_as_it_reads_changes_nothing(desk: Callable[[], TrackerApp], demo_engine: Engine,
                                                              folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = counts(demo_engine)
@@ -226,7 +248,7 @@ async def test_a_stop_asked_once_the_import_has_committed_does_not_say_nothing_h
         go.set()
         await settle(pilot)
         said = notes(app)
-        assert said[0].startswith("It had already been recorded when it was asked to stop")
+        assert said[0] == "It was already done when escape was pressed: nothing was undone."
         assert said[1].startswith(IMPORTED)
         assert not any("nothing was imported" in note for note in said)
     assert counts(demo_engine)["contract"] == before["contract"] + 1

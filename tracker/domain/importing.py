@@ -245,7 +245,6 @@ def _import(ctx: Context, folder: Path, files: dict[str, IO[bytes]], digests: di
             _insert_invoices(run)
             _insert_payments(run)
         _save_line_totals(run)
-        sync_id_sequences(run.conn, ["budget_line", "contract", "deliverable", "payment", "invoice"])
         summary = ImportSummary(
             rows=run.rows, allocation_pence=sum(line.allocation for line in run.lines.values()),
             committed_pence=sum(line.committed for line in run.lines.values()),
@@ -253,6 +252,8 @@ def _import(ctx: Context, folder: Path, files: dict[str, IO[bytes]], digests: di
         )
         _record_import(change, run, summary)
         progress.phase("committing", None, "")
+        # Last: a sequence moved is not rolled back, and on an empty store verify would read it as rows removed.
+        sync_id_sequences(run.conn, ["budget_line", "contract", "deliverable", "payment", "invoice"])
     return summary
 
 

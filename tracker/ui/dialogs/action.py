@@ -272,7 +272,7 @@ class ActionModal(ModalScreen[Outcome | None]):
             self.dismiss(None)
             return
         if self.spec.progress is not None and self.spec.progress.stopping and message.refusal is None:
-            self.app.notify("It had already been recorded when it was asked to stop: it stands as recorded below.",
+            self.app.notify("It was already done when escape was pressed: nothing was undone.",
                             title="Too late to stop", severity="warning", timeout=30, markup=False)
         if message.partly is not None:
             self.app.notify(message.partly, title="Recorded in part", severity="warning", timeout=30, markup=False)
