@@ -32,6 +32,7 @@ from tracker.ui.widgets.progress_line import ProgressLine
 from ..conftest import DEMO, DEMO_TODAY
 from .conftest import OFFICER
 from .helpers import desk_test, press, settle
+from .test_keys import palette_choose
 
 SIZE = (120, 40)
 TABLES = ("budget_line", "contract", "deliverable", "payment", "invoice", "audit_event")
@@ -368,3 +369,15 @@ async def test_an_export_to_a_file_is_refused_in_the_command_lines_words(
         await start(app, pilot, "E", folder=str(afile))
         await settle(pilot)
         assert refusal(app) == f"✗ Refused — nothing was recorded: {command_line.value.message}"
+
+
+@desk_test
+async def test_the_palette_offers_the_backup_and_the_export(desk: Callable[[], TrackerApp]) -> None:
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await palette_choose(pilot, "back up", "Backup")
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Back up the database"
+        await press(pilot, "escape")
+        await palette_choose(pilot, "export", "Export")
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Export the commitments"

@@ -63,6 +63,8 @@ class ActionSpec(Generic[Outcome]):
     """Where long work (an import) says how far it has got, shown at the bottom of the screen; escape stops it."""
     stopped: str = "Stopped: nothing was recorded"
     """What the desk says when the work was stopped before it committed."""
+    heading: str = "Will be recorded"
+    """Above what the form will do: a form that writes files rather than records says so."""
 
 
 class ActionModal(ModalScreen[Outcome | None]):
@@ -104,7 +106,7 @@ class ActionModal(ModalScreen[Outcome | None]):
             with VerticalScroll(id="dialog-form", can_focus=False):
                 for item in self.fields:
                     yield self._row(item)
-                yield Label("Will be recorded", classes="record-title", markup=False)
+                yield Label(self.spec.heading, classes="record-title", markup=False)
                 yield Static(id="record", markup=False)
             yield Static(id="refusal", markup=False)
             with Horizontal(id="dialog-buttons"):

@@ -49,7 +49,8 @@ def backup_form(ctx: Context) -> ActionSpec[BackupDone]:
     return ActionSpec(
         title="Back up the database", confirm="Back up",
         fields=(Field("destination", "File or folder/", placeholder="a new file, or a folder ending in /"),),
-        describe=describe, perform=perform, progress=progress, stopped="Backup stopped: no backup was written")
+        describe=describe, perform=perform, progress=progress, stopped="Backup stopped: no backup was written",
+        heading="Will be written")
 
 
 def backup_said(done: BackupDone) -> str:
@@ -90,7 +91,8 @@ def export_form(ctx: Context) -> ActionSpec[ExportResult]:
         fields=(Field("folder", "Folder", placeholder="e.g. ~/exports (created if missing)"),
                 Field("as_of", "As of", default=format_date(today), placeholder="e.g. 31/03/2016 or yesterday"),
                 Field("formats", "Formats", default="csv,json", placeholder="any of csv, json, xlsx")),
-        describe=describe, perform=perform, progress=progress, stopped="Export stopped: no files were written")
+        describe=describe, perform=perform, progress=progress, stopped="Export stopped: no files were written",
+        heading="Will be written")
 
 
 def export_said(result: ExportResult) -> str:
