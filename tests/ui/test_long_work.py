@@ -277,6 +277,7 @@ async def test_a_backup_from_the_desk_is_written_and_verified(desk: Callable[[],
         [said] = notes(app)
         assert said.startswith(f"Backup written to {copies / written} (") and "audit verified to head" in said
         assert (copies / written).stat().st_mode & 0o777 == 0o600
+        assert [note.title for note in app._notifications] == ["Backed up"]
 
 
 @desk_test

@@ -148,15 +148,15 @@ class TrackerApp(App[None]):
     def action_backup(self) -> None:
         from tracker.ui.dialogs.files_out import backup_form, backup_said
 
-        self._record(backup_form(self.context), backup_said)
+        self._record(backup_form(self.context), backup_said, title="Backed up")
 
     def action_export_commitments(self) -> None:
         from tracker.ui.dialogs.files_out import export_form, export_said
 
-        self._record(export_form(self.context), export_said)
+        self._record(export_form(self.context), export_said, title="Exported")
 
     def _record(self, spec: ActionSpec[Outcome], said: Callable[[Outcome], str],
-                then: Callable[[Outcome], object] | None = None) -> None:
+                then: Callable[[Outcome], object] | None = None, title: str = "Recorded") -> None:
         """Open a form; once the domain has recorded it, say what was recorded and read the figures again, or go
         on `then` (to the contract just added)."""
         from tracker.ui.dialogs.action import ActionModal
@@ -164,7 +164,7 @@ class TrackerApp(App[None]):
         def done(outcome: Outcome | None) -> None:
             if outcome is None:
                 return
-            self.notify(said(outcome), title="Recorded", markup=False)
+            self.notify(said(outcome), title=title, markup=False)
             if then is not None:
                 then(outcome)
             elif isinstance(self.screen, DeskScreen):
