@@ -34,7 +34,7 @@ def test_the_hard_line_refuses_a_part_past_its_headroom_then_takes_it(evaluation
     before = _lines(evaluation)
     refused = evaluation("contract", "award", REF, "--on", "2015-09-30", "--line", "EVAL-1617", code=1)
     assert one_line(refused, "refused: ") == ("awarding EVAL 2015 18 would over-commit EVAL-1617: it has £40,000.00 "
-                                              "uncommitted of £40,000.00; this contract is £41,600.00")
+                                              "uncommitted of £40,000.00; its part there is £41,600.00")
     assert _lines(evaluation) == before
     evaluation("budget", "revise", "EVAL-1617", "--allocation", "50000", "--decision", "PCD 1", "--on", "2015-10-01",
                "--reason", "the evaluation's second year")

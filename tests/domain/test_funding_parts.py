@@ -7,6 +7,7 @@ and the year end of 2015/16 sees only the old year's part.
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -19,6 +20,7 @@ from tracker.domain.deliverables import accept_deliverable, add_deliverable, sub
 from tracker.domain.errors import Refusal
 from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.funding import Part, contract_parts, parse_part
+from tracker.domain.importing import import_folder
 from tracker.domain.models import BudgetLine, Control, Payment
 from tracker.domain.payments import release_payment
 from tracker.domain.rules import Rule
@@ -89,7 +91,7 @@ def test_a_hard_line_without_headroom_for_its_part_refuses_the_award(alice: Cont
         award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
     assert refused.value.rule == Rule.LINE_COMMITMENT
     assert refused.value.message == ("awarding EVAL 2015 18 would over-commit EVAL-1617: it has £40,000.00 "
-                                     "uncommitted of £40,000.00; this contract is £41,600.00")
+                                     "uncommitted of £40,000.00; its part there is £41,600.00")
     assert snapshot(engine) == before
 
 
@@ -244,3 +246,51 @@ def test_verify_finds_a_part_moved_behind_the_trackers_back(alice: Context, engi
     verified = verify_store(engine)
     assert not verified.ok
     assert any("budget_line_id" in problem for problem in verified.problems)
+
+
+def _folder(tmp_path: Path, *, new_allocation: str = "50000.00", line_of_third: str = NEW) -> Path:
+    """The evaluation as an import: its deliverables' budget_line column puts the 2016/17 reports on EVAL-1617."""
+    folder = tmp_path / "evaluation"
+    folder.mkdir()
+    (folder / "budget_lines.csv").write_text(
+        "code,name,fiscal_year,allocation,fund,invoices\n"
+        f"{OLD},Evaluation 2015/16,2015/16,120000.00,Evaluation,not required\n"
+        f"{NEW},Evaluation 2016/17,2016/17,{new_allocation},Evaluation,not required\n", encoding="utf-8")
+    (folder / "contracts.csv").write_text(
+        "reference,supplier,title,budget_line,value,awarded_on,decision_date\n"
+        f"{REF},Ipsos MORI,Evaluation of victim services,{OLD},104000.00,2015-09-30,2015-09-14\n", encoding="utf-8")
+    (folder / "deliverables.csv").write_text(
+        "contract_reference,seq,name,amount,due_on,status,accepted_on,accepted_by,budget_line\n"
+        f"{REF},1,Inception report,20800.00,2015-11-30,accepted,2015-10-02,Sarah Okafor,\n"
+        f"{REF},2,Interim report,41600.00,2016-03-15,pending,,,{OLD}\n"
+        f"{REF},3,Fieldwork report,20800.00,2016-09-30,pending,,,{line_of_third}\n"
+        f"{REF},4,Final report,20800.00,2017-03-15,pending,,,{NEW}\n", encoding="utf-8")
+    (folder / "payments.csv").write_text(
+        "contract_reference,deliverable_seq,amount,paid_on,released_by\n"
+        f"{REF},1,20800.00,2015-10-05,Tom Whitfield\n", encoding="utf-8")
+    return folder
+
+
+def test_an_import_puts_each_deliverables_part_on_its_line(alice: Context, engine: Engine, tmp_path: Path) -> None:
+    import_folder(alice, _folder(tmp_path))
+    assert lines(engine) == {OLD: (6_240_000, 2_080_000), NEW: (4_160_000, 0)}
+    assert parts(engine) == (Part(OLD, "2015/16", 6_240_000, 2_080_000), Part(NEW, "2016/17", 4_160_000, 0))
+    sound(engine)
+
+
+def test_an_import_refuses_a_part_past_a_hard_lines_headroom(alice: Context, engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(Refusal) as refused:
+        import_folder(alice, _folder(tmp_path, new_allocation="40000.00"))
+    assert refused.value.rule == Rule.LINE_COMMITMENT
+    assert refused.value.message == ("deliverables.csv line 5: awarding EVAL 2015 18 would over-commit EVAL-1617: "
+                                     "it has £19,200.00 uncommitted of £40,000.00; its part there is £20,800.00")
+
+
+def test_an_import_refuses_a_part_on_an_earlier_years_line(alice: Context, engine: Engine, tmp_path: Path) -> None:
+    folder = _folder(tmp_path, line_of_third="EARLY-1415")
+    with open(folder / "budget_lines.csv", "a", encoding="utf-8") as lines_file:
+        lines_file.write("EARLY-1415,Earlier,2014/15,1000.00,Evaluation,not required\n")
+    with pytest.raises(Refusal) as refused:
+        import_folder(alice, folder)
+    assert refused.value.rule == Rule.FUNDING_PARTS
+    assert "deliverables.csv line 4, column budget_line" in refused.value.message

@@ -204,8 +204,8 @@ IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
                         "tests/domain/test_import_invoices.py",
     Rule.INVOICE_REQUIRED: "an import records payments already made outside the tracker; the requirement governs "
                            "releasing money",
-    Rule.FUNDING_PARTS: "an import puts every deliverable on its contract's line; parts of later years are given at "
-                        "the award or by a variation",
+    Rule.FUNDING_PARTS: "reached from the import's budget_line column of deliverables.csv, which the demo does not "
+                        "carry: tests/domain/test_funding_parts.py",
 }
 
 

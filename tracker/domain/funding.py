@@ -192,7 +192,7 @@ class Moved:
 
 
 def commit_parts(change: Change, reference: str, before: Mapping[int, int], after: Mapping[int, int], *,
-                 doing: str = "awarding", adding: str = "this contract is") -> tuple[list[Moved], list[str]]:
+                 doing: str = "awarding", adding: str = "its part there is") -> tuple[list[Moved], list[str]]:
     """Move each line's commitment by the difference of the parts, in line order (the order every change takes
     its lines in): a rise is checked against the line's control with the award's rule and wording, and made by a
     guarded update; each line moved is held, so the event images it."""
