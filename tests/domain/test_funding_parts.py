@@ -27,7 +27,8 @@ from tracker.domain.rules import Rule
 from tracker.domain.variations import NewDeliverable, vary_contract
 from tracker.domain.verify import verify_store
 from tracker.domain.year_end import Carry, close_year
-from tracker.reports.budget import budget_report
+from tracker.reports.budget import budget_by_contract, budget_report
+from tracker.reports.dashboard import line_contracts
 from tracker.reports.year_end import year_end_review
 from tracker.store.session import read_session
 
@@ -294,3 +295,18 @@ def test_an_import_refuses_a_part_on_an_earlier_years_line(alice: Context, engin
         import_folder(alice, folder)
     assert refused.value.rule == Rule.FUNDING_PARTS
     assert "deliverables.csv line 4, column budget_line" in refused.value.message
+
+
+def test_a_lines_contracts_show_the_contracts_part_there(alice: Context, bob: Context, engine: Engine) -> None:
+    evaluation(alice)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    submit_deliverable(alice, REF, 1, on=dt.date(2015, 10, 1))
+    accept_deliverable(alice, REF, 1, on=dt.date(2015, 10, 2))
+    with read_session(engine) as session:
+        groups = budget_by_contract(session)
+        listed = {code: line_contracts(session, code)[0] for code in (OLD, NEW)}
+    assert [(g.line.code, [(c.reference, c.value_pence, c.committed_pence, c.accepted_unpaid_pence)
+                           for c in g.contracts]) for g in groups] == [
+        (OLD, [(REF, 6_240_000, 6_240_000, 2_080_000)]), (NEW, [(REF, 4_160_000, 4_160_000, 0)])]
+    assert {code: [(c.reference, c.committed_pence) for c in rows] for code, rows in listed.items()} == {
+        OLD: [(REF, 6_240_000)], NEW: [(REF, 4_160_000)]}

@@ -35,6 +35,7 @@ from tracker.domain.models import (
 from tracker.reports.figures import LineFigures, Outstanding
 from tracker.reports.later_changes import changes_after
 from tracker.reports.natural import natural_key
+from tracker.reports.parts import parts_on_lines
 from tracker.store.engine import byte_order
 
 ACCEPTED: ColumnClause[str] = literal_column(f"'{DeliverableStatus.ACCEPTED.value}'")
@@ -202,7 +203,8 @@ def budget_by_contract(session: Session, *, year: FiscalYear | None = None, as_o
 
 
 def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date | None) -> Iterable[ContractFigures]:
-    """Per contract awarded on the given lines (id -> code), by reference within each line."""
+    """Per contract awarded on the given lines (id -> code), by reference within each line; a contract funded
+    over several years on each line with its part there (now; as of a day, on its own line whole)."""
     if not code_of:
         return
     c = Contract
@@ -221,16 +223,27 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
                           col(c.value_pence), _committed_at(as_of), paid, accepted - paid
                           ).where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= as_of)
     later = changes_after(session, as_of).value if as_of is not None else {}
+    parts = parts_on_lines(session, ids) if as_of is None else {}
     ordered = query.with_only_columns(col(c.id), *query.selected_columns).order_by(
         col(c.budget_line_id), byte_order(col(c.reference)), col(c.id))
     for contract_id, line_id, *rest in session.execute(ordered):
         figures = ContractFigures(code_of[line_id], *rest)
+        part = parts.pop((contract_id, line_id), None)
+        if part is not None:
+            figures = dataclasses.replace(figures, value_pence=part.value_pence,
+                                          committed_pence=part.committed_pence, paid_pence=part.paid_pence,
+                                          accepted_unpaid_pence=part.accepted_unpaid_pence)
         moved = later.get(contract_id, 0)
         if moved:
             live = figures.status == ContractStatus.AWARDED.value
             figures = dataclasses.replace(figures, value_pence=figures.value_pence - moved,
                                           committed_pence=figures.committed_pence - (moved if live else 0))
         yield figures
+    for part in parts.values():  # a later year's part of a contract funded over several years, on its own line
+        if part.status == ContractStatus.DRAFT:
+            continue
+        yield ContractFigures(code_of[part.line_id], part.reference, part.supplier, part.title, part.status,
+                              part.value_pence, part.committed_pence, part.paid_pence, part.accepted_unpaid_pence)
 
 
 def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of: dt.date | None = None,
