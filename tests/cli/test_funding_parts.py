@@ -38,7 +38,8 @@ def test_the_hard_line_refuses_a_part_past_its_headroom_then_takes_it(evaluation
     assert _lines(evaluation) == before
     evaluation("budget", "revise", "EVAL-1617", "--allocation", "50000", "--decision", "PCD 1", "--on", "2015-10-01",
                "--reason", "the evaluation's second year")
-    evaluation("contract", "award", REF, "--on", "2015-09-30", "--line", "EVAL-1617")
+    evaluation("contract", "award", REF, "--on", "2015-09-30", "--line", "EVAL-1617", "--profile",
+               "2015/16=62400,2016/17=41600")
     assert _lines(evaluation) == {"EVAL-1516": (6_240_000, 0), "EVAL-1617": (4_160_000, 0)}
     shown = evaluation("show", REF).stdout
     assert "Funded over several years\n  2015/16  EVAL-1516  committed £62,400.00  paid £0.00\n" \

@@ -310,3 +310,28 @@ def test_a_lines_contracts_show_the_contracts_part_there(alice: Context, bob: Co
         (OLD, [(REF, 6_240_000, 6_240_000, 2_080_000)]), (NEW, [(REF, 4_160_000, 4_160_000, 0)])]
     assert {code: [(c.reference, c.committed_pence) for c in rows] for code, rows in listed.items()} == {
         OLD: [(REF, 6_240_000)], NEW: [(REF, 4_160_000)]}
+
+
+def test_an_explicit_profile_by_year_or_line_checks_where_the_parts_fall(alice: Context, engine: Engine) -> None:
+    evaluation(alice)
+    before = snapshot(engine)
+    with pytest.raises(Refusal) as refused:
+        award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW],
+                       profile={"2015/16": 6_000_000, "2016/17": 4_400_000})
+    assert (refused.value.rule, refused.value.message) == (
+        Rule.FUNDING_PARTS, "EVAL 2015 18's deliverables put £62,400.00 on EVAL-1516 (2015/16), not the £60,000.00 "
+                            "its profile gives it")
+    with pytest.raises(Refusal) as unnamed:
+        award_contract(alice, REF, on=dt.date(2015, 9, 30), profile={"2015/16": 6_240_000, "2016/17": 4_160_000})
+    assert unnamed.value.message == "EVAL 2015 18's profile gives 2016/17 a part but names no line of 2016/17 to fund it"
+    assert snapshot(engine) == before
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), profile={OLD: 6_240_000, NEW: 4_160_000})
+    assert lines(engine) == {OLD: (6_240_000, 0), NEW: (4_160_000, 0)}
+    sound(engine)
+
+
+def test_parse_profile() -> None:
+    from tracker.domain.funding import parse_profile
+
+    assert parse_profile("2015/16=62400,2016/17=41600") == {"2015/16": 6_240_000, "2016/17": 4_160_000}
+    assert parse_profile("EVAL-1516=£62,400.00,EVAL-1617=41,600") == {OLD: 6_240_000, NEW: 4_160_000}

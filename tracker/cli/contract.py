@@ -77,14 +77,17 @@ def award(
                                                       "its year (repeatable)."),
     part: list[str] = typer.Option([], "--part", help="SEQ=LINE: that deliverable's part on that line "
                                                       "(repeatable)."),
+    profile: str | None = typer.Option(None, "--profile", help="What each year's part must come to, e.g. "
+                                                               "2015/16=62400,2016/17=41600 (or LINE=AMOUNT)."),
 ) -> None:
     """Award a contract: commits its value against its budget line, or each year's part against its year's line."""
     from tracker.domain.contracts import award_contract
-    from tracker.domain.funding import parse_part
+    from tracker.domain.funding import parse_part, parse_profile
 
     day = parse.date(on)
     awarded = award_contract(state(ctx).context(), reference, on=day, lines=line,
-                             parts=dict(parse_part(text) for text in part))
+                             parts=dict(parse_part(text) for text in part),
+                             profile=None if profile is None else parse_profile(profile))
     for warning in (awarded.warning or "").splitlines():
         warn(warning)
     confirm(f"awarded {awarded.reference}{parse.echoed(on, day)}", recorded=f"contract {awarded.reference} was awarded")

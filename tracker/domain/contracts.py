@@ -69,11 +69,13 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
 
 
 def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None, lines: Sequence[str] = (),
-                   parts: Mapping[int, str] | None = None) -> ContractChanged:
+                   parts: Mapping[int, str] | None = None, profile: Mapping[str, int] | None = None
+                   ) -> ContractChanged:
     """Commit the contract's value against its line: refused past allocation on a hard line.
 
     Funded over several years, each year's part is committed against its own line: `lines` names the lines of
-    later years its deliverables go to by their due dates, `parts` puts deliverables (by seq) on lines explicitly."""
+    later years its deliverables go to by their due dates, `parts` puts deliverables (by seq) on lines explicitly,
+    and `profile` (year or line -> amount) says what each year's part must come to."""
     awarded_on = on or ctx.clock.today()
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
@@ -83,9 +85,12 @@ def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None, l
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
         check_award_dates(reference, awarded_on, contract.decision_date, line.code, FiscalYear(line.fiscal_year),
                           ctx.clock.today())
-        if lines or parts or funding.has_parts(change.session, contract):
+        if lines or parts or profile or funding.has_parts(change.session, contract):
             items = funding.items_of(change.session, contract)
+            lines = [*lines, *funding.profile_lines(change.session, contract, profile or {})]
             funding.place(change.session, contract, items, lines=lines, explicit=parts)
+            if profile:
+                funding.check_profile(change.session, contract, items, profile, lines)
             if funding.several_lines(contract, items):
                 return _award_in_parts(change, contract, line, items, awarded_on)
         value = contract.value_pence

@@ -10,6 +10,7 @@ What a contract commits on each line is computed from its deliverables (`parts`)
 close or a reopening moves each line by the difference of the parts before and after, in line order.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
@@ -21,9 +22,9 @@ from sqlmodel import Session, col, select
 from tracker.domain import lookup, rules
 from tracker.domain.context import Change
 from tracker.domain.errors import InvalidInput
-from tracker.domain.fiscal import FiscalYear, fiscal_year_of
+from tracker.domain.fiscal import FiscalYear, fiscal_year_of, parse_fiscal_year
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Control, Deliverable, id_of
-from tracker.domain.money import format_gbp
+from tracker.domain.money import format_gbp, parse_money
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,53 @@ def has_parts(session: Session, contract: Contract) -> bool:
     d = Deliverable
     return session.execute(select(d.id).where(d.contract_id == contract.id, col(d.budget_line_id).is_not(None))
                            .limit(1)).first() is not None
+
+
+def parse_profile(text: str) -> dict[str, int]:
+    """YEAR=AMOUNT or LINE=AMOUNT, comma-separated: "2015/16=62400,2016/17=41600" (an amount may hold commas)."""
+    found: dict[str, int] = {}
+    for piece in re.split(r",(?=[^,=]*=)", text):
+        key, equals, amount = piece.partition("=")
+        if not equals or not key.strip():
+            raise InvalidInput(f'profile "{text[:90]}" is not YEAR=AMOUNT,..., e.g. "2015/16=62400,2016/17=41600"')
+        found[key.strip()] = parse_money(amount)
+    return found
+
+
+def check_profile(session: Session, contract: Contract, items: Sequence[Deliverable], profile: Mapping[str, int],
+                  lines: Sequence[str]) -> None:
+    """Each year's part, as the deliverables fall, is the amount the profile gives that year (or that line)."""
+    own = session.get_one(BudgetLine, contract.budget_line_id)
+    by_year = {own.fiscal_year: own} | {line.fiscal_year: line for line in
+                                        (lookup.budget_line(session, code) for code in lines)}
+    wanted: dict[int, int] = {}
+    for key, amount in profile.items():
+        try:
+            year = parse_fiscal_year(key)
+        except InvalidInput:
+            line = lookup.budget_line(session, key)
+        else:
+            rules.profile_line_named(contract.reference, year, named=year.start_year in by_year)
+            line = by_year[year.start_year]
+        wanted[id_of(line)] = wanted.get(id_of(line), 0) + amount
+    placed = parts(contract, items, ContractStatus.AWARDED)
+    for line_id in sorted({*placed, *wanted}):
+        line = session.get_one(BudgetLine, line_id)
+        rules.profile_matches(contract.reference, line.code, FiscalYear(line.fiscal_year),
+                              placed=placed.get(line_id, 0), profiled=wanted.get(line_id, 0))
+
+
+def profile_lines(session: Session, contract: Contract, profile: Mapping[str, int]) -> list[str]:
+    """The lines a profile names by code, other than the contract's own: the lines its deliverables go to."""
+    codes = []
+    for key in profile:
+        try:
+            parse_fiscal_year(key)
+        except InvalidInput:
+            line = lookup.budget_line(session, key)
+            if id_of(line) != contract.budget_line_id:
+                codes.append(line.code)
+    return codes
 
 
 def line_of(contract: Contract, item: Funded) -> int:

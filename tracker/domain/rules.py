@@ -536,3 +536,16 @@ def part_movable(label: str, *, status: str, paid: int, carried: bool, released:
         why = ("it is accepted" if status == DeliverableStatus.ACCEPTED else f"{format_gbp(paid)} is paid on it"
                if paid else "it was carried forward at a year end" if carried else "it was released at a year end")
         raise Refusal(Rule.FUNDING_PARTS, f"{label} cannot move to another line: {why}")
+
+
+def profile_line_named(reference: str, year: FiscalYear, *, named: bool) -> None:
+    if not named:
+        raise Refusal(Rule.FUNDING_PARTS, f"{reference}'s profile gives {year.label} a part but names no line of "
+                                          f"{year.label} to fund it")
+
+
+def profile_matches(reference: str, line_code: str, year: FiscalYear, *, placed: int, profiled: int) -> None:
+    """An explicit profile is a check on where the deliverables fall: each year's part is what the profile says."""
+    if placed != profiled:
+        raise Refusal(Rule.FUNDING_PARTS, f"{reference}'s deliverables put {format_gbp(placed)} on {line_code} "
+                                          f"({year.label}), not the {format_gbp(profiled)} its profile gives it")
