@@ -323,7 +323,8 @@ def test_an_explicit_profile_by_year_or_line_checks_where_the_parts_fall(alice: 
                             "its profile gives it")
     with pytest.raises(Refusal) as unnamed:
         award_contract(alice, REF, on=dt.date(2015, 9, 30), profile={"2015/16": 6_240_000, "2016/17": 4_160_000})
-    assert unnamed.value.message == "EVAL 2015 18's profile gives 2016/17 a part but names no line of 2016/17 to fund it"
+    assert unnamed.value.message == ("EVAL 2015 18's profile gives 2016/17 a part but names no line of 2016/17 to "
+                                     "fund it")
     assert snapshot(engine) == before
     award_contract(alice, REF, on=dt.date(2015, 9, 30), profile={OLD: 6_240_000, NEW: 4_160_000})
     assert lines(engine) == {OLD: (6_240_000, 0), NEW: (4_160_000, 0)}
