@@ -26,7 +26,7 @@ from tracker.domain.payments import release_payment
 from tracker.domain.rules import Rule
 from tracker.domain.variations import NewDeliverable, vary_contract
 from tracker.domain.verify import verify_store
-from tracker.domain.year_end import Carry, close_year
+from tracker.domain.year_end import Carry, Release, close_year
 from tracker.reports.budget import budget_by_contract, budget_report
 from tracker.reports.dashboard import line_contracts
 from tracker.reports.year_end import year_end_review
@@ -336,3 +336,20 @@ def test_parse_profile() -> None:
 
     assert parse_profile("2015/16=62400,2016/17=41600") == {"2015/16": 6_240_000, "2016/17": 4_160_000}
     assert parse_profile("EVAL-1516=£62,400.00,EVAL-1617=41,600") == {OLD: 6_240_000, NEW: 4_160_000}
+
+
+def test_a_later_years_part_is_carried_forward_from_its_own_line(alice: Context, engine: Engine) -> None:
+    evaluation(alice)
+    add_budget_line(alice, "EVAL-1718", name="Evaluation 2017/18", fiscal_year=FiscalYear(2017),
+                    allocation_pence=5_000_000, fund="Evaluation", invoices_required=False)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    close_year(on(alice, dt.date(2017, 4, 5)), FiscalYear(2016), decision="DMPCD 2017 9",
+               carry=[Carry(REF, 3, "EVAL-1718")], release=[Release(REF, 4)])
+    assert lines(engine) == {OLD: (6_240_000, 0), NEW: (0, 0), "EVAL-1718": (2_080_000, 0)}
+    with read_session(engine) as session:
+        then = budget_report(session, as_of=dt.date(2017, 4, 1))
+        now = budget_report(session, as_of=dt.date(2017, 4, 5))
+    assert [(r.code, r.committed_pence) for r in then.lines] == [(OLD, 6_240_000), (NEW, 4_160_000),
+                                                                  ("EVAL-1718", 0)]
+    assert [(r.code, r.committed_pence) for r in now.lines] == [(OLD, 6_240_000), (NEW, 0), ("EVAL-1718", 2_080_000)]
+    sound(engine)
