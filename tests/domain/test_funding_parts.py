@@ -353,3 +353,14 @@ def test_a_later_years_part_is_carried_forward_from_its_own_line(alice: Context,
                                                                   ("EVAL-1718", 0)]
     assert [(r.code, r.committed_pence) for r in now.lines] == [(OLD, 6_240_000), (NEW, 0), ("EVAL-1718", 2_080_000)]
     sound(engine)
+
+
+def test_a_deliverable_put_on_a_later_line_in_the_draft_is_committed_there_at_the_award(alice: Context,
+                                                                                       engine: Engine) -> None:
+    evaluation(alice)
+    vary_contract(alice, REF, decision="PCD 1507", on=dt.date(2015, 9, 20), rationale="a dissemination event",
+                  value_pence=10_500_000)
+    add_deliverable(alice, REF, name="Dissemination", amount_pence=100_000, due_on=dt.date(2017, 3, 31), line=NEW)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30))
+    assert lines(engine) == {OLD: (10_400_000, 0), NEW: (100_000, 0)}
+    sound(engine)
