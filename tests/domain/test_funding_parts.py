@@ -364,3 +364,15 @@ def test_a_deliverable_put_on_a_later_line_in_the_draft_is_committed_there_at_th
     award_contract(alice, REF, on=dt.date(2015, 9, 30))
     assert lines(engine) == {OLD: (10_400_000, 0), NEW: (100_000, 0)}
     sound(engine)
+
+
+def test_reopening_commits_each_years_unpaid_part_again(alice: Context, bob: Context, engine: Engine) -> None:
+    from tracker.domain.corrections import reopen_contract
+
+    evaluation(alice)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    close_contract(alice, REF, on=dt.date(2015, 10, 19))
+    assert lines(engine) == {OLD: (0, 0), NEW: (0, 0)}
+    reopen_contract(alice, REF, reason="closed by mistake")
+    assert lines(engine) == {OLD: (6_240_000, 0), NEW: (4_160_000, 0)}
+    sound(engine)
