@@ -160,6 +160,8 @@ COMMANDS: dict[Rule, Step | str] = {
     Rule.INVOICE_REQUIRED: lambda a, b: (_accept(a), set_invoices_required(a, "VG-1516", required=True, decision="PCD 9",
                                                                            on=dt.date(2015, 9, 1), reason="policy"),
                                          release_payment(b, REF, 1, paid_on=dt.date(2015, 9, 3))),
+    Rule.FUNDING_PARTS: lambda a, b: (add_budget_line(a, "VG-1415", name="Earlier", fiscal_year=FiscalYear(2014), allocation_pence=1),
+                                      vary_contract(a, REF, decision="PCD 1", on=dt.date(2015, 9, 4), rationale="move", parts={1: "VG-1415"})),
 }
 
 IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
@@ -202,6 +204,8 @@ IMPORTS: dict[Rule, tuple[str, str, str] | str] = {
                         "tests/domain/test_import_invoices.py",
     Rule.INVOICE_REQUIRED: "an import records payments already made outside the tracker; the requirement governs "
                            "releasing money",
+    Rule.FUNDING_PARTS: "reached from the import's budget_line column of deliverables.csv, which the demo does not "
+                        "carry: tests/domain/test_funding_parts.py",
 }
 
 

@@ -602,57 +602,57 @@ GOOD = [
     (
         ("cell", "contracts.csv", 2, "value", "£60,000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "payments.csv", 2, "amount", " 30,000.0 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "GBP30000."),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "deliverables.csv", 2, "amount", "30000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "payments.csv", 2, "deliverable_seq", " 1 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "payments.csv", 2, "paid_on", " 2015-01-30 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", " DMPCD 2014 110 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "deliverables.csv", 2, "status", " Accepted "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "budget_lines.csv", 2, "allocation", "92233720368547758.07"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £92,233,720,369,367,758.07, committed £462,600.00, paid £97,000.00",
-        "a6060e114f7b8cf6",
+        "02e4087afb262e6a",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "0030000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "03fb802516e7106b",
+        "2b0080ab07d11d4b",
     ),
     (
         ("cell", "payments.csv", 2, "amount", ".5"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £67,000.50",
-        "7193128fccd19b4c",
+        "bfe13aae88a8203c",
     ),
     (
         (
@@ -663,7 +663,7 @@ GOOD = [
             "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS",
         ),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £1,000,000.00, committed £462,600.00, paid £97,000.00",
-        "9d51e0c7f05dfc85",
+        "4dc5f831410a2c50",
     ),
 ]
 

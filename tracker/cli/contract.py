@@ -73,14 +73,23 @@ def award(
     ctx: typer.Context,
     reference: str = typer.Argument(...),
     on: str | None = typer.Option(None, "--on", help="Award date (default today)."),
+    line: list[str] = typer.Option([], "--line", help="A line of a later year that funds the deliverables due in "
+                                                      "its year (repeatable)."),
+    part: list[str] = typer.Option([], "--part", help="SEQ=LINE: that deliverable's part on that line "
+                                                      "(repeatable)."),
+    profile: str | None = typer.Option(None, "--profile", help="What each year's part must come to, e.g. "
+                                                               "2015/16=62400,2016/17=41600 (or LINE=AMOUNT)."),
 ) -> None:
-    """Award a contract: commits its value against its budget line."""
+    """Award a contract: commits its value against its budget line, or each year's part against its year's line."""
     from tracker.domain.contracts import award_contract
+    from tracker.domain.funding import parse_part, parse_profile
 
     day = parse.date(on)
-    awarded = award_contract(state(ctx).context(), reference, on=day)
-    if awarded.warning:
-        warn(awarded.warning)
+    awarded = award_contract(state(ctx).context(), reference, on=day, lines=line,
+                             parts=dict(parse_part(text) for text in part),
+                             profile=None if profile is None else parse_profile(profile))
+    for warning in (awarded.warning or "").splitlines():
+        warn(warning)
     confirm(f"awarded {awarded.reference}{parse.echoed(on, day)}", recorded=f"contract {awarded.reference} was awarded")
 
 
@@ -217,8 +226,12 @@ def vary(
     add: list[str] = typer.Option([], "--add-deliverable", help='"name;amount;due" (repeatable).'),
     set_amount: list[str] = typer.Option([], "--set-amount", help="SEQ=AMOUNT (repeatable)."),
     remove: list[int] = typer.Option([], "--remove", help="SEQ of a deliverable not yet accepted (repeatable)."),
+    part: list[str] = typer.Option([], "--part", help="SEQ=LINE: move that deliverable's part to that line "
+                                                      "(repeatable)."),
 ) -> None:
-    """Record a numbered variation (V1, V2 ...): value, end date or deliverables, under its own decision."""
+    """Record a numbered variation (V1, V2 ...): value, end date, deliverables or their lines, under its own
+    decision."""
+    from tracker.domain.funding import parse_part
     from tracker.domain.money import format_gbp
     from tracker.domain.variations import NewDeliverable, vary_contract
 
@@ -226,7 +239,8 @@ def vary(
         state(ctx).context(), reference, decision=decision, on=parse.required_date(on), rationale=rationale,
         value_pence=parse.optional_money(value), end_date=parse.date(end),
         add=tuple(NewDeliverable(*parse.new_deliverable(text)) for text in add),
-        set_amounts=dict(parse.seq_amount(text) for text in set_amount), remove=tuple(remove))
+        set_amounts=dict(parse.seq_amount(text) for text in set_amount), remove=tuple(remove),
+        parts=dict(parse_part(text) for text in part))
     for warning in varied.warnings:
         warn(warning)
     unallocated = f"; {format_gbp(varied.unallocated_pence)} not allocated to deliverables" \

@@ -18,13 +18,14 @@ def add(
     name: str = typer.Option(..., "--name", help="e.g. 'Mapping exercise'."),
     amount: str = typer.Option(..., "--amount", help="What it pays, e.g. £44,880."),
     due: str = typer.Option(..., "--due", help="Due date: 2015-08-31, 31/08/2015 or 31 August 2015."),
+    line: str | None = typer.Option(None, "--line", help="A line of a later year that funds its part."),
 ) -> None:
     """Add a deliverable; prints its sequence number."""
     from tracker.domain.deliverables import add_deliverable
 
     day = parse.date(due)
     added = add_deliverable(state(ctx).context(), reference, name=name, amount_pence=parse.money(amount),
-                            due_on=day)  # type: ignore[arg-type]
+                            due_on=day, line=line)  # type: ignore[arg-type]
     confirm(f"added deliverable {added.seq} to {added.reference}: {added.name}{parse.echoed(due, day, ', due ')}",
             recorded=f"deliverable {added.seq} was added to {added.reference}")
 

@@ -77,6 +77,11 @@ def print_statement(statement: Statement) -> None:
                format_gbp(d.amount_pence), format_gbp(d.paid_pence), format_gbp(d.unpaid_pence)], "")
              for d in s.deliverables]
     out.print(fitted_table("Deliverables", _DELIVERABLE_COLUMNS, items, out))
+    if s.parts:
+        out.print("Funded over several years")
+        for part in s.parts:
+            out.print(Text(f"  {part.year}  {part.line_code}  committed {format_gbp(part.committed_pence)}  "
+                           f"paid {format_gbp(part.paid_pence)}"))
     if s.changes:
         out.print("Corrections and variations")
         for change in s.changes:

@@ -1,15 +1,16 @@
 """Contracts: drafted, awarded (which commits their value against the line), closed or cancelled."""
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, update
-from sqlmodel import col, select
+from sqlmodel import select
 
-from tracker.domain import lookup, rules, year_end
+from tracker.domain import funding, lookup, rules, year_end
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.fiscal import FiscalYear
+from tracker.domain.funding import commit_against_line
 from tracker.domain.models import (
     BudgetLine,
     Contract,
@@ -67,8 +68,14 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
     return ContractChanged(reference=reference, status=ContractStatus.DRAFT.value)
 
 
-def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -> ContractChanged:
-    """Commit the contract's value against its line: refused past allocation on a hard line."""
+def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None, lines: Sequence[str] = (),
+                   parts: Mapping[int, str] | None = None, profile: Mapping[str, int] | None = None
+                   ) -> ContractChanged:
+    """Commit the contract's value against its line: refused past allocation on a hard line.
+
+    Funded over several years, each year's part is committed against its own line: `lines` names the lines of
+    later years its deliverables go to by their due dates, `parts` puts deliverables (by seq) on lines explicitly,
+    and `profile` (year or line -> amount) says what each year's part must come to."""
     awarded_on = on or ctx.clock.today()
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
@@ -78,6 +85,14 @@ def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
         check_award_dates(reference, awarded_on, contract.decision_date, line.code, FiscalYear(line.fiscal_year),
                           ctx.clock.today())
+        if lines or parts or profile or funding.has_parts(change.session, contract):
+            items = funding.items_of(change.session, contract)
+            lines = [*lines, *funding.profile_lines(change.session, contract, profile or {})]
+            funding.place(change.session, contract, items, lines=lines, explicit=parts)
+            if profile:
+                funding.check_profile(change.session, contract, items, profile, lines)
+            if funding.several_lines(contract, items):
+                return _award_in_parts(change, contract, line, items, awarded_on)
         value = contract.value_pence
         committed_before = line.committed_pence
         left = line.allocation_pence - committed_before
@@ -99,6 +114,25 @@ def award_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
     return ContractChanged(reference=reference, status=ContractStatus.AWARDED.value, warning=warning)
 
 
+def _award_in_parts(change: Change, contract: Contract, line: BudgetLine, items: list[Deliverable],
+                    awarded_on: dt.date) -> ContractChanged:
+    """Each year's part committed against its line, in line order, each under its own line's control."""
+    committed_before = line.committed_pence
+    moved, warnings = funding.commit_parts(change, contract.reference, {},
+                                           funding.parts(contract, items, ContractStatus.AWARDED))
+    own = next((m for m in moved if m.line_code == line.code), None)
+    contract.status = ContractStatus.AWARDED.value
+    contract.awarded_on = awarded_on
+    contract.committed_pence = contract.value_pence
+    change.session.add(contract)
+    change.record(AuditAction.CONTRACT_AWARDED, contract.reference, awarded_on=awarded_on,
+                  value_pence=contract.value_pence, budget_line=line.code, line_committed_before=committed_before,
+                  line_committed_after=committed_before if own is None else own.committed_after,
+                  over_allocation=bool(warnings), parts=[m.detail() for m in moved])
+    return ContractChanged(reference=contract.reference, status=ContractStatus.AWARDED.value,
+                           warning="\n".join(warnings) or None)
+
+
 def close_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -> ContractChanged:
     """Finish an awarded contract: what was not paid is no longer committed."""
     closed_on = on or ctx.clock.today()
@@ -111,7 +145,7 @@ def close_contract(ctx: Context, reference: str, *, on: dt.date | None = None) -
         _refuse_if_owed(change, contract, "closing")
         released = contract.committed_pence - contract.paid_pence
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
-        year_end.release_commitment(change, contract, line, released)
+        year_end.release_commitment(change, contract, ContractStatus.CLOSED)
         contract.status = ContractStatus.CLOSED.value
         contract.ended_on = closed_on
         contract.committed_pence = contract.paid_pence
@@ -135,8 +169,7 @@ def cancel_contract(ctx: Context, reference: str, *, reason: str, on: dt.date | 
         _refuse_if_owed(change, contract, "cancelling")
         released = contract.committed_pence
         if released:
-            line = change.session.get_one(BudgetLine, contract.budget_line_id)
-            year_end.release_commitment(change, contract, line, released)
+            year_end.release_commitment(change, contract, ContractStatus.CANCELLED)
         contract.status = ContractStatus.CANCELLED.value
         contract.ended_on = cancelled_on
         contract.cancel_reason = reason
@@ -166,17 +199,3 @@ def check_award_dates(reference: str, day: dt.date, decision_date: dt.date | Non
 def check_ending_dates(reference: str, what: str, day: dt.date, awarded_on: dt.date | None, today: dt.date) -> None:
     rules.in_order(f"{what} of {reference} on {day}", day, "its award", awarded_on)
     rules.not_in_future(what, day, today)
-
-
-def commit_against_line(change: Change, line: BudgetLine, amount: int) -> None:
-    """Move the line's commitment, guarded in SQL so that a racing award cannot slip past a hard limit."""
-    statement = update(BudgetLine).where(col(BudgetLine.id) == line.id)
-    if amount > 0:
-        statement = statement.where(or_(col(BudgetLine.control) == "warn",
-                                        col(BudgetLine.committed_pence) + amount <= col(BudgetLine.allocation_pence)))
-    result = change.session.execute(
-        statement.values(committed_pence=col(BudgetLine.committed_pence) + amount)
-        .execution_options(synchronize_session=False)
-    )
-    rules.figures_unchanged(still=result.rowcount == 1)  # type: ignore[attr-defined]
-    change.session.expire(line)

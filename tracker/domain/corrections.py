@@ -12,14 +12,15 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.domain import lookup, rules
+from tracker.domain import funding, lookup, rules
 from tracker.domain.allocations import open_year
 from tracker.domain.audit import AuditAction
-from tracker.domain.context import Context
-from tracker.domain.contracts import commit_against_line
+from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput
+from tracker.domain.funding import commit_against_line
 from tracker.domain.models import (
     BudgetLine,
+    Contract,
     ContractStatus,
     Control,
     DeliverableStatus,
@@ -188,6 +189,8 @@ def reopen_contract(ctx: Context, reference: str, *, reason: str) -> Corrected:
         reference = contract.reference
         rules.contract_in(reference, contract.status, (ContractStatus.CLOSED,), "reopened")
         line = change.session.get_one(BudgetLine, contract.budget_line_id)
+        if funding.has_parts(change.session, contract):
+            return _reopen_in_parts(change, contract, line, funding.shares(change.session, contract), reason)
         open_year(change.session, f"reopening {reference}", line)
         again = contract.value_pence - contract.paid_pence
         committed_before = line.committed_pence
@@ -209,3 +212,27 @@ def reopen_contract(ctx: Context, reference: str, *, reason: str) -> Corrected:
                       recommitted_pence=again, budget_line=line.code, line_committed_before=committed_before,
                       line_committed_after=committed_before + again, over_allocation=over)
     return Corrected(reference, ("status",), warning)
+
+
+def _reopen_in_parts(change: Change, contract: Contract, line: BudgetLine, items: list[funding.Share],
+                     reason: str) -> Corrected:
+    """Each year's unpaid part committed again on its own line, each line of a year still open."""
+    before = funding.parts(contract, items, ContractStatus.CLOSED)
+    after = funding.parts(contract, items, ContractStatus.AWARDED)
+    for line_id in sorted(line_id for line_id in after if after[line_id] != before.get(line_id, 0)):
+        open_year(change.session, f"reopening {contract.reference}", change.session.get_one(BudgetLine, line_id))
+    moved, warnings = funding.commit_parts(change, contract.reference, before, after, doing="reopening",
+                                           adding="it would commit again")
+    own = next((m for m in moved if m.line_code == line.code), None)
+    closed_on = contract.ended_on
+    contract.status = ContractStatus.AWARDED.value
+    contract.ended_on = None
+    contract.committed_pence = contract.value_pence
+    change.session.add(contract)
+    details: dict[str, Any] = {"parts": [m.detail() for m in moved]}
+    if own is not None:
+        details |= {"line_committed_before": own.committed_before, "line_committed_after": own.committed_after}
+    change.record(AuditAction.CONTRACT_REOPENED, contract.reference, reason=reason, closed_on_before=closed_on,
+                  recommitted_pence=contract.value_pence - contract.paid_pence, budget_line=line.code,
+                  over_allocation=bool(warnings), **details)
+    return Corrected(contract.reference, ("status",), "\n".join(warnings) or None)

@@ -2,13 +2,15 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import select
 
-from tracker.domain import lookup, rules, year_end
+from tracker.domain import funding, lookup, rules, year_end
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
+from tracker.domain.fiscal import fiscal_year_of
 from tracker.domain.models import Deliverable, DeliverableStatus, Permission, id_of, sum_pence
 from tracker.domain.text import clean_name, clean_text, optional_text
 
@@ -22,8 +24,10 @@ class DeliverableChanged:
     amount_pence: int
 
 
-def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: int,
-                    due_on: dt.date) -> DeliverableChanged:
+def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: int, due_on: dt.date,
+                    line: str | None = None) -> DeliverableChanged:
+    """`line` puts its part on a line of a later year; a contract funded over several years puts it on the line
+    of its due date's year. On an awarded contract its part moves from the contract's own line to that one."""
     name = clean_text("deliverable name", name, max_length=300)
     with ctx.change() as change:
         contract = lookup.contract(change.session, reference)
@@ -37,8 +41,20 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
         seq = last_seq + 1
         item = Deliverable(contract_id=id_of(contract), seq=seq, name=name, amount_pence=amount_pence, due_on=due_on)
         change.session.add(item)  # held until recorded: the session keeps a flushed row only weakly, unimaged
+        details: dict[str, Any] = {}
+        if line is not None or funding.has_parts(change.session, contract):
+            others = funding.items_of(change.session, contract)
+            before = funding.parts(contract, [o for o in others if o is not item])
+            if line is not None:
+                funding.place(change.session, contract, others, explicit={seq: line})
+            else:
+                item.budget_line_id = funding.default_line(change.session, contract, others,
+                                                           fiscal_year_of(due_on).start_year)
+            moved, _ = funding.commit_parts(change, reference, before, funding.parts(contract, others),
+                                            doing="adding a deliverable to", adding="its part is")
+            details = {"parts": [m.detail() for m in moved]} if moved else {}
         change.record(AuditAction.DELIVERABLE_ADDED, reference, seq=seq, name=name, amount_pence=amount_pence,
-                      due_on=due_on)
+                      due_on=due_on, **details)
     return DeliverableChanged(reference, seq, name, DeliverableStatus.PENDING.value, amount_pence)
 
 

@@ -56,7 +56,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     CONTRACTS: (("reference", "supplier", "title", "budget_line", "value", "awarded_on"),
                 ("ceiling", "decision_date", "start_date", "end_date")),
     DELIVERABLES: (("contract_reference", "seq", "name", "amount", "due_on", "status", "accepted_on"),
-                   ("accepted_by",)),
+                   ("accepted_by", "budget_line")),
     PAYMENTS: (("contract_reference", "deliverable_seq", "amount", "paid_on"),
                ("invoice", "released_by", "invoice_date", "invoice_received", "invoice_net", "invoice_vat")),
 }
@@ -166,6 +166,9 @@ class _Run:
     invoiced: list["_Invoiced"] = field(default_factory=list)
     """Each payment row that names an invoice, in file order: it becomes an invoice record."""
     invoice_ids: dict[int, int] = field(default_factory=dict)
+    part_years: dict[tuple[str, int], int] = field(default_factory=dict)
+    """The year of each deliverable funded by a line of a later year than its contract's (few): its payments are
+    charged to it."""
     """The invoice id of each payment row (by its line) that names one."""
     amounts: dict[tuple[str, int], int] = field(default_factory=dict)
     """The amount of each deliverable an invoice is for."""
@@ -596,8 +599,8 @@ def _check_contract_cells(files: dict[str, IO[bytes]], progress: Progress = QUIE
 def _check_deliverable_cells(files: dict[str, IO[bytes]], progress: Progress = QUIET) -> None:
     """Every cell of deliverables.csv read, keeping nothing, before the lock (see `_check_payment_cells`)."""
     seen = _Seen()
-    for n, (_, raw_seq, raw_name, raw_amount, raw_due, raw_status, raw_accepted_on, raw_accepted_by) in _rows_of(
-            files, DELIVERABLES, progress):
+    for n, (_, raw_seq, raw_name, raw_amount, raw_due, raw_status, raw_accepted_on, raw_accepted_by,
+            _line) in _rows_of(files, DELIVERABLES, progress):
         seen.seq(DELIVERABLES, n, "seq", raw_seq)
         _clean(DELIVERABLES, n, "name", raw_name, 300)
         _money(DELIVERABLES, n, "amount", raw_amount, _positive)
@@ -693,7 +696,7 @@ def _import_deliverables(run: _Run) -> None:
     next_id = first_id = _next_id(run, "deliverable")
     batch: list[tuple[Any, ...]] = []
     columns = ("id", "contract_id", "seq", "name", "amount_pence", "due_on", "status", "decided_by", "decided_on",
-               "paid_pence")
+               "paid_pence", "budget_line_id")
     importer = run.ctx.actor.claimed
     today = run.ctx.clock.today()
     contracts, deliverable_ids, paid, seen = run.contracts, run.deliverable_ids, run.paid, run.seen
@@ -701,7 +704,7 @@ def _import_deliverables(run: _Run) -> None:
     n = 0
     try:
         for n, (raw_ref, raw_seq, raw_name, raw_amount, raw_due, raw_status, raw_accepted_on,
-                raw_accepted_by) in _rows(run, DELIVERABLES):
+                raw_accepted_by, raw_line) in _rows(run, DELIVERABLES):
             ref = raw_ref.strip()
             folded = case_key(ref)
             contract = contracts.get(folded)
@@ -720,14 +723,18 @@ def _import_deliverables(run: _Run) -> None:
             accepted_by = _person(DELIVERABLES, n, "accepted_by", raw_accepted_by) if raw_accepted_by else None
             _check_deliverable(n, ref, seq, contract, amount, status, accepted_on, today)
             contract.planned += amount
-            paid_total = _check_paid(run, n, ref, seq, name, contract, amount, status, accepted_on, accepted_by,
-                                     paid.pop(key, None))
+            part = _part_line(run, n, ref, contract, raw_line) if raw_line else None
+            paid_total = _check_paid(run, n, ref, seq, name, part or contract.line, amount, status, accepted_on,
+                                     accepted_by, paid.pop(key, None))
+            if part is not None:
+                _move_part(run, ref, contract, part, amount, paid_total)
+                run.part_years[key] = part.year.start_year
             decided_by = (accepted_by or f"{importer} (import)") if status == "accepted" else None
             deliverable_ids[key] = next_id
             if key in invoiced:
                 run.amounts[key] = amount
             batch.append((next_id, contract.id, seq, name, amount, due.isoformat(), status, decided_by,
-                          _iso(accepted_on), paid_total))
+                          _iso(accepted_on), paid_total, None if part is None else part.id))
             next_id += 1
             if len(batch) >= BATCH:
                 _insert(run, "deliverable", columns, batch)
@@ -751,7 +758,35 @@ def _check_deliverable(n: int, ref: str, seq: int, contract: _Contract, amount: 
         check_acceptance_dates(ref, seq, accepted_on, contract.awarded_on, None, today)
 
 
-def _check_paid(run: _Run, n: int, ref: str, seq: int, name: str, contract: _Contract, amount: int, status: str,
+def _part_line(run: _Run, n: int, ref: str, contract: _Contract, raw_line: str) -> _Line | None:
+    """The line of a later year a deliverable's part is funded by; None: its contract's own."""
+    code = raw_line.strip()
+    line = run.lines.get(case_key(code))
+    if line is None:
+        raise RowError(f"{DELIVERABLES} line {n}, column budget_line: no budget line {code!r} in {LINES} or the "
+                       f"database")
+    if line is contract.line:
+        return None
+    try:
+        rules.part_on_later_year(ref, line.code, line.year, contract.line.code, contract.line.year)
+        rules.line_year_open(ref, line.code, line.year, run.closed.get(line.year.start_year))
+    except Refusal as refusal:
+        raise refusal.at(f"{DELIVERABLES} line {n}, column budget_line") from None
+    return line
+
+
+def _move_part(run: _Run, ref: str, contract: _Contract, part: _Line, amount: int, paid: int) -> None:
+    """The part's commitment (an awarded contract's) and what it paid, moved from the contract's line to its own."""
+    if contract.awarded_on is not None:
+        rules.line_can_commit(ref, part.code, allocation=part.allocation, committed=part.committed, value=amount,
+                              hard=part.control == Control.HARD.value, adding="its part there is")
+        contract.line.committed -= amount
+        part.committed += amount
+    contract.line.paid -= paid
+    part.paid += paid
+
+
+def _check_paid(run: _Run, n: int, ref: str, seq: int, name: str, line: _Line, amount: int, status: str,
                 accepted_on: dt.date | None, accepted_by: str | None, paid: _Paid | None) -> int:
     """The deliverable's payments, gathered from payments.csv, against the rules a release is checked by."""
     if paid is None:
@@ -762,7 +797,7 @@ def _check_paid(run: _Run, n: int, ref: str, seq: int, name: str, contract: _Con
         rules.within_unpaid(label, paying=paid.total, paid=0, amount=amount, paying_as=rules.ITS_PAYMENTS)
         rules.in_order(f"a payment dated {paid.first}", paid.first, f"{label} was accepted", accepted_on)
         for day in (paid.first, paid.last):
-            rules.charged_to_line_year("a payment", day, label, accepted_on, contract.line.code, contract.line.year)
+            rules.charged_to_line_year("a payment", day, label, accepted_on, line.code, line.year)
     except Refusal as refusal:
         raise refusal.at(f"{PAYMENTS} line {paid.line_no} ({DELIVERABLES} line {n})") from None
     if accepted_by and paid.released_by:
@@ -884,7 +919,7 @@ def _insert_payments(run: _Run) -> None:
                "released_at", "imported", "charged_year", "invoice_id")
     contracts, deliverable_ids, seqs, days = run.contracts, run.deliverable_ids, run.seen.seqs, run.seen.days
     batch: list[tuple[Any, ...]] = []
-    invoice_ids = run.invoice_ids
+    invoice_ids, part_years = run.invoice_ids, run.part_years
     keys: dict[str, str] = {}
     for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by, *_) in _rows(run, PAYMENTS):
         ref = keys.get(raw_ref)
@@ -893,7 +928,8 @@ def _insert_payments(run: _Run) -> None:
         batch.append((next_id, contracts[ref].id, deliverable_ids[ref, seqs[raw_seq]],
                       _money(PAYMENTS, n, "amount", raw_amount, _positive), days[raw_day].isoformat(),
                       raw_invoice.strip() or None, _person(PAYMENTS, n, "released_by", raw_by) if raw_by else importer,
-                      stamp, True, contracts[ref].line.year.start_year, invoice_ids.get(n)))
+                      stamp, True, part_years.get((ref, seqs[raw_seq]), contracts[ref].line.year.start_year)
+                      if part_years else contracts[ref].line.year.start_year, invoice_ids.get(n)))
         next_id += 1
         if len(batch) >= BATCH:
             _insert(run, "payment", columns, batch)

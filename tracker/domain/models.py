@@ -140,6 +140,10 @@ class Deliverable(SQLModel, table=True):
                                                        "at a year-end close, which then pays it; none: its contract's")
     released_in: int | None = Field(default=None, description="the financial year (2015 is 2015/16) whose close "
                                                               "released its commitment: nothing funds it")
+    budget_line_id: int | None = Field(default=None, foreign_key="budget_line.id",
+                                       description="the line of a later year its part of a contract funded over "
+                                                   "several years is committed against and paid from; none: its "
+                                                   "contract's")
 
 
 class Payment(SQLModel, table=True):

@@ -80,7 +80,7 @@ def check_release(session: Session, ctx: Context, reference: str, seq: int, *, a
     invoice = optional_text("invoice reference", invoice, max_length=80)
     contract, item = lookup.deliverable(session, reference, seq)
     reference = contract.reference
-    line = session.get_one(BudgetLine, contract.budget_line_id)
+    line = year_end.funding_line(session, contract, item)
     _check_release(ctx, session, contract, item, line, amount_pence, paid_on, invoice, None)
     _check_positive(amount_pence)
 

@@ -62,6 +62,7 @@ class Rule(StrEnum):
     INVOICE_STATUS = "invoice-status"
     INVOICE_MATCH = "invoice-match"
     INVOICE_REQUIRED = "invoice-required"
+    FUNDING_PARTS = "funding-parts"
 
 
 # -- what must be unique ---------------------------------------------------------------------------------------
@@ -508,3 +509,43 @@ def invoice_required(label: str, line_code: str, *, paying: int, number: str | N
         raise Refusal(Rule.INVOICE_REQUIRED, f"invoice {number} has not been received; a payment of "
                                              f"{format_gbp(paying)} on {label} from {line_code} pays only recorded "
                                              f"invoices")
+
+
+# -- contracts funded over several years -------------------------------------------------------------------------
+
+
+def part_on_later_year(reference: str, line_code: str, line_year: FiscalYear, own_code: str,
+                       own_year: FiscalYear) -> None:
+    """A contract's parts are funded by its own line and lines of the years after it, never an earlier or the same
+    year's other line (that would be a second contract, or a virement)."""
+    if line_year.start_year <= own_year.start_year and line_code != own_code:
+        raise Refusal(Rule.FUNDING_PARTS, f"{reference} is funded from {own_code} ({own_year.label}); a part can be "
+                                          f"funded only by it or a line of a later year, and {line_code} is of "
+                                          f"{line_year.label}")
+
+
+def one_line_per_year(reference: str, year: FiscalYear, codes: list[str]) -> None:
+    if len(codes) > 1:
+        raise Refusal(Rule.FUNDING_PARTS, f"{reference} names {' and '.join(codes)} for {year.label}; a contract's "
+                                          f"part of a year is funded by one line")
+
+
+def part_movable(label: str, *, status: str, paid: int, carried: bool, released: bool) -> None:
+    """Only a part not yet accepted, paid, carried forward or released moves to another line."""
+    if status == DeliverableStatus.ACCEPTED or paid or carried or released:
+        why = ("it is accepted" if status == DeliverableStatus.ACCEPTED else f"{format_gbp(paid)} is paid on it"
+               if paid else "it was carried forward at a year end" if carried else "it was released at a year end")
+        raise Refusal(Rule.FUNDING_PARTS, f"{label} cannot move to another line: {why}")
+
+
+def profile_line_named(reference: str, year: FiscalYear, *, named: bool) -> None:
+    if not named:
+        raise Refusal(Rule.FUNDING_PARTS, f"{reference}'s profile gives {year.label} a part but names no line of "
+                                          f"{year.label} to fund it")
+
+
+def profile_matches(reference: str, line_code: str, year: FiscalYear, *, placed: int, profiled: int) -> None:
+    """An explicit profile is a check on where the deliverables fall: each year's part is what the profile says."""
+    if placed != profiled:
+        raise Refusal(Rule.FUNDING_PARTS, f"{reference}'s deliverables put {format_gbp(placed)} on {line_code} "
+                                          f"({year.label}), not the {format_gbp(profiled)} its profile gives it")

@@ -220,6 +220,15 @@ def _invoices_required(conn: Connection) -> None:
     invoice_history.record_invoices(conn)
 
 
+def _funding_parts(conn: Connection) -> None:
+    """A contract funded over several years puts each deliverable's part on the line of its year; the few such
+    deliverables are indexed for the reports that move their figures to the line that funds them."""
+    if "budget_line_id" not in {column["name"] for column in inspect(conn).get_columns("deliverable")}:
+        conn.exec_driver_sql("ALTER TABLE deliverable ADD COLUMN budget_line_id INTEGER REFERENCES budget_line (id)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_part ON deliverable "
+                         "(budget_line_id, contract_id, id) WHERE budget_line_id IS NOT NULL")
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -249,6 +258,7 @@ MIGRATIONS = (
     Migration(13, "budget line codes and contract references are unique whatever their case", _any_case),
     Migration(14, "invoices required per budget line; each payment's invoice text becomes an invoice record",
               _invoices_required),
+    Migration(15, "contracts funded over several years: a deliverable's part on a line of its year", _funding_parts),
 )
 ANY_CASE = 13
 """The step a store holding two references that differ only in case refuses: a rename runs on it short of that."""

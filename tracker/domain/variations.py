@@ -12,20 +12,23 @@ releases it.
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import select
 
-from tracker.domain import lookup, rules
+from tracker.domain import funding, lookup, rules
 from tracker.domain.allocations import open_year
 from tracker.domain.audit import AuditAction
-from tracker.domain.context import Context
-from tracker.domain.contracts import commit_against_line
+from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput
+from tracker.domain.fiscal import fiscal_year_of
+from tracker.domain.funding import commit_against_line
 from tracker.domain.models import (
     BudgetLine,
+    Contract,
     ContractStatus,
     Control,
     Deliverable,
@@ -110,8 +113,12 @@ def variation_terms(details: dict[str, Any]) -> str:
 def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, rationale: str,
                   value_pence: int | None = None, end_date: dt.date | None = None,
                   add: tuple[NewDeliverable, ...] = (), set_amounts: dict[int, int] | None = None,
-                  remove: tuple[int, ...] = ()) -> Varied:
-    """`remove` takes deliverables out of scope: only ones not accepted, so nothing is owed or paid on them."""
+                  remove: tuple[int, ...] = (), parts: Mapping[int, str] | None = None) -> Varied:
+    """`remove` takes deliverables out of scope: only ones not accepted, so nothing is owed or paid on them.
+
+    `parts` puts deliverables (by seq, new ones too) on lines of later years: a contract funded over several
+    years moves each line's commitment by what its part gains or loses, each under its own line's control; a
+    deliverable added to such a contract goes to the line of its due date's year."""
     decision = clean_text("decision reference", decision, max_length=80)
     rationale = clean_text("rationale", rationale, max_length=1000)
     set_amounts = dict(set_amounts or {})
@@ -120,7 +127,7 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
             raise InvalidInput(f"a deliverable's amount must be more than £0.00, not {format_gbp(amount)}")
     if value_pence is not None and value_pence <= 0:
         raise InvalidInput(f"a contract's value must be more than £0.00, not {format_gbp(value_pence)}")
-    if value_pence is None and end_date is None and not add and not set_amounts and not remove:
+    if value_pence is None and end_date is None and not add and not set_amounts and not remove and not parts:
         raise InvalidInput("a variation must change something: the value, the end date or the deliverables")
     rules.not_in_future("a decision", on, ctx.clock.today())
     limits = reg_72_limits()
@@ -131,9 +138,11 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         rules.contract_in(reference, contract.status, (ContractStatus.DRAFT, ContractStatus.AWARDED), "varied")
         rules.in_order(f"a variation decided on {on}", on, "the contract's decision", contract.decision_date)
         line = session.get_one(BudgetLine, contract.budget_line_id)
-        open_year(session, f"a variation of {reference}", line)
-        items = {item.seq: item for item in session.exec(
-            select(Deliverable).where(Deliverable.contract_id == contract.id).order_by(col(Deliverable.seq)))}
+        items = {item.seq: item for item in funding.items_of(session, contract)}
+        in_parts = bool(parts) or funding.several_lines(contract, items.values())
+        if not in_parts:
+            open_year(session, f"a variation of {reference}", line)
+        parts_before = funding.parts(contract, items.values())
         before = contract.value_pence
         after = before if value_pence is None else value_pence
         original = contract.original_value_pence or before
@@ -162,7 +171,7 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         number = contract.variations + 1
         warnings = []
         committed_before = line.committed_pence
-        moving = after - before if contract.status == ContractStatus.AWARDED else 0
+        moving = after - before if contract.status == ContractStatus.AWARDED and not in_parts else 0
         if moving > 0 and rules.line_can_commit(reference, line.code, allocation=line.allocation_pence,
                                                 committed=committed_before, value=moving,
                                                 hard=line.control == Control.HARD, doing="varying",
@@ -182,7 +191,10 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         for offset, new in enumerate(add, start=1):
             name = clean_text("deliverable name", new.name, max_length=300)
             new_rows.append(Deliverable(contract_id=id_of(contract), seq=last_seq + offset, name=name,
-                                        amount_pence=new.amount_pence, due_on=new.due_on))
+                                        amount_pence=new.amount_pence, due_on=new.due_on,
+                                        budget_line_id=funding.default_line(
+                                            session, contract, items.values(),
+                                            fiscal_year_of(new.due_on).start_year) if in_parts else None))
             session.add(new_rows[-1])
             added.append({"seq": last_seq + offset, "name": name, "amount_pence": new.amount_pence,
                           "due_on": new.due_on})
@@ -192,6 +204,14 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         if after != before and contract.original_value_pence is None:
             contract.original_value_pence = before
         contract.value_pence = after
+        moved: list[funding.Moved] = []
+        if in_parts:
+            now = [*items.values(), *new_rows]
+            funding.place(session, contract, now, explicit=parts)
+            moved, over = _move_parts(change, contract, parts_before, funding.parts(contract, now))
+            warnings += over
+            if contract.status == ContractStatus.AWARDED:
+                contract.committed_pence = after
         contract.end_date = end_date or contract.end_date
         contract.variations = number
         session.add(contract)
@@ -208,8 +228,29 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
                    "budget_line": line.code}
         if moving:
             details |= {"line_committed_before": committed_before, "line_committed_after": committed_before + moving}
+        if in_parts:
+            details |= _parts_detail(line, moved)
         change.record(AuditAction.CONTRACT_VARIED, reference, **details)
     return Varied(reference, number, before, after, original, after - planned, tuple(warnings))
+
+
+def _move_parts(change: Change, contract: Contract, before: Mapping[int, int],
+                after: Mapping[int, int]) -> tuple[list[funding.Moved], list[str]]:
+    """Each line the variation moves must be of a year still open; then its part is committed or freed."""
+    moving = sorted(line_id for line_id in {*before, *after} if before.get(line_id, 0) != after.get(line_id, 0))
+    for line_id in moving:
+        open_year(change.session, f"a variation of {contract.reference}", change.session.get_one(BudgetLine, line_id))
+    return funding.commit_parts(change, contract.reference, before, after, doing="varying",
+                                adding="this variation adds")
+
+
+def _parts_detail(line: BudgetLine, moved: list[funding.Moved]) -> dict[str, Any]:
+    """The lines a variation of a contract funded over several years moved, and where its deliverables are."""
+    own = next((m for m in moved if m.line_code == line.code), None)
+    detail: dict[str, Any] = {"parts": [m.detail() for m in moved]}
+    if own is not None:
+        detail |= {"line_committed_before": own.committed_before, "line_committed_after": own.committed_after}
+    return detail
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ Passes, each streaming, none holding more than the events' own figures and image
    inserted against the digest per table it recorded (and its id ranges, counts and total);
 3. running totals against detail: paid per deliverable, contract and line summed from
    the payment rows, commitments from the contracts (and the deliverables carried forward
-   or released at a year end), each by one SQL aggregate; the year each payment is charged
-   to recomputed from the line that pays it; every closed year closed by an event; each
+   or released at a year end, or put on a later year's line), each by one SQL aggregate;
+   the year each payment is charged to recomputed from the line that pays it; every closed year closed by an event; each
    invoice's paid total from the payments matched to it, and every invoice made by an event;
 4. the store's own guards: the append-only triggers and the schema_version record.
 The first disagreement found is the headline; a few more follow it.
@@ -746,10 +746,11 @@ def _with_removed(batches: Iterator[list[tuple[Any, ...]]], removed: dict[int, t
 
 # -- 3. running totals against detail --------------------------------------------------------------------------
 
-_FUNDING_LINE = "COALESCE(d.carried_to_line_id, c.budget_line_id)"
+_FUNDING_LINE = "COALESCE(d.carried_to_line_id, d.budget_line_id, c.budget_line_id)"
 """The line that holds a deliverable's commitment and pays it (`year_end.funding_line_id`), over `d` and `c`."""
 _MOVED = ("CASE c.status WHEN 'awarded' THEN d.amount_pence WHEN 'closed' THEN d.paid_pence ELSE 0 END")
-"""What a deliverable carried or released at a year end moved off its contract's line (and onto the one it went to)."""
+"""What a deliverable carried or released at a year end, or a later year's part, moved off its contract's line (and
+onto the one that funds it)."""
 
 _TOTALS: tuple[tuple[str, str], ...] = (
     ("deliverable {0} ({1} #{2}): paid_pence is {3}, its payments add up to {4}",
@@ -771,7 +772,8 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "SELECT id, reference, committed_pence, status, value_pence, paid_pence FROM contract "
      "WHERE committed_pence <> CASE status WHEN 'awarded' THEN value_pence WHEN 'closed' THEN paid_pence ELSE 0 END "
      "ORDER BY id LIMIT 1"),
-    # its contracts' commitments, less what was carried forward or released at a year end, with what was carried to it
+    # its contracts' commitments, less what was carried forward, released or put on a later year's line, with what
+    # was carried or put on it
     ("budget line {0} ({1}): committed_pence is {2}, its contracts' commitments add up to {3}",
      "SELECT b.id, b.code, b.committed_pence, COALESCE(c.total, 0) - COALESCE(o.moved, 0) + COALESCE(i.moved, 0) "
      "FROM budget_line b "
@@ -779,10 +781,11 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "GROUP BY budget_line_id) c ON c.line_id = b.id "
      f"LEFT JOIN (SELECT c.budget_line_id AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
      "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL OR d.released_in IS NOT NULL "
+     "OR d.budget_line_id IS NOT NULL "
      "GROUP BY c.budget_line_id) o ON o.line_id = b.id "
-     f"LEFT JOIN (SELECT d.carried_to_line_id AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
-     "JOIN contract c ON c.id = d.contract_id WHERE d.carried_to_line_id IS NOT NULL "
-     "GROUP BY d.carried_to_line_id) i ON i.line_id = b.id "
+     f"LEFT JOIN (SELECT {_FUNDING_LINE} AS line_id, SUM({_MOVED}) AS moved FROM deliverable d "
+     "JOIN contract c ON c.id = d.contract_id WHERE (d.carried_to_line_id IS NOT NULL OR d.budget_line_id IS NOT NULL) "
+     f"AND d.released_in IS NULL GROUP BY {_FUNDING_LINE}) i ON i.line_id = b.id "
      "WHERE b.committed_pence <> COALESCE(c.total, 0) - COALESCE(o.moved, 0) + COALESCE(i.moved, 0) "
      "ORDER BY b.id LIMIT 1"),
     ("contract {0} ({1}): financial year {2} is not its budget line's {3}",

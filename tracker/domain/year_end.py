@@ -6,8 +6,9 @@ is an unaccepted commitment: at the close each one is carried forward to a line 
 holds its commitment and pays it, or released, which frees the old line. The close is one audited transaction,
 and after it nothing new is dated in the closed year.
 
-A deliverable is funded by its contract's line unless it was carried forward: `funding_line_id` says which, for
-every figure that is kept per line (committed, paid, the year a payment is charged to).
+A deliverable is funded by its contract's line unless it was carried forward, or is a later year's part of a
+contract funded over several years (`funding`): `funding_line_id` says which, for every figure that is kept per
+line (committed, paid, the year a payment is charged to).
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
-from tracker.domain import lookup, rules
+from tracker.domain import funding, lookup, rules
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
 from tracker.domain.errors import InvalidInput
@@ -44,8 +45,10 @@ SETTLEMENT_MONTH_DAY = (6, 30)
 
 
 def funding_line_id() -> ColumnElement[int]:
-    """The line that holds a deliverable's commitment and pays it: the one it was carried to, else its contract's."""
-    return func.coalesce(col(Deliverable.carried_to_line_id), col(Contract.budget_line_id))
+    """The line that holds a deliverable's commitment and pays it: the one it was carried to, else its part's,
+    else its contract's."""
+    return func.coalesce(col(Deliverable.carried_to_line_id), col(Deliverable.budget_line_id),
+                         col(Contract.budget_line_id))
 
 
 def running_at(day: dt.date) -> ColumnElement[bool]:
@@ -81,7 +84,7 @@ def refuse_in_closed_year(session: Session, what: str, day: dt.date) -> None:
 
 
 def funding_line(session: Session, contract: Contract, item: Deliverable) -> BudgetLine:
-    return session.get_one(BudgetLine, item.carried_to_line_id or contract.budget_line_id)
+    return session.get_one(BudgetLine, funding.line_of(contract, item))
 
 
 # -- the close ---------------------------------------------------------------------------------------------------
@@ -229,7 +232,7 @@ def _move(change: Change, year: FiscalYear, instructed: dict[int, Carry | Releas
     for item_id, instruction in counted(sorted(instructed.items()), progress, every=100):
         item = _held(change, session.get_one(Deliverable, item_id))
         contract = _held(change, session.get_one(Contract, item.contract_id))
-        source = _held(change, session.get_one(BudgetLine, contract.budget_line_id))
+        source = _held(change, session.get_one(BudgetLine, funding.line_of(contract, item)))
         out_of[id_of(source)] = out_of.get(id_of(source), 0) + item.amount_pence
         if isinstance(instruction, Carry):
             target = _held(change, lookup.budget_line(session, instruction.line_code))
@@ -281,24 +284,14 @@ def _held(change: Change, row: Row) -> Row:
     return row
 
 
-def release_commitment(change: Change, contract: Contract, line: BudgetLine, released: int) -> None:
+def release_commitment(change: Change, contract: Contract, ending: ContractStatus) -> None:
     """A contract's end frees what it had committed and not paid, from the line holding each part: a deliverable
-    carried forward frees its unpaid amount from the line it went to; one released at a close has nothing left to
-    free; the rest comes from the contract's own line."""
-    d = Deliverable
-    moved = change.session.exec(
-        select(d.carried_to_line_id, d.released_in, d.amount_pence, d.paid_pence)
-        .where(d.contract_id == contract.id,
-               or_(col(d.carried_to_line_id).is_not(None), col(d.released_in).is_not(None)))
-        .order_by(col(d.carried_to_line_id), col(d.id))).all()
-    own = released
-    elsewhere: dict[int, int] = {}
-    for line_id, was_released, amount, paid in moved:
-        if was_released is not None:
-            own -= amount
-        elif line_id is not None:
-            elsewhere[line_id] = elsewhere.get(line_id, 0) + amount - paid
-            own -= amount - paid
-    for line_id, amount in sorted({id_of(line): own, **elsewhere}.items()):
+    carried forward, or a later year's part, frees its unpaid amount from its own line; one released at a close has
+    nothing left to free; the rest comes from the contract's own line."""
+    items = funding.shares(change.session, contract)
+    before = funding.parts(contract, items, ContractStatus.AWARDED)
+    after = funding.parts(contract, items, ending)
+    for line_id in sorted({*before, *after}):
+        amount = after.get(line_id, 0) - before.get(line_id, 0)
         if amount:
-            move_commitment(change, line_id, -amount, guard=False)
+            move_commitment(change, line_id, amount, guard=False)

@@ -82,16 +82,33 @@ def commitments(session: Session, as_of: dt.date, *, settled: bool | None = None
         settled = settled_by(session, as_of)
     contracts_query, deliverables_query = _queries(as_of, settled)
     connection = session.connection()
+    lines = _Lines(connection)
     # Both run in the session's one read transaction, so they see the same contracts in the same order.
     heads = _rows(connection, contracts_query)
     groups = groupby(_rows(connection, deliverables_query), key=_FIRST)
     group = next(groups, None)
     for head in heads:
         if group is not None and group[0] == head[0]:
-            yield _commitment(head, group[1], day)
+            yield from _commitment(head, group[1], day, lines)
             group = next(groups, None)
         else:
-            yield _commitment(head, (), day)
+            yield from _commitment(head, (), day, lines)
+
+
+class _Lines:
+    """The code, fund and year of the lines that fund deliverables off their contract's line, read when first
+    needed: only contracts funded over several years (or carried forward at a year end) ask."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.found: dict[int, tuple[str, str, int]] = {}
+
+    def __getitem__(self, line_id: int) -> tuple[str, str, int]:
+        if not self.found:
+            b = BudgetLine
+            self.found = {row[0] or 0: (row[1], row[2], row[3]) for row in self.connection.execute(
+                sa_select(col(b.id), col(b.code), col(b.fund), col(b.fiscal_year)))}
+        return self.found[line_id]
 
 
 def _rows(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
@@ -141,7 +158,8 @@ def _queries(as_of: dt.date, settled: bool) -> tuple[Any, Any]:
                  .where(*live)
                  .order_by(byte_order(col(c.reference)), col(c.id)))
     deliverables = (sa_select(col(c.id), col(d.seq), col(d.name), col(d.amount_pence), col(d.status),
-                              _text(d.due_on), _text(d.submitted_on), _text(d.decided_on), paid)
+                              _text(d.due_on), _text(d.submitted_on), _text(d.decided_on), paid,
+                              func.coalesce(col(d.carried_to_line_id), col(d.budget_line_id)))
                     .select_from(c)
                     .join(d, col(d.contract_id) == col(c.id))
                     .where(*live)
@@ -154,24 +172,49 @@ def _text(column: Any) -> Any:
     return cast(col(column), String)
 
 
-def _commitment(head: Any, rows: Iterable[Any], day: str) -> Commitment:
-    """One contract from its row and its deliverables' rows."""
+def _commitment(head: Any, rows: Iterable[Any], day: str, lines: _Lines) -> Iterator[Commitment]:
+    """One contract from its row and its deliverables' rows; one per line for a contract funded over several
+    years, each with its part: its deliverables there, and on its own line the rest of its value."""
     _id, reference, supplier, title, code, fund, year, value = head
     items = []
     waiting = []
+    elsewhere: dict[int, list[DeliverableLine]] = {}
     paid_total = owed = 0
-    for _id, seq, name, amount, status, due, submitted, decided, paid in rows:
+    for _id, seq, name, amount, status, due, submitted, decided, paid, line_id in rows:
         if status == "accepted" and decided is not None and decided <= day:
             item = _line((seq, name, amount, status, due, decided, paid))
             owed += amount - paid
         else:
             item = _line((seq, name, amount, status_as_of(status, submitted, decided, day), due, None, paid))
             waiting.append(item)
-        items.append(item)
+        if line_id is None:
+            items.append(item)
+        else:
+            elsewhere.setdefault(line_id, []).append(item)
         paid_total += paid
+    if elsewhere:
+        yield from _parts(reference, supplier, title, (code, fund, year), value, items, elsewhere, lines)
+        return
     next_due = (waiting[0] if len(waiting) == 1 else min(waiting, key=_DUE)) if waiting else None
-    return Commitment(reference, supplier, title, code, fund, _year_label(year), value, paid_total, owed,
-                      next_due, tuple(items))
+    yield Commitment(reference, supplier, title, code, fund, _year_label(year), value, paid_total, owed,
+                     next_due, tuple(items))
+
+
+def _parts(reference: str, supplier: str, title: str, own: tuple[str, str, int], value: int,
+           items: list[DeliverableLine], elsewhere: dict[int, list[DeliverableLine]],
+           lines: _Lines) -> Iterator[Commitment]:
+    """Each line's part, in year and code order: its own line's holds the value not funded elsewhere."""
+    funded = [(lines[line_id], found) for line_id, found in elsewhere.items()]
+    rest = value - sum(item.amount_pence for _, found in funded for item in found)
+    for (code, fund, year), found, part in sorted([(own, items, rest), *((line, found, sum(
+            item.amount_pence for item in found)) for line, found in funded)], key=lambda p: (p[0][2], p[0][0])):
+        if not found and not part:
+            continue
+        waiting = [item for item in found if item.accepted_on is None]
+        owed = sum(item.unpaid_pence for item in found if item.accepted_on is not None)
+        yield Commitment(reference, supplier, title, code, fund, _year_label(year), part,
+                         sum(item.paid_pence for item in found), owed,
+                         min(waiting, key=_DUE) if waiting else None, tuple(found))
 
 
 @cache

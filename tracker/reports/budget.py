@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnClause, ColumnElement, and_, case, literal_column, or_
+from sqlalchemy import ColumnClause, ColumnElement, and_, case, func, literal_column, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -35,6 +35,7 @@ from tracker.domain.models import (
 from tracker.reports.figures import LineFigures, Outstanding
 from tracker.reports.later_changes import changes_after
 from tracker.reports.natural import natural_key
+from tracker.reports.parts import parts_on_lines
 from tracker.store.engine import byte_order
 
 ACCEPTED: ColumnClause[str] = literal_column(f"'{DeliverableStatus.ACCEPTED.value}'")
@@ -202,7 +203,8 @@ def budget_by_contract(session: Session, *, year: FiscalYear | None = None, as_o
 
 
 def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date | None) -> Iterable[ContractFigures]:
-    """Per contract awarded on the given lines (id -> code), by reference within each line."""
+    """Per contract awarded on the given lines (id -> code), by reference within each line; a contract funded
+    over several years on each line with its part there (now; as of a day, on its own line whole)."""
     if not code_of:
         return
     c = Contract
@@ -221,16 +223,27 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
                           col(c.value_pence), _committed_at(as_of), paid, accepted - paid
                           ).where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= as_of)
     later = changes_after(session, as_of).value if as_of is not None else {}
+    parts = parts_on_lines(session, ids) if as_of is None else {}
     ordered = query.with_only_columns(col(c.id), *query.selected_columns).order_by(
         col(c.budget_line_id), byte_order(col(c.reference)), col(c.id))
     for contract_id, line_id, *rest in session.execute(ordered):
         figures = ContractFigures(code_of[line_id], *rest)
+        part = parts.pop((contract_id, line_id), None)
+        if part is not None:
+            figures = dataclasses.replace(figures, value_pence=part.value_pence,
+                                          committed_pence=part.committed_pence, paid_pence=part.paid_pence,
+                                          accepted_unpaid_pence=part.accepted_unpaid_pence)
         moved = later.get(contract_id, 0)
         if moved:
             live = figures.status == ContractStatus.AWARDED.value
             figures = dataclasses.replace(figures, value_pence=figures.value_pence - moved,
                                           committed_pence=figures.committed_pence - (moved if live else 0))
         yield figures
+    for part in parts.values():  # a later year's part of a contract funded over several years, on its own line
+        if part.status == ContractStatus.DRAFT:
+            continue
+        yield ContractFigures(code_of[part.line_id], part.reference, part.supplier, part.title, part.status,
+                              part.value_pence, part.committed_pence, part.paid_pence, part.accepted_unpaid_pence)
 
 
 def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of: dt.date | None = None,
@@ -375,43 +388,57 @@ def _figures_as_of(session: Session, ids: Sequence[int],
 
 
 def _carried_as_of(session: Session, ids: Sequence[int], day: dt.date) -> dict[int, tuple[int, int, int]]:
-    """What the deliverables carried forward or released at a year end move between the lines, as of the day:
-    their commitment from the day their year was closed, their payments and acceptances always (a carried
-    deliverable is paid by the line it went to). The few such deliverables are read off their partial index and
-    their payments off the covering one."""
-    d, c, p, y = Deliverable, Contract, Payment, YearEnd
-    moved = [row for which in (col(d.carried_to_line_id) > 0, col(d.released_in) > 0) for row in session.execute(
-        sa_select(col(d.id), col(c.budget_line_id), col(d.carried_to_line_id), col(d.amount_pence),
-                  col(d.paid_pence), col(d.status), col(d.decided_on), col(c.status), col(c.awarded_on),
-                  col(c.ended_on), col(y.closed_on))
-        .select_from(d).join(c, col(c.id) == col(d.contract_id))
-        .join(y, col(y.fiscal_year) == col(c.fiscal_year)).where(which))]
+    """What the deliverables funded off their contract's line move between the lines, as of the day: a later
+    year's part its commitment from the award; one carried forward or released at a year end its commitment from
+    the day its year was closed; payments and acceptances always to the line that funds them. The few such
+    deliverables are read off their partial indexes and their payments off the covering one."""
+    d, c, p, y, b = Deliverable, Contract, Payment, YearEnd, BudgetLine
+    moved = {row[0]: row for which in (col(d.carried_to_line_id) > 0, col(d.released_in) > 0,
+                                       col(d.budget_line_id) > 0) for row in session.execute(
+        sa_select(col(d.id), col(c.budget_line_id), col(d.budget_line_id), col(d.carried_to_line_id),
+                  col(d.released_in), col(d.amount_pence), col(d.paid_pence), col(d.status), col(d.decided_on),
+                  col(c.status), col(c.awarded_on), col(c.ended_on))
+        .select_from(d).join(c, col(c.id) == col(d.contract_id)).where(which))}
     if not moved:
         return {}
+    closes = dict(session.execute(sa_select(col(y.fiscal_year), col(y.closed_on))).all())
+    parts = {row[2] for row in moved.values() if row[2] is not None} | {row[1] for row in moved.values()}
+    year_of = dict(session.execute(sa_select(col(b.id), col(b.fiscal_year)).where(col(b.id).in_(parts))).all())
     wanted = set(ids)
-    carried = [row[0] for row in moved if row[2] is not None]
+    funded = [item for item, row in moved.items() if (row[3] or row[2]) is not None and row[4] is None]
     paid_by = dict(session.execute(
         sa_select(col(p.deliverable_id), sum_pence(col(p.amount_pence)))
-        .where(col(p.deliverable_id).in_(carried), col(p.paid_on) <= day).group_by(col(p.deliverable_id))).all()
-    ) if carried else {}
+        .where(col(p.deliverable_id).in_(funded), col(p.paid_on) <= day).group_by(col(p.deliverable_id))).all()
+    ) if funded else {}
     deltas: dict[int, list[int]] = {}
-    for item, source, target, amount, final_paid, status, decided_on, contract_status, awarded_on, ended_on, \
-            closed_on in moved:
+
+    def shift(line_id: int | None, index: int, amount: int) -> None:
+        if line_id in wanted and amount:
+            deltas.setdefault(line_id, [0, 0, 0])[index] += amount
+
+    for item, own, part_line, target, released, amount, final_paid, status, decided_on, contract_status, \
+            awarded_on, ended_on in moved.values():
+        part = part_line or own
         running = awarded_on is not None and awarded_on <= day and (ended_on is None or ended_on > day)
         ended = ended_on is not None and ended_on <= day
-        share = 0 if closed_on > day else amount if running else final_paid if (
-            ended and contract_status == ContractStatus.CLOSED) else 0
-        paid = int(paid_by.get(item, 0))
+        share = amount if running else final_paid if (ended and contract_status == ContractStatus.CLOSED) else 0
+        if part != own:
+            shift(own, 0, -share)
+            shift(part, 0, share)
+        closed_on = closes.get(year_of.get(part))
+        if (target is not None or released is not None) and closed_on is not None and closed_on <= day:
+            shift(part, 0, -share)
+            shift(target, 0, share)
+        funder = None if released is not None else target or part
+        if funder is None or funder == own:
+            continue
         cancelled = ended and contract_status == ContractStatus.CANCELLED
         accepted = amount if (status == DeliverableStatus.ACCEPTED and decided_on is not None and decided_on <= day
                               and not cancelled and awarded_on is not None and awarded_on <= day) else 0
-        for line_id, sign in ((source, -1), (target, 1)):
-            if line_id in wanted:
-                move = deltas.setdefault(line_id, [0, 0, 0])
-                move[0] += sign * share
-                if target is not None:
-                    move[1] += sign * paid
-                    move[2] += sign * accepted
+        paid = int(paid_by.get(item, 0))
+        for line_id, sign in ((own, -1), (funder, 1)):
+            shift(line_id, 1, sign * paid)
+            shift(line_id, 2, sign * accepted)
     return {line_id: (move[0], move[1], move[2]) for line_id, move in deltas.items()}
 
 
@@ -422,7 +449,7 @@ def _sums(session: Session, query: Any) -> dict[int, int]:
 def _paid_per_day(session: Session, ids: Sequence[int], year: FiscalYear,
                   as_of: dt.date | None) -> Iterable[tuple[dt.date, int]]:
     """Paid per day by the lines: their contracts' payments off the covering index, then moved for the few
-    deliverables carried forward at a year end (paid by the line they went to)."""
+    deliverables carried forward at a year end, or parts of a later year (paid by the line that funds them)."""
     if not ids:
         return []
     p, c, d = Payment, Contract, Deliverable
@@ -432,10 +459,12 @@ def _paid_per_day(session: Session, ids: Sequence[int], year: FiscalYear,
              .where(col(c.budget_line_id).in_(ids), *dated)
              .group_by(col(p.paid_on)).order_by(col(p.paid_on)))
     paid = {day: int(amount) for day, amount in session.execute(query)}
-    carried = session.execute(sa_select(col(d.id), col(d.carried_to_line_id), col(c.budget_line_id))
-                              .select_from(d).join(c, col(c.id) == col(d.contract_id))
-                              .where(col(d.carried_to_line_id) > 0)).all()
-    sign = {item: int(to in ids) - int(line in ids) for item, to, line in carried}
+    elsewhere = {item: (to, line) for which in (col(d.carried_to_line_id) > 0, col(d.budget_line_id) > 0)
+                 for item, to, line in session.execute(
+                     sa_select(col(d.id), func.coalesce(col(d.carried_to_line_id), col(d.budget_line_id)),
+                               col(c.budget_line_id))
+                     .select_from(d).join(c, col(c.id) == col(d.contract_id)).where(which))}
+    sign = {item: int(to in ids) - int(line in ids) for item, (to, line) in elsewhere.items()}
     moving = sorted(item for item, moved in sign.items() if moved)
     if moving:
         for item, day, amount in session.execute(
@@ -459,10 +488,13 @@ def _unpaid_per_due_day(session: Session, ids: Sequence[int],
         unpaid = col(d.amount_pence) - paid
         live = and_(col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of))
     found: dict[dt.date, int] = {}
-    # the lines' own deliverables, then those carried to them at a year end (few, off their own index)
+    # the lines' own deliverables, then those carried to them at a year end and the later years' parts on them
+    # (few, off their own indexes)
     for funded in (and_(col(c.budget_line_id).in_(ids), col(d.carried_to_line_id).is_(None),
-                        col(d.released_in).is_(None)),
-                   col(d.carried_to_line_id).in_(ids)):
+                        col(d.budget_line_id).is_(None), col(d.released_in).is_(None)),
+                   col(d.carried_to_line_id).in_(ids),
+                   and_(col(d.budget_line_id).in_(ids), col(d.carried_to_line_id).is_(None),
+                        col(d.released_in).is_(None))):
         query = (sa_select(col(d.due_on), sum_pence(unpaid))
                  .join(c, col(c.id) == col(d.contract_id))
                  .where(funded, live).group_by(col(d.due_on)))

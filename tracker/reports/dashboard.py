@@ -14,6 +14,8 @@ from sqlmodel import Session, col
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus
 from tracker.reports.figures import Outstanding
+from tracker.reports.natural import natural_key
+from tracker.reports.parts import parts_on_lines
 from tracker.reports.registers import LineRow, budget_lines
 from tracker.store.engine import byte_order
 
@@ -162,14 +164,22 @@ class LineContract(Outstanding):
 
 
 def line_contracts(session: Session, line_code: str, *, limit: int = 100) -> tuple[list[LineContract], bool]:
-    """The contracts that commit a line's money, largest commitment first."""
+    """The contracts that commit a line's money, largest commitment first; a contract funded over several years
+    with its part on the line."""
     query = (
         sa_select(col(Contract.reference), col(Contract.supplier), col(Contract.status),
-                  col(Contract.committed_pence), col(Contract.paid_pence))
+                  col(Contract.committed_pence), col(Contract.paid_pence), col(Contract.id), col(BudgetLine.id))
         .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
         .where(col(BudgetLine.code) == line_code)
         .order_by(col(Contract.committed_pence).desc(), byte_order(col(Contract.reference)), col(Contract.id))
         .limit(limit + 1)
     )
     found = session.execute(query).all()
-    return [LineContract(*row) for row in found[:limit]], len(found) > limit
+    line_id = session.execute(sa_select(col(BudgetLine.id)).where(col(BudgetLine.code) == line_code)).scalar()
+    parts = parts_on_lines(session, [] if line_id is None else [line_id])
+    if not parts:
+        return [LineContract(*row[:5]) for row in found[:limit]], len(found) > limit
+    rows = [LineContract(*row[:5]) for row in found if (row[5], row[6]) not in parts]
+    rows += [LineContract(p.reference, p.supplier, p.status, p.committed_pence, p.paid_pence) for p in parts.values()]
+    rows.sort(key=lambda r: (-r.committed_pence, natural_key(r.reference)))
+    return rows[:limit], len(rows) > limit

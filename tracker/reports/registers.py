@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from tracker.domain import lookup
 from tracker.domain.fiscal import FiscalYear
+from tracker.domain.funding import Part, contract_parts
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, Payment
 from tracker.domain.text import same_name
 from tracker.reports.changes import ChangeRow, contract_changes
@@ -118,6 +119,8 @@ class Statement:
     payments: tuple[PaymentRow, ...]
     original_value_pence: int | None = None
     changes: tuple[ChangeRow, ...] = ()
+    parts: tuple[Part, ...] = ()
+    """Each year's part on its own line, for a contract funded over several years (none for one line)."""
     """Its corrections and variations in order (issue 13)."""
 
     @property
@@ -192,5 +195,6 @@ def contract_statement(session: Session, reference: str) -> Statement:
         tuple(PaymentRow(p.id or 0, seq_of[p.deliverable_id], p.amount_pence, p.paid_on, p.invoice, p.released_by,
                          p.reverses_payment_id, p.reason, p.sod_override_reason, p.imported) for p in paid),
         contract.original_value_pence, contract_changes(session, contract.reference),
+        contract_parts(session, contract),
     )
 

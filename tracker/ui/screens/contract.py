@@ -115,7 +115,8 @@ class ContractScreen(DeskScreen):
             return "none" if pence is None else format_gbp(pence)
 
         left = [("Decision", statement.reference), ("Title", statement.title), ("Supplier", statement.supplier),
-                ("Line", f"{statement.line_code} {statement.line_name}"),
+                ("Lines", " + ".join(f"{p.line_code} {format_gbp(p.committed_pence)}" for p in statement.parts))
+                if statement.parts else ("Line", f"{statement.line_code} {statement.line_name}"),
                 ("Status", statement.status + (f" ({statement.cancel_reason})" if statement.cancel_reason else "")),
                 ("Decided", format_date(statement.decision_date) or "-")]
         right = [("Value", format_gbp(statement.value_pence)), ("Ceiling", money_or_none(statement.ceiling_pence)),
