@@ -71,6 +71,8 @@ class PaymentPreviewLoaded(Loaded):
     preview: PaymentPreview
     nothing_to_pay: str | None = None
     """The domain's refusal when the deliverable is fully paid: the desk says so instead of opening a dialog."""
+    invoices: tuple[InvoiceRow, ...] = ()
+    """The deliverable's invoices, the one to pay against chosen among them."""
 
 
 @dataclass
