@@ -110,6 +110,8 @@ BUDGET = (
                show=False),
     DeskAction("budget.transfer", "t", "transfer", "Transfer", "Move allocation to another line (a virement)",
                show=False),
+    DeskAction("budget.year_end", "e", "year_end", "Year end",
+               "The year-end review: accruals, unaccepted commitments and underspend (changes nothing)"),
 )
 
 TABLES = (
