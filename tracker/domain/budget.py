@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.domain import lookup, rules
+from tracker.domain import lookup, rules, year_end
+from tracker.domain.allocations import open_year
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.errors import InvalidInput
@@ -67,6 +68,10 @@ def set_invoices_required(ctx: Context, code: str, *, required: bool, decision: 
     rules.not_in_future("a decision", on, ctx.clock.today())
     with ctx.change() as change:
         line = lookup.budget_line(change.session, code)
+        code = line.code
+        what = f"switching invoices {'on' if required else 'off'} for {code}"
+        open_year(change.session, what, line)
+        year_end.refuse_in_closed_year(change.session, what, on)
         if line.invoices_required == required:
             raise InvalidInput(f"nothing to change: {code} already {_says(required)}")
         line.invoices_required = required

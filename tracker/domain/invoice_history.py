@@ -6,24 +6,27 @@ its net the sum of those payments (no VAT: the history does not say), paid by th
 payments (and their reversals) then name it, as a payment released today does. Invoice numbers are unique per
 supplier, as compared case-folded without spaces, dashes and dots; a number the supplier's history used again on
 another deliverable (a duplicate the old rule let through) is recorded as "NUMBER (payment N)", so that nothing
-is merged and nothing is lost. It is one audited event, which says so, with every row's image before and after.
+is merged and nothing is lost. It is one audited event, which says so: a digest of the invoices made and one of the
+links, as an import records its rows, and the images only of the payments earlier events imaged (an imported
+payment is proven by its import's digest), so that it stays small however many payments were imported.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, insert, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from tracker.domain.audit import AuditAction, record_event
 from tracker.domain.fiscal import system_clock
-from tracker.domain.images import read_images
+from tracker.domain.images import BATCH, TableDigest, imported_digest, read_images
 from tracker.domain.invoices import due_on, number_key, regime_of, supplier_key
 from tracker.domain.models import Invoice, InvoiceStatus, Payment
 from tracker.domain.people import Actor, os_login, resolve_actor
-from tracker.store.engine import append_only_ddl, drop_append_only_ddl, is_embedded
+from tracker.store.engine import append_only_ddl, drop_append_only_ddl, is_embedded, stream_tuples, sync_id_sequences
 
 WHAT = ("each payment's invoice text became an invoice received on the payment date: its net the payments that "
         "named it, no VAT, paid by them less their reversals; a number used again on another deliverable of the "
@@ -46,38 +49,77 @@ class _Invoice:
 
 
 def record_invoices(conn: Connection) -> int:
-    """Make the invoice records, link the payments to them, and record the event; the number of invoices made."""
+    """Make the invoice records, link the payments to them, and record the event; the number of invoices made.
+
+    The event stays small at any size: the invoices made are a digest over their id range, as an import records
+    its rows, and the links a digest of (payment, invoice) pairs; only payments that earlier events imaged are
+    imaged again, before and after, so that their last image stays what the table holds."""
     found = _gather(conn)
     if not found:
         return 0
     reversals = _reversals(conn, [p for invoice in found for p in invoice.payments])
-    for invoice in found:
-        invoice.reversed = sum(amount for original, (_, amount) in reversals.items() if original in invoice.payments)
-    linked = sorted([p for invoice in found for p in invoice.payments] + [r for r, _ in reversals.values()])
-    before = read_images(conn, "payment", linked)
-    session = Session(bind=conn)
-    rows = [_row(invoice) for invoice in found]
-    session.add_all(rows)
-    session.flush()
-    links = [{"p": payment, "i": row.id} for invoice, row in zip(found, rows, strict=True)
-             for payment in invoice.payments + [r for o, (r, _) in reversals.items() if o in invoice.payments]]
+    low = int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM invoice")).scalar_one()) + 1
+    high = low + len(found) - 1
+    links: list[dict[str, int]] = []
+    for number, invoice in enumerate(found, start=low):
+        reversed_by = [reversals[p] for p in invoice.payments if p in reversals]
+        invoice.reversed = sum(amount for _, amount in reversed_by)
+        links += [{"p": payment, "i": number} for payment in invoice.payments + [r for r, _ in reversed_by]]
+    links.sort(key=lambda link: link["p"])
+    imported = _imported_payments(conn)
+    imaged = [link["p"] for link in links if not _imported(link["p"], imported)]
+    before = read_images(conn, "payment", imaged)
+    for start in range(0, len(found), BATCH):
+        rows = [_row(invoice).model_dump() | {"id": number}
+                for number, invoice in enumerate(found[start:start + BATCH], start=low + start)]
+        conn.execute(insert(Invoice), rows)
+    sync_id_sequences(conn, [Invoice.__tablename__])
     for statement in drop_append_only_ddl(Payment.__tablename__, conn):
         conn.exec_driver_sql(statement)
-    conn.execute(text("UPDATE payment SET invoice_id = :i WHERE id = :p"), links)
+    for start in range(0, len(links), BATCH):
+        conn.execute(text("UPDATE payment SET invoice_id = :i WHERE id = :p"), links[start:start + BATCH])
     for statement in append_only_ddl(Payment.__tablename__, conn):
         conn.exec_driver_sql(statement)
-    after = read_images(conn, "payment", linked)
-    made = read_images(conn, "invoice", [row.id for row in rows if row.id is not None])
-    images: list[dict[str, Any]] = [{"table": "payment", "id": row_id, "before": before[row_id],
-                                     "after": after[row_id]} for row_id in linked]
-    images += [{"table": "invoice", "id": row_id, "before": None, "after": image}
-               for row_id, image in sorted(made.items())]
+    after = read_images(conn, "payment", imaged)
+    images = [{"table": "payment", "id": row_id, "before": before[row_id], "after": after[row_id]}
+              for row_id in imaged]
+    linked = (links[0]["p"], links[-1]["p"])
     renumbered = [invoice.number for invoice in found if invoice.renumbered]
+    session = Session(bind=conn)
     record_event(session, actor=_migrating(conn), at=system_clock().timestamp(), action=AuditAction.STORE_MIGRATED,
-                 contract_ref=None, details={"migration": 14, "what": WHAT, "invoices": len(rows),
-                                             "payments": len(linked), "renumbered": renumbered, "images": images})
+                 contract_ref=None, details={
+                     "migration": 14, "what": WHAT, "invoices": len(found), "payments": len(links),
+                     "renumbered": renumbered, "images": images,
+                     "tables": {"invoice": imported_digest(conn, "invoice", low, high)},
+                     "links": links_digest(conn, payments=linked, invoices=(low, high))})
     session.close()
-    return len(rows)
+    return len(found)
+
+
+def links_digest(conn: Connection, *, payments: tuple[int, int], invoices: tuple[int, int]) -> dict[str, Any]:
+    """What the migration records of the links it made: the (payment, invoice) pairs of the payments in its id range
+    that name one of its invoices, as a count and a digest. Payments are append-only, so verify finds them as made."""
+    query = (f"SELECT id, invoice_id FROM payment WHERE id BETWEEN {int(payments[0])} AND {int(payments[1])} "
+             f"AND invoice_id BETWEEN {int(invoices[0])} AND {int(invoices[1])} ORDER BY id")
+    digest = TableDigest()
+    for batch in stream_tuples(conn, query, BATCH):
+        digest.add([(int(payment), int(invoice)) for payment, invoice in batch])
+    return {"payments": list(payments), "invoices": list(invoices), "count": digest.rows,
+            "sha256": digest.hexdigest()}
+
+
+def _imported_payments(conn: Connection) -> list[tuple[int, int]]:
+    """The payment id ranges imports made: their rows are proven by their digests, not by images."""
+    found = []
+    for (payload,) in conn.execute(text("SELECT payload FROM audit_event WHERE action = :a ORDER BY seq"),
+                                   {"a": AuditAction.IMPORT.value}):
+        low, high = json.loads(payload).get("id_ranges", {}).get("payment", (1, 0))
+        found.append((int(low), int(high)))
+    return found
+
+
+def _imported(payment: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(low <= payment <= high for low, high in ranges)
 
 
 def _gather(conn: Connection) -> list[_Invoice]:

@@ -161,14 +161,19 @@ def recorded_invoice(session: Session, contract: Contract, number: str) -> Invoi
                                               Invoice.number_key == number_key(number))).first()
 
 
-def match_payment(change: Change, contract: Contract, item: Deliverable, invoice: Invoice, amount: int) -> None:
-    """Check the three-way match and add the payment to the invoice's paid total (guarded in SQL by its gross)."""
-    owner = change.session.get_one(Contract, invoice.contract_id)
-    for_item = change.session.get_one(Deliverable, invoice.deliverable_id)
+def check_match(session: Session, contract: Contract, item: Deliverable, invoice: Invoice, amount: int) -> None:
+    """The three-way match: the invoice is for this deliverable, valid, and has the amount unpaid (gross)."""
+    owner = session.get_one(Contract, invoice.contract_id)
+    for_item = session.get_one(Deliverable, invoice.deliverable_id)
     gross = invoice.net_pence + invoice.vat_pence
     rules.invoice_matches(invoice.number, f"{contract.reference} #{item.seq}",
                           for_label=f"{owner.reference} #{for_item.seq}", status=invoice.status, paying=amount,
                           gross=gross, paid=invoice.paid_pence)
+
+
+def match_payment(change: Change, contract: Contract, item: Deliverable, invoice: Invoice, amount: int) -> None:
+    """Check the three-way match and add the payment to the invoice's paid total (guarded in SQL by its gross)."""
+    check_match(change.session, contract, item, invoice, amount)
     move_invoice_paid(change, invoice, amount)
 
 

@@ -55,6 +55,8 @@ class PaymentPreview:
     line_code: str
     line_allocation_pence: int
     line_paid_pence: int
+    line_year: FiscalYear
+    """The year the payment is charged to: its line's, even when paid after that year ends (an accrual)."""
 
     @property
     def line_left_pence(self) -> int:
@@ -71,7 +73,7 @@ def preview_payment(session: Session, reference: str, seq: int) -> PaymentPrevie
     reference = contract.reference
     line = year_end.funding_line(session, contract, item)
     return PaymentPreview(reference, seq, item.name, item.amount_pence - item.paid_pence, line.code,
-                          line.allocation_pence, line.paid_pence)
+                          line.allocation_pence, line.paid_pence, FiscalYear(line.fiscal_year))
 
 
 def check_release(session: Session, ctx: Context, reference: str, seq: int, *, amount_pence: int, paid_on: dt.date,
@@ -83,6 +85,9 @@ def check_release(session: Session, ctx: Context, reference: str, seq: int, *, a
     line = year_end.funding_line(session, contract, item)
     _check_release(ctx, session, contract, item, line, amount_pence, paid_on, invoice, None)
     _check_positive(amount_pence)
+    matched = None if invoice is None else invoices.recorded_invoice(session, contract, invoice)
+    if matched is not None:
+        invoices.check_match(session, contract, item, matched, amount_pence)
 
 
 def _check_positive(amount_pence: int) -> None:

@@ -21,7 +21,7 @@ The first disagreement found is the headline; a few more follow it.
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from tracker.domain.audit import GENESIS_HASH, AuditAction, chain_hash, event_bo
 from tracker.domain.errors import InvalidInput
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.images import BATCH, TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
+from tracker.domain.invoice_history import links_digest
 from tracker.domain.money import format_gbp
 from tracker.domain.schema import MIGRATIONS
 from tracker.store.engine import ever_written, guard_problems
@@ -128,6 +129,8 @@ class _Replay:
     first_before: dict[tuple[str, int], Image] = field(default_factory=dict)
     """A row first seen already made (by an import): its image before that event, for the import's digest."""
     digests: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    links: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    """The payments a migration linked to the invoices it made: (its event, the digest of the links)."""
     imaged_from: int = 0
     latest_at: dt.datetime | None = None
     closed_years: dict[str, tuple[int, tuple[str, str, str]]] = field(default_factory=dict)
@@ -177,6 +180,7 @@ def verify_store(engine: Engine, *, head: tuple[int, str] | None = None, heads: 
             rows["payment"] = _check_payments(conn, replay, problems, progress)
             _check_invoices(conn, replay, problems, progress)
             _check_imports(replay, problems)
+            _check_links(conn, replay, problems)
             _check_closed_years(conn, replay, problems)
             progress.phase("totals", len(_TOTALS), "checks")
             _check_totals(conn, problems, progress)
@@ -298,6 +302,11 @@ def _replay(replay: _Replay, seq: int, action: str, ref: str | None, d: dict[str
                 ref, d["seq"], d["amount_pence"], d["paid_on"], None, d["reverses_payment_id"], None))
         elif action == AuditAction.YEAR_CLOSED:
             replay.closed_years[d["fiscal_year"]] = (seq, (d["closed_on"], d["settle_until"], d["decision"]))
+        elif action == AuditAction.STORE_MIGRATED and "links" in d:
+            low, high = d["tables"]["invoice"]["ids"]
+            replay.imports.append(_Import(seq, {"invoice": (int(low), int(high))}, {"invoices": int(d["invoices"])},
+                                          None))
+            replay.links.append((seq, d["links"]))
         elif action == AuditAction.IMPORT:
             replay.imports.append(_Import(
                 seq, {table: (int(r[0]), int(r[1])) for table, r in d.get("id_ranges", {}).items()},
@@ -420,7 +429,7 @@ def _replay_images(replay: _Replay, seq: int, action: str, d: dict[str, Any], pr
             replay.images[key] = (seq, after)
         _check_balances(seq, action, d, images, problems)
         _check_allocations(seq, action, d, images, problems)
-        if action == AuditAction.IMPORT:
+        if action in (AuditAction.IMPORT, AuditAction.STORE_MIGRATED):
             replay.digests.extend((seq, table, spec) for table, spec in d.get("tables", {}).items())
     except (KeyError, TypeError, ValueError, AttributeError):
         problems.add(f"audit event {seq} ({action}): its row images are not in the form the tracker writes")
@@ -642,11 +651,46 @@ def _check_imports(replay: _Replay, problems: _Problems) -> None:
             recorded = found.rows.get(_PLURAL.get(table, table), wanted)
             have = found.seen.get(table, 0) + len(_removed(replay, table, low, high))
             if have != wanted or recorded != wanted:
-                problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {found.seq}: "
-                             f"{plural(have, 'row')} in the table, the event recorded {recorded:,} (rows deleted)")
+                problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of {_maker(replay, found.seq)} "
+                             f"{found.seq}: {plural(have, 'row')} in the table, the event recorded {recorded:,} "
+                             f"(rows deleted)")
         if found.payments_pence is not None and found.payments_sum != found.payments_pence:
             problems.add(f"payments of import event {found.seq} total {format_gbp(found.payments_sum)} in the table, "
                          f"the event recorded {format_gbp(found.payments_pence)} (an imported payment was edited)")
+
+
+def _check_links(conn: Connection, replay: _Replay, problems: _Problems) -> None:
+    """The payments a migration linked to the invoices it made, against the digest of the links it recorded."""
+    for seq, spec in replay.links:
+        payments, invoices = spec["payments"], spec["invoices"]
+        found = links_digest(conn, payments=(int(payments[0]), int(payments[1])),
+                             invoices=(int(invoices[0]), int(invoices[1])))
+        if (found["count"], found["sha256"]) != (spec["count"], spec["sha256"]):
+            problems.add(f"payments {payments[0]} to {payments[1]} linked to invoices {invoices[0]} to {invoices[1]} "
+                         f"by audit event {seq} (store.migrated): {plural(found['count'], 'link')} in the table, "
+                         f"{int(spec['count']):,} recorded, or not the same (a link was added, changed or removed)")
+
+
+def _maker(replay: _Replay, seq: int) -> str:
+    """What made rows recorded by digest: an import, or the migration that made invoices of payments' texts."""
+    return "migration event" if any(seq == made for made, _ in replay.links) else "import event"
+
+
+def _unlinked(replay: _Replay, seq: int, names: list[str]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+    """For the payments an import made before a migration linked them to invoices: the row as the import left it,
+    without the link (which the migration's own digest proves)."""
+    ranges = [(int(spec["invoices"][0]), int(spec["invoices"][1])) for later, spec in replay.links if later > seq]
+    if not ranges or "invoice_id" not in names:
+        return None
+    at = names.index("invoice_id")
+
+    def unlink(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        linked = row[at]
+        if linked is not None and any(low <= int(linked) <= high for low, high in ranges):
+            return (*row[:at], None, *row[at + 1:])
+        return row
+
+    return unlink
 
 
 def _compare(label: str, names: tuple[str, ...], have: tuple[Any, ...], want: tuple[Any, ...], source: str,
@@ -698,14 +742,17 @@ def _check_digest(conn: Connection, table: str, seq: int, spec: dict[str, Any], 
     batches = stream_batches(conn, table, names, low=low, high=high)
     if removed:
         batches = _with_removed(batches, {row_id: earlier[row_id] for row_id in removed if row_id in earlier}, at)
+    unlink = _unlinked(replay, seq, names) if table == "payment" else None
     for batch in batches:
+        if unlink is not None:
+            batch = [unlink(row) for row in batch]
         if earlier and any(batch[0][at] <= row_id <= batch[-1][at] for row_id in earlier):
             batch = [earlier.get(row[at], row) for row in batch]
         digest.add(batch)
         progress.advance(len(batch))
     if digest.rows != int(spec["count"]) or digest.hexdigest() != spec["sha256"]:
-        problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of import event {seq}: the rows do not match "
-                     f"the digest the import recorded ({plural(digest.rows, 'row')}, {int(spec['count']):,} imported; "
+        problems.add(f"{table.replace('_', ' ')} ids {low} to {high} of {_maker(replay, seq)} {seq}: the rows do not "
+                     f"match the digest it recorded ({plural(digest.rows, 'row')}, {int(spec['count']):,} imported; "
                      f"a row imported was edited, added or removed)")
 
 

@@ -92,6 +92,14 @@ CONTRACT = (
                "Add a deliverable to this contract (draft or awarded)", show=False),
     DeskAction("contract.award", "w", "award", "Award", "Award this draft: commit its value against its line",
                show=False),
+    DeskAction("invoice.receive", "I", "receive_invoice", "Invoice",
+               "Record an invoice received for the deliverable: number, dates, net and VAT", show=False),
+    DeskAction("invoice.dispute", "x", "dispute_invoice", "Dispute",
+               "Dispute the highlighted invoice: under PCR 2015 its clock stops", show=False),
+    DeskAction("invoice.resolve", "R", "resolve_invoice", "Resolve",
+               "Resolve the highlighted invoice's dispute: valid from that day", show=False),
+    DeskAction("invoice.reject", "X", "reject_invoice", "Reject invoice",
+               "Reject the highlighted invoice for good, with a reason", show=False),
 )
 
 AUDIT = (
@@ -106,6 +114,8 @@ BUDGET = (
                show=False),
     DeskAction("budget.transfer", "t", "transfer", "Transfer", "Move allocation to another line (a virement)",
                show=False),
+    DeskAction("budget.year_end", "e", "year_end", "Year end",
+               "The year-end review: accruals, unaccepted commitments and underspend (changes nothing)"),
 )
 
 TABLES = (

@@ -19,6 +19,7 @@ from tracker.reports.contract_list import ContractPage, ContractQuery
 from tracker.reports.dashboard import Dashboard, LineContract, WaitingCounts
 from tracker.reports.invoices import InvoiceRow
 from tracker.reports.registers import DeliverableRow, LineRow, Statement
+from tracker.reports.year_end import YearEndReview
 
 Outcome = TypeVar("Outcome")
 
@@ -71,6 +72,13 @@ class PaymentPreviewLoaded(Loaded):
     preview: PaymentPreview
     nothing_to_pay: str | None = None
     """The domain's refusal when the deliverable is fully paid: the desk says so instead of opening a dialog."""
+    invoices: tuple[InvoiceRow, ...] = ()
+    """The deliverable's invoices, the one to pay against chosen among them."""
+
+
+@dataclass
+class YearEndLoaded(Loaded):
+    review: YearEndReview
 
 
 @dataclass

@@ -18,6 +18,7 @@ from tracker.ui.dialogs.budget_change import revise_form, transfer_form
 from tracker.ui.keymap import BUDGET, bindings
 from tracker.ui.messages import BudgetLoaded, PeriodsLoaded
 from tracker.ui.screens.base import DeskScreen
+from tracker.ui.screens.year_end import YearEndScreen
 from tracker.ui.widgets.cells import money
 from tracker.ui.widgets.columns import Column
 from tracker.ui.widgets.desk_table import DeskTable
@@ -115,6 +116,9 @@ class BudgetScreen(DeskScreen):
                 return found
         self.notify("Highlight a budget line first", severity="warning", markup=False)
         return None
+
+    def action_year_end(self) -> None:
+        self.app.push_screen(YearEndScreen())
 
     def action_revise(self) -> None:
         line = self._line()

@@ -3,6 +3,7 @@ a deliverable."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
@@ -18,8 +19,9 @@ from tracker.domain import contracts, deliverables, payments, rules
 from tracker.domain.audit import AuditAction
 from tracker.domain.corrections import Corrected
 from tracker.domain.errors import TrackerError
-from tracker.domain.fiscal import format_date, parse_date
-from tracker.domain.models import ContractStatus, Control, DeliverableStatus
+from tracker.domain.fiscal import FiscalYear, format_date, parse_date
+from tracker.domain.invoices import InvoiceRecorded, number_key
+from tracker.domain.models import ContractStatus, Control, DeliverableStatus, InvoiceStatus
 from tracker.domain.money import format_gbp, format_pounds, parse_money
 from tracker.domain.variations import Reprofiled, Varied
 from tracker.reports.invoices import InvoiceRow, invoice_register
@@ -36,6 +38,7 @@ from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal, ActionSpec, Field, Values
 from tracker.ui.dialogs.adding import deliverable_form
 from tracker.ui.dialogs.correction import amend_form, reopen_form, revoke_form
+from tracker.ui.dialogs.invoice import dispute_form, receive_form, reject_form, resolve_form
 from tracker.ui.dialogs.variation import reprofile_form, vary_form
 from tracker.ui.keymap import CONTRACT, bindings
 from tracker.ui.messages import AwardPreviewLoaded, ChangeFiguresLoaded, PaymentPreviewLoaded, StatementLoaded
@@ -70,6 +73,7 @@ class ContractScreen(DeskScreen):
         super().__init__()
         self.reference = reference
         self.statement: Statement | None = None
+        self.invoices: tuple[InvoiceRow, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,7 +99,7 @@ class ContractScreen(DeskScreen):
                   busy=self.query_one("#deliverables"))
 
     def on_statement_loaded(self, message: StatementLoaded) -> None:
-        self.statement = message.statement
+        self.statement, self.invoices = message.statement, message.invoices
         self._show_statement(message.statement)
         self._show_invoices(message.invoices)
 
@@ -254,18 +258,22 @@ class ContractScreen(DeskScreen):
                     payments.check_release(session, ctx, reference, seq, amount_pence=0, paid_on=ctx.clock.today())
                 except TrackerError as error:
                     refusal = error.message
-            return PaymentPreviewLoaded(item, preview, refusal)
+            invoices = invoice_register(session, today=ctx.clock.today(), reference=reference)
+            return PaymentPreviewLoaded(item, preview, refusal, tuple(row for row in invoices if row.seq == seq))
 
         self.read(PaymentPreviewLoaded, query)
 
     def on_payment_preview_loaded(self, message: PaymentPreviewLoaded) -> None:
-        """The release dialog: every figure it shows is the domain's preview, for the amount typed."""
+        """The release dialog: every figure it shows is the domain's preview, for the amount typed, with the
+        three-way match against the invoice chosen and the year the payment is charged to."""
         item, preview = message.item, message.preview
         if message.nothing_to_pay:
             self.notify(message.nothing_to_pay, title="Nothing to pay", severity="warning", markup=False)
             return
         ctx, reference, seq = self.desk.context, self.reference, item.seq
         today = ctx.clock.today()
+        payable = [row for row in message.invoices if row.unpaid_pence > 0 and row.status != InvoiceStatus.REJECTED]
+        first = next((row for row in payable if row.status == InvoiceStatus.VALID), None)
 
         def check(values: Values) -> None:
             with read_session(ctx.engine) as session:
@@ -279,23 +287,29 @@ class ContractScreen(DeskScreen):
         def describe(values: Values) -> list[tuple[str, str]]:
             lines = [("Event", AuditAction.PAYMENT_RELEASED),
                      ("Deliverable", f"{preview.reference} #{preview.seq} {preview.deliverable} ({item.status})"),
-                     ("Unpaid", format_gbp(preview.unpaid_pence))]
+                     ("Unpaid", format_gbp(preview.unpaid_pence)),
+                     ("Invoices", "; ".join(f"{row.number} {row.status}, {format_gbp(row.unpaid_pence)} unpaid"
+                                            for row in payable) or "(none open)")]
             amount = amount_of(values)
             paid_on = parse_date(values["paid_on"], today=today)
             before, after = preview.line_left_pence, preview.line_left_after(amount)
             lines += [("Amount", format_gbp(amount)), ("Paid on", format_date(paid_on)),
                       ("Invoice", values["invoice"].strip() or "(none)"),
+                      ("Three-way match", _match(item, values["invoice"], amount, message.invoices)),
+                      ("Charged to", _charged_to(preview.line_year, item, paid_on)),
                       (f"{preview.line_code} left to pay", f"{format_gbp(before)} → {format_gbp(after)}"
                                                            + ("  ! OVER the allocation" if after < 0 else "")),
                       ("Accepted by", item.decided_by or "(not accepted)"), ("Released by", self._by())]
             return lines
 
+        amount = preview.unpaid_pence if first is None else min(preview.unpaid_pence, first.unpaid_pence)
         self._dialog(ActionSpec(
             title=f"Release payment for {reference} #{seq}", confirm="Release payment",
-            fields=(Field("amount", "Amount (£)", default=format_pounds(preview.unpaid_pence)),
-                    Field("paid_on", "Paid on (YYYY-MM-DD)", default=today.isoformat()),
-                    Field("invoice", "Invoice reference", placeholder="e.g. IMP-001")),
-            describe=describe, check=check,
+            fields=(Field("amount", "Amount (£)", default=format_pounds(amount)),
+                    Field("paid_on", "Paid on", default=today.isoformat()),
+                    Field("invoice", "Invoice", default="" if first is None else first.number,
+                          placeholder="the invoice it pays, e.g. IMP-001")),
+            describe=describe, check=check, compact=True,
             perform=lambda values: payments.release_payment(
                 ctx, reference, seq, amount_pence=amount_of(values),
                 paid_on=parse_date(values["paid_on"], today=today), invoice=values["invoice"] or None)),
@@ -442,6 +456,40 @@ class ContractScreen(DeskScreen):
                         f"{format_date(outcome.due_before)}, first due {format_date(outcome.original_due)})",
                         title="Recorded", markup=False)
 
+    def _selected_invoice(self) -> InvoiceRow | None:
+        table = self.query_one("#invoices", DeskTable)
+        if not table.row_count:
+            self.notify("This contract has no invoice", severity="warning", markup=False)
+            return None
+        number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next(row for row in self.invoices if row.number == number)
+
+    def action_receive_invoice(self) -> None:
+        item = self._selected()
+        if item is not None and self.statement is not None:
+            self._dialog(receive_form(self.desk.context, self.statement, item, self._by()), self._invoice_recorded)
+
+    def action_dispute_invoice(self) -> None:
+        invoice = self._selected_invoice()
+        if invoice is not None:
+            self._dialog(dispute_form(self.desk.context, self.reference, invoice, self._by()), self._invoice_recorded)
+
+    def action_resolve_invoice(self) -> None:
+        invoice = self._selected_invoice()
+        if invoice is not None:
+            self._dialog(resolve_form(self.desk.context, self.reference, invoice, self._by()), self._invoice_recorded)
+
+    def action_reject_invoice(self) -> None:
+        invoice = self._selected_invoice()
+        if invoice is not None:
+            self._dialog(reject_form(self.desk.context, self.reference, invoice, self._by()), self._invoice_recorded)
+
+    def _invoice_recorded(self, outcome: InvoiceRecorded | None) -> None:
+        if outcome is not None:
+            due = f"due {format_date(outcome.due_on)}" if outcome.due_on else "not due while disputed"
+            self.notify(f"Invoice {outcome.number} on {outcome.reference} #{outcome.seq}, "
+                        f"{format_gbp(outcome.gross_pence)}: {outcome.status}, {due}", title="Recorded", markup=False)
+
 
 def _pairs(pairs: list[tuple[str, str]]) -> Text:
     width = max(len(label) for label, _ in pairs)
@@ -451,6 +499,30 @@ def _pairs(pairs: list[tuple[str, str]]) -> Text:
         text.append(f"{value}\n")
     text.rstrip()
     return text
+
+
+def _match(item: DeliverableRow, number: str, amount: int, invoices: tuple[InvoiceRow, ...]) -> str:
+    """The three checks a payment must pass, as the domain makes them: shown before it is asked."""
+    accepted = "accepted ✓" if item.status == DeliverableStatus.ACCEPTED else f"{item.status} ✗ (not accepted)"
+    if not number.strip():
+        return f"{accepted}; no invoice named"
+    key = number_key(number)
+    invoice = next((row for row in invoices if number_key(row.number) == key), None)
+    if invoice is None:
+        return f"{accepted}; {number.strip()} is not an invoice for #{item.seq} ✗"
+    valid = (f"{invoice.number} valid ✓" if invoice.status == InvoiceStatus.VALID
+             else f"{invoice.number} {invoice.status} ✗")
+    within = (f"{format_gbp(amount)} ≤ {format_gbp(invoice.unpaid_pence)} unpaid gross "
+              f"{'✓' if amount <= invoice.unpaid_pence else '✗'}")
+    return f"{accepted}; {valid}; {within}"
+
+
+def _charged_to(year: FiscalYear, item: DeliverableRow, paid_on: dt.date) -> str:
+    """A payment after the year end for work accepted by it is the old year's (an accrual): the officer sees so."""
+    if paid_on <= year.ends:
+        return year.label
+    accepted = format_date(item.decided_on) if item.decided_on else "not yet"
+    return f"{year.label}, the old year: accepted {accepted}, paid after its end {format_date(year.ends)} (accrual)"
 
 
 def _payment_note(row: PaymentRow, reversed_by: dict[int, int]) -> str:
