@@ -420,7 +420,7 @@ def grant_officer(engine: Engine, role: str) -> list[str]:
                       f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {_schema(conn)} TO {name}"]
         for table in tables:
             allowed: tuple[str, ...] = APPENDED_ONLY if table in APPEND_ONLY_TABLES else CHANGED
-            if table == "schema_version":
+            if table in ("schema_version", "alembic_version"):
                 allowed = ("SELECT",)
             statements.append(f"GRANT {', '.join(allowed)} ON {table} TO {name}")
         for statement in statements:
