@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.store.engine import is_embedded, read_only_view, writer
 from tracker.store.errors import StoreError
@@ -64,14 +64,20 @@ def read_version(conn: Connection) -> Found:
     if not conn.dialect.has_table(conn, "schema_version"):
         return Found(0, False)
     if conn.dialect.has_table(conn, ALEMBIC_TABLE):
-        heads = [str(v) for (v,) in conn.execute(text(f"SELECT version_num FROM {ALEMBIC_TABLE}"))]
-        if heads:
-            if len(heads) > 1 or not heads[0].isdigit():
-                raise StoreError(f"this database's Alembic revision is {', '.join(heads)[:80]!r}, which no tracker "
-                                 f"made; it is not migrated or opened. Nothing was changed")
-            return Found(int(heads[0]), True)
-    found = conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
-    return Found(int(found or 0), False)
+        found = _alembic_revision([str(v) for (v,) in conn.execute(text(f"SELECT version_num FROM {ALEMBIC_TABLE}"))])
+        if found is not None:
+            return found
+    last = conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
+    return Found(int(last or 0), False)
+
+
+def _alembic_revision(heads: list[str]) -> Found | None:
+    if not heads:
+        return None
+    if len(heads) > 1 or not heads[0].isdigit():
+        raise StoreError(f"this database's Alembic revision is {', '.join(heads)[:80]!r}, which no tracker made; it "
+                         f"is not migrated or opened. Nothing was changed")
+    return Found(int(heads[0]), True)
 
 
 def current_version(engine: Engine) -> int:
@@ -79,8 +85,17 @@ def current_version(engine: Engine) -> int:
 
 
 def found_version(engine: Engine) -> Found:
+    """The store's version in one query when both records are there (every store at the latest step, so every
+    command and the desk's first paint); the tables are looked for only when it fails."""
+    missing = (ProgrammingError, OperationalError) if is_embedded(engine) else ProgrammingError
     with engine.connect() as conn:
-        return read_version(conn)
+        try:
+            heads = [str(v) for (v, _) in conn.execute(text(
+                f"SELECT version_num, (SELECT 1 FROM schema_version LIMIT 1) FROM {ALEMBIC_TABLE}"))]
+        except missing:
+            conn.rollback()
+            return read_version(conn)
+        return _alembic_revision(heads) or read_version(conn)
 
 
 def reachable_version(engine: Engine) -> Found:
