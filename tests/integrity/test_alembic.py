@@ -183,12 +183,32 @@ print(sorted(name for name in sys.modules if name.split(".")[0] in ("alembic", "
 """
 
 
+_DESK_FIRST_PAINT = """
+import asyncio, datetime, sys
+from tracker.domain.fiscal import fixed_clock
+from tracker.domain.people import Actor
+from tracker.domain.schema import open_store
+from tracker.ui.app import build_app
+
+
+async def first_paint():
+    app = build_app(open_store(sys.argv[1]), Actor("Alice Accepts", "alice"), fixed_clock(datetime.date(2015, 10, 19)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+
+
+asyncio.run(first_paint())
+print(sorted(name for name in sys.modules if name.split(".")[0] in ("alembic", "mako")))
+"""
+
+
 def test_a_store_at_the_latest_step_never_imports_alembic(store: str) -> None:
-    """`tracker --help` and an officer's command on a store at the latest step check the version with one query;
-    only an upgrade loads Alembic."""
+    """`tracker --help`, an officer's command and the desk's first paint on a store at the latest step check the
+    version with one query; only an upgrade loads Alembic."""
     open_store(store).dispose()
-    for args in (["--help"], ["--db", store, "budget", "list"], ["--db", store, "db", "upgrade"]):
-        ran = subprocess.run([sys.executable, "-c", _HOT_PATHS, *args], capture_output=True, text=True,
+    for script, args in ((_HOT_PATHS, ["--help"]), (_HOT_PATHS, ["--db", store, "budget", "list"]),
+                         (_HOT_PATHS, ["--db", store, "db", "upgrade"]), (_DESK_FIRST_PAINT, [store])):
+        ran = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
                              env=os.environ.copy(), timeout=120)
         assert ran.returncode == 0, ran.stderr
         assert ran.stdout.splitlines()[-1] == "[]", (args, ran.stdout[-300:])

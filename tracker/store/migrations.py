@@ -21,7 +21,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from tracker.store.engine import is_embedded, read_only_view, writer
+from tracker.store.engine import grant_reads_like, is_embedded, read_only_view, writer
 from tracker.store.errors import StoreError
 from tracker.support.safe_text import redact_passwords
 
@@ -156,6 +156,7 @@ def upgrade(engine: Engine, migrations: Sequence[Migration], scripts: Path) -> l
             now = read_version(conn)
             if not now.stamped:
                 command.stamp(config, revision(now.version))
+                grant_reads_like(conn, ALEMBIC_TABLE, "schema_version")
     applied = []
     for migration in steps:
         if migration.version <= have.version:
