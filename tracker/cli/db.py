@@ -13,8 +13,9 @@ app = typer.Typer(help="The database itself: its schema's steps, and bringing it
 
 @app.command("upgrade")
 def upgrade(ctx: typer.Context) -> None:
-    """Apply this tracker's missing schema steps (back up first). On a shared PostgreSQL store only this command
-    (or `tracker init` on an empty database) changes the schema; two upgraders at once take turns on its lock."""
+    """Apply this tracker's missing schema steps, Alembic's revisions (back up first). On a shared PostgreSQL store
+    only this command (or `tracker init` on an empty database) changes the schema, run as the owner role; two
+    upgraders at once take turns on its lock."""
     from tracker.store.migrations import current_version
     from tracker.support.safe_text import redact_passwords
 
