@@ -7,7 +7,7 @@ carried over at its version (stamped) by its next upgrade.
 
 Reading the version is one cheap query and never imports Alembic: a store at the latest step (every command, the
 desk's first paint) pays nothing for it. Only a store that needs a step loads Alembic, and then each step is one
-transaction that takes the store's write lock at BEGIN (PostgreSQL's advisory lock, SQLite's write lock), reads the
+transaction that takes the store's write lock at BEGIN (PostgreSQL's advisory lock, the embedded store's own), reads the
 revision again under it (another upgrader may have applied the step meanwhile), runs the revision and records it:
 a process killed mid-upgrade leaves the store at the last step it committed.
 """
