@@ -212,3 +212,14 @@ def test_a_store_at_the_latest_step_never_imports_alembic(store: str) -> None:
                              env=os.environ.copy(), timeout=120)
         assert ran.returncode == 0, ran.stderr
         assert ran.stdout.splitlines()[-1] == "[]", (args, ran.stdout[-300:])
+
+
+def test_verify_finds_a_history_that_does_not_reach_the_revision(store: str) -> None:
+    engine = open_store(store)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 12")
+        assert verify_store(engine).problems == (
+            f"Alembic's revision is {LATEST:04d} but schema_version's last step is 12; each step records both",)
+    finally:
+        engine.dispose()
