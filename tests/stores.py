@@ -19,9 +19,8 @@ import pytest
 from sqlalchemy import create_engine, make_url
 from sqlalchemy.pool import NullPool
 
-from tracker.domain.schema import MIGRATIONS
+from tracker.domain.schema import upgrade
 from tracker.store.engine import make_engine
-from tracker.store.migrations import upgrade
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
 POSTGRES_URL_EN_GB = os.environ.get("TRACKER_TEST_POSTGRES_URL_EN_GB", "")
@@ -75,7 +74,7 @@ class Server:
         if self.template is None:
             url = self.create()
             engine = make_engine(url)
-            upgrade(engine, MIGRATIONS)
+            upgrade(engine)
             engine.dispose()
             self.template = str(make_url(url).database)
         return self.create(template=self.template)
@@ -165,3 +164,10 @@ def rows(target: str, sql: str, params: dict[str, Any] | None = None) -> list[tu
             return [tuple(row) for row in result] if result.returns_rows else []
     finally:
         engine.dispose()
+
+
+def as_at(version: int) -> tuple[str, str]:
+    """The statements that put a store's version record back to `version`, as the tracker of that step left it: its
+    dated history and its Alembic revision (for a test of a store an older tracker made)."""
+    return (f"DELETE FROM schema_version WHERE version > {version}",
+            f"UPDATE alembic_version SET version_num = '{version:04d}'")

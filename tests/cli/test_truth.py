@@ -110,6 +110,7 @@ def _file_digests(folder: Path) -> dict[str, str]:
 @pytest.mark.parametrize("version", [max(m.version for m in MIGRATIONS) + 1, 99])
 def test_a_store_from_a_newer_tracker_is_refused_and_not_changed(demo: Tracker, version: int) -> None:
     rows(demo.db, f"INSERT INTO schema_version VALUES ({version}, 'later', 'a newer tracker')")
+    rows(demo.db, f"UPDATE alembic_version SET version_num = '{version:04d}'")
     embedded = "://" not in demo.db
     before = _file_digests(Path(demo.db).parent) if embedded else rows(demo.db, "SELECT * FROM schema_version")
     for args in (["pay", REF, "1"], ["init"], ["contract", "list"], ["audit", "verify"]):
@@ -142,9 +143,9 @@ def test_a_store_made_by_another_tracker_between_two_reads_is_opened(tmp_path: P
 
     target = str(tmp_path / "tracker.db")
     read_version = migrations.reachable_version
-    reads: list[int] = []
+    reads: list[migrations.Found] = []
 
-    def another_tracker_makes_the_store_after_the_first_read(engine: Any) -> int:
+    def another_tracker_makes_the_store_after_the_first_read(engine: Any) -> migrations.Found:
         reads.append(read_version(engine))
         if len(reads) == 1:
             open_store(target).dispose()
@@ -152,7 +153,7 @@ def test_a_store_made_by_another_tracker_between_two_reads_is_opened(tmp_path: P
 
     monkeypatch.setattr(migrations, "reachable_version", another_tracker_makes_the_store_after_the_first_read)
     open_store(target).dispose()
-    assert reads[0] == 0 and max(reads) == max(m.version for m in MIGRATIONS)
+    assert reads[0].version == 0 and max(r.version for r in reads) == max(m.version for m in MIGRATIONS)
 
 
 def test_sixteen_processes_creating_a_new_store_folder_at_once(tmp_path: Path) -> None:

@@ -21,14 +21,13 @@ from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.importing import import_folder
 from tracker.domain.payments import release_payment
 from tracker.domain.people import Actor
-from tracker.domain.schema import ANY_CASE, MIGRATIONS, open_store
+from tracker.domain.schema import ANY_CASE, MIGRATIONS, open_store, upgrade
 from tracker.domain.verify import verify_store
 from tracker.store.engine import case_key, make_engine
 from tracker.store.errors import StoreError
-from tracker.store.migrations import upgrade
 
 from ..conftest import DEMO_TODAY
-from ..stores import Store, drop_store, fast_folder, new_target, rows
+from ..stores import Store, as_at, drop_store, fast_folder, new_target, rows
 from .ledger import REF, events, founding_case, scalar, snapshot
 from .test_import import copy_demo, edit
 from .test_rules import one_event, refused
@@ -126,7 +125,8 @@ def _before_the_index(alice: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     with alice.engine.begin() as conn:
         for index in ("budget_line_code_any_case", "contract_reference_any_case"):
             conn.exec_driver_sql(f"DROP INDEX {index}")
-        conn.exec_driver_sql(f"DELETE FROM schema_version WHERE version >= {ANY_CASE}")
+        for statement in as_at(ANY_CASE - 1):
+            conn.exec_driver_sql(statement)
     with monkeypatch.context() as old:
         old.setattr(lookup, "reference_taken", lambda _session, reference, other_than=None: None)
         add_contract(alice, "dmpcd 2015 76", title="Typed again", supplier="Someone Ltd", value_pence=100,
@@ -186,7 +186,8 @@ def test_the_upgrade_refuses_two_lines_differing_only_in_case(alice: Context, en
     with alice.engine.begin() as conn:
         for index in ("budget_line_code_any_case", "contract_reference_any_case"):
             conn.exec_driver_sql(f"DROP INDEX {index}")
-        conn.exec_driver_sql(f"DELETE FROM schema_version WHERE version >= {ANY_CASE}")
+        for statement in as_at(ANY_CASE - 1):
+            conn.exec_driver_sql(statement)
     with monkeypatch.context() as old:
         old.setattr(lookup, "line_code_taken", lambda _session, code, other_than=None: None)
         add_budget_line(alice, "vg-1516", name="Typed again", fiscal_year=FiscalYear(2015), allocation_pence=1)
@@ -215,7 +216,7 @@ def test_a_store_several_steps_behind_is_refused_before_any_step(store_kind: Sto
     target = new_target(store_kind, fast_folder(tmp_path), migrated=False)
     try:
         old = make_engine(target)
-        upgrade(old, [m for m in MIGRATIONS if m.version <= ANY_CASE - 2])
+        upgrade(old, upto=ANY_CASE - 2)
         with old.begin() as conn:
             for code in ("CPF-1516", "cpf-1516"):
                 conn.exec_driver_sql("INSERT INTO budget_line (code, name, fund, funder, fiscal_year, allocation_pence, "

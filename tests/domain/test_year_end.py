@@ -26,6 +26,7 @@ from tracker.store.engine import append_only_ddl, drop_append_only_ddl
 from tracker.store.session import read_session
 
 from ..conftest import DEMO
+from ..stores import as_at
 
 REF = "DMPCD 2015 76"
 
@@ -143,7 +144,8 @@ def test_a_store_from_before_the_year_end_step_charges_each_payment_to_its_line_
         conn.exec_driver_sql("ALTER TABLE payment DROP COLUMN charged_year")
         for statement in append_only_ddl("payment", conn):
             conn.exec_driver_sql(statement)
-        conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 12")  # nor any later step
+        for statement in as_at(11):  # nor any later step
+            conn.exec_driver_sql(statement)
     alice.engine.dispose()
     upgraded = open_store(store, migrate=True)
     try:

@@ -50,6 +50,41 @@ def test_a_backup_is_a_private_dump_restored_and_verified(demo: str, tmp_path: P
     assert "already exists" in one_line(Tracker(demo)("backup", str(copy), code=1), "refused: ")
 
 
+def test_the_url_s_connection_parameters_reach_the_tools_and_its_password_does_not_reach_their_command_line(
+        demo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sslmode, sslrootcert, connect_timeout, application_name, … reach pg_dump as they reach the tracker (they were
+    dropped, so a dump of a store that requires TLS went out in clear or failed); the password stays in PGPASSWORD."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    said = tmp_path / "said"
+    fake = tools / "pg_dump"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {said}\nprintf "%s" "$PGPASSWORD" > {said}.pw\nexit 3\n')
+    fake.chmod(0o755)
+    url = make_url(demo)
+    query = {"sslmode": "prefer", "sslrootcert": "/etc/ssl/office ca.pem", "connect_timeout": "7",
+             "application_name": "officer's backup"}
+    secret = url.set(password="s3cret-pw", query=query).render_as_string(hide_password=False)
+    monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+    failed = Tracker(secret)("backup", str(tmp_path / "copy.dump"), code=3)
+    assert "pg_dump failed: exit status 3" in failed.stderr
+    arguments = said.read_text(encoding="utf-8").splitlines()
+    assert arguments[:2] == ["--no-password",
+                             f"--dbname=host='{url.host}' port='{url.port}' user='{url.username}' "
+                             f"application_name='officer\\'s backup' connect_timeout='7' sslmode='prefer' "
+                             f"sslrootcert='/etc/ssl/office ca.pem' dbname='{url.database}'"]
+    assert not any("s3cret-pw" in argument for argument in arguments)
+    assert (tmp_path / "said.pw").read_text(encoding="utf-8") == "s3cret-pw"
+
+
+def test_a_backup_through_a_url_with_connection_parameters_is_restored_and_verified(demo: str,
+                                                                                     tmp_path: Path) -> None:
+    with_parameters = make_url(demo).set(query={"sslmode": "prefer", "connect_timeout": "7",
+                                                "application_name": "tracker backup"})
+    done = Tracker(with_parameters.render_as_string(hide_password=False))("backup", str(tmp_path / "copy.dump"))
+    assert "restored and audit verified to head" in done.stdout, done.stdout
+    assert _scratch_databases(demo) == []
+
+
 def test_the_restored_copy_is_the_store_itself(demo: str, tmp_path: Path) -> None:
     """The dump, restored by hand as the README says, verifies and holds the same rows."""
     Tracker(demo)("backup", str(tmp_path / "copy.dump"))

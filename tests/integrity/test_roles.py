@@ -36,6 +36,17 @@ def officer() -> Iterator[tuple[str, str]]:
         conn.exec_driver_sql(f"DROP ROLE {role}")
 
 
+def test_an_officers_role_granted_before_alembic_reads_the_store_once_the_owner_has_upgraded_it(
+        officer: tuple[str, str]) -> None:
+    """The owner's upgrade adds alembic_version to a store from before Alembic; the roles that could read its
+    version record read the new one too, so officers are not locked out by the upgrade."""
+    owner, url = officer
+    with create_engine(owner, poolclass=NullPool).begin() as conn:
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    Tracker(owner)("db", "upgrade")
+    assert "DMPCD 2015 76" in Tracker(url)("contract", "list").stdout
+
+
 FORBIDDEN = (
     "ALTER TABLE payment DISABLE TRIGGER payment_append_only",
     "ALTER TABLE audit_event DISABLE TRIGGER ALL",

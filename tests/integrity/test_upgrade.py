@@ -12,9 +12,8 @@ from sqlalchemy import Engine
 
 from tests.cli.conftest import Tracker, one_line
 from tests.conftest import DEMO
-from tracker.domain.schema import MIGRATIONS
+from tracker.domain.schema import MIGRATIONS, upgrade
 from tracker.store.engine import make_engine
-from tracker.store.migrations import upgrade
 
 from ..stores import drop_store, rows, server
 
@@ -23,7 +22,7 @@ LATEST = max(m.version for m in MIGRATIONS)
 
 def _at(url: str, version: int) -> None:
     engine: Engine = make_engine(url)
-    upgrade(engine, [m for m in MIGRATIONS if m.version <= version])
+    upgrade(engine, upto=version)
     engine.dispose()
 
 

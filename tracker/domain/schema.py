@@ -1,11 +1,17 @@
-"""The schema's versions, and opening a store at the latest one."""
+"""The schema's versions, and opening a store at the latest one.
+
+Each step is a `Migration` below and an Alembic revision in `migrations/versions` that runs it: adding a step is a
+new `Migration(n, …)` here and a new revision file `rNNNN_<what>.py` whose `down_revision` is the step before.
+"""
 
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.engine import Connection
 
 from tracker.domain import frozen_tables, invoice_history, models
+from tracker.store import migrations
 from tracker.store.engine import (
     APPEND_ONLY_TABLES,
     append_only_ddl,
@@ -18,7 +24,7 @@ from tracker.store.engine import (
     read_only_view,
 )
 from tracker.store.errors import StoreError
-from tracker.store.migrations import Migration, refuse_newer, upgrade
+from tracker.store.migrations import Migration, refuse_newer
 
 
 def _initial_schema(conn: Connection) -> None:
@@ -262,6 +268,29 @@ MIGRATIONS = (
 )
 ANY_CASE = 13
 """The step a store holding two references that differ only in case refuses: a rename runs on it short of that."""
+SCRIPTS = Path(__file__).parent / "migrations"
+"""Alembic's script directory: one revision per step."""
+
+
+def step(version: int) -> Migration:
+    """The step a revision runs."""
+    (found,) = (m for m in MIGRATIONS if m.version == version)
+    return found
+
+
+def upgrade(engine: Engine, *, upto: int | None = None) -> list[int]:
+    """Apply every missing step (up to `upto`), each in its own locked transaction: the steps applied."""
+    return migrations.upgrade(engine, [m for m in MIGRATIONS if upto is None or m.version <= upto], SCRIPTS)
+
+
+def history(target: str) -> tuple[int, list[migrations.Revision]]:
+    """The store's version and every step's revision, oldest first, with when the store had it: read only, so that
+    an administrator can look at a store older or newer than this tracker before upgrading it."""
+    engine = make_engine(target, create=False)
+    try:
+        return migrations.history(engine, SCRIPTS)
+    finally:
+        engine.dispose()
 
 
 def open_store(target: str, *, create: bool = True, migrate: bool = False, upto: int | None = None) -> Engine:
@@ -275,12 +304,12 @@ def open_store(target: str, *, create: bool = True, migrate: bool = False, upto:
     engine = make_engine(target, create=create)
     try:
         have = refuse_newer(engine, MIGRATIONS)
-        steps = [m for m in MIGRATIONS if upto is None or m.version <= upto]
-        latest = max(m.version for m in steps)
-        if have < latest:
+        latest = max(m.version for m in MIGRATIONS if upto is None or m.version <= upto)
+        carried = have.version > 0 and not have.stamped and (migrate or is_embedded(engine))
+        if have.version < latest or carried:
             if not (is_embedded(engine) or migrate):
-                raise StoreError(_not_upgraded(have, latest))
-            if 0 < have < ANY_CASE <= latest:  # before any earlier step is applied: a refusal changes nothing
+                raise StoreError(_not_upgraded(have.version, latest))
+            if 0 < have.version < ANY_CASE <= latest:  # before any earlier step is applied: a refusal changes nothing
                 view = read_only_view(engine)
                 try:
                     with view.connect() as conn:
@@ -288,7 +317,7 @@ def open_store(target: str, *, create: bool = True, migrate: bool = False, upto:
                 finally:
                     if view is not engine:
                         view.dispose()
-            upgrade(engine, steps)
+            upgrade(engine, upto=upto)
     except BaseException:
         engine.dispose()
         raise

@@ -14,7 +14,7 @@ Passes, each streaming, none holding more than the events' own figures and image
    or released at a year end, or put on a later year's line), each by one SQL aggregate;
    the year each payment is charged to recomputed from the line that pays it; every closed year closed by an event; each
    invoice's paid total from the payments matched to it, and every invoice made by an event;
-4. the store's own guards: the append-only triggers and the schema_version record.
+4. the store's own guards: the append-only triggers and the version records (schema_version, alembic_version).
 The first disagreement found is the headline; a few more follow it.
 """
 
@@ -37,6 +37,7 @@ from tracker.domain.invoice_history import links_digest
 from tracker.domain.money import format_gbp
 from tracker.domain.schema import MIGRATIONS
 from tracker.store.engine import ever_written, guard_problems
+from tracker.store.migrations import read_version, revision
 from tracker.store.session import read_session
 from tracker.support.progress import QUIET, Progress
 from tracker.support.wording import plural
@@ -219,6 +220,9 @@ def _check_guards(conn: Connection, problems: _Problems) -> None:
         shown = ", ".join(map(str, versions[:12])) or "none"
         problems.add(f"schema_version lists versions {shown}; a sound store lists the tracker's steps "
                      f"{known[0]} to at most {known[-1]}, each once")
+    elif (found := read_version(conn)).stamped and found.version != versions[-1]:
+        problems.add(f"Alembic's revision is {revision(found.version)} but schema_version's last step is "
+                     f"{versions[-1]}; each step records both")
 
 
 def _check_unused(conn: Connection, problems: _Problems) -> None:

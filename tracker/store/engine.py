@@ -420,12 +420,25 @@ def grant_officer(engine: Engine, role: str) -> list[str]:
                       f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {_schema(conn)} TO {name}"]
         for table in tables:
             allowed: tuple[str, ...] = APPENDED_ONLY if table in APPEND_ONLY_TABLES else CHANGED
-            if table == "schema_version":
+            if table in ("schema_version", "alembic_version"):
                 allowed = ("SELECT",)
             statements.append(f"GRANT {', '.join(allowed)} ON {table} TO {name}")
         for statement in statements:
             conn.exec_driver_sql(statement)
     return statements
+
+
+def grant_reads_like(conn: Connection, table: str, like: str) -> None:
+    """Every role that may read `like` may read `table` too: a table the owner adds for what officers' roles already
+    read (PostgreSQL's grants; the embedded store has none)."""
+    if conn.dialect.name != "postgresql":
+        return
+    roles = conn.exec_driver_sql(
+        "SELECT DISTINCT r.rolname FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a "
+        "JOIN pg_roles r ON r.oid = a.grantee WHERE c.oid = to_regclass(%(like)s) AND a.privilege_type = 'SELECT' "
+        "AND a.grantee <> c.relowner ORDER BY r.rolname", {"like": like}).scalars().all()
+    for role in roles:
+        conn.exec_driver_sql(f"GRANT SELECT ON {table} TO {conn.dialect.identifier_preparer.quote(str(role))}")
 
 
 def _schema(conn: Connection) -> str:

@@ -1,0 +1,1 @@
+"""One revision per step of `tracker.domain.schema.MIGRATIONS`, each revising the one before."""
