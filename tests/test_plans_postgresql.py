@@ -67,16 +67,18 @@ def _walk(plan: dict[str, Any]) -> Iterator[Node]:
 @pytest.fixture(scope="module")
 def planned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A PostgreSQL store of 30,000 payments, analysed."""
-    folder = tmp_path_factory.mktemp("planned")
-    subprocess.run([sys.executable, str(GENERATOR), "--payments", str(PAYMENTS), "--seed", "1", "--out", str(folder)],
-                   check=True, capture_output=True)
     target = server().migrated()
-    loaded = load(folder, target, dt.date(2019, 12, 31))
-    with loaded.engine.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
-    yield loaded.engine
-    loaded.engine.dispose()
-    server().drop(target)
+    folder = tmp_path_factory.mktemp("planned")
+    try:
+        subprocess.run([sys.executable, str(GENERATOR), "--payments", str(PAYMENTS), "--seed", "1", "--out",
+                        str(folder)], check=True, capture_output=True)
+        loaded = load(folder, target, dt.date(2019, 12, 31))
+        with loaded.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
+        yield loaded.engine
+        loaded.engine.dispose()
+    finally:
+        server().drop(target)
 
 
 def plans(engine: Engine, read: Callable[[Any], object]) -> list[Plan]:
