@@ -232,11 +232,11 @@ async def test_a_deliverable_past_the_value_is_refused_before_and_on_saving(desk
     before = events(demo_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await app.push_screen(ContractScreen("DMPCD 2015 120"))
+        await app.push_screen(ContractScreen("DEMO 2015 120"))
         await settle(pilot)
         await press(pilot, "d")
         await fill(app, pilot, name="Extra workshop", amount="5000", due="2016-01-15")
-        expected = ("DMPCD 2015 120 is worth £120,000.00 and its deliverables already total £120,000.00; this one "
+        expected = ("DEMO 2015 120 is worth £120,000.00 and its deliverables already total £120,000.00; this one "
                     "is £5,000.00, £5,000.00 too much")
         assert refusal(app) == f"✗ Would be refused: {expected}"
         await press(pilot, "ctrl+s")

@@ -139,13 +139,13 @@ async def test_reject_then_resubmit(desk: DeskFactory, demo_engine: Engine) -> N
 async def test_reverse_a_payment(desk: DeskFactory, demo_engine: Engine) -> None:
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
-        await app.push_screen(ContractScreen("DMPCD 2015 46"))
+        await app.push_screen(ContractScreen("DEMO 2015 46"))
         await settle(pilot)
         await press(pilot, "v")
         assert "£12,000.00 on 15 Jul 2015, invoice GR-1102" in str(app.screen.query_one("#record").render())
         await type_text(pilot, "Paid twice")
         await press(pilot, "enter")
-        paid = statement(demo_engine, "DMPCD 2015 46").payments
+        paid = statement(demo_engine, "DEMO 2015 46").payments
         assert [(p.amount_pence, p.reverses_payment_id, p.reason) for p in paid][-1] == (
             -1_200_000, paid[0].payment_id, "Paid twice")
         assert line_paid(demo_engine, "VG-1516") == 0
@@ -159,10 +159,10 @@ async def test_filter_and_sort_the_contracts_table(desk: DeskFactory) -> None:
         await press(pilot, "2")
         assert isinstance(app.screen, ContractsScreen)
         table = app.screen.query_one("#contracts", LineTable)
-        assert [row[0] for row in cell_texts(table)] == ["DMPCD 2015 120", "DMPCD 2015 46", "DMPCD 2015 76",
-                                                       "DMPCD 2015 91"]
+        assert [row[0] for row in cell_texts(table)] == ["DEMO 2015 120", "DEMO 2015 46", "DMPCD 2015 76",
+                                                       "DEMO 2015 91"]
         await press(pilot, "o")
-        assert cell_texts(table)[0][0] == "DMPCD 2015 91"
+        assert cell_texts(table)[0][0] == "DEMO 2015 91"
         await pilot.press("slash")
         await type_text(pilot, "impo")
         await settle(pilot)

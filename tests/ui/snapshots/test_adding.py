@@ -60,12 +60,12 @@ def test_contract_form_small_terminal(snap_compare: Any, desk: DeskFactory) -> N
 
 def test_deliverable_form(snap_compare: Any, desk: DeskFactory) -> None:
     assert snap_compare(desk(), terminal_size=LARGE, run_before=filled(
-        "d", contract="DMPCD 2015 120", name="Extra workshop", amount="5000", due="2016-01-15"))
+        "d", contract="DEMO 2015 120", name="Extra workshop", amount="5000", due="2016-01-15"))
 
 
 def test_deliverable_form_small_terminal(snap_compare: Any, desk: DeskFactory) -> None:
     assert snap_compare(desk(), terminal_size=SMALL, run_before=filled(
-        "d", contract="DMPCD 2015 120", name="Extra workshop", amount="5000", due="2016-01-15"))
+        "d", contract="DEMO 2015 120", name="Extra workshop", amount="5000", due="2016-01-15"))
 
 
 def test_import_form(snap_compare: Any, empty_desk: DeskFactory) -> None:
