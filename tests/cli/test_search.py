@@ -13,7 +13,8 @@ def test_an_underscore_or_percent_sign_is_not_a_wildcard(tracker: Tracker) -> No
 
 
 def _listed(text: str) -> list[str]:
-    return [line.split("  ")[0].strip() for line in text.splitlines() if line.strip().startswith(("DEMO", "DMPCD", "SOC"))]
+    return [line.split("  ")[0].strip() for line in text.splitlines()
+            if line.strip().startswith(("DEMO", "DMPCD", "SOC"))]
 
 
 def test_references_are_listed_in_their_natural_order(tracker: Tracker) -> None:
