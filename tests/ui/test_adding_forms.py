@@ -317,7 +317,8 @@ async def test_a_folder_refused_says_why_in_one_line_and_imports_nothing(empty_d
                                                                         tmp_path: Path) -> None:
     folder = tmp_path / "bad"
     shutil.copytree(DEMO, folder)
-    (folder / "budget_lines.csv").write_text((DEMO / "budget_lines.csv").read_text().replace("2015/16,2000000.00", "2015/16,2OO0000"))
+    lines = (DEMO / "budget_lines.csv").read_text()
+    (folder / "budget_lines.csv").write_text(lines.replace("2015/16,2000000.00", "2015/16,2OO0000"))
     app = empty_desk()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
