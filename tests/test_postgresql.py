@@ -22,13 +22,13 @@ CHANGES = (
      "--note", "mapping report v2"),
     ("--as", "Tom Whitfield", "pay", "DMPCD 2015 76", "1", "--invoice", "IMP-2015-031"),
     ("--as", "Tom Whitfield", "pay", "DMPCD 2015 76", "1"),
-    ("--as", "Tom Whitfield", "pay", "DMPCD 2015 46", "2"),
+    ("--as", "Tom Whitfield", "pay", "DEMO 2015 46", "2"),
     ("reverse", "5", "--reason", "invoice raised against the wrong PO"),
     ("reverse", "5", "--reason", "twice"),
     ("deliverable", "add", "DMPCD 2015 76", "--name", "Extra", "--amount", "£10", "--due", "2016-01-31"),
-    ("contract", "award", "DMPCD 2016 14"),
-    ("contract", "cancel", "DMPCD 2015 91", "--reason", "supplier withdrew"),
-    ("contract", "close", "DMPCD 2015 120"),
+    ("contract", "award", "DEMO 2016 14"),
+    ("contract", "cancel", "DEMO 2015 91", "--reason", "supplier withdrew"),
+    ("contract", "close", "DEMO 2015 120"),
 )
 COLLATING = ("a-1", "A 2", "ab", "AB-0", "b", "Ä 3", "dmpcd 2015 1")
 """References that a C and an en-GB collation put in different orders (case, hyphens, spaces, accents)."""

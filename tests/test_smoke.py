@@ -18,4 +18,4 @@ def test_demo_imports_and_the_mapping_exercise_can_be_accepted_and_paid(alice: C
     assert paid.amount_pence == 4_488_000
     with read_session(alice.engine) as session:
         line = {row.code: row for row in budget_lines(session)}["VG-1516"]
-    assert (line.allocation_pence, line.committed_pence, line.paid_pence) == (20_000_000, 19_760_000, 5_688_000)
+    assert (line.allocation_pence, line.committed_pence, line.paid_pence) == (200_000_000, 19_760_000, 5_688_000)

@@ -14,7 +14,7 @@ from ..domain.ledger import snapshot
 from ..stores import Store
 from .conftest import Tracker, one_line, store_template
 
-MERIDIAN = "DMPCD 2015 120"
+MERIDIAN = "DEMO 2015 120"
 FOUNDING = "DMPCD 2015 76"
 
 
@@ -47,13 +47,13 @@ def verified(tracker: Tracker) -> None:
 
 
 def test_contract_amend_rename_and_deliverable_and_line_amend(demo: Tracker) -> None:
-    result = demo("contract", "amend", "DMPCD 2016 14", "--reason", "registered name", "--supplier", "Impower Consulting Limited", "--end", "2017-03-30")
-    assert result.stdout == "corrected DMPCD 2016 14: supplier, end_date\n"
+    result = demo("contract", "amend", "DEMO 2016 14", "--reason", "registered name", "--supplier", "Impower Consulting Limited", "--end", "2017-03-30")
+    assert result.stdout == "corrected DEMO 2016 14: supplier, end_date\n"
     action, payload = last_event(demo)
     assert (action, payload["fields"]["supplier"]) == ("contract.amended", ["Impower Consulting Ltd", "Impower Consulting Limited"])
     [image] = [i for i in payload["images"] if i["table"] == "contract"]
     assert (image["before"]["end_date"], image["after"]["end_date"]) == ("2017-03-31", "2017-03-30")
-    assert demo("contract", "rename", "DMPCD 2016 14", "DMPCD 2016 15", "--reason", "typo").stdout == "renamed DMPCD 2016 14 to DMPCD 2016 15\n"
+    assert demo("contract", "rename", "DEMO 2016 14", "DMPCD 2016 15", "--reason", "typo").stdout == "renamed DEMO 2016 14 to DMPCD 2016 15\n"
     assert "Impower Consulting Limited" in demo("show", "DMPCD 2016 15").stdout
     assert demo("deliverable", "amend", MERIDIAN, "2", "--reason", "as contracted", "--name", "Interim report").stdout == f"corrected {MERIDIAN} #2: name\n"
     assert demo("budget", "amend", "CPF-1516", "--reason", "funder", "--funder", "MOPAC (Mayor's Office)").stdout == "corrected CPF-1516: funder\n"
@@ -61,16 +61,16 @@ def test_contract_amend_rename_and_deliverable_and_line_amend(demo: Tracker) -> 
 
 
 def test_correction_refusals(demo: Tracker) -> None:
-    refuses(demo, "contract", "rename", "DMPCD 2015 91", "DMPCD 2015 92", "--reason", "typo",
-            message="DMPCD 2015 91 has 1 payment recorded (£25,000.00 paid); it can be renamed only while nothing has been paid")
-    refuses(demo, "contract", "rename", "DMPCD 2016 14", FOUNDING, "--reason", "typo",
+    refuses(demo, "contract", "rename", "DEMO 2015 91", "DMPCD 2015 92", "--reason", "typo",
+            message="DEMO 2015 91 has 1 payment recorded (£25,000.00 paid); it can be renamed only while nothing has been paid")
+    refuses(demo, "contract", "rename", "DEMO 2016 14", FOUNDING, "--reason", "typo",
             message=f"contract {FOUNDING} already exists; references are unique")
     refuses(demo, "contract", "amend", MERIDIAN, "--reason", "typo", "--ceiling", "100000",
             message="value £120,000.00 is over the tender ceiling £100,000.00")
     refuses(demo, "contract", "amend", MERIDIAN, "--reason", "typo", "--supplier", "Meridian Analytics Ltd", code=2,
             message=f"nothing to correct: {MERIDIAN} already holds what was given")
-    refuses(demo, "deliverable", "revoke", "DMPCD 2015 91", "1", "--reason", "wrong",
-            message="DMPCD 2015 91 #1 has 1 payment recorded (£25,000.00 paid); it can be revoked only while nothing has been paid")
+    refuses(demo, "deliverable", "revoke", "DEMO 2015 91", "1", "--reason", "wrong",
+            message="DEMO 2015 91 #1 has 1 payment recorded (£25,000.00 paid); it can be revoked only while nothing has been paid")
     refuses(demo, "contract", "reopen", MERIDIAN, "--reason", "wrong",
             message=f"{MERIDIAN} is awarded; only a closed contract can be reopened")
 
@@ -97,18 +97,18 @@ def test_budget_revise_and_transfer(demo: Tracker) -> None:
     refuses(demo, "budget", "revise", "VG-1516", "--allocation", "190000", "--decision", "PCD 1505", "--on", "2015-10-01", "--reason", "cut",
             message="VG-1516 has £197,600.00 committed; its allocation cannot be £190,000.00 on a hard line, £7,600.00 less")
     refuses(demo, "budget", "transfer", "CPF-1516", "VG-1516", "20000", "--decision", "PCD 1600", "--on", "2015-10-01", "--reason", "need",
-            message="CPF-1516 has £15,000.00 uncommitted; a virement of £20,000.00 would leave it over-committed")
+            message="CPF-1516 has £10,000.00 uncommitted; a virement of £20,000.00 would leave it over-committed")
     refuses(demo, "budget", "transfer", "VG-1415", "VG-1516", "100", "--decision", "PCD 1600", "--on", "2015-10-01", "--reason", "need",
             message="a virement stays within one financial year: VG-1415 is 2014/15, VG-1516 is 2015/16")
-    refuses(demo, "budget", "revise", "VG-1516", "--allocation", "210000", "--decision", "PCD 1505", "--on", "2015-10-20", "--reason", "cut",
+    refuses(demo, "budget", "revise", "VG-1516", "--allocation", "2100000", "--decision", "PCD 1505", "--on", "2015-10-20", "--reason", "uplift",
             message="a decision cannot be dated 2015-10-20, after today (2015-10-19)")
-    result = demo("budget", "revise", "VG-1516", "--allocation", "210000", "--decision", "PCD 1505", "--on", "2015-10-01", "--reason", "uplift")
-    assert result.stdout == "revised VG-1516: allocation £200,000.00 -> £210,000.00, headroom £12,400.00\n"
-    result = demo("budget", "transfer", "CPF-1516", "VG-1516", "15000", "--decision", "PCD 1600", "--on", "2015-10-01", "--reason", "need")
-    assert result.stdout == ("moved CPF-1516: allocation £220,000.00 -> £205,000.00, headroom £0.00; "
-                             "moved VG-1516: allocation £210,000.00 -> £225,000.00, headroom £27,400.00\n")
+    result = demo("budget", "revise", "VG-1516", "--allocation", "2100000", "--decision", "PCD 1505", "--on", "2015-10-01", "--reason", "uplift")
+    assert result.stdout == "revised VG-1516: allocation £2,000,000.00 -> £2,100,000.00, headroom £1,902,400.00\n"
+    result = demo("budget", "transfer", "CPF-1516", "VG-1516", "10000", "--decision", "PCD 1600", "--on", "2015-10-01", "--reason", "need")
+    assert result.stdout == ("moved CPF-1516: allocation £215,000.00 -> £205,000.00, headroom £0.00; "
+                             "moved VG-1516: allocation £2,100,000.00 -> £2,110,000.00, headroom £1,912,400.00\n")
     action, payload = last_event(demo)
-    assert (action, payload["from_allocation_after"], payload["to_allocation_after"]) == ("budget_line.transferred", 20_500_000, 22_500_000)
+    assert (action, payload["from_allocation_after"], payload["to_allocation_after"]) == ("budget_line.transferred", 20_500_000, 211_000_000)
     verified(demo)
 
 
@@ -116,8 +116,9 @@ def test_vary_the_worked_cases(demo: Tracker) -> None:
     result = demo("contract", "vary", MERIDIAN, "--decision", "PCD 1505", "--on", "2015-10-01", "--rationale", "a second cohort",
                   "--value", "132000", "--add-deliverable", "Second cohort report;12000;2016-03-31")
     assert result.stdout == f"V1 of {MERIDIAN}: value £120,000.00 -> £132,000.00, +10.0 % from the original £120,000.00\n"
-    assert result.stderr == f"warning: {MERIDIAN} has changed by +10.0 % from its original value £120,000.00, at or past 10 %: check it is a permitted modification (PCR 2015 reg 72)\n"
-    assert "£217,000.00" in demo("budget", "list").stdout  # CPF-1516 committed +£12,000
+    assert result.stderr == ("warning: CPF-1516 is now over-committed by £2,000.00; allowed because the line's control is 'warn'\n"
+                             f"warning: {MERIDIAN} has changed by +10.0 % from its original value £120,000.00, at or past 10 %: check it is a permitted modification (PCR 2015 reg 72)\n")
+    assert "£217,000.00" in demo("budget", "list").stdout  # CPF-1516 committed +£12,000, £2,000 past its £215,000
     demo("--as", "Bob", "pay", MERIDIAN, "1")
     down = ("contract", "vary", MERIDIAN, "--decision", "PCD 1600", "--on", "2015-10-02", "--rationale", "descoped", "--value", "100000")
     refuses(demo, *down, message=f"{MERIDIAN} would be worth £100,000.00 but its deliverables would total £132,000.00, £32,000.00 too much")
@@ -161,9 +162,9 @@ def test_budget_as_of_reproduces_the_days_before_and_after_a_variation(demo: Tra
          "--value", "132000", "--add-deliverable", "Second cohort report;12000;2016-03-31")
     demo("budget", "revise", "CPF-1516", "--allocation", "230000", "--decision", "PCD 1506", "--on", "2015-10-02", "--reason", "uplift")
     assert cpf("2015-09-30") == before
-    assert "205000.00" in before and "220000.00" in before
+    assert "205000.00" in before and "215000.00" in before
     on_the_day = cpf("2015-10-01")
-    assert "217000.00" in on_the_day and "220000.00" in on_the_day
+    assert "217000.00" in on_the_day and "215000.00" in on_the_day
     assert "217000.00" in cpf("2015-10-02") and "230000.00" in cpf("2015-10-02")
     by_contract = demo("report", "budget", "--as-of", "2015-09-30", "--by", "contract", "--format", "csv").stdout
     assert any(line.startswith("contract,CPF-1516") and MERIDIAN in line and "120000.00" in line for line in by_contract.splitlines()), by_contract
@@ -176,7 +177,8 @@ def test_an_office_sets_its_own_reg_72_warning_limits(demo: Tracker) -> None:
                   env={"TRACKER_REG72_LIMITS": "5,25,50"})
     assert result.stderr == f"warning: {MERIDIAN} has changed by +5.0 % from its original value £120,000.00, at or past 5 %: check it is a permitted modification (PCR 2015 reg 72)\n"
     result = demo(*vary, "--value", "132000", "--set-amount", "4=12000", env={"TRACKER_REG72_LIMITS": "12, 50"})
-    assert (result.stdout, result.stderr) == (f"V2 of {MERIDIAN}: value £126,000.00 -> £132,000.00, +10.0 % from the original £120,000.00\n", "")
+    assert (result.stdout, result.stderr) == (f"V2 of {MERIDIAN}: value £126,000.00 -> £132,000.00, +10.0 % from the original £120,000.00\n",
+                                              "warning: CPF-1516 is now over-committed by £2,000.00; allowed because the line's control is 'warn'\n")
     engine = open_store(demo.db)
     before = snapshot(engine)
     for setting in ("10;50", "50,10", "0,50", "10,10", "ten", "10,", "1000"):

@@ -32,7 +32,7 @@ def test_demo_import_matches_tracker_import(tracker: Tracker) -> None:
 
     result = tracker("import", str(DEMO))
     assert result.stdout == ("imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated "
-                             "£1,000,000.00, committed £462,600.00, paid £97,000.00\n")
+                             "£8,015,000.00, committed £462,600.00, paid £97,000.00\n")
     again = tracker("import", str(DEMO), code=1)
     assert again.stderr == ("refused: budget_lines.csv line 2, column code: budget line VG-1415 already exists; "
                             "codes are unique\n")

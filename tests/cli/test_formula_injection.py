@@ -51,7 +51,7 @@ def test_commitments_csv_makes_formulas_inert_and_keeps_amounts_numbers(hostile:
     hostile("export", "commitments", "--dir", str(tmp_path / "out"), "--as-of", "2015-10-19")
     contracts = _rows((tmp_path / "out" / "commitments-2015-10-19.csv").read_text(encoding="utf-8"))
     deliverables = _rows((tmp_path / "out" / "commitments-2015-10-19-deliverables.csv").read_text(encoding="utf-8"))
-    evaluation = next(r for r in contracts if r[1] == "DMPCD 2015 120")
+    evaluation = next(r for r in contracts if r[1] == "DEMO 2015 120")
     assert evaluation[2:4] == ["'" + HYPERLINK, "'" + COMMAND]
     assert evaluation[7] == "120000.00"
     assert "'" + SUM in [r[3] for r in deliverables]

@@ -85,7 +85,7 @@ def test_report_overdue_counts_an_invoice_from_its_due_date(demo: Tracker) -> No
     before = demo("report", "overdue").stdout
     assert "Invoices unpaid past their due date" not in before
     assert before.count(REF) == 1  # #1: accepted 4 Sep, unpaid 45 days, no invoice recorded
-    demo("invoice", "receive", "DMPCD 2015 120", "1", "--number", "MA-0101", "--date", "2015-09-10", "--received",
+    demo("invoice", "receive", "DEMO 2015 120", "1", "--number", "MA-0101", "--date", "2015-09-10", "--received",
          "2015-09-10", "--net", "40000")
     demo("invoice", "receive", REF, "1", "--number", "IMP-2015-040", "--date", "2015-10-01", "--received",
          "2015-10-01", "--net", "44880")

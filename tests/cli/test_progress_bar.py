@@ -49,7 +49,7 @@ def test_import_draws_its_phases_on_a_terminal_and_nothing_in_a_pipe(tmp_path: P
     assert code == 0
     for phase in ("import: reading", "import: checking", "import: writing", "import: recording"):
         assert phase in drawn
-    assert "of 3.3 kB" in drawn and "left" in drawn
+    assert "of 3.2 kB" in drawn and "left" in drawn
 
     code, piped, nothing = run(["import", str(DEMO)], tmp_path / "pipe.db", terminal=False)
     assert code == 0 and nothing == ""
@@ -118,11 +118,11 @@ def test_a_refusal_is_one_clean_line_after_the_bar_is_taken_away(tmp_path: Path)
 def test_the_year_end_close_draws_only_when_stderr_is_a_terminal(demo: Tracker, clone: Callable[[str], str],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Each close on its own copy of the same store: a year closes once."""
-    demo("pay", "DMPCD 2015 120", "1", env={"TRACKER_TODAY": "2016-06-05"})
+    demo("pay", "DEMO 2015 120", "1", env={"TRACKER_TODAY": "2016-06-05"})
     close = ("year-end", "close", "2015/16", "--decision", "DMPCD 2016 31", "--carry", "DMPCD 2015 76:3=VG-1617",
-             *(f"--release={item}" for item in ("DMPCD 2015 46:2", "DMPCD 2015 46:3", "DMPCD 2015 76:1",
-                                                "DMPCD 2015 76:2", "DMPCD 2015 91:2", "DMPCD 2015 91:3",
-                                                "DMPCD 2015 120:2", "DMPCD 2015 120:3")))
+             *(f"--release={item}" for item in ("DEMO 2015 46:2", "DEMO 2015 46:3", "DMPCD 2015 76:1",
+                                                "DMPCD 2015 76:2", "DEMO 2015 91:2", "DEMO 2015 91:3",
+                                                "DEMO 2015 120:2", "DEMO 2015 120:3")))
 
     def invoke(terminal: bool, *extra: str) -> tuple[str, str]:
         monkeypatch.setattr(progress_bar, "stderr_is_terminal", lambda: terminal)

@@ -9,20 +9,21 @@ def test_an_underscore_or_percent_sign_is_not_a_wildcard(tracker: Tracker) -> No
     for text in ("_", "%", "DMPCD_2015"):
         assert tracker("contract", "list", "--search", text).stdout.strip() == "No contracts match."
     found = tracker("contract", "list", "--search", "cpf-1516").stdout
-    assert "DMPCD 2015 91" in found and "DMPCD 2015 120" in found and "DMPCD 2015 76" not in found
+    assert "DEMO 2015 91" in found and "DEMO 2015 120" in found and "DMPCD 2015 76" not in found
 
 
 def _listed(text: str) -> list[str]:
-    return [line.split("  ")[0].strip() for line in text.splitlines() if line.strip().startswith(("DMPCD", "SOC"))]
+    return [line.split("  ")[0].strip() for line in text.splitlines()
+            if line.strip().startswith(("DEMO", "DMPCD", "SOC"))]
 
 
 def test_references_are_listed_in_their_natural_order(tracker: Tracker) -> None:
     tracker("import", str(DEMO))
     assert _listed(tracker("contract", "list").stdout) == [
-        "DMPCD 2014 110", "DMPCD 2015 46", "DMPCD 2015 76", "DMPCD 2015 91", "DMPCD 2015 120", "DMPCD 2016 14"]
-    assert _listed(tracker("contract", "list", "--limit", "2").stdout) == ["DMPCD 2014 110", "DMPCD 2015 46"]
+        "DEMO 2014 110", "DEMO 2015 46", "DEMO 2015 91", "DEMO 2015 120", "DEMO 2016 14", "DMPCD 2015 76"]
+    assert _listed(tracker("contract", "list", "--limit", "2").stdout) == ["DEMO 2014 110", "DEMO 2015 46"]
     by_contract = tracker("report", "budget", "--by", "contract", "--line", "CPF-1516").stdout
-    assert by_contract.index("DMPCD 2015 91") < by_contract.index("DMPCD 2015 120")
+    assert by_contract.index("DEMO 2015 91") < by_contract.index("DEMO 2015 120")
 
 
 def test_searching_ignores_case_beyond_ascii(tracker: Tracker) -> None:
@@ -42,4 +43,4 @@ def test_an_unknown_status_is_refused_with_the_valid_ones(tracker: Tracker) -> N
     refused = tracker("contract", "list", "--status", "paid", code=2)
     assert refused.stderr == ("error: --status 'paid' is not a contract status; use one of draft, awarded, closed, "
                               "cancelled\n")
-    assert _listed(tracker("contract", "list", "--status", "Draft").stdout) == ["DMPCD 2016 14"]
+    assert _listed(tracker("contract", "list", "--status", "Draft").stdout) == ["DEMO 2016 14"]

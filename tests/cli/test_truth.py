@@ -23,7 +23,7 @@ from ..conftest import DEMO
 from ..stores import rows, sqlite_only
 from .conftest import Tracker, one_line
 
-REF = "DMPCD 2015 120"
+REF = "DEMO 2015 120"
 """Its deliverable 1, £40,000.00, is accepted in the demo and not yet paid."""
 
 

@@ -68,8 +68,8 @@ def test_budget_list_at_80_columns_keeps_the_names_shortened_with_an_ellipsis(wi
     text = wide("budget", "list", env={"COLUMNS": "80"}).stdout
     rows = {line.split()[0]: line for line in text.splitlines() if line.strip()[:3] in ("VG-", "CPF", "BIG")}
     assert "Victims Gr" in rows["VG-1516"] and "London Cri" in rows["CPF-1516"] and "…" in rows["BIG-1516"]
-    assert "£12,345,678.90" in rows["BIG-1516"] and "£2,400.00" in rows["VG-1516"]
-    assert "-£35,000.00 OVER" in rows["CPF-1516"]
+    assert "£12,345,678.90" in rows["BIG-1516"] and "£1,802,400.00" in rows["VG-1516"]
+    assert "-£40,000.00 OVER" in rows["CPF-1516"]
     assert "Name" in text and "Headroom" in text
     full = wide("budget", "list", env={"COLUMNS": "200"}).stdout
     assert LONG_NAME in full and "…" not in full and "Paid" in full

@@ -28,7 +28,7 @@ def test_paying_march_work_in_april(demo: Tracker) -> None:
     before = _lines(demo)
     result = demo("pay", REF, "1", "--on", "2016-04-10", env=JUNE)
     assert result.stdout.strip() == ("paid £44,880.00 on DMPCD 2015 76 #1 (payment 5, dated 10 Apr 2016), charged to "
-                                     "2015/16; VG-1516 has £143,120.00 left")
+                                     "2015/16; VG-1516 has £1,943,120.00 left")
     after = _lines(demo)
     assert after["VG-1516"]["paid_pence"] - before["VG-1516"]["paid_pence"] == 4_488_000
     assert after["VG-1617"] == before["VG-1617"]
@@ -61,14 +61,14 @@ def test_the_review_changes_nothing_and_its_accruals_are_the_budget_reports_owed
     owed = json.loads(demo("report", "budget", "--as-of", "2016-03-31", "--format", "json").stdout)
     assert review["accrued_pence"] == owed["total"]["accepted_unpaid_pence"] == 8_488_000
     assert [(a["reference"], a["seq"], a["accrued_pence"]) for a in review["accruals"]] == [
-        ("DMPCD 2015 120", 1, 4_000_000), (REF, 1, 4_488_000)]
+        ("DEMO 2015 120", 1, 4_000_000), (REF, 1, 4_488_000)]
     assert review["unaccepted_pence"] == 28_072_000
     assert {u["budget_line"]: u["underspend_pence"] for u in review["lines"]} == {
-        "CPF-1516": 15_500_000, "VG-1516": 14_312_000}
+        "CPF-1516": 15_000_000, "VG-1516": 194_312_000}
     table = demo("year-end", "review", "2015/16", env=JUNE).stdout
     assert "Accruals 2015/16: accepted by 31 Mar 2016 and unpaid then" in table and "£84,880.00" in table
     csv_rows = demo("year-end", "review", "2015/16", "--format", "csv", env=JUNE).stdout.splitlines()
-    assert csv_rows[1] == "accrual,CPF-1516,DMPCD 2015 120,1,Evaluation framework,2015-10-12,40000.00,0.00,40000.00"
+    assert csv_rows[1] == "accrual,CPF-1516,DEMO 2015 120,1,Evaluation framework,2015-10-12,40000.00,0.00,40000.00"
     assert demo("audit", "head").stdout.split()[0] == trail
 
 
@@ -80,9 +80,9 @@ def test_the_review_refuses_a_year_that_is_not_one(demo: Tracker) -> None:
         "--format 'xml' is not one of table, csv, json")
 
 
-RELEASE_OTHERS = ["--release", "DMPCD 2015 46:2", "--release", "DMPCD 2015 46:3", "--release", f"{REF}:2",
-                  "--release", "DMPCD 2015 91:2", "--release", "DMPCD 2015 91:3", "--release", "DMPCD 2015 120:2",
-                  "--release", "DMPCD 2015 120:3"]
+RELEASE_OTHERS = ["--release", "DEMO 2015 46:2", "--release", "DEMO 2015 46:3", "--release", f"{REF}:2",
+                  "--release", "DEMO 2015 91:2", "--release", "DEMO 2015 91:3", "--release", "DEMO 2015 120:2",
+                  "--release", "DEMO 2015 120:3"]
 
 
 def test_closing_the_year_carries_59840_to_vg_1617(demo: Tracker) -> None:
@@ -100,8 +100,8 @@ def test_closing_the_year_carries_59840_to_vg_1617(demo: Tracker) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    ([], "2015/16 cannot be closed: 8 unaccepted commitments have no instruction (DMPCD 2015 120 #2, DMPCD 2015 120 "
-         "#3, DMPCD 2015 46 #2, DMPCD 2015 46 #3, DMPCD 2015 76 #2 and 3 more); carry each forward to a line of "
+    ([], "2015/16 cannot be closed: 8 unaccepted commitments have no instruction (DEMO 2015 120 #2, DEMO 2015 120 "
+         "#3, DEMO 2015 46 #2, DEMO 2015 46 #3, DEMO 2015 91 #2 and 3 more); carry each forward to a line of "
          "2016/17 or release it"),
     (["--carry", f"{REF}:3=VG-1617", "--carry", f"{REF}:1=VG-1617", *RELEASE_OTHERS],
      "DMPCD 2015 76 #1 was accepted on 2016-03-20, by the year end: it is an accrual, paid from 2015/16, and is "

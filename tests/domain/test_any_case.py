@@ -102,15 +102,15 @@ def test_the_store_itself_refuses_a_pair_written_behind_the_tracker(alice: Conte
 def test_an_import_names_contracts_in_any_case(alice: Context, engine: Engine, tmp_path: Path) -> None:
     folder = copy_demo(tmp_path)
     edit(folder, "contracts.csv", "Hate Crime Reporting Pilot,CPF-1516", "Hate Crime Reporting Pilot,cpf-1516")
-    edit(folder, "deliverables.csv", "DMPCD 2015 91,1,", "dmpcd 2015 91,1,")
-    edit(folder, "deliverables.csv", "DMPCD 2015 91,2,", "Dmpcd 2015 91,2,")
-    edit(folder, "payments.csv", "DMPCD 2015 91,1,", "dMPCD 2015 91,1,")
+    edit(folder, "deliverables.csv", "DEMO 2015 91,1,", "demo 2015 91,1,")
+    edit(folder, "deliverables.csv", "DEMO 2015 91,2,", "Demo 2015 91,2,")
+    edit(folder, "payments.csv", "DEMO 2015 91,1,", "dEMO 2015 91,1,")
     import_folder(alice, folder)
     assert rows(_target(engine), "SELECT c.reference, b.code, c.paid_pence FROM contract c "
                                  "JOIN budget_line b ON b.id = c.budget_line_id "
-                                 "WHERE c.reference = 'DMPCD 2015 91'") == [("DMPCD 2015 91", "CPF-1516", 2_500_000)]
+                                 "WHERE c.reference = 'DEMO 2015 91'") == [("DEMO 2015 91", "CPF-1516", 2_500_000)]
     assert scalar(engine, "SELECT COUNT(*) FROM deliverable d JOIN contract c ON c.id = d.contract_id "
-                          "WHERE c.reference = 'DMPCD 2015 91'") == 3
+                          "WHERE c.reference = 'DEMO 2015 91'") == 3
     sound(engine)
 
 

@@ -37,7 +37,7 @@ from ..stores import as_at
 from .ledger import REF, events, founding_case, scalar
 from .test_rules import one_event, refused
 
-MERIDIAN = "DMPCD 2015 120"
+MERIDIAN = "DEMO 2015 120"
 
 
 def sound(engine: Engine) -> None:
@@ -178,13 +178,13 @@ def demo(alice: Context, engine: Engine) -> Engine:
 
 
 def test_revise_below_commitments_on_a_hard_line_is_refused(alice: Context, demo: Engine) -> None:
-    assert line(demo, "VG-1516") == (20_000_000, 19_760_000, 1_200_000)
+    assert line(demo, "VG-1516") == (200_000_000, 19_760_000, 1_200_000)
     with refused(demo, "allocation-covers", "VG-1516 has £197,600.00 committed; its allocation cannot be £190,000.00 on a hard line, £7,600.00 less"):
         revise_allocation(alice, "VG-1516", allocation_pence=19_000_000, decision="PCD 1505", on=dt.date(2015, 10, 1), reason="in-year cut")
     with one_event(demo, "budget_line.revised") as found:
-        done = revise_allocation(alice, "VG-1516", allocation_pence=21_000_000, decision="PCD 1505", on=dt.date(2015, 10, 1), reason="uplift")
-    assert done.lines == (("VG-1516", 20_000_000, 21_000_000, 1_240_000),)
-    assert (found[0]["payload"]["allocation_before"], found[0]["payload"]["allocation_after"]) == (20_000_000, 21_000_000)
+        done = revise_allocation(alice, "VG-1516", allocation_pence=210_000_000, decision="PCD 1505", on=dt.date(2015, 10, 1), reason="uplift")
+    assert done.lines == (("VG-1516", 200_000_000, 210_000_000, 190_240_000),)
+    assert (found[0]["payload"]["allocation_before"], found[0]["payload"]["allocation_after"]) == (200_000_000, 210_000_000)
     warned = revise_allocation(alice, "CPF-1516", allocation_pence=20_000_000, decision="PCD 1506", on=dt.date(2015, 10, 1), reason="cut")
     assert warned.warning == "warning: CPF-1516 is now over-committed by £5,000.00; allowed because the line's control is 'warn'"
     with refused(demo, "allocation-covers", "CPF-1516 has paid £25,000.00; its allocation cannot be £20,000.00, £5,000.00 less"):
@@ -193,13 +193,13 @@ def test_revise_below_commitments_on_a_hard_line_is_refused(alice: Context, demo
 
 
 def test_virement_within_one_year_from_headroom(alice: Context, demo: Engine) -> None:
-    with refused(demo, "virement", "CPF-1516 has £15,000.00 uncommitted; a virement of £20,000.00 would leave it over-committed"):
+    with refused(demo, "virement", "CPF-1516 has £10,000.00 uncommitted; a virement of £20,000.00 would leave it over-committed"):
         transfer_allocation(alice, "CPF-1516", "VG-1516", amount_pence=2_000_000, decision="PCD 1600", on=dt.date(2015, 10, 1), reason="need")
     with refused(demo, "virement", "a virement stays within one financial year: VG-1617 is 2016/17, VG-1516 is 2015/16"):
         transfer_allocation(alice, "VG-1617", "VG-1516", amount_pence=100, decision="PCD 1600", on=dt.date(2015, 10, 1), reason="need")
     with one_event(demo, "budget_line.transferred") as found:
-        done = transfer_allocation(alice, "CPF-1516", "VG-1516", amount_pence=1_500_000, decision="PCD 1600", on=dt.date(2015, 10, 1), reason="need")
-    assert done.lines == (("CPF-1516", 22_000_000, 20_500_000, 0), ("VG-1516", 20_000_000, 21_500_000, 1_740_000))
+        done = transfer_allocation(alice, "CPF-1516", "VG-1516", amount_pence=1_000_000, decision="PCD 1600", on=dt.date(2015, 10, 1), reason="need")
+    assert done.lines == (("CPF-1516", 21_500_000, 20_500_000, 0), ("VG-1516", 200_000_000, 201_000_000, 181_240_000))
     assert len(image(found[0], demo, "budget_line")) == 2
     sound(demo)
 
@@ -213,12 +213,13 @@ def test_percent_change_rounds_in_integers() -> None:
 
 
 def test_worked_cases_on_the_demo(alice: Context, bob: Context, demo: Engine) -> None:
-    """Vary DMPCD 2015 120 up by a new deliverable, down with #1 paid, then move the headroom it released."""
+    """Vary DEMO 2015 120 up by a new deliverable, down with #1 paid, then move the headroom it released."""
     with one_event(demo, "contract.varied") as found:
         up = vary_contract(alice, MERIDIAN, decision="PCD 1505", on=dt.date(2015, 10, 1), rationale="extra cohort",
                            value_pence=13_200_000, add=(NewDeliverable("Second cohort report", 1_200_000, dt.date(2016, 3, 31)),))
     assert (up.label, up.value_before, up.value_after, up.cumulative, up.unallocated_pence) == ("V1", 12_000_000, 13_200_000, "+10.0 %", 0)
-    assert up.warnings == (f"warning: {MERIDIAN} has changed by +10.0 % from its original value £120,000.00, at or past 10 %: check it is a permitted modification (PCR 2015 reg 72)",)
+    assert up.warnings == ("warning: CPF-1516 is now over-committed by £2,000.00; allowed because the line's control is 'warn'",
+                           f"warning: {MERIDIAN} has changed by +10.0 % from its original value £120,000.00, at or past 10 %: check it is a permitted modification (PCR 2015 reg 72)")
     assert line(demo, "CPF-1516")[1] == 21_700_000
     payload = found[0]["payload"]
     assert (payload["line_committed_before"], payload["line_committed_after"]) == (20_500_000, 21_700_000)
@@ -243,8 +244,8 @@ def test_worked_cases_on_the_demo(alice: Context, bob: Context, demo: Engine) ->
     sound(demo)
 
     transfer_allocation(alice, "CPF-1516", "VG-1516", amount_pence=2_000_000, decision="PCD 1601", on=dt.date(2015, 10, 3), reason="virement")
-    assert line(demo, "CPF-1516") == (20_000_000, 18_500_000, 6_500_000)
-    assert line(demo, "VG-1516") == (22_000_000, 19_760_000, 1_200_000)
+    assert line(demo, "CPF-1516") == (19_500_000, 18_500_000, 6_500_000)
+    assert line(demo, "VG-1516") == (202_000_000, 19_760_000, 1_200_000)
     sound(demo)
 
 
@@ -288,7 +289,7 @@ def test_a_variation_removes_deliverables_not_accepted(alice: Context, bob: Cont
     assert found[0]["payload"]["removed"] == [3, 4]
     removed = [i for i in image(found[0], demo, "deliverable") if i["after"] is None]
     assert [(i["before"]["seq"], i["before"]["amount_pence"]) for i in removed] == [(3, 4_000_000), (4, 1_000_000)]
-    assert scalar(demo, "SELECT COUNT(*) FROM deliverable d JOIN contract c ON c.id = d.contract_id WHERE c.reference = 'DMPCD 2015 120'") == 2
+    assert scalar(demo, "SELECT COUNT(*) FROM deliverable d JOIN contract c ON c.id = d.contract_id WHERE c.reference = 'DEMO 2015 120'") == 2
     assert line(demo, "CPF-1516")[1] == 16_500_000
     sound(demo)
     again = vary_contract(alice, MERIDIAN, decision="PCD 3", on=dt.date(2015, 10, 3), rationale="back",

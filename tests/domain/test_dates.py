@@ -74,7 +74,7 @@ def test_acceptance_follows_submission(alice: Context, engine: Engine) -> None:
     ("contracts.csv", "149600.00,2015-07-02,150000.00,2015-07-02", "149600.00,2015-07-01,150000.00,2015-07-02",
      "contracts.csv line 4: an award on 2015-07-01 would come before the decision (2015-07-02)"),
     ("contracts.csv", "60000.00,2014-11-10,60000.00", "60000.00,2015-04-10,60000.00",
-     "contracts.csv line 2: DMPCD 2014 110 cannot be awarded on 2015-04-10, after VG-1415's financial year 2014/15 ended (2015-03-31)"),
+     "contracts.csv line 2: DEMO 2014 110 cannot be awarded on 2015-04-10, after VG-1415's financial year 2014/15 ended (2015-03-31)"),
     ("contracts.csv", "2015-07-06,2016-01-05", "2016-01-06,2016-01-05",
      "contracts.csv line 4: an end on 2016-01-05 would come before the start (2016-01-06)"),
     ("contracts.csv", "149600.00,2015-07-02,150000.00,2015-07-02", "149600.00,2015-07-02,150000.00,2015-10-20",

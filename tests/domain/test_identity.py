@@ -108,7 +108,7 @@ def test_bypass_5_imported_history_released_by_its_acceptor(alice: Context, engi
     with pytest.raises(Refusal) as refused:
         import_folder(alice, folder)
     assert refused.value.message == (
-        "payments.csv line 2, column released_by: DMPCD 2014 110 #1 was released by sarah OKAFOR, who also accepted "
+        "payments.csv line 2, column released_by: DEMO 2014 110 #1 was released by sarah OKAFOR, who also accepted "
         "it (Sarah Okafor); history that breaks segregation of duties is imported only as an override with a reason")
     assert snapshot(engine) == before
     import_folder(alice, folder, history_without_sod_reason="legacy system had no SoD control")

@@ -27,7 +27,7 @@ def test_demo_imports_with_exact_totals(alice: Context, engine: Engine) -> None:
     summary = import_folder(alice, DEMO)
     assert summary.rows == {"budget_lines.csv": 4, "payments.csv": 4, "contracts.csv": 6, "deliverables.csv": 16}
     assert (summary.allocation_pence, summary.committed_pence, summary.paid_pence) == (
-        100_000_000, 46_260_000, 9_700_000)
+        801_500_000, 46_260_000, 9_700_000)
     with engine.connect() as conn:
         lines = {code: (committed, paid) for code, committed, paid in conn.exec_driver_sql(
             "SELECT code, committed_pence, paid_pence FROM budget_line")}
@@ -55,8 +55,8 @@ BROKEN = [
     ("deliverables.csv", "2015-08-31", "2015-02-30", 'deliverables.csv line 7, column due_on: date "2015-02-30" does not exist in the calendar'),
     ("contracts.csv", "Victim Service Re-design,VG-1516", "Victim Service Re-design,VG-9999",
      "contracts.csv line 4, column budget_line: no budget line 'VG-9999' in budget_lines.csv or the database"),
-    ("contracts.csv", "DMPCD 2015 91,", "DMPCD 2015 76,", "contracts.csv line 5, column reference: contract DMPCD 2015 76 already exists; references are unique"),
-    ("contracts.csv", "DMPCD 2015 91,", "dmpcd 2015 76,", "contracts.csv line 5, column reference: contract dmpcd 2015 76 already exists as DMPCD 2015 76; references are unique whatever their case"),
+    ("contracts.csv", "DEMO 2015 91,", "DMPCD 2015 76,", "contracts.csv line 5, column reference: contract DMPCD 2015 76 already exists; references are unique"),
+    ("contracts.csv", "DEMO 2015 91,", "dmpcd 2015 76,", "contracts.csv line 5, column reference: contract dmpcd 2015 76 already exists as DMPCD 2015 76; references are unique whatever their case"),
     ("budget_lines.csv", "CPF-1516,", "vg-1516,", "budget_lines.csv line 4, column code: budget line vg-1516 already exists as VG-1516; codes are unique whatever their case"),
     ("budget_lines.csv", "funder,control", "funder,control,colour", None),
     ("payments.csv", "contract_reference,deliverable_seq", "contract_ref,deliverable_seq", "payments.csv line 1: missing column(s) contract_reference"),
@@ -92,7 +92,7 @@ def test_unknown_column_and_out_of_year_payment_messages(alice: Context, tmp_pat
     with pytest.raises(TrackerError) as refused:
         import_folder(later, folder)
     assert refused.value.message == ("payments.csv line 5 (deliverables.csv line 10): a payment dated 2016-04-02 falls "
-                                     "after CPF-1516's financial year 2015/16 ended (2016-03-31) and DMPCD 2015 91 #1 "
+                                     "after CPF-1516's financial year 2015/16 ended (2016-03-31) and DEMO 2015 91 #1 "
                                      "was accepted on 2016-04-01, also after it; only work accepted by the year end is "
                                      "paid from the old year")
 
@@ -128,11 +128,11 @@ def test_not_utf8_is_refused_with_the_file(alice: Context, engine: Engine, tmp_p
 def test_a_failure_in_the_last_file_undoes_the_whole_import(alice: Context, engine: Engine, tmp_path: Path) -> None:
     folder = copy_demo(tmp_path)
     with (folder / "payments.csv").open("a", encoding="utf-8") as payments:
-        payments.write("DMPCD 2015 91,1,0.01,2015-08-21,NCT-0008,Tom Whitfield\n")
+        payments.write("DEMO 2015 91,1,0.01,2015-08-21,NCT-0008,Tom Whitfield\n")
     before = snapshot(engine)
     with pytest.raises(TrackerError) as refused:
         import_folder(alice, folder)
-    assert refused.value.message == "payments.csv line 5 (deliverables.csv line 10): DMPCD 2015 91 #1 has £25,000.00 unpaid of £25,000.00; its payments total £25,000.01"
+    assert refused.value.message == "payments.csv line 5 (deliverables.csv line 10): DEMO 2015 91 #1 has £25,000.00 unpaid of £25,000.00; its payments total £25,000.01"
     assert snapshot(engine) == before
     assert import_folder(alice, DEMO).paid_pence == 9_700_000  # and the good folder still goes in afterwards
 

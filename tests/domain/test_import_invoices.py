@@ -23,10 +23,10 @@ from .test_workbook_import import demo_rows, workbook
 HEADER = "contract_reference,deliverable_seq,amount,paid_on,invoice,released_by,invoice_date,invoice_received," \
          "invoice_net,invoice_vat\n"
 PAYMENTS = {
-    "GR-1041": "DMPCD 2014 110,1,30000.00,2015-01-30,GR-1041,Tom Whitfield,2015-01-02,2015-01-05,25000.00,5000.00",
-    "GR-1077": "DMPCD 2014 110,2,30000.00,2015-03-27,GR-1077,Tom Whitfield,,,,",
-    "GR-1102": "DMPCD 2015 46,1,12000.00,2015-07-15,GR-1102,Tom Whitfield,2015-07-01,2015-07-03,12000.00,",
-    "NCT-0007": "DMPCD 2015 91,1,25000.00,2015-08-20,NCT-0007,Tom Whitfield,2015-08-01,2015-08-04,25000.00,0",
+    "GR-1041": "DEMO 2014 110,1,30000.00,2015-01-30,GR-1041,Tom Whitfield,2015-01-02,2015-01-05,25000.00,5000.00",
+    "GR-1077": "DEMO 2014 110,2,30000.00,2015-03-27,GR-1077,Tom Whitfield,,,,",
+    "GR-1102": "DEMO 2015 46,1,12000.00,2015-07-15,GR-1102,Tom Whitfield,2015-07-01,2015-07-03,12000.00,",
+    "NCT-0007": "DEMO 2015 91,1,25000.00,2015-08-20,NCT-0007,Tom Whitfield,2015-08-01,2015-08-04,25000.00,0",
 }
 
 
@@ -59,7 +59,7 @@ def test_each_payment_s_invoice_becomes_a_record_with_its_dates_net_and_vat(alic
 def test_an_invoice_larger_than_its_payment_is_recorded_part_paid(alice: Context, engine: Engine,
                                                                  tmp_path: Path) -> None:
     import_folder(alice, folder_with(tmp_path, **{
-        "GR-1102": "DMPCD 2015 46,1,6000.00,2015-07-15,GR-1102,Tom Whitfield,2015-07-01,2015-07-03,12000.00,"}))
+        "GR-1102": "DEMO 2015 46,1,6000.00,2015-07-15,GR-1102,Tom Whitfield,2015-07-01,2015-07-03,12000.00,"}))
     with read_session(engine) as session:
         invoice = session.exec(select(Invoice).where(Invoice.number == "GR-1102")).one()
     assert (invoice.net_pence, invoice.paid_pence, invoice.status) == (1_200_000, 600_000, "valid")
@@ -67,16 +67,16 @@ def test_an_invoice_larger_than_its_payment_is_recorded_part_paid(alice: Context
 
 
 REFUSED = [
-    ({"GR-1077": "DMPCD 2014 110,2,30000.00,2015-03-27,gr 1041,Tom Whitfield,,,,"}, "invoice-number",
+    ({"GR-1077": "DEMO 2014 110,2,30000.00,2015-03-27,gr 1041,Tom Whitfield,,,,"}, "invoice-number",
      "payments.csv line 3, column invoice: invoice gr 1041 from Greyfriars Research LLP is already recorded, as "
-     "GR-1041 on DMPCD 2014 110; an invoice number is recorded once per supplier"),
-    ({"GR-1102": "DMPCD 2015 46,1,12000.00,2015-07-15,GR-1102,Tom Whitfield,,,11999.99,"}, "invoice-match",
+     "GR-1041 on DEMO 2014 110; an invoice number is recorded once per supplier"),
+    ({"GR-1102": "DEMO 2015 46,1,12000.00,2015-07-15,GR-1102,Tom Whitfield,,,11999.99,"}, "invoice-match",
      "payments.csv line 4, column invoice_net: invoice GR-1102 has £11,999.99 unpaid of £11,999.99; this payment "
      "is £12,000.00"),
-    ({"GR-1102": "DMPCD 2015 46,1,12000.00,2015-07-15,GR-1102,Tom Whitfield,,,12000.01,"}, "invoice-amount",
-     "payments.csv line 4, column invoice_net: DMPCD 2015 46 #1 is £12,000.00 and its invoices already total £0.00 "
+    ({"GR-1102": "DEMO 2015 46,1,12000.00,2015-07-15,GR-1102,Tom Whitfield,,,12000.01,"}, "invoice-amount",
+     "payments.csv line 4, column invoice_net: DEMO 2015 46 #1 is £12,000.00 and its invoices already total £0.00 "
      "net; this one is £12,000.01 net, £0.01 too much"),
-    ({"GR-1102": "DMPCD 2015 46,1,12000.00,2015-07-15,GR-1102,Tom Whitfield,2015-07-05,2015-07-03,,"},
+    ({"GR-1102": "DEMO 2015 46,1,12000.00,2015-07-15,GR-1102,Tom Whitfield,2015-07-05,2015-07-03,,"},
      "dates-in-order",
      "payments.csv line 4, column invoice_received: a receipt on 2015-07-03 would come before the invoice's date "
      "(2015-07-05)"),
@@ -96,7 +96,7 @@ def test_the_invoice_rules_refuse_naming_file_line_and_column(alice: Context, en
 def test_invoice_figures_without_a_number_are_refused(alice: Context, engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(TrackerError) as refused:
         import_folder(alice, folder_with(tmp_path, **{
-            "GR-1077": "DMPCD 2014 110,2,30000.00,2015-03-27,,Tom Whitfield,,2015-03-20,,"}))
+            "GR-1077": "DEMO 2014 110,2,30000.00,2015-03-27,,Tom Whitfield,,2015-03-20,,"}))
     assert str(refused.value) == ("payments.csv line 3, column invoice: the row gives the invoice's invoice_received "
                                   "but no invoice number")
 
@@ -115,7 +115,7 @@ def test_an_invoice_already_in_the_store_is_not_imported_again(alice: Context, e
     with pytest.raises(Refusal) as refused:
         import_folder(alice, again)
     assert refused.value.message == ("payments.csv line 2, column invoice: invoice GR.1102 from Greyfriars Research "
-                                     "LLP is already recorded, as GR-1102 on DMPCD 2015 46; an invoice number is "
+                                     "LLP is already recorded, as GR-1102 on DEMO 2015 46; an invoice number is "
                                      "recorded once per supplier")
 
 

@@ -87,15 +87,15 @@ def test_procurement_act_contracts_are_due_30_days_after_receipt() -> None:
 
 
 def test_an_invoice_number_is_unique_per_supplier_however_spelt(demo: Context) -> None:
-    """Greyfriars' GR-1102 on DMPCD 2015 46 (imported with its payment), then "gr 1102" on DMPCD 2014 110 (same
+    """Greyfriars' GR-1102 on DEMO 2015 46 (imported with its payment), then "gr 1102" on DEMO 2014 110 (same
     supplier, another contract)."""
     assert number_key("MA-9") == number_key("ma 9") == number_key("m.a-9") == "ma9"
     count = events(demo)
     with pytest.raises(Refusal) as refused:
-        receive(demo, "gr 1102", seq=2, net=100_000, reference="DMPCD 2014 110")
+        receive(demo, "gr 1102", seq=2, net=100_000, reference="DEMO 2014 110")
     assert (refused.value.rule, refused.value.message) == (
         "invoice-number", "invoice gr 1102 from Greyfriars Research LLP is already recorded, as GR-1102 on "
-                          "DMPCD 2015 46; an invoice number is recorded once per supplier")
+                          "DEMO 2015 46; an invoice number is recorded once per supplier")
     assert events(demo) == count
     receive(demo, "GR-1102", seq=2, net=100_000)  # Impower's own GR-1102 is another invoice
 

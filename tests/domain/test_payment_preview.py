@@ -89,9 +89,9 @@ def test_a_deliverable_carried_to_the_next_year_is_checked_and_previewed_on_its_
                                                                                       bob: Context) -> None:
     import_folder(alice, DEMO)
     june = replace(alice, clock=fixed_clock(dt.date(2016, 6, 5)))
-    releases = [Release(ref, seq) for ref, seq in (("DMPCD 2015 46", 2), ("DMPCD 2015 46", 3), ("DMPCD 2015 76", 1),
-                                                   ("DMPCD 2015 76", 2), ("DMPCD 2015 91", 2), ("DMPCD 2015 91", 3),
-                                                   ("DMPCD 2015 120", 2), ("DMPCD 2015 120", 3))]
+    releases = [Release(ref, seq) for ref, seq in (("DEMO 2015 46", 2), ("DEMO 2015 46", 3), ("DMPCD 2015 76", 1),
+                                                   ("DMPCD 2015 76", 2), ("DEMO 2015 91", 2), ("DEMO 2015 91", 3),
+                                                   ("DEMO 2015 120", 2), ("DEMO 2015 120", 3))]
     close_year(june, FiscalYear(2015), decision="DMPCD 2016 31", carry=[Carry("DMPCD 2015 76", 3, "VG-1617")],
                release=releases)
     submit_deliverable(june, "DMPCD 2015 76", 3, on=dt.date(2016, 6, 1))

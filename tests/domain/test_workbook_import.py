@@ -24,7 +24,7 @@ from ..conftest import DEMO
 from ..stores import Store, drop_store, new_target
 from .ledger import scalar, snapshot
 
-DEMO_TOTALS = (100_000_000, 46_260_000, 9_700_000)
+DEMO_TOTALS = (801_500_000, 46_260_000, 9_700_000)
 
 
 def demo_rows(kind: str) -> list[list[Any]]:
@@ -138,7 +138,7 @@ def test_whole_figures_as_numbers_or_as_typed_are_exact(alice: Context, engine: 
     ("payments", 3, 3, 42186, "sheet payments row 3, column paid_on: 42186 is a number, not a date; format the "
                               "cell as a date or type it as 2015-07-02"),
     ("deliverables", 4, 3, "", "sheet deliverables row 4, column amount:"),
-    ("payments", 5, 1, "9", "sheet payments row 5: no deliverable DMPCD 2015 91 #9 in sheet deliverables "
+    ("payments", 5, 1, "9", "sheet payments row 5: no deliverable DEMO 2015 91 #9 in sheet deliverables "
                               "(an import pays the deliverables it brings)"),
 ])
 def test_a_bad_cell_is_named_by_sheet_row_and_column(alice: Context, engine: Engine, tmp_path: Path, sheet: str,
@@ -223,4 +223,4 @@ def test_the_command_takes_a_workbook_and_names_the_sheet(tmp_path: Path) -> Non
     done = CliRunner().invoke(app, ["--db", str(tmp_path / "t.db"), "import", str(good)], env=env)
     assert done.exit_code == 0
     assert done.stdout.startswith("imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated "
-                                  "£1,000,000.00, committed £462,600.00, paid £97,000.00")
+                                  "£8,015,000.00, committed £462,600.00, paid £97,000.00")

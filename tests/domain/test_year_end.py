@@ -168,14 +168,14 @@ def test_the_review_lists_accruals_commitments_and_underspend(accepted_in_march:
         found = year_end_review(session, FiscalYear(2015))
         owed = budget_report(session, year=FiscalYear(2015), as_of=dt.date(2016, 3, 31)).total.accepted_unpaid_pence
     assert [(a.reference, a.seq, a.accrued_pence, a.settled_pence, a.still_owed_pence) for a in found.accruals] == [
-        ("DMPCD 2015 120", 1, 4_000_000, 0, 4_000_000), (REF, 1, 4_488_000, 4_488_000, 0)]
+        ("DEMO 2015 120", 1, 4_000_000, 0, 4_000_000), (REF, 1, 4_488_000, 4_488_000, 0)]
     assert found.accrued_pence == owed == 8_488_000
     assert [(m.reference, m.seq, m.amount_pence) for m in found.commitments if m.line_code == "VG-1516"] == [
-        ("DMPCD 2015 46", 2, 1_800_000), ("DMPCD 2015 46", 3, 1_800_000), (REF, 2, 4_488_000), (REF, 3, 5_984_000)]
+        ("DEMO 2015 46", 2, 1_800_000), ("DEMO 2015 46", 3, 1_800_000), (REF, 2, 4_488_000), (REF, 3, 5_984_000)]
     assert found.committed_pence == 28_072_000
     assert [(u.line_code, u.allocation_pence, u.paid_pence, u.accrued_pence, u.underspend_pence)
-            for u in found.lines] == [("CPF-1516", 22_000_000, 2_500_000, 4_000_000, 15_500_000),
-                                      ("VG-1516", 20_000_000, 1_200_000, 4_488_000, 14_312_000)]
+            for u in found.lines] == [("CPF-1516", 21_500_000, 2_500_000, 4_000_000, 15_000_000),
+                                      ("VG-1516", 200_000_000, 1_200_000, 4_488_000, 194_312_000)]
     assert events(bob) == count
 
 
@@ -190,8 +190,8 @@ def test_a_contract_cancelled_before_the_year_end_has_no_accruals_or_commitments
 # -- the close -----------------------------------------------------------------------------------------------
 
 JUNE = dt.date(2016, 6, 5)
-OTHERS = [Release("DMPCD 2015 46", 2), Release("DMPCD 2015 46", 3), Release(REF, 2), Release("DMPCD 2015 91", 2),
-          Release("DMPCD 2015 91", 3), Release("DMPCD 2015 120", 2), Release("DMPCD 2015 120", 3)]
+OTHERS = [Release("DEMO 2015 46", 2), Release("DEMO 2015 46", 3), Release(REF, 2), Release("DEMO 2015 91", 2),
+          Release("DEMO 2015 91", 3), Release("DEMO 2015 120", 2), Release("DEMO 2015 120", 3)]
 CARRY_3 = Carry(REF, 3, "VG-1617")
 
 
@@ -231,16 +231,16 @@ def test_closing_carries_59840_from_vg_1516_to_vg_1617(accepted_in_march: Contex
 def test_after_the_close_nothing_new_is_dated_in_the_closed_year(accepted_in_march: Context, bob: Context) -> None:
     close(accepted_in_march)
     with pytest.raises(Refusal) as refused:
-        submit_deliverable(on(accepted_in_march, JUNE), "DMPCD 2015 120", 2, on=dt.date(2016, 3, 25))
+        submit_deliverable(on(accepted_in_march, JUNE), "DEMO 2015 120", 2, on=dt.date(2016, 3, 25))
     assert (refused.value.rule, refused.value.message) == (
         "year-closed", "a submission dated 2016-03-25 falls in 2015/16, which was closed on 2016-06-05; nothing more "
                        "is dated in a closed year")
     with pytest.raises(Refusal) as late:
-        release_payment(on(bob, dt.date(2016, 7, 2)), "DMPCD 2015 120", 1, paid_on=dt.date(2016, 7, 1))
+        release_payment(on(bob, dt.date(2016, 7, 2)), "DEMO 2015 120", 1, paid_on=dt.date(2016, 7, 1))
     assert (late.value.rule, late.value.message) == (
         "year-closed", "a payment dated 2016-07-01 is after 2015/16 was closed and its settlement window ended "
                        "(2016-06-30); CPF-1516 pays nothing more")
-    settled = release_payment(on(bob, dt.date(2016, 6, 30)), "DMPCD 2015 120", 1, paid_on=dt.date(2016, 6, 30))
+    settled = release_payment(on(bob, dt.date(2016, 6, 30)), "DEMO 2015 120", 1, paid_on=dt.date(2016, 6, 30))
     assert settled.charged_to == "2015/16"
     with pytest.raises(Refusal) as unfunded:
         release_payment(on(bob, JUNE), REF, 2, paid_on=JUNE)
@@ -285,10 +285,10 @@ def test_a_carried_deliverable_is_paid_from_the_new_line_and_its_contract_closes
 
 def test_closing_a_contract_frees_its_unpaid_carried_part_from_the_new_line(accepted_in_march: Context,
                                                                              bob: Context) -> None:
-    close(accepted_in_march, carry=[Carry("DMPCD 2015 91", 2, "VG-1617")],
-          release=[r for r in OTHERS if r != Release("DMPCD 2015 91", 2)] + [Release(REF, 3)])
+    close(accepted_in_march, carry=[Carry("DEMO 2015 91", 2, "VG-1617")],
+          release=[r for r in OTHERS if r != Release("DEMO 2015 91", 2)] + [Release(REF, 3)])
     before = lines(bob)
-    close_contract(on(accepted_in_march, JUNE), "DMPCD 2015 91")
+    close_contract(on(accepted_in_march, JUNE), "DEMO 2015 91")
     after = lines(bob)
     assert after["VG-1617"][0] - before["VG-1617"][0] == -3_500_000
     assert after["CPF-1516"][0] == before["CPF-1516"][0]  # it holds #1's £25,000, paid in 2015: what stays
@@ -298,7 +298,7 @@ def test_closing_a_contract_frees_its_unpaid_carried_part_from_the_new_line(acce
 def test_the_close_refuses_a_commitment_without_an_instruction(accepted_in_march: Context) -> None:
     refusal = refused_close(accepted_in_march, release=OTHERS[1:])
     assert (refusal.rule, refusal.message) == (
-        "year-end-close", "2015/16 cannot be closed: 1 unaccepted commitment has no instruction (DMPCD 2015 46 #2); "
+        "year-end-close", "2015/16 cannot be closed: 1 unaccepted commitment has no instruction (DEMO 2015 46 #2); "
                           "carry each forward to a line of 2016/17 or release it")
 
 

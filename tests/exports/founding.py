@@ -25,7 +25,7 @@ SARAH = Actor("Sarah Okafor", "sarah")
 TOM = Actor("Tom Whitfield", "tom")
 DAVID = Actor("David Hale", "david")
 IMPORTED_ON = dt.date(2015, 9, 1)
-LATER_SIGN_OFF = "DMPCD 2015 120,1,Evaluation framework,40000.00,2015-10-09,"
+LATER_SIGN_OFF = "DEMO 2015 120,1,Evaluation framework,40000.00,2015-10-09,"
 
 
 def on(engine: Engine, actor: Actor, day: dt.date) -> Context:
@@ -43,22 +43,22 @@ def tour(engine: Engine) -> None:
 
 def october(engine: Engine) -> None:
     """What came after: a rejection, a part payment reversed and paid again in full, and a contract closed."""
-    submit_deliverable(on(engine, TOM, dt.date(2015, 10, 1)), "DMPCD 2015 91", 2)
-    accept_deliverable(on(engine, DAVID, dt.date(2015, 10, 12)), "DMPCD 2015 120", 1, on=dt.date(2015, 10, 12))
-    reject_deliverable(on(engine, SARAH, dt.date(2015, 10, 2)), "DMPCD 2015 91", 2,
+    submit_deliverable(on(engine, TOM, dt.date(2015, 10, 1)), "DEMO 2015 91", 2)
+    accept_deliverable(on(engine, DAVID, dt.date(2015, 10, 12)), "DEMO 2015 120", 1, on=dt.date(2015, 10, 12))
+    reject_deliverable(on(engine, SARAH, dt.date(2015, 10, 2)), "DEMO 2015 91", 2,
                        reason="The report leaves out the second borough")
     tom = on(engine, TOM, dt.date(2015, 10, 13))
-    part = release_payment(tom, "DMPCD 2015 120", 1, amount_pence=1_500_000, invoice="EV-0001",
+    part = release_payment(tom, "DEMO 2015 120", 1, amount_pence=1_500_000, invoice="EV-0001",
                            paid_on=dt.date(2015, 10, 13))
     reverse_payment(on(engine, TOM, dt.date(2015, 10, 14)), part.payment_id, reason="paid to the wrong account",
                     on=dt.date(2015, 10, 14))
-    release_payment(on(engine, TOM, dt.date(2015, 10, 15)), "DMPCD 2015 120", 1, invoice="EV-0002",
+    release_payment(on(engine, TOM, dt.date(2015, 10, 15)), "DEMO 2015 120", 1, invoice="EV-0002",
                     paid_on=dt.date(2015, 10, 15))
-    close_contract(on(engine, TOM, dt.date(2015, 10, 16)), "DMPCD 2014 110", on=dt.date(2015, 10, 16))
+    close_contract(on(engine, TOM, dt.date(2015, 10, 16)), "DEMO 2014 110", on=dt.date(2015, 10, 16))
 
 
 def _demo_as_on_import_day() -> Path:
-    """The demo as it stood on the import day: its one later sign-off (DMPCD 2015 120 #1, 12 October) is still
+    """The demo as it stood on the import day: its one later sign-off (DEMO 2015 120 #1, 12 October) is still
     waiting, and is recorded in `october` on its own day (an import may not hold anything dated after its day)."""
     folder = Path(tempfile.mkdtemp(prefix="founding-demo-"))
     for source in DEMO.iterdir():

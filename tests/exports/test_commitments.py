@@ -51,29 +51,31 @@ def _csv(path: Path) -> list[dict[str, str]]:
 def test_demo_export_contents(demo_store: Loaded, tmp_path: Path) -> None:
     result = _export(demo_store, tmp_path / "out")
     rows = {r["reference"]: r for r in _csv(tmp_path / "out" / "commitments-2015-10-19.csv")}
-    assert sorted(rows) == ["DMPCD 2015 120", "DMPCD 2015 46", "DMPCD 2015 76", "DMPCD 2015 91"]
+    assert sorted(rows) == ["DEMO 2015 120", "DEMO 2015 46", "DEMO 2015 91", "DMPCD 2015 76"]
     impower = rows["DMPCD 2015 76"]
     assert (impower["supplier"], impower["value"], impower["paid"], impower["outstanding"]) == (
         "Impower Consulting Ltd", "149600.00", "0.00", "149600.00")
     assert (impower["fund"], impower["fiscal_year"], impower["next_due_seq"], impower["next_due_on"]) == (
         "Victims Grant", "2015/16", "1", "2015-08-31")
-    assert rows["DMPCD 2015 120"]["accepted_unpaid"] == "40000.00"
+    assert rows["DEMO 2015 120"]["accepted_unpaid"] == "40000.00"
     items = _csv(tmp_path / "out" / "commitments-2015-10-19-deliverables.csv")
     assert len(items) == 12 and {i["as_of"] for i in items} == {"2015-10-19"}
-    survey = next(i for i in items if i["contract_reference"] == "DMPCD 2015 46" and i["seq"] == "2")
+    survey = next(i for i in items if i["contract_reference"] == "DEMO 2015 46" and i["seq"] == "2")
     assert survey["status"] == "rejected"
     assert result.rows == {"contracts": 4, "deliverables": 12}
     assert result.totals_pence["outstanding_pence"] == 36_560_000
     document = json.loads((tmp_path / "out" / "commitments-2015-10-19.json").read_text())
     assert document["as_of"] == "2015-10-19"
-    assert document["contracts"][2]["value_pence"] == 14_960_000
-    assert len(document["contracts"][2]["deliverables"]) == 3
+    assert [c["reference"] for c in document["contracts"]] == [
+        "DEMO 2015 120", "DEMO 2015 46", "DEMO 2015 91", "DMPCD 2015 76"]
+    assert document["contracts"][3]["value_pence"] == 14_960_000
+    assert len(document["contracts"][3]["deliverables"]) == 3
 
 
 def test_as_of_excludes_what_came_later(demo_store: Loaded, tmp_path: Path) -> None:
     _export(demo_store, tmp_path, dt.date(2015, 7, 1), ("csv",))
     rows = _csv(tmp_path / "commitments-2015-07-01.csv")
-    assert [r["reference"] for r in rows] == ["DMPCD 2015 46", "DMPCD 2015 91"]  # 76 is awarded on 2 July
+    assert [r["reference"] for r in rows] == ["DEMO 2015 46", "DEMO 2015 91"]  # 76 is awarded on 2 July
     assert rows[1]["paid"] == "0.00"  # its payment is dated 20 August
 
 
@@ -138,7 +140,7 @@ def test_spreadsheet_is_for_people(demo_store: Loaded, tmp_path: Path) -> None:
     items = book.worksheets[1]
     assert [c.value for c in items[1]] == ["As of", "Contract", "#", "Deliverable", "Amount", "Status", "Due on",
                                            "Accepted on", "Paid", "Unpaid"]
-    accepted = next(row for row in items.iter_rows(min_row=2) if row[1].value == "DMPCD 2015 120" and row[2].value == 1)
+    accepted = next(row for row in items.iter_rows(min_row=2) if row[1].value == "DEMO 2015 120" and row[2].value == 1)
     assert (accepted[7].value, accepted[4].value, accepted[9].value) == (dt.datetime(2015, 10, 12), 40000, 40000)
     assert items.max_row == 14 and items.cell(14, 5).value == sum(
         row[4].value for row in items.iter_rows(min_row=2, max_row=13))

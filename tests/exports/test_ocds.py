@@ -175,12 +175,12 @@ def test_semantics_beyond_the_schema(founding: Engine, tmp_path: Path) -> None:
                 assert sums[milestone["id"]] > 0
             checked += 1
     assert checked >= 12
-    reversed_then_paid = merged[ocid(PREFIX, "DMPCD 2015 120")]["contracts"][0]["implementation"]
+    reversed_then_paid = merged[ocid(PREFIX, "DEMO 2015 120")]["contracts"][0]["implementation"]
     assert [t["value"]["amount"] for t in reversed_then_paid["transactions"]] == [
         Decimal("15000.00"), Decimal("-15000.00"), Decimal("40000.00")]
-    closed = merged[ocid(PREFIX, "DMPCD 2014 110")]
+    closed = merged[ocid(PREFIX, "DEMO 2014 110")]
     assert closed["contracts"][0]["status"] == "terminated"
-    rejected = {m["id"]: m for m in merged[ocid(PREFIX, "DMPCD 2015 91")]["contracts"][0]["implementation"]
+    rejected = {m["id"]: m for m in merged[ocid(PREFIX, "DEMO 2015 91")]["contracts"][0]["implementation"]
                 ["milestones"]}
     assert rejected["delivery-2"]["status"] == "notMet"
 
@@ -219,7 +219,7 @@ def test_as_of_reproduces_a_day_byte_for_byte(engine: Engine, tmp_path: Path) ->
 def test_since_holds_only_the_days_events(founding: Engine, tmp_path: Path) -> None:
     day = read(export(founding, tmp_path / "day", Window(dt.date(2015, 10, 14), since=dt.date(2015, 10, 13))))
     assert [(r["ocid"], r["tag"]) for r in day["releases"]] == [
-        (ocid(PREFIX, "DMPCD 2015 120"), ["implementationUpdate"])] * 2
+        (ocid(PREFIX, "DEMO 2015 120"), ["implementationUpdate"])] * 2
     full = read(export(founding, tmp_path / "full", Window(dt.date(2015, 10, 19))))
     last_seq = int(full["releases"][-2]["id"].rsplit("-", 1)[1])
     tail = read(export(founding, tmp_path / "tail", Window(dt.date(2015, 10, 19), since=last_seq)))
@@ -306,15 +306,15 @@ def test_a_renamed_contract_keeps_the_ocid_it_was_published_under(engine: Engine
     """A reference corrected while nothing is paid: events before and after the correction are one process."""
     tour(engine)
     first = export(engine, tmp_path / "first", Window(dt.date(2015, 9, 10))).read_bytes()
-    accept_deliverable(on(engine, DAVID, dt.date(2015, 10, 12)), "DMPCD 2015 120", 1, on=dt.date(2015, 10, 12))
-    rename_contract(on(engine, TOM, dt.date(2015, 10, 13)), "DMPCD 2015 120", "DMPCD 2015 121",
+    accept_deliverable(on(engine, DAVID, dt.date(2015, 10, 12)), "DEMO 2015 120", 1, on=dt.date(2015, 10, 12))
+    rename_contract(on(engine, TOM, dt.date(2015, 10, 13)), "DEMO 2015 120", "DEMO 2015 121",
                     reason="the decision's number was typed wrongly")
-    release_payment(on(engine, TOM, dt.date(2015, 10, 15)), "DMPCD 2015 121", 1, invoice="EV-0002",
+    release_payment(on(engine, TOM, dt.date(2015, 10, 15)), "DEMO 2015 121", 1, invoice="EV-0002",
                     paid_on=dt.date(2015, 10, 15))
     assert export(engine, tmp_path / "again", Window(dt.date(2015, 9, 10))).read_bytes() == first
     package = _validated(read(export(engine, tmp_path / "after", Window(dt.date(2015, 10, 19)))))
-    assert ocid(PREFIX, "DMPCD 2015 121") not in records(package)
-    renamed = [r["tag"] for r in package["releases"] if r["ocid"] == ocid(PREFIX, "DMPCD 2015 120")]
+    assert ocid(PREFIX, "DEMO 2015 121") not in records(package)
+    renamed = [r["tag"] for r in package["releases"] if r["ocid"] == ocid(PREFIX, "DEMO 2015 120")]
     assert renamed == [["award", "contract", "implementation"], ["implementationUpdate"], ["implementationUpdate"]]
-    implementation = records(package)[ocid(PREFIX, "DMPCD 2015 120")]["contracts"][0]["implementation"]
+    implementation = records(package)[ocid(PREFIX, "DEMO 2015 120")]["contracts"][0]["implementation"]
     assert [t["value"]["amount"] for t in implementation["transactions"]] == [Decimal("40000.00")]

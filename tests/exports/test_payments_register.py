@@ -30,9 +30,9 @@ def test_payments_and_reversals_with_who_accepted_and_released(engine: Engine, t
     rows = register(engine, tmp_path, dt.date(2015, 9, 1), dt.date(2015, 10, 31))
     assert [(r["Date"], r["Amount"], r["Kind"], r["Invoice"], r["Contract"]) for r in rows] == [
         ("2015-09-10", "44880.00", "payment", "IMP-2015-031", "DMPCD 2015 76"),
-        ("2015-10-13", "15000.00", "payment", "EV-0001", "DMPCD 2015 120"),
-        ("2015-10-14", "-15000.00", "reversal", "", "DMPCD 2015 120"),
-        ("2015-10-15", "40000.00", "payment", "EV-0002", "DMPCD 2015 120")]
+        ("2015-10-13", "15000.00", "payment", "EV-0001", "DEMO 2015 120"),
+        ("2015-10-14", "-15000.00", "reversal", "", "DEMO 2015 120"),
+        ("2015-10-15", "40000.00", "payment", "EV-0002", "DEMO 2015 120")]
     founding = rows[0]
     assert (founding["Accepted by"], founding["Accepted on"], founding["Released by"], founding["Budget line"]) == (
         "Sarah Okafor", "2015-09-04", "Tom Whitfield", "VG-1516")

@@ -72,18 +72,18 @@ def test_individuals_are_redacted(engine: Engine, tmp_path: Path) -> None:
 
 def test_threshold_and_the_value_for_money_reason(engine: Engine, tmp_path: Path) -> None:
     tour(engine)
-    accept_deliverable(on(engine, DAVID, dt.date(2015, 10, 12)), "DMPCD 2015 120", 1, on=dt.date(2015, 10, 12))
+    accept_deliverable(on(engine, DAVID, dt.date(2015, 10, 12)), "DEMO 2015 120", 1, on=dt.date(2015, 10, 12))
     tom = on(engine, TOM, dt.date(2015, 10, 19))
-    release_payment(tom, "DMPCD 2015 120", 1, amount_pence=50_000, invoice="EV-0500", paid_on=dt.date(2015, 10, 13))
-    release_payment(tom, "DMPCD 2015 120", 1, amount_pence=50_001, invoice="EV-0501", paid_on=dt.date(2015, 10, 14))
-    with pytest.raises(ExportRefused, match=r"DMPCD 2015 120 is not published and payment \d+ is under £10,000"):
+    release_payment(tom, "DEMO 2015 120", 1, amount_pence=50_000, invoice="EV-0500", paid_on=dt.date(2015, 10, 13))
+    release_payment(tom, "DEMO 2015 120", 1, amount_pence=50_001, invoice="EV-0501", paid_on=dt.date(2015, 10, 14))
+    with pytest.raises(ExportRefused, match=r"DEMO 2015 120 is not published and payment \d+ is under £10,000"):
         spend(engine, tmp_path / "refused", "2015-10")
     assert not (tmp_path / "refused" / "spend-2015-10.csv").exists()
     reason = "Rates below the framework's for evaluation work"
-    set_publication_details(tom, "DMPCD 2015 120", PublicationDetails(value_for_money_reason=reason))
+    set_publication_details(tom, "DEMO 2015 120", PublicationDetails(value_for_money_reason=reason))
     [row] = spend(engine, tmp_path / "reason", "2015-10")  # £500.00 is not over £500
     assert (row[4], row[9], row[12]) == ("500.01", reason, "EV-0501")
-    set_publication_details(tom, "DMPCD 2015 120", PublicationDetails(published=True, value_for_money_reason=reason))
+    set_publication_details(tom, "DEMO 2015 120", PublicationDetails(published=True, value_for_money_reason=reason))
     [row] = spend(engine, tmp_path / "published", "2015-10")
     assert row[9] == ""
 
@@ -112,7 +112,7 @@ def test_contracts_over_ten_thousand(engine: Engine, tmp_path: Path) -> None:
                               "Supplier Name": "Impower Consulting Ltd", "Value": "149600.00",
                               "Decision Date": "02/07/2015", "Awarded On": "02/07/2015", "Start Date": "06/07/2015",
                               "End Date": "05/01/2016", "Decision Reference": FOUNDING}
-    assert "DMPCD 2016 14" not in rows  # a draft is not yet a contract to publish
+    assert "DEMO 2016 14" not in rows  # a draft is not yet a contract to publish
 
 
 def test_cli_spend_needs_the_body_and_a_month(engine: Engine, tmp_path: Path) -> None:

@@ -32,8 +32,8 @@ def test_history_in_plain_words_and_who_rejected(engine: Engine) -> None:
     october(engine)
     with read_session(engine) as session:
         founding = contract_history(session, FOUNDING)
-        pilot = contract_statement(session, "DMPCD 2015 91")
-        pilot_history = contract_history(session, "DMPCD 2015 91")
+        pilot = contract_statement(session, "DEMO 2015 91")
+        pilot_history = contract_history(session, "DEMO 2015 91")
     sentences = [describe(e.action, {d.name: d.text for d in e.details}) for e in founding]
     assert sentences == [
         "Deliverable 1 accepted by Sarah Okafor on 4 Sep 2015: Mapping report v1.2 reviewed at programme board",

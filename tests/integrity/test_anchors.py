@@ -89,7 +89,7 @@ def test_a_store_without_its_schema_record_is_not_opened_or_migrated(tmp_path: P
     conn.execute("DROP TABLE schema_version")
     conn.close()
     before = counts(db)
-    for args in (("audit", "verify"), ("pay", "DMPCD 2015 91", "1"), ("budget", "list")):
+    for args in (("audit", "verify"), ("pay", "DEMO 2015 91", "1"), ("budget", "list")):
         code, out, err = _run("--db", str(db), *args)
         assert code == 3, (args, out, err)
         assert err.count("\n") == 1 and "has tables but no schema_version record" in err

@@ -94,8 +94,8 @@ def test_import_of_bad_files_changes_nothing(template: str, tmp_path_factory: py
 
 COMMANDS = st.sampled_from([
     ["pay", "DMPCD 2015 76", "{0}"], ["pay", "DMPCD 2015 76", "2", "--amount", "{0}"],
-    ["pay", "{0}", "1"], ["pay", "DMPCD 2015 120", "1", "--on", "{0}"],
-    ["pay", "DMPCD 2015 120", "1", "--invoice", "{0}", "--amount", "{0}"],
+    ["pay", "{0}", "1"], ["pay", "DEMO 2015 120", "1", "--on", "{0}"],
+    ["pay", "DEMO 2015 120", "1", "--invoice", "{0}", "--amount", "{0}"],
     ["budget", "add", "{0}", "--name", "{0}", "--year", "{0}", "--allocation", "{0}"],
     ["contract", "award", "{0}"], ["reverse", "{0}", "--reason", "{0}"],
     ["deliverable", "accept", "DMPCD 2015 76", "{0}"], ["audit", "verify", "--head", "{0}"],

@@ -77,7 +77,7 @@ def test_an_officers_role_cannot_edit_payments_the_trail_or_the_tables(officer: 
 def test_an_officers_role_works_the_tracker_and_is_the_principal(officer: tuple[str, str]) -> None:
     owner, url = officer
     tracker = Tracker(url)
-    tracker("--as", "Tom Whitfield", "pay", "DMPCD 2015 120", "1")
+    tracker("--as", "Tom Whitfield", "pay", "DEMO 2015 120", "1")
     tracker("contract", "add", "NEW 1", "--title", "t", "--supplier", "s", "--value", "10", "--budget-line",
             "VG-1516")
     assert tracker("audit", "verify").stdout.startswith("audit trail verified")

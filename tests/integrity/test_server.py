@@ -26,7 +26,7 @@ from tracker.store.session import BUSY, LOST
 
 from ..stores import drop_store, rows, server
 
-REF = "DMPCD 2015 120"
+REF = "DEMO 2015 120"
 """Its deliverable 1, £40,000.00, is accepted in the demo and not yet paid."""
 
 

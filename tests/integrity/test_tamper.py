@@ -165,7 +165,7 @@ def _flip_then_pay(target: str) -> None:
         attacker.script("UPDATE deliverable SET status = 'accepted', decided_by = 'Alice Accepts', "
                         "decided_on = '2015-10-01' WHERE id = 10")
     engine = open_store(target)
-    payments.release_payment(Context(engine, BOB, fixed_clock(DEMO_TODAY)), "DMPCD 2015 91", 2,
+    payments.release_payment(Context(engine, BOB, fixed_clock(DEMO_TODAY)), "DEMO 2015 91", 2,
                               paid_on=dt.date(2015, 10, 2))
     engine.dispose()
 
@@ -202,7 +202,7 @@ def _switch_guard(target: str, how: str) -> None:
 
 
 def _forge(target: str, *, images: bool) -> None:
-    """Append a forged acceptance and payment of DMPCD 2015 91 #2 with valid hashes, rows and totals to match."""
+    """Append a forged acceptance and payment of DEMO 2015 91 #2 with valid hashes, rows and totals to match."""
     with Attacker(target) as attacker:
         [(at, prev)] = attacker.query("SELECT at, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
         before = {table: read_images(attacker.conn, table, [row_id])[row_id] for table, row_id in
@@ -241,10 +241,10 @@ def _forge(target: str, *, images: bool) -> None:
         [(head,)] = attacker.query("SELECT MAX(seq) FROM audit_event")
         for seq, action, payload in ((head + 1, "deliverable.accepted", accepted),
                                      (head + 2, "payment.released", paid)):
-            body = event_body(seq, at, "Carol", "carol", action, "DMPCD 2015 91", canonical(payload))
+            body = event_body(seq, at, "Carol", "carol", action, "DEMO 2015 91", canonical(payload))
             digest = chain_hash(prev, body)
             attacker.query("INSERT INTO audit_event (seq, at, claimed_by, login, action, contract_ref, payload, "
-                           "prev_hash, hash) VALUES (:seq, :at, 'Carol', 'carol', :action, 'DMPCD 2015 91', "
+                           "prev_hash, hash) VALUES (:seq, :at, 'Carol', 'carol', :action, 'DEMO 2015 91', "
                            ":payload, :prev, :digest)",
                            seq=seq, at=at, action=action, payload=canonical(payload), prev=prev, digest=digest)
             prev = digest
@@ -326,7 +326,7 @@ case("raise an imported line's allocation tenfold",
      rechain=True)
 case("raise an imported line's allocation tenfold, then pay on it through the tracker",
      "UPDATE budget_line SET allocation_pence = allocation_pence * 10 WHERE id = 2",
-     "budget line 2: allocation_pence is 200000000 in the table, 20000000 in audit event 5", rechain=True)
+     "budget line 2: allocation_pence is 2000000000 in the table, 200000000 in audit event 5", rechain=True)
 case("flip an imported deliverable from pending to accepted, then pay it through the tracker", _flip_then_pay,
      "deliverable ids 1 to 16 of import event 1: the rows do not match the digest")
 case("move money between two imported payments, keeping their total",

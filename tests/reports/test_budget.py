@@ -51,18 +51,23 @@ def test_demo_figures_as_of_each_day_match_the_csv_rows(demo_store: Loaded, as_o
 
 def test_demo_running_totals_match_the_detail_today(demo_store: Loaded) -> None:
     report = _check(demo_store, None, dt.date(2015, 10, 19))
-    vg = {r.code: r for r in report.lines}["VG-1516"]
+    lines = {r.code: r for r in report.lines}
+    vg, cpf = lines["VG-1516"], lines["CPF-1516"]
     assert (vg.allocation_pence, vg.committed_pence, vg.paid_pence, vg.headroom_pence) == (
-        20_000_000, 19_760_000, 1_200_000, 240_000)
-    assert vg.standing == "near"
-    assert vg.paid_permille == 60
+        200_000_000, 19_760_000, 1_200_000, 180_240_000)
+    assert vg.standing == ""
+    assert vg.paid_permille == 6
+    # CPF-1516 has committed £205,000 of £215,000 (95.3 %): within 5 % of its allocation.
+    assert (cpf.allocation_pence, cpf.committed_pence, cpf.paid_pence, cpf.headroom_pence) == (
+        21_500_000, 20_500_000, 2_500_000, 1_000_000)
+    assert cpf.standing == "near"
     # Fund subtotals never add allocations of different years: only 2015/16 has two funds.
     assert [(f.fiscal_year, f.name) for f in report.funds] == [
         ("2015/16", "London Crime Prevention Fund subtotal"), ("2015/16", "Victims Grant subtotal")]
-    assert report.funds[1].allocation_pence == 20_000_000
+    assert report.funds[1].allocation_pence == 200_000_000
     assert [(y.name, y.allocation_pence) for y in report.years] == [
-        ("2014/15 subtotal", 18_000_000), ("2015/16 subtotal", 42_000_000), ("2016/17 subtotal", 40_000_000)]
-    assert (report.total.fiscal_year, report.total.allocation_pence) == ("all", 100_000_000)
+        ("2014/15 subtotal", 180_000_000), ("2015/16 subtotal", 221_500_000), ("2016/17 subtotal", 400_000_000)]
+    assert (report.total.fiscal_year, report.total.allocation_pence) == ("all", 801_500_000)
     assert [r.kind for r in report.rows()] == [
         "line", "year", "line", "line", "fund", "fund", "year", "line", "year", "total"]
 
@@ -72,7 +77,7 @@ def test_one_year_has_no_year_subtotals_and_its_total_names_the_year(demo_store:
         report = budget_report(session, year=FiscalYear(2015))
         assert year_of_line(session, "VG-1617") == FiscalYear(2016)
     assert report.years == () and report.total.fiscal_year == "2015/16"
-    assert report.total.allocation_pence == 42_000_000
+    assert report.total.allocation_pence == 221_500_000
     assert [r.kind for r in report.rows()] == ["line", "line", "fund", "fund", "total"]
 
 

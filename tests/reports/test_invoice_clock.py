@@ -33,6 +33,6 @@ def test_an_invoice_s_clock_says_due_in_due_today_overdue_paid_or_stopped(alice:
     assert clocks(alice, REF, dt.date(2015, 10, 4)) == [("IMP-2015-031", "due in 1 day")]
     assert clocks(alice, REF, dt.date(2015, 10, 5)) == [("IMP-2015-031", "due today")]
     assert clocks(alice, REF, dt.date(2015, 10, 19)) == [("IMP-2015-031", "14 days overdue")]
-    assert clocks(alice, "DMPCD 2015 46", dt.date(2015, 10, 19)) == [("GR-1102", "paid")]
+    assert clocks(alice, "DEMO 2015 46", dt.date(2015, 10, 19)) == [("GR-1102", "paid")]
     dispute_invoice(on(alice, dt.date(2015, 10, 19)), REF, "IMP-2015-031", on=dt.date(2015, 10, 19), reason="PO")
     assert clocks(alice, REF, dt.date(2015, 10, 19)) == [("IMP-2015-031", "disputed, clock stopped")]

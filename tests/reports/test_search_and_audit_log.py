@@ -34,9 +34,9 @@ def _both(engine: Engine, text: str) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize(("text", "found"), [
     ("_", []), ("%", []), ("\\", []), ("DMPCD_2015", []), ("DMPCD%46", []),
-    ("grey", ["DMPCD 2014 110", "DMPCD 2015 46"]),
-    ("  Needs ", ["DMPCD 2015 46"]),  # a title, trimmed
-    ("cpf-1516", ["DMPCD 2015 91", "DMPCD 2015 120"]),  # a budget line; references in their natural order
+    ("grey", ["DEMO 2014 110", "DEMO 2015 46"]),
+    ("  Needs ", ["DEMO 2015 46"]),  # a title, trimmed
+    ("cpf-1516", ["DEMO 2015 91", "DEMO 2015 120"]),  # a budget line; references in their natural order
 ])
 def test_the_command_line_and_the_desk_find_the_same_contracts(demo: Engine, text: str, found: list[str]) -> None:
     listed, paged = _both(demo, text)

@@ -232,11 +232,11 @@ async def test_a_deliverable_past_the_value_is_refused_before_and_on_saving(desk
     before = events(demo_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await app.push_screen(ContractScreen("DMPCD 2015 120"))
+        await app.push_screen(ContractScreen("DEMO 2015 120"))
         await settle(pilot)
         await press(pilot, "d")
         await fill(app, pilot, name="Extra workshop", amount="5000", due="2016-01-15")
-        expected = ("DMPCD 2015 120 is worth £120,000.00 and its deliverables already total £120,000.00; this one "
+        expected = ("DEMO 2015 120 is worth £120,000.00 and its deliverables already total £120,000.00; this one "
                     "is £5,000.00, £5,000.00 too much")
         assert refusal(app) == f"✗ Would be refused: {expected}"
         await press(pilot, "ctrl+s")
@@ -317,7 +317,8 @@ async def test_a_folder_refused_says_why_in_one_line_and_imports_nothing(empty_d
                                                                         tmp_path: Path) -> None:
     folder = tmp_path / "bad"
     shutil.copytree(DEMO, folder)
-    (folder / "budget_lines.csv").write_text((DEMO / "budget_lines.csv").read_text().replace("200000.00", "2OO000"))
+    lines = (DEMO / "budget_lines.csv").read_text()
+    (folder / "budget_lines.csv").write_text(lines.replace("2015/16,2000000.00", "2015/16,2OO0000"))
     app = empty_desk()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -402,9 +403,9 @@ async def test_the_palette_opens_the_forms_by_name(desk: DeskFactory) -> None:
         assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Import a folder"
 
 
-def a_draft_on(engine: Engine, line: str) -> None:
+def a_draft_on(engine: Engine, line: str, value_pence: int = 3_000_000) -> None:
     add_contract(Context(engine, OFFICER, fixed_clock(DEMO_TODAY)), "DMPCD 2015 130", title="Witness Care Review",
-                 supplier="Northgate Analytica Ltd", value_pence=3_000_000, budget_line=line,
+                 supplier="Northgate Analytica Ltd", value_pence=value_pence, budget_line=line,
                  decision_date=dt.date(2015, 10, 12))
 
 
@@ -425,7 +426,7 @@ async def test_a_draft_is_awarded_and_its_line_commits_the_value(desk: DeskFacto
         with read_session(demo_engine) as session:
             before = next(line for line in budget_lines(session) if line.code == "CPF-1516").committed_pence
         shown = record(app)
-        assert (f"CPF-1516 committed  £{before / 100:,.2f} → £{(before + 3_000_000) / 100:,.2f} of £220,000.00"
+        assert (f"CPF-1516 committed  £{before / 100:,.2f} → £{(before + 3_000_000) / 100:,.2f} of £215,000.00"
                 in shown)
         await fill(app, pilot, on="13/10/2015")
         assert "Awarded on          13 Oct 2015" in record(app)
@@ -440,13 +441,13 @@ async def test_a_draft_is_awarded_and_its_line_commits_the_value(desk: DeskFacto
 @desk_test
 async def test_an_award_past_a_hard_lines_headroom_is_refused_in_the_dialog(desk: DeskFactory,
                                                                            demo_engine: Engine) -> None:
-    a_draft_on(demo_engine, "VG-1516")
+    a_draft_on(demo_engine, "VG-1516", value_pence=185_000_000)
     app = desk()
     before = events(demo_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_award(app, pilot)
         assert refusal(app) == ("✗ Would be refused: awarding DMPCD 2015 130 would over-commit VG-1516: it has "
-                                "£2,400.00 uncommitted of £200,000.00; this contract is £30,000.00")
+                                "£1,802,400.00 uncommitted of £2,000,000.00; this contract is £1,850,000.00")
         await press(pilot, "ctrl+s")
         assert refusal(app).startswith("✗ Refused — nothing was recorded: awarding DMPCD 2015 130")
         assert app.screen.query_one("#refusal").region.bottom <= 24

@@ -40,13 +40,13 @@ async def test_a_virement_beyond_the_headroom_is_refused_and_a_smaller_one_moves
         await open_form(pilot, "CPF-1516", "t")
         await fill(pilot, to="VG-1516", amount="20000", decision="PCD 1736", reason="Victims' services demand")
         await press(pilot, "ctrl+s")
-        assert "CPF-1516 has £15,000.00 uncommitted; a virement of £20,000.00" in refusal(app)
+        assert "CPF-1516 has £10,000.00 uncommitted; a virement of £20,000.00" in refusal(app)
         await fill(pilot, amount="10000")
         assert refusal(app) == ""
         shown = record(app)
-        assert "CPF-1516 allocation  £220,000.00 → £210,000.00" in shown
-        assert "CPF-1516 headroom    £15,000.00 → £5,000.00" in shown
-        assert "VG-1516 allocation   £200,000.00 → £210,000.00" in shown
+        assert "CPF-1516 allocation  £215,000.00 → £205,000.00" in shown
+        assert "CPF-1516 headroom    £10,000.00 → £0.00" in shown
+        assert "VG-1516 allocation   £2,000,000.00 → £2,010,000.00" in shown
         assert (f"VG-1516 headroom     £{target.headroom_pence / 100:,.2f} → "
                 f"£{(target.headroom_pence + 1_000_000) / 100:,.2f}") in shown
         await press(pilot, "ctrl+s")
@@ -81,7 +81,7 @@ async def test_revising_an_allocation_records_it(desk: DeskFactory, demo_engine:
     async with app.run_test(size=SMALL) as pilot:
         await open_form(pilot, "CPF-1516", "a")
         await fill(pilot, allocation="250000", decision="PCD 1505", reason="Uplift")
-        assert "Allocation   £220,000.00 → £250,000.00" in record(app)
+        assert "Allocation   £215,000.00 → £250,000.00" in record(app)
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, BudgetScreen)
     assert line(demo_engine, "CPF-1516").allocation_pence == 25_000_000

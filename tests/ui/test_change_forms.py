@@ -62,9 +62,9 @@ def figures(engine: Engine, reference: str) -> tuple[Statement, int]:
 async def test_varying_120_to_132000_with_a_new_deliverable_commits_12000_more(desk: DeskFactory,
                                                                                 demo_engine: Engine) -> None:
     app = desk()
-    _, committed = figures(demo_engine, "DMPCD 2015 120")
+    _, committed = figures(demo_engine, "DEMO 2015 120")
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_form(pilot, "DMPCD 2015 120", "V")
+        await open_form(pilot, "DEMO 2015 120", "V")
         await fill(pilot, decision="PCD 1505", rationale="A fourth report on the pilot boroughs", value="132000",
                    add="Borough pilot report; 12000; 2016-03-31")
         shown = record(app)
@@ -75,10 +75,10 @@ async def test_varying_120_to_132000_with_a_new_deliverable_commits_12000_more(d
         assert "unallocated £0.00" in shown
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ContractScreen)
-        assert any("Recorded V1 of DMPCD 2015 120" in str(note.message) for note in app._notifications)
+        assert any("Recorded V1 of DEMO 2015 120" in str(note.message) for note in app._notifications)
         assert app.screen.query_one("#deliverables", DeskTable).row_count == 4
         assert "Value    £132,000.00" in str(app.screen.query_one("#decision-right", Static).render())
-    statement, after = figures(demo_engine, "DMPCD 2015 120")
+    statement, after = figures(demo_engine, "DEMO 2015 120")
     assert after - committed == 1_200_000
     assert statement.value_pence == 13_200_000 and statement.original_value_pence == 12_000_000
     assert [item.amount_pence for item in statement.deliverables] == [4_000_000] * 3 + [1_200_000]
@@ -90,9 +90,9 @@ async def test_varying_120_to_132000_with_a_new_deliverable_commits_12000_more(d
 async def test_a_refused_variation_shows_in_the_dialog_at_80x24_and_changes_nothing(desk: DeskFactory,
                                                                                     demo_engine: Engine) -> None:
     app = desk()
-    before = figures(demo_engine, "DMPCD 2015 120")
+    before = figures(demo_engine, "DEMO 2015 120")
     async with app.run_test(size=SMALL) as pilot:
-        await open_form(pilot, "DMPCD 2015 120", "V")
+        await open_form(pilot, "DEMO 2015 120", "V")
         await fill(pilot, decision="PCD 1600", rationale="Scope cut", value="100000")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ActionModal)
@@ -102,14 +102,14 @@ async def test_a_refused_variation_shows_in_the_dialog_at_80x24_and_changes_noth
             assert in_view(app, selector), selector
         await fill(pilot, amounts="2=30000; 3=30000")
         assert refusal(app) == ""
-    assert figures(demo_engine, "DMPCD 2015 120") == before
+    assert figures(demo_engine, "DEMO 2015 120") == before
 
 
 @desk_test
 async def test_a_field_that_does_not_parse_says_so_as_it_is_typed(desk: DeskFactory) -> None:
     app = desk()
     async with app.run_test(size=SMALL) as pilot:
-        await open_form(pilot, "DMPCD 2015 120", "V")
+        await open_form(pilot, "DEMO 2015 120", "V")
         await fill(pilot, value="12o000")
         assert "12o000" in record(app)
         await fill(pilot, value="125000", end="31 Febtember 2016")
@@ -119,13 +119,13 @@ async def test_a_field_that_does_not_parse_says_so_as_it_is_typed(desk: DeskFact
 @desk_test
 async def test_cancelling_a_variation_changes_nothing(desk: DeskFactory, demo_engine: Engine) -> None:
     app = desk()
-    before = figures(demo_engine, "DMPCD 2015 120")
+    before = figures(demo_engine, "DEMO 2015 120")
     async with app.run_test(size=SMALL) as pilot:
-        await open_form(pilot, "DMPCD 2015 120", "V")
+        await open_form(pilot, "DEMO 2015 120", "V")
         await fill(pilot, decision="PCD 1505", rationale="More", value="132000")
         await press(pilot, "escape")
         assert isinstance(app.screen, ContractScreen)
-    assert figures(demo_engine, "DMPCD 2015 120") == before
+    assert figures(demo_engine, "DEMO 2015 120") == before
 
 
 @desk_test
@@ -133,7 +133,7 @@ async def test_revoking_an_acceptance_shows_it_taken_back_and_records_it(desk: D
                                                                           demo_engine: Engine) -> None:
     app = desk()
     async with app.run_test(size=SMALL) as pilot:
-        await open_form(pilot, "DMPCD 2015 120", "u")
+        await open_form(pilot, "DEMO 2015 120", "u")
         assert "accepted → submitted" in record(app) and "by David Hale on" in record(app)
         await press(pilot, "ctrl+s")
         assert "Refused — nothing was recorded" in refusal(app) and "reason" in refusal(app)
@@ -141,7 +141,7 @@ async def test_revoking_an_acceptance_shows_it_taken_back_and_records_it(desk: D
         assert refusal(app) == ""
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ContractScreen)
-    statement, _ = figures(demo_engine, "DMPCD 2015 120")
+    statement, _ = figures(demo_engine, "DEMO 2015 120")
     assert statement.deliverables[0].status == "submitted" and statement.deliverables[0].decided_by is None
     assert verify_store(demo_engine).ok
 
@@ -149,15 +149,15 @@ async def test_revoking_an_acceptance_shows_it_taken_back_and_records_it(desk: D
 @desk_test
 async def test_revoking_a_pending_deliverable_is_refused_in_the_dialog(desk: DeskFactory, demo_engine: Engine) -> None:
     app = desk()
-    before = figures(demo_engine, "DMPCD 2015 120")
+    before = figures(demo_engine, "DEMO 2015 120")
     async with app.run_test(size=SMALL) as pilot:
-        await open_form(pilot, "DMPCD 2015 120", "down", "u")
+        await open_form(pilot, "DEMO 2015 120", "down", "u")
         await fill(pilot, reason="By mistake")
         await press(pilot, "ctrl+s")
         assert "Refused — nothing was recorded" in refusal(app) and "#2" in refusal(app)
         assert in_view(app, "#refusal")
         await press(pilot, "escape")
-    assert figures(demo_engine, "DMPCD 2015 120") == before
+    assert figures(demo_engine, "DEMO 2015 120") == before
 
 
 @desk_test
@@ -183,12 +183,12 @@ async def test_reopening_a_closed_contract_commits_it_again(desk: DeskFactory, d
 async def test_reprofiling_moves_the_due_date(desk: DeskFactory, demo_engine: Engine) -> None:
     app = desk()
     async with app.run_test(size=SMALL) as pilot:
-        await open_form(pilot, "DMPCD 2015 120", "down", "D")
+        await open_form(pilot, "DEMO 2015 120", "down", "D")
         await fill(pilot, due="29/01/2016", reason="Fieldwork delayed by the borough")
         assert "Due          18 Dec 2015 → 29 Jan 2016" in record(app)
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ContractScreen)
-    statement, _ = figures(demo_engine, "DMPCD 2015 120")
+    statement, _ = figures(demo_engine, "DEMO 2015 120")
     assert str(statement.deliverables[1].due_on) == "2016-01-29"
     assert verify_store(demo_engine).ok
 
@@ -213,13 +213,13 @@ async def test_correcting_a_supplier_sends_only_what_changed(desk: DeskFactory, 
 async def test_the_palette_and_the_help_offer_every_change_form(desk: DeskFactory) -> None:
     app = desk()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.app.push_screen(ContractScreen("DMPCD 2015 120"))
+        await pilot.app.push_screen(ContractScreen("DEMO 2015 120"))
         await settle(pilot)
         await palette_choose(pilot, "vary", "Vary")
-        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Vary DMPCD 2015 120"
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Vary DEMO 2015 120"
         await press(pilot, "escape")
         await palette_choose(pilot, "reprofile", "Reprofile")
-        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Reprofile DMPCD 2015 120 #1"
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.title == "Reprofile DEMO 2015 120 #1"
         await press(pilot, "escape", "question_mark")
         shown = str(app.screen.query_one("#help-text", Static).render())
         for key, label in (("V", "Vary"), ("u", "Revoke"), ("o", "Reopen"), ("D", "Reprofile"), ("e", "Correct"),

@@ -41,10 +41,10 @@ def test_values_sort_as_money_and_the_filter_matches_supplier_or_line(demo_engin
     with read_session(demo_engine) as session:
         by_value = contracts_page(session, ContractQuery(FiscalYear(2015), sort="value", descending=True))
         assert [(row.reference, row.value_pence) for row in by_value.rows][:2] == [
-            ("DMPCD 2015 76", 14_960_000), ("DMPCD 2015 120", 12_000_000)]
+            ("DMPCD 2015 76", 14_960_000), ("DEMO 2015 120", 12_000_000)]
         assert by_value.matching == 4
         assert [row.reference for row in contracts_page(session, ContractQuery(None, "VG-16")).rows] == [
-            "DMPCD 2016 14"]
+            "DEMO 2016 14"]
         assert contracts_page(session, ContractQuery(None, "100%")).rows == ()
 
 
@@ -52,8 +52,8 @@ def test_the_dashboard_work_list_on_the_demo(demo_engine: Engine) -> None:
     with read_session(demo_engine) as session:
         board = dashboard(session, FiscalYear(2015), TODAY)
     assert [(item.reference, item.seq, item.needs, item.days_late) for item in board.work] == [
-        ("DMPCD 2015 76", 1, "sign-off", 49), ("DMPCD 2015 120", 1, "payment", 0),
-        ("DMPCD 2015 46", 2, "delivery", 52), ("DMPCD 2015 91", 2, "delivery", 19)]
+        ("DMPCD 2015 76", 1, "sign-off", 49), ("DEMO 2015 120", 1, "payment", 0),
+        ("DEMO 2015 46", 2, "delivery", 52), ("DEMO 2015 91", 2, "delivery", 19)]
     assert len(board.overdue) == 3 and not board.store_empty
     with read_session(demo_engine) as session:
         assert count_waiting(session, FiscalYear(2015), TODAY) == WaitingCounts(signoff=1, payment=1, overdue=3)

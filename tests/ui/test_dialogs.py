@@ -49,7 +49,7 @@ async def test_at_80x24_the_refusal_and_the_buttons_stay_in_view(desk: DeskFacto
 async def test_the_payment_dialog_previews_the_domains_refusals_as_the_officer_types(desk: DeskFactory) -> None:
     app = desk()
     async with app.run_test(size=SMALL) as pilot:
-        await open_pay(pilot, "DMPCD 2015 120")
+        await open_pay(pilot, "DEMO 2015 120")
         assert isinstance(app.screen, ActionModal)
         assert refusal(app) == ""
         amount = app.screen.query_one("#field-amount", Input)
@@ -84,7 +84,7 @@ async def test_the_acceptor_paying_is_refused_before_confirming(desk: DeskFactor
 async def test_p_on_a_fully_paid_deliverable_says_so_and_opens_no_dialog(desk: DeskFactory) -> None:
     app = desk()
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.push_screen(ContractScreen("DMPCD 2015 46"))
+        await app.push_screen(ContractScreen("DEMO 2015 46"))
         await settle(pilot)
         rows = cell_texts(app.screen.query_one("#deliverables", DeskTable))
         paid_row = next(index for index, row in enumerate(rows) if row[2] == row[6])

@@ -83,7 +83,7 @@ async def test_accept_the_mapping_exercise_then_pay_it_and_the_line_changes(
         await press(pilot, "p")
         assert isinstance(app.screen, ActionModal)
         assert app.screen.query_one("#field-amount", Input).value == "44880.00"
-        assert "VG-1516 left to pay  £188,000.00 → £143,120.00" in str(app.screen.query_one("#record").render())
+        assert "VG-1516 left to pay  £1,988,000.00 → £1,943,120.00" in str(app.screen.query_one("#record").render())
         await pilot.press("enter", "enter")
         await type_text(pilot, "IMP-001")
         await press(pilot, "enter")
@@ -96,7 +96,7 @@ async def test_accept_the_mapping_exercise_then_pay_it_and_the_line_changes(
         await press(pilot, "escape")
         assert isinstance(app.screen, DashboardScreen)
         lines = {row[0]: row for row in cell_texts(app.screen.query_one("#lines", DeskTable))}
-        assert lines["VG-1516"][1:6] == ["£200,000.00", "£197,600.00", "£56,880.00", "£140,720.00", "£2,400.00"]
+        assert lines["VG-1516"][1:6] == ["£2,000,000.00", "£197,600.00", "£56,880.00", "£140,720.00", "£1,802,400.00"]
 
 
 @desk_test
@@ -139,13 +139,13 @@ async def test_reject_then_resubmit(desk: DeskFactory, demo_engine: Engine) -> N
 async def test_reverse_a_payment(desk: DeskFactory, demo_engine: Engine) -> None:
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
-        await app.push_screen(ContractScreen("DMPCD 2015 46"))
+        await app.push_screen(ContractScreen("DEMO 2015 46"))
         await settle(pilot)
         await press(pilot, "v")
         assert "£12,000.00 on 15 Jul 2015, invoice GR-1102" in str(app.screen.query_one("#record").render())
         await type_text(pilot, "Paid twice")
         await press(pilot, "enter")
-        paid = statement(demo_engine, "DMPCD 2015 46").payments
+        paid = statement(demo_engine, "DEMO 2015 46").payments
         assert [(p.amount_pence, p.reverses_payment_id, p.reason) for p in paid][-1] == (
             -1_200_000, paid[0].payment_id, "Paid twice")
         assert line_paid(demo_engine, "VG-1516") == 0
@@ -159,10 +159,10 @@ async def test_filter_and_sort_the_contracts_table(desk: DeskFactory) -> None:
         await press(pilot, "2")
         assert isinstance(app.screen, ContractsScreen)
         table = app.screen.query_one("#contracts", LineTable)
-        assert [row[0] for row in cell_texts(table)] == ["DMPCD 2015 120", "DMPCD 2015 46", "DMPCD 2015 76",
-                                                       "DMPCD 2015 91"]
+        assert [row[0] for row in cell_texts(table)] == ["DEMO 2015 120", "DEMO 2015 46", "DEMO 2015 91",
+                                                       "DMPCD 2015 76"]
         await press(pilot, "o")
-        assert cell_texts(table)[0][0] == "DMPCD 2015 91"
+        assert cell_texts(table)[0][0] == "DMPCD 2015 76"
         await pilot.press("slash")
         await type_text(pilot, "impo")
         await settle(pilot)
@@ -183,7 +183,7 @@ async def test_switch_year_with_keys_and_the_picker(desk: DeskFactory) -> None:
         assert app.year == FiscalYear(2016)
         assert [row[0] for row in cell_texts(lines)] == ["VG-1617"]
         await press(pilot, "left_square_bracket", "left_square_bracket")
-        assert [row[:4] for row in cell_texts(lines)] == [["VG-1415", "£180,000.00", "£60,000.00", "£60,000.00"]]
+        assert [row[:4] for row in cell_texts(lines)] == [["VG-1415", "£1,800,000.00", "£60,000.00", "£60,000.00"]]
         await press(pilot, "y")
         picker = app.screen.query_one(OptionList)
         assert picker.highlighted == 0
@@ -215,7 +215,7 @@ async def test_enter_on_an_audit_event_shows_every_field_it_recorded(desk: DeskF
         assert isinstance(app.screen, EventScreen)
         fields = app.screen.query_one("#event-fields", Static)
         shown = "\n".join(fields.render_line(y).text.rstrip() for y in range(fields.size.height))
-        assert "allocation  £1,000,000.00" in shown and "committed   £462,600.00" in shown
+        assert "allocation  £8,015,000.00" in shown and "committed   £462,600.00" in shown
         assert f"folder      {DEMO.resolve()}" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, AuditScreen)

@@ -96,7 +96,7 @@ async def test_q_on_the_welcome_quits(empty_desk: DeskFactory) -> None:
 async def test_an_audit_event_shows_amounts_in_pounds_never_pence(desk: DeskFactory) -> None:
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
-        await app.push_screen(ContractScreen("DMPCD 2015 46"))
+        await app.push_screen(ContractScreen("DEMO 2015 46"))
         await settle(pilot)
         await press(pilot, "v")
         await type_text(pilot, "Paid twice")

@@ -123,12 +123,12 @@ SCENES: dict[str, tuple[str, ...]] = {
     "event": ("4", "enter"),
 }
 CONTRACT_SCENES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "contract": ("DMPCD 2015 46", ()),
+    "contract": ("DEMO 2015 46", ()),
     "contract_76": ("DMPCD 2015 76", ()),
     "accept_dialog": ("DMPCD 2015 76", ("a",)),
-    "pay_dialog": ("DMPCD 2015 120", ("p",)),
+    "pay_dialog": ("DEMO 2015 120", ("p",)),
     "pay_refused": ("DMPCD 2015 76", ("p", "ctrl+s")),
-    "reverse_dialog": ("DMPCD 2015 46", ("v",)),
+    "reverse_dialog": ("DEMO 2015 46", ("v",)),
 }
 
 

@@ -134,10 +134,10 @@ def parse_carry(text: str) -> Carry:
 
 
 def parse_release(text: str) -> Release:
-    """REF:SEQ, e.g. "DMPCD 2015 46:3"."""
+    """REF:SEQ, e.g. "DEMO 2015 46:3"."""
     reference, colon, seq = text.rpartition(":")
     if not colon or not reference.strip() or not seq.strip().isdigit():
-        raise InvalidInput(f'deliverable "{text[:90]}" is not REF:SEQ, e.g. "DMPCD 2015 46:3"')
+        raise InvalidInput(f'deliverable "{text[:90]}" is not REF:SEQ, e.g. "DEMO 2015 46:3"')
     return Release(reference.strip(), int(seq))
 
 

@@ -1,4 +1,4 @@
-"""The order people expect of references: `DMPCD 2015 46` before `DMPCD 2015 120`, numbers by their value."""
+"""The order people expect of references: `DEMO 2015 46` before `DEMO 2015 120`, numbers by their value."""
 
 import re
 

@@ -63,12 +63,12 @@ def test_contract_form_small_terminal(snap_compare: Any, desk: DeskFactory) -> N
 
 def test_deliverable_form(snap_compare: Any, desk: DeskFactory) -> None:
     assert snap_compare(desk(), terminal_size=LARGE, run_before=filled(
-        "d", contract="DMPCD 2015 120", name="Extra workshop", amount="5000", due="2016-01-15"))
+        "d", contract="DEMO 2015 120", name="Extra workshop", amount="5000", due="2016-01-15"))
 
 
 def test_deliverable_form_small_terminal(snap_compare: Any, desk: DeskFactory) -> None:
     assert snap_compare(desk(), terminal_size=SMALL, run_before=filled(
-        "d", contract="DMPCD 2015 120", name="Extra workshop", amount="5000", due="2016-01-15"))
+        "d", contract="DEMO 2015 120", name="Extra workshop", amount="5000", due="2016-01-15"))
 
 
 def test_import_form(snap_compare: Any, empty_desk: DeskFactory) -> None:
@@ -106,9 +106,9 @@ def test_welcome_small_terminal(snap_compare: Any, empty_desk: DeskFactory) -> N
     assert snap_compare(empty_desk(), terminal_size=SMALL, run_before=steps())
 
 
-def a_draft(engine: Engine, line: str) -> None:
+def a_draft(engine: Engine, line: str, value_pence: int = 3_000_000) -> None:
     add_contract(Context(engine, OFFICER, fixed_clock(DEMO_TODAY)), "DMPCD 2015 130", title="Witness Care Review",
-                 supplier="Northgate Analytica Ltd", value_pence=3_000_000, budget_line=line)
+                 supplier="Northgate Analytica Ltd", value_pence=value_pence, budget_line=line)
 
 
 def test_award_dialog(snap_compare: Any, desk: DeskFactory, demo_engine: Engine) -> None:
@@ -117,5 +117,5 @@ def test_award_dialog(snap_compare: Any, desk: DeskFactory, demo_engine: Engine)
 
 
 def test_award_dialog_small_terminal_refused(snap_compare: Any, desk: DeskFactory, demo_engine: Engine) -> None:
-    a_draft(demo_engine, "VG-1516")
+    a_draft(demo_engine, "VG-1516", value_pence=185_000_000)  # past VG-1516's £1,802,400 headroom
     assert snap_compare(desk(), terminal_size=SMALL, run_before=steps("w", contract="DMPCD 2015 130"))

@@ -1,4 +1,4 @@
-"""Snapshots of the variation form with the worked case typed in: the demo's DMPCD 2015 120 raised from £120,000
+"""Snapshots of the variation form with the worked case typed in: the demo's DEMO 2015 120 raised from £120,000
 to £132,000 by a new £12,000 deliverable, at the desk's two fixed sizes."""
 
 from typing import Any
@@ -14,7 +14,7 @@ LARGE = (120, 40)
 
 
 async def worked_variation(pilot: Pilot[Any]) -> None:
-    await steps("V", contract="DMPCD 2015 120")(pilot)
+    await steps("V", contract="DEMO 2015 120")(pilot)
     for name, value in (("decision", "PCD 1505"), ("rationale", "A fourth report on the pilot boroughs"),
                         ("value", "132000"), ("add", "Borough pilot report; 12000; 2016-03-31")):
         pilot.app.screen.query_one(f"#field-{name}", Input).value = value
@@ -42,7 +42,7 @@ def test_transfer_dialog_refused(snap_compare: Any, desk: DeskFactory) -> None:
 
 
 def test_revoke_dialog_small_terminal(snap_compare: Any, desk: DeskFactory) -> None:
-    assert snap_compare(desk(), terminal_size=SMALL, run_before=steps("u", contract="DMPCD 2015 120",
+    assert snap_compare(desk(), terminal_size=SMALL, run_before=steps("u", contract="DEMO 2015 120",
                                                                       text="Signed off against the draft"))
 
 

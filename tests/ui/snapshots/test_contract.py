@@ -7,7 +7,7 @@ from .steps import SIZE, SMALL, steps
 
 
 def test_contract(snap_compare: Any, desk: DeskFactory) -> None:
-    assert snap_compare(desk(), terminal_size=SIZE, run_before=steps(contract="DMPCD 2015 46"))
+    assert snap_compare(desk(), terminal_size=SIZE, run_before=steps(contract="DEMO 2015 46"))
 
 
 def test_contract_small_terminal(snap_compare: Any, desk: DeskFactory) -> None:
@@ -33,7 +33,7 @@ def test_reject_dialog(snap_compare: Any, desk: DeskFactory) -> None:
 
 
 def test_pay_dialog(snap_compare: Any, desk: DeskFactory) -> None:
-    assert snap_compare(desk(), terminal_size=SIZE, run_before=steps("p", contract="DMPCD 2015 120"))
+    assert snap_compare(desk(), terminal_size=SIZE, run_before=steps("p", contract="DEMO 2015 120"))
 
 
 def test_pay_dialog_refused(snap_compare: Any, desk: DeskFactory) -> None:
@@ -41,5 +41,5 @@ def test_pay_dialog_refused(snap_compare: Any, desk: DeskFactory) -> None:
 
 
 def test_reverse_dialog(snap_compare: Any, desk: DeskFactory) -> None:
-    assert snap_compare(desk(), terminal_size=SIZE, run_before=steps("v", contract="DMPCD 2015 46",
+    assert snap_compare(desk(), terminal_size=SIZE, run_before=steps("v", contract="DEMO 2015 46",
                                                                      text="Paid twice"))
