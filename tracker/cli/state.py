@@ -10,9 +10,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import typer
-
 if TYPE_CHECKING:
+    import typer
     from sqlalchemy import Connection, Engine
 
     from tracker.domain.context import Context
