@@ -1,7 +1,8 @@
 """The schema's versions, and opening a store at the latest one.
 
-Each step names its tables as they were made (`frozen_tables`), never through today's models; opening a store
-loads no ORM, so the desk's first screen does without it.
+Each step names its tables as they were made (`frozen_tables`, loaded by the steps that build them), never
+through today's models: opening a store at the latest version loads neither, so the desk's first screen waits
+for neither.
 """
 
 from collections.abc import Callable
@@ -9,7 +10,6 @@ from collections.abc import Callable
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.engine import Connection
 
-from tracker.domain import frozen_tables
 from tracker.store.engine import (
     APPEND_ONLY_TABLES,
     append_only_ddl,
@@ -27,6 +27,8 @@ from tracker.store.migrations import Migration, refuse_newer, upgrade
 
 def _initial_schema(conn: Connection) -> None:
     """The first version's tables, as it made them: the later steps make them today's."""
+    from tracker.domain import frozen_tables
+
     frozen_tables.create(conn, frozen_tables.FIRST)
     for statement in append_only_ddl("audit_event", conn):
         conn.exec_driver_sql(statement)
@@ -127,6 +129,8 @@ _IDENTITY_COLUMNS = (
 
 def _identity(conn: Connection) -> None:
     """Who recorded a sign-off and who released a payment, as principals; and the people register."""
+    from tracker.domain import frozen_tables
+
     for table, column, kind in _IDENTITY_COLUMNS:
         if column not in {found["name"] for found in inspect(conn).get_columns(table)}:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
@@ -159,6 +163,8 @@ def _year_end(conn: Connection) -> None:
     that year ended. Payments are append-only, so their guards are lifted for the one fill and put back with it.
     A deliverable can be carried forward to a line of the next year, or released, when its year is closed; the
     closed years are recorded. Invoices are records, unique per supplier, and a payment names the one it matched."""
+    from tracker.domain import frozen_tables
+
     if "charged_year" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
         for statement in drop_append_only_ddl("payment", conn):
             conn.exec_driver_sql(statement)
@@ -203,6 +209,8 @@ def _any_case(conn: Connection) -> None:
 
 
 def _refuse_pairs_differing_in_case(conn: Connection) -> None:
+    from tracker.domain import frozen_tables
+
     for name, column, _, records, command in _ANY_CASE:
         table = frozen_tables.FROZEN.tables[name]
         key = case_keyed(table.c[column])
