@@ -90,8 +90,12 @@ class TrackerApp(App[None]):
         self._caption()
 
     def painted(self) -> None:
-        """The first figures are on screen: garbage collection, held off by the launcher until now, runs again."""
-        gc.enable()
+        """The first figures are on screen: garbage collection, held off by the launcher until now, runs again, and
+        what was loaded to paint them (kept as long as the desk runs) is frozen out of it, so that a collection
+        between two keystrokes does not walk it."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def watch_year(self) -> None:
         self._caption()
