@@ -1,3 +1,3 @@
-from tracker.cli.main import run
+from tracker.cli.start import run
 
 run()

@@ -194,23 +194,55 @@ def bench_startup(scratch: Path, runs: int, env: dict[str, str]) -> list[Row]:
     return rows
 
 
-def bench_desk(workloads: Path, scratch: Path, runs: int, env: dict[str, str]) -> list[Row]:
-    """Absolute, like start-up: the desk (headless, tests/benchmarks/desk.py) on about 100,000 contracts."""
-    store = scratch / f"import-{DESK_PAYMENTS}.db"
-    if not store.exists():
-        fresh_store(store, env)
-        run([TRACKER, "--db", str(store), "import", str(workload(workloads, DESK_PAYMENTS))], env=env)
-    first = Row("desk: first screen painted (about 100,000 contracts)", DESK_PAYMENTS, limit="<= 1 s")
-    keystroke = Row(f"desk: filter keystroke, median of {len(DESK_TYPED)} (about 100,000 contracts)", DESK_PAYMENTS,
+def bench_desk(workloads: Path, scratch: Path, sizes: list[int], runs: int, env: dict[str, str]) -> list[Row]:
+    """The desk at about 100,000 contracts (and at a million payments when that size is asked for).
+
+    As a person waits (`desk_terminal.py`): the real `tracker --db` in a 120x40 tmux pane, its first paint judged
+    against a bare Textual app painting one static table, launched alternately from the same shell; each filter
+    keystroke to its rows drawn, judged at the 95th percentile. And headless (`desk.py`), shown for the Python
+    and store time alone.
+    """
+    rows = []
+    for size in (DESK_PAYMENTS, *(size for size in sizes if size >= TARGET_SIZE)):
+        store = scratch / f"import-{size}.db"
+        if not store.exists():
+            fresh_store(store, env)
+            run([TRACKER, "--db", str(store), "import", str(workload(workloads, size))], env=env)
+        label = "about 100,000 contracts" if size == DESK_PAYMENTS else f"{size:,} payments"
+        rows += desk_in_a_terminal(store, size, label, runs, env)
+        rows += desk_headless(store, size, label, runs, env)
+    return rows
+
+
+def desk_in_a_terminal(store: Path, size: int, label: str, runs: int, env: dict[str, str]) -> list[Row]:
+    figures = store.with_suffix(".terminal.json")
+    subprocess.run([PYTHON, str(HERE / "desk_terminal.py"), "--db", str(store), "--today", DESK_TODAY,
+                    "--runs", str(runs), "--typed", DESK_TYPED, "--tracker", TRACKER, "--figures", str(figures)],
+                   env=env, check=True)
+    measured = json.loads(figures.read_text())
+    bare, desk = measured["contenders"]
+    first = Row(f"desk: first paint in a terminal ({label}; load {measured['load_before']})", size,
+                reference_name="bare Textual app, one table", limit="<= 2.0x")
+    first.tracker = [Sample(seconds, 0) for seconds in desk["paints"]]
+    first.reference = [Sample(seconds, 0) for seconds in bare["paints"]]
+    first.passed = first.tracker_s <= 2.0 * (first.reference_s or 0)
+    keystroke = Row(f"desk: filter keystroke in a terminal, 95th percentile ({label})", size, limit="<= 0.1 s")
+    keystroke.tracker = [Sample(desk["keystroke_p95"], 0)]
+    keystroke.passed = desk["keystroke_p95"] <= 0.1
+    return [first, keystroke]
+
+
+def desk_headless(store: Path, size: int, label: str, runs: int, env: dict[str, str]) -> list[Row]:
+    first = Row(f"desk: first screen headless, from the interpreter up ({label})", size, limit="(shown, not a target)")
+    keystroke = Row(f"desk: filter keystroke headless, median of {len(DESK_TYPED)} ({label})", size,
                     limit="<= 0.1 s")
-    figures = scratch / "desk.json"
+    figures = store.with_suffix(".headless.json")
     for _ in range(runs):
         process = run([PYTHON, str(HERE / "desk.py"), "--db", str(store), "--today", DESK_TODAY,
                        "--typed", DESK_TYPED, "--figures", str(figures)], env=env)
         measured = json.loads(figures.read_text())
         first.tracker.append(Sample(measured["first_screen_s"], process.peak_mb))
         keystroke.tracker.append(Sample(measured["keystroke_median_s"], process.peak_mb))
-    first.passed = first.tracker_s <= 1.0
     keystroke.passed = keystroke.tracker_s <= 0.1
     return [first, keystroke]
 
@@ -271,9 +303,10 @@ def main() -> None:
     rows: list[Row] = []
     if "startup" in jobs:
         rows += bench_startup(scratch, args.runs, env)
+    asked = [int(size) for size in args.sizes.split(",")]
     if "desk" in jobs:
-        rows += bench_desk(args.workloads, scratch, args.runs, env)
-    sizes = [int(size) for size in args.sizes.split(",")] if jobs & {"import", "report", "export"} else []
+        rows += bench_desk(args.workloads, scratch, asked, args.runs, env)
+    sizes = asked if jobs & {"import", "report", "export"} else []
     for size in sizes:
         data = workload(args.workloads, size)
         store = scratch / f"import-{size}.db"
@@ -289,7 +322,9 @@ def main() -> None:
         if "export" in jobs:
             rows.append(bench_export(data, store, scratch, size, args.runs, env))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"\n{dt.date.today().isoformat()}, {machine}, {args.runs} runs per command (medians)\n")
+    one, five, fifteen = os.getloadavg()
+    print(f"\n{dt.date.today().isoformat()}, {machine}, {args.runs} runs per command (medians), load at the end "
+          f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min)\n")
     print(table(rows))
     trend = growth(rows)
     if trend:

@@ -16,12 +16,12 @@ from tracker.domain.fiscal import FiscalYear, fixed_clock
 from tracker.domain.importing import import_folder
 from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
+from tracker.reports import dashboard as dashboard_report
 from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
 from tracker.ui.dialogs.action import ActionModal
 from tracker.ui.dialogs.event import EventScreen
 from tracker.ui.messages import ContractsPageLoaded, DashboardLoaded, LineContractsLoaded, Loaded
-from tracker.ui.screens import dashboard as dashboard_screen
 from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.base import DeskScreen
 from tracker.ui.screens.contract import ContractScreen
@@ -224,7 +224,7 @@ async def test_enter_on_an_audit_event_shows_every_field_it_recorded(desk: DeskF
 @desk_test
 async def test_the_waiting_title_counts_all_the_years_work_when_the_list_shows_only_the_first(
         desk: DeskFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dashboard_screen, "WORK_SHOWN", 2)
+    monkeypatch.setattr(dashboard_report, "WORK_SHOWN", 2)
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -239,8 +239,8 @@ async def test_each_screen_reads_its_figures_once_when_it_comes_into_view(
     """Textual announces a mode's first screen twice, and filling the lines table highlights its first row on the
     way: neither may cost a second read of the store."""
     reads: list[type[Loaded]] = []
-    read = DeskScreen.read
-    monkeypatch.setattr(DeskScreen, "read", lambda screen, kind, *args, **kwargs: (
+    read = DeskScreen.read_from
+    monkeypatch.setattr(DeskScreen, "read_from", lambda screen, kind, *args, **kwargs: (
         reads.append(kind), read(screen, kind, *args, **kwargs))[1])
     app = desk()
     async with app.run_test(size=SIZE) as pilot:

@@ -78,7 +78,7 @@ def demo(ctx: typer.Context) -> None:
         with demo_folder() as folder:
             run_import(demo_state.context(), folder)
     if sys.stdin.isatty() and sys.stdout.isatty():
-        from tracker.ui.app import run_desk
+        from tracker.ui.launch import run_desk
 
         run_desk(demo_state.context(), label="demo")
         return

@@ -38,6 +38,7 @@ from tracker.cli.output import (
     EXIT_STORE,
     OutputLost,
     flush,
+    internal_error,
     one_line,
     output_failure,
     warn,
@@ -98,8 +99,7 @@ class TrackerGroup(TyperGroup):
             if known is not None:
                 warn(f"error: {one_line(known)}")
                 raise typer.Exit(EXIT_IO) from None
-            log = write_crash_log(error)
-            warn(f"internal error ({type(error).__name__}); nothing was recorded. Details for support: {log}")
+            warn(internal_error(error))
             raise typer.Exit(EXIT_INTERNAL) from None
 
 
@@ -133,7 +133,7 @@ def root(
     ctx.obj = CliState(database=db, acting_as=acting_as)
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            from tracker.ui.app import run_desk
+            from tracker.ui.launch import run_desk
 
             run_desk(ctx.obj.context(), command=f"tracker --db {shlex.quote(db)}" if db else "tracker")
         else:

@@ -10,9 +10,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import typer
-
 if TYPE_CHECKING:
+    import typer
     from sqlalchemy import Connection, Engine
 
     from tracker.domain.context import Context
@@ -79,9 +78,9 @@ class CliState:
 
     def context(self, *, upto: int | None = None) -> Context:
         """`upto` stops the store's upgrade short of a later step (see `open_store`)."""
+        from tracker.domain.actor import resolve_actor
         from tracker.domain.context import Context
         from tracker.domain.fiscal import system_clock
-        from tracker.domain.people import resolve_actor
         from tracker.store.engine import session_principal
 
         engine = self.engine(upto=upto)

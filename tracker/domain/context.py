@@ -5,22 +5,29 @@ takes the lock at BEGIN, and an audit event recorded inside it. The event carrie
 the image of every row the change read or wrote, before and after (every column,
 re-read from the store at the end, so that rows moved by guarded UPDATEs are seen
 as they are): `audit verify` compares each table row with the last image of it.
+
+The ORM is loaded by the first change, not on import: the desk paints its first screen without it.
 """
+
+from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event, inspect
-from sqlmodel import Session
 
-from tracker.domain.audit import AuditAction, record_event
+from tracker.domain.actor import Actor, resolve_actor
+from tracker.domain.enums import Permission
 from tracker.domain.fiscal import Clock, system_clock
-from tracker.domain.images import TRACKED, Image, python_image, read_images
-from tracker.domain.models import Permission
-from tracker.domain.people import Actor, authorise, resolve_actor
 from tracker.store.session import write_session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from tracker.domain.audit import AuditAction
+    from tracker.domain.images import Image
 
 RowKey = tuple[str, int]
 
@@ -30,7 +37,7 @@ class Change:
     """One open write transaction; `record` adds its audit event with the images of the rows it touched."""
 
     session: Session
-    context: "Context"
+    context: Context
     before: dict[RowKey, Image] = field(default_factory=dict)
     """Each row as it was when this change first loaded it: the store's state under the write lock."""
 
@@ -50,12 +57,16 @@ class Change:
 
     def record(self, action: AuditAction, contract_ref: str | None, **details: Any) -> None:
         """Write the event, with the images of every row this change read or wrote."""
+        from tracker.domain.audit import record_event
+
         self.session.flush()
         details["images"] = self._images() + self.outside
         record_event(self.session, actor=self.context.actor, at=self.context.clock.timestamp(),
                      action=action, contract_ref=contract_ref, details=details)
 
     def _images(self) -> list[dict[str, Any]]:
+        from tracker.domain.images import TRACKED, read_images
+
         touched: dict[str, list[int]] = {}
         for row in list(self.session.identity_map.values()):
             table = getattr(row, "__tablename__", None)
@@ -71,6 +82,8 @@ class Change:
         return images
 
     def loaded(self, _session: Session, row: Any) -> None:
+        from tracker.domain.images import TRACKED, python_image
+
         table = getattr(row, "__tablename__", None)
         if table in TRACKED:
             self.before.setdefault((table, int(inspect(row).identity[0])), python_image(row))
@@ -85,6 +98,8 @@ class Context:
     @contextmanager
     def change(self, may: Permission = Permission.ADMIN) -> Iterator[Change]:
         """A write transaction for an action that needs `may`: with a people register, the principal must have it."""
+        from tracker.domain.people import authorise
+
         with write_session(self.engine) as session:
             change = Change(session=session, context=self)
             event.listen(session, "loaded_as_persistent", change.loaded)

@@ -13,6 +13,10 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, cast, false, func, true
 from sqlmodel import Field, SQLModel
 
+from tracker.domain.enums import ContractStatus as ContractStatus
+from tracker.domain.enums import DeliverableStatus as DeliverableStatus
+from tracker.domain.enums import Permission as Permission
+
 
 def Pence(*, default: int | None = None, nullable: bool = False, index: bool = False) -> int:
     """A money column: whole pence in a 64-bit integer, never a float."""
@@ -30,20 +34,6 @@ def sum_pence(amounts: Any) -> Any:
 class Control(StrEnum):
     HARD = "hard"
     WARN = "warn"
-
-
-class ContractStatus(StrEnum):
-    DRAFT = "draft"
-    AWARDED = "awarded"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-
-class DeliverableStatus(StrEnum):
-    PENDING = "pending"
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
 
 
 class BudgetLine(SQLModel, table=True):
@@ -242,14 +232,6 @@ class YearEnd(SQLModel, table=True):
     decision: str = Field(max_length=80, description="the decision that closed it, e.g. 'DMPCD 2016 31'")
     closed_by: str = Field(max_length=200)
     closed_login: str = Field(max_length=200)
-
-
-class Permission(StrEnum):
-    """What a registered person may do: sign off, release money, or run the office's records."""
-
-    ACCEPT = "accept"
-    PAY = "pay"
-    ADMIN = "admin"
 
 
 class Person(SQLModel, table=True):

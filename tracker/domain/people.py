@@ -1,59 +1,26 @@
-"""Who acts: the principal (who is authenticated) and the name they claim (--as, TRACKER_USER).
+"""The people register: who may sign off, release money or run the office's records, and the check of it.
 
-The principal is what the system vouches for: the operating-system login on the embedded store, the
-database's session user on a shared one. The claimed name is what a person types, so it is cleaned like
-all text and compared by how it reads, not by its code points: a Cyrillic "а" in a Latin name, an escape
-sequence or a compatibility character must not make one officer into two.
+Who acts (the principal and the name they claim) is `tracker.domain.actor`'s; it is given here too.
 """
 
-import os
-import pwd
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
 from tracker.domain import rules
+from tracker.domain.actor import Actor as Actor
+from tracker.domain.actor import has_register as has_register
+from tracker.domain.actor import os_login as os_login
+from tracker.domain.actor import resolve_actor as resolve_actor
 from tracker.domain.audit import AuditAction
 from tracker.domain.errors import InvalidInput
 from tracker.domain.models import Permission, Person
-from tracker.domain.text import clean_name, clean_text, same_name
+from tracker.domain.text import clean_name, clean_text
 from tracker.store.engine import byte_order
 
 if TYPE_CHECKING:
     from tracker.domain.context import Context
-
-
-@dataclass(frozen=True)
-class Actor:
-    claimed: str
-    login: str
-    """The principal: the OS login, or the database session user on PostgreSQL."""
-
-    def is_same_person(self, name: str | None) -> bool:
-        """Names compare by how they read: case, spacing and look-alike letters do not tell people apart."""
-        if not name:
-            return False
-        return same_name(name, self.claimed) or same_name(name, self.login)
-
-
-def os_login() -> str:
-    """The account from the password database, not from environment variables anyone can set."""
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return f"uid-{os.getuid()}"
-
-
-def resolve_actor(claimed: str | None = None, *, principal: str | None = None) -> Actor:
-    """--as NAME, else TRACKER_USER, else the principal; the principal is the OS login unless the store names one."""
-    login = principal or os_login()
-    typed = claimed or os.environ.get("TRACKER_USER") or ""
-    name = clean_name("acting name", typed) if typed.strip() else login
-    return Actor(claimed=name, login=login)
-
-
-# -- the people register ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -91,10 +58,6 @@ def register_state(session: Session) -> str:
         return SINGLE_OFFICER
     return (f"the people register holds {count:,} {'person' if count == 1 else 'people'}: every action's login must "
             "be a registered person acting in their own name")
-
-
-def has_register(session: Session) -> bool:
-    return session.exec(select(Person.id).limit(1)).first() is not None
 
 
 def authorise(session: Session, actor: Actor, action: Permission) -> None:

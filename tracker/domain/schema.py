@@ -2,6 +2,10 @@
 
 Each step is a `Migration` below and an Alembic revision in `migrations/versions` that runs it: adding a step is a
 new `Migration(n, …)` here and a new revision file `rNNNN_<what>.py` whose `down_revision` is the step before.
+
+Each step names its tables as they were made (`frozen_tables`, loaded by the steps that build them), never
+through today's models: opening a store at the latest version loads neither, so the desk's first screen waits
+for neither.
 """
 
 from collections.abc import Callable
@@ -10,7 +14,6 @@ from pathlib import Path
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.engine import Connection
 
-from tracker.domain import frozen_tables, invoice_history, models
 from tracker.store import migrations
 from tracker.store.engine import (
     APPEND_ONLY_TABLES,
@@ -29,8 +32,10 @@ from tracker.store.migrations import Migration, refuse_newer
 
 def _initial_schema(conn: Connection) -> None:
     """The first version's tables, as it made them: the later steps make them today's."""
+    from tracker.domain import frozen_tables
+
     frozen_tables.create(conn, frozen_tables.FIRST)
-    for statement in append_only_ddl(models.AuditEvent.__tablename__, conn):
+    for statement in append_only_ddl("audit_event", conn):
         conn.exec_driver_sql(statement)
 
 
@@ -98,7 +103,7 @@ def _contract_year(conn: Connection) -> None:
 def _payments_append_only(conn: Connection) -> None:
     """Payments are never edited or deleted, by the tracker or by anything else on the store: a reversal is a new
     payment. The store refuses it as it refuses an edit of the audit trail."""
-    for statement in append_only_ddl(models.Payment.__tablename__, conn):
+    for statement in append_only_ddl("payment", conn):
         conn.exec_driver_sql(statement)
 
 
@@ -129,6 +134,8 @@ _IDENTITY_COLUMNS = (
 
 def _identity(conn: Connection) -> None:
     """Who recorded a sign-off and who released a payment, as principals; and the people register."""
+    from tracker.domain import frozen_tables
+
     for table, column, kind in _IDENTITY_COLUMNS:
         if column not in {found["name"] for found in inspect(conn).get_columns(table)}:
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
@@ -161,13 +168,15 @@ def _year_end(conn: Connection) -> None:
     that year ended. Payments are append-only, so their guards are lifted for the one fill and put back with it.
     A deliverable can be carried forward to a line of the next year, or released, when its year is closed; the
     closed years are recorded. Invoices are records, unique per supplier, and a payment names the one it matched."""
+    from tracker.domain import frozen_tables
+
     if "charged_year" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
-        for statement in drop_append_only_ddl(models.Payment.__tablename__, conn):
+        for statement in drop_append_only_ddl("payment", conn):
             conn.exec_driver_sql(statement)
         conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN charged_year INTEGER NOT NULL DEFAULT 0")
         conn.exec_driver_sql("UPDATE payment SET charged_year = (SELECT b.fiscal_year FROM contract c "
                              "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.id = payment.contract_id)")
-        for statement in append_only_ddl(models.Payment.__tablename__, conn):
+        for statement in append_only_ddl("payment", conn):
             conn.exec_driver_sql(statement)
     present = {column["name"] for column in inspect(conn).get_columns("deliverable")}
     for name, ddl in _YEAR_END_COLUMNS:
@@ -190,8 +199,8 @@ _YEAR_END_COLUMNS = (
 
 
 _ANY_CASE = (
-    (models.BudgetLine, "code", "budget_line_code_any_case", "budget lines", "budget rename"),
-    (models.Contract, "reference", "contract_reference_any_case", "contracts", "contract rename"),
+    ("budget_line", "code", "budget_line_code_any_case", "budget lines", "budget rename"),
+    ("contract", "reference", "contract_reference_any_case", "contracts", "contract rename"),
 )
 
 
@@ -200,13 +209,15 @@ def _any_case(conn: Connection) -> None:
     already holds two that differ only in case is refused, unchanged: which one a command means is the officer's
     to say, by renaming one (which runs on the store as it is, before this step)."""
     _refuse_pairs_differing_in_case(conn)
-    for model, column, index, _, _ in _ANY_CASE:
-        conn.exec_driver_sql(case_key_index_ddl(index, str(model.__tablename__), column, conn))
+    for table, column, index, _, _ in _ANY_CASE:
+        conn.exec_driver_sql(case_key_index_ddl(index, table, column, conn))
 
 
 def _refuse_pairs_differing_in_case(conn: Connection) -> None:
-    for model, column, _, records, command in _ANY_CASE:
-        table = frozen_tables.FROZEN.tables[str(model.__tablename__)]
+    from tracker.domain import frozen_tables
+
+    for name, column, _, records, command in _ANY_CASE:
+        table = frozen_tables.FROZEN.tables[name]
         key = case_keyed(table.c[column])
         pair = conn.execute(select(func.min(table.c.id), func.max(table.c.id)).group_by(key)
                             .having(func.count() > 1).order_by(func.min(table.c.id)).limit(1)).first()
@@ -223,6 +234,8 @@ def _invoices_required(conn: Connection) -> None:
     become invoice records (the audited fill is the domain's, in `invoice_history`)."""
     if "invoices_required" not in {column["name"] for column in inspect(conn).get_columns("budget_line")}:
         conn.exec_driver_sql("ALTER TABLE budget_line ADD COLUMN invoices_required BOOLEAN NOT NULL DEFAULT TRUE")
+    from tracker.domain import invoice_history  # the audited fill writes events through the ORM
+
     invoice_history.record_invoices(conn)
 
 

@@ -1,23 +1,49 @@
 """The dashboard: the year's budget lines, the work waiting for an officer, and the contracts on one line.
 
-Every figure is computed in SQL and comes back as plain frozen rows, so the screen only lays them out.
+Every figure is computed in SQL and comes back as plain frozen rows, so the screen only lays them out. The
+queries are SQLAlchemy Core over the few columns they read (no ORM, no models): the desk's first screen is these
+reads, and a person waits for it.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, literal_column, or_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    table,
+)
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
 
+from tracker.domain.enums import ContractStatus, DeliverableStatus
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
-from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, DeliverableStatus
-from tracker.reports.figures import Outstanding
+from tracker.reports.figures import LineRow, Outstanding
 from tracker.reports.natural import natural_key
-from tracker.reports.parts import parts_on_lines
-from tracker.reports.registers import LineRow, budget_lines
 from tracker.store.engine import byte_order
+
+budget_line = table("budget_line", column("id", Integer), column("code", String), column("name", String),
+                   column("fund", String), column("funder", String), column("fiscal_year", Integer),
+                   column("control", String), column("allocation_pence", BigInteger),
+                   column("committed_pence", BigInteger), column("paid_pence", BigInteger))
+contract = table("contract", column("id", Integer), column("reference", String), column("supplier", String),
+                 column("status", String), column("budget_line_id", Integer), column("fiscal_year", Integer),
+                 column("committed_pence", BigInteger), column("paid_pence", BigInteger))
+deliverable = table("deliverable", column("contract_id", Integer), column("seq", Integer), column("name", String),
+                    column("amount_pence", BigInteger), column("paid_pence", BigInteger), column("due_on", Date),
+                    column("status", String), column("decided_by", String))
+"""The tables as far as they are read here, by the names `tracker.domain.models` gives their columns."""
 
 Needs = Literal["sign-off", "payment", "delivery"]
 
@@ -70,40 +96,60 @@ class Dashboard:
         return tuple(item for item in self.work if item.overdue)
 
 
-def financial_years(session: Session, today: dt.date) -> list[FiscalYear]:
+def financial_years(conn: Connection, today: dt.date) -> list[FiscalYear]:
     """The years that have budget lines, and the current one, oldest first."""
-    starts = set(session.execute(sa_select(col(BudgetLine.fiscal_year)).distinct()).scalars())
+    starts = set(conn.execute(sa_select(budget_line.c.fiscal_year).distinct()).scalars())
     starts.add(fiscal_year_of(today).start_year)
     return [FiscalYear(start) for start in sorted(starts)]
 
 
-def dashboard(session: Session, year: FiscalYear, today: dt.date, *, limit: int = 200) -> Dashboard:
-    lines = tuple(budget_lines(session, year))
-    work, more = work_items(session, year, today, limit=limit)
-    empty = not lines and session.execute(sa_select(col(BudgetLine.id)).limit(1)).first() is None
+WORK_SHOWN = 200
+"""Waiting deliverables listed, most urgent first; the title counts all of them."""
+
+
+def first_screen(conn: Connection, year: FiscalYear, today: dt.date) -> tuple[Dashboard, list[FiscalYear]]:
+    """What the desk's first screen shows: the year's dashboard, and the years the year picker offers."""
+    return dashboard(conn, year, today, limit=WORK_SHOWN), financial_years(conn, today)
+
+
+def dashboard(conn: Connection, year: FiscalYear, today: dt.date, *, limit: int = 200) -> Dashboard:
+    lines = tuple(year_lines(conn, year))
+    work, more = work_items(conn, year, today, limit=limit)
+    empty = not lines and conn.execute(sa_select(budget_line.c.id).limit(1)).first() is None
     return Dashboard(year, today, lines, tuple(work), more, empty)
 
 
-def work_items(session: Session, year: FiscalYear, today: dt.date, *, limit: int = 200) -> tuple[list[WorkItem], bool]:
+def year_lines(conn: Connection, year: FiscalYear) -> list[LineRow]:
+    """The year's budget lines in byte order of their codes, as `registers.budget_lines` lists them."""
+    line = budget_line.c
+    query = (sa_select(line.code, line.name, line.fund, line.funder, line.fiscal_year, line.control,
+                       line.allocation_pence, line.committed_pence, line.paid_pence)
+             .where(budget_line.c.fiscal_year == year.start_year)
+             .order_by(budget_line.c.fiscal_year, byte_order(budget_line.c.code)))
+    return [LineRow(code, name, fund, funder, FiscalYear(start).label, control, allocation, committed, paid)
+            for code, name, fund, funder, start, control, allocation, committed, paid in conn.execute(query)]
+
+
+def work_items(conn: Connection, year: FiscalYear, today: dt.date, *, limit: int = 200) -> tuple[list[WorkItem], bool]:
     """Awaiting sign-off, then awaiting payment, then late with the supplier; each by due date."""
     submitted, accepted = DeliverableStatus.SUBMITTED.value, DeliverableStatus.ACCEPTED.value
     needs = case(
-        (col(Deliverable.status) == submitted, literal("sign-off")),
-        (col(Deliverable.status) == accepted, literal("payment")),
+        (deliverable.c.status == submitted, literal("sign-off")),
+        (deliverable.c.status == accepted, literal("payment")),
         else_=literal("delivery"),
     )
-    rank = case((col(Deliverable.status) == submitted, 0), (col(Deliverable.status) == accepted, 1), else_=2)
+    rank = case((deliverable.c.status == submitted, 0), (deliverable.c.status == accepted, 1), else_=2)
     query = (
-        sa_select(col(Contract.reference), col(Deliverable.seq), col(Deliverable.name), col(Contract.supplier),
-                  col(BudgetLine.code), col(Deliverable.amount_pence), col(Deliverable.paid_pence),
-                  col(Deliverable.due_on), col(Deliverable.status), col(Deliverable.decided_by), needs)
-        .join(Contract, col(Contract.id) == col(Deliverable.contract_id))
-        .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
+        sa_select(contract.c.reference, deliverable.c.seq, deliverable.c.name, contract.c.supplier,
+                  budget_line.c.code, deliverable.c.amount_pence, deliverable.c.paid_pence,
+                  deliverable.c.due_on, deliverable.c.status, deliverable.c.decided_by, needs)
+        .join(contract, contract.c.id == deliverable.c.contract_id)
+        .join(budget_line, budget_line.c.id == contract.c.budget_line_id)
         .where(*_waiting(year, today))
-        .order_by(rank, col(Deliverable.due_on), byte_order(col(Contract.reference)), col(Deliverable.seq))
+        .order_by(rank, deliverable.c.due_on, byte_order(contract.c.reference), deliverable.c.seq)
         .limit(limit + 1)
     )
-    rows = session.execute(query).all()
+    rows = conn.execute(query).all()
     items = [
         WorkItem(reference, seq, name, supplier, line_code, amount, paid, due_on, status, decided_by, needs_what,
                  max(0, (today - due_on).days) if status != accepted else 0)
@@ -120,9 +166,9 @@ class WaitingCounts:
     overdue: int
 
 
-def count_waiting(session: Session, year: FiscalYear, today: dt.date) -> WaitingCounts:
+def count_waiting(conn: Connection, year: FiscalYear, today: dt.date) -> WaitingCounts:
     """All of the year's waiting work by kind, for when the list shows only its first page."""
-    status = col(Deliverable.status)
+    status = deliverable.c.status
 
     def how_many(condition: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -130,27 +176,27 @@ def count_waiting(session: Session, year: FiscalYear, today: dt.date) -> Waiting
     query = (
         sa_select(how_many(status == DeliverableStatus.SUBMITTED.value),
                   how_many(status == DeliverableStatus.ACCEPTED.value),
-                  how_many(and_(status != DeliverableStatus.ACCEPTED.value, col(Deliverable.due_on) < today)))
-        .select_from(Deliverable)
-        .join(Contract, col(Contract.id) == col(Deliverable.contract_id))
+                  how_many(and_(status != DeliverableStatus.ACCEPTED.value, deliverable.c.due_on < today)))
+        .select_from(deliverable)
+        .join(contract, contract.c.id == deliverable.c.contract_id)
         .where(*_waiting(year, today))
     )
-    signoff, payment, overdue = session.execute(query).one()
+    signoff, payment, overdue = conn.execute(query).one()
     return WaitingCounts(int(signoff), int(payment), int(overdue))
 
 
 def _waiting(year: FiscalYear, today: dt.date) -> list[ColumnElement[bool]]:
     """Deliverables of the year's awarded contracts that someone must act on: sign off, pay, or chase."""
     submitted, accepted = DeliverableStatus.SUBMITTED.value, DeliverableStatus.ACCEPTED.value
-    unpaid = col(Deliverable.paid_pence) < col(Deliverable.amount_pence)
+    unpaid = deliverable.c.paid_pence < deliverable.c.amount_pence
     return [
-        col(Contract.fiscal_year) == year.start_year,
-        col(Contract.status) == ContractStatus.AWARDED.value,
+        contract.c.fiscal_year == year.start_year,
+        contract.c.status == ContractStatus.AWARDED.value,
         # the `deliverable_waiting` index's own condition, stated with the literal it has, so the planner reads
         # only that index's entries (a bound parameter would not match it)
-        or_(col(Deliverable.status) != literal_column(f"'{accepted}'"), unpaid),
-        or_(col(Deliverable.status) == submitted, and_(col(Deliverable.status) == accepted, unpaid),
-            and_(col(Deliverable.status) != accepted, col(Deliverable.due_on) < today)),
+        or_(deliverable.c.status != literal_column(f"'{accepted}'"), unpaid),
+        or_(deliverable.c.status == submitted, and_(deliverable.c.status == accepted, unpaid),
+            and_(deliverable.c.status != accepted, deliverable.c.due_on < today)),
     ]
 
 
@@ -163,23 +209,38 @@ class LineContract(Outstanding):
     paid_pence: int
 
 
-def line_contracts(session: Session, line_code: str, *, limit: int = 100) -> tuple[list[LineContract], bool]:
+def line_contracts(conn: Connection, line_code: str, *, limit: int = 100) -> tuple[list[LineContract], bool]:
     """The contracts that commit a line's money, largest commitment first; a contract funded over several years
     with its part on the line."""
     query = (
-        sa_select(col(Contract.reference), col(Contract.supplier), col(Contract.status),
-                  col(Contract.committed_pence), col(Contract.paid_pence), col(Contract.id), col(BudgetLine.id))
-        .join(BudgetLine, col(BudgetLine.id) == col(Contract.budget_line_id))
-        .where(col(BudgetLine.code) == line_code)
-        .order_by(col(Contract.committed_pence).desc(), byte_order(col(Contract.reference)), col(Contract.id))
+        sa_select(contract.c.reference, contract.c.supplier, contract.c.status,
+                  contract.c.committed_pence, contract.c.paid_pence, contract.c.id, budget_line.c.id)
+        .join(budget_line, budget_line.c.id == contract.c.budget_line_id)
+        .where(budget_line.c.code == line_code)
+        .order_by(contract.c.committed_pence.desc(), byte_order(contract.c.reference), contract.c.id)
         .limit(limit + 1)
     )
-    found = session.execute(query).all()
-    line_id = session.execute(sa_select(col(BudgetLine.id)).where(col(BudgetLine.code) == line_code)).scalar()
-    parts = parts_on_lines(session, [] if line_id is None else [line_id])
-    if not parts:
+    found = conn.execute(query).all()
+    line_id = conn.execute(sa_select(budget_line.c.id).where(budget_line.c.code == line_code)).scalar()
+    if line_id is None or not _funds_parts(conn, line_id):
         return [LineContract(*row[:5]) for row in found[:limit]], len(found) > limit
+    from sqlmodel import Session  # the few contracts funded over several years are read through the domain
+
+    from tracker.reports.parts import parts_on_lines
+
+    parts = parts_on_lines(Session(bind=conn), [line_id])
     rows = [LineContract(*row[:5]) for row in found if (row[5], row[6]) not in parts]
     rows += [LineContract(p.reference, p.supplier, p.status, p.committed_pence, p.paid_pence) for p in parts.values()]
     rows.sort(key=lambda r: (-r.committed_pence, natural_key(r.reference)))
     return rows[:limit], len(rows) > limit
+
+
+def _funds_parts(conn: Connection, line_id: int) -> bool:
+    """Whether any contract funded over several years has a part on the line (off the `deliverable_part` index)."""
+    parted = table("deliverable", column("contract_id", Integer), column("budget_line_id", Integer))
+    found = conn.execute(
+        sa_select(literal(1)).select_from(parted.join(contract, contract.c.id == parted.c.contract_id))
+        .where(parted.c.budget_line_id.is_not(None),
+               or_(parted.c.budget_line_id == line_id, contract.c.budget_line_id == line_id))
+        .limit(1)).first()
+    return found is not None

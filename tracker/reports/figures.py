@@ -1,5 +1,7 @@
 """Figures every report derives the same way from the stored running totals."""
 
+from dataclasses import dataclass
+
 NEAR_PERCENT = 95
 """A line is flagged "near" once its commitments reach 95% of its allocation."""
 
@@ -32,3 +34,16 @@ class LineFigures(Outstanding):
         if self.allocation_pence > 0 and self.committed_pence * 100 >= self.allocation_pence * NEAR_PERCENT:
             return "near"
         return ""
+
+
+@dataclass(frozen=True)
+class LineRow(LineFigures):
+    code: str
+    name: str
+    fund: str
+    funder: str
+    fiscal_year: str
+    control: str
+    allocation_pence: int
+    committed_pence: int
+    paid_pence: int

@@ -13,23 +13,10 @@ from tracker.domain.funding import Part, contract_parts
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, Payment
 from tracker.domain.text import same_name
 from tracker.reports.changes import ChangeRow, contract_changes
-from tracker.reports.figures import LineFigures
+from tracker.reports.figures import LineRow as LineRow
 from tracker.reports.natural import natural_key
 from tracker.reports.search import contract_matches
 from tracker.store.engine import byte_order, case_key, case_keyed
-
-
-@dataclass(frozen=True)
-class LineRow(LineFigures):
-    code: str
-    name: str
-    fund: str
-    funder: str
-    fiscal_year: str
-    control: str
-    allocation_pence: int
-    committed_pence: int
-    paid_pence: int
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,16 @@
-"""Units of work: one Session per transaction, writes marked so they lock at BEGIN."""
+"""Units of work: one Session per transaction, writes marked so they lock at BEGIN.
+
+The ORM is loaded with the first Session: a read in SQLAlchemy Core alone (`read_connection`) never loads it.
+"""
+
+from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlmodel import Session
 
 from tracker.store.engine import is_busy_error, is_embedded, writer
 from tracker.store.errors import StoreError
@@ -15,6 +20,9 @@ OUTCOME_UNKNOWN = ("the connection to the database was lost while the change was
                    "unknown (it may have been recorded); check with `tracker show REF` before trying again")
 LOST = "the connection to the database was lost before the change was committed; nothing was recorded, try again"
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
@@ -23,6 +31,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
     Until COMMIT is sent, a failure means nothing was recorded. If the connection is lost once COMMIT is on its way,
     the server may have committed: then the tracker says the outcome is unknown, never that nothing was recorded.
     """
+    from sqlmodel import Session
+
     session = Session(writer(engine), expire_on_commit=False)
     try:
         with _store_errors(committing=False):
@@ -52,9 +62,18 @@ def _store_errors(*, committing: bool) -> Iterator[None]:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """A read-only unit of work: a consistent snapshot for one report or screen."""
+    from sqlmodel import Session
+
     session = Session(engine, expire_on_commit=False)
     try:
         with session.begin():
             yield session
     finally:
         session.close()
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """As `read_session`, for a report written in SQLAlchemy Core alone: one transaction, one snapshot."""
+    with engine.connect() as conn, conn.begin():
+        yield conn

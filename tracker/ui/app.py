@@ -1,63 +1,101 @@
-"""The finance officer's desk: one app, built by one factory for the command line and the tests."""
+"""The finance officer's desk: one app, built by one factory for the command line and the tests.
+
+Only the dashboard is loaded before the first paint: the other screens, the dialogs and the palette's providers
+are imported on first use, and nothing before the paint loads the ORM.
+"""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from sqlalchemy import Engine
 from textual.app import App
 from textual.binding import BindingType
+from textual.command import Provider
 from textual.reactive import reactive
+from textual.screen import Screen
 
+from tracker.domain.actor import Actor, has_register
 from tracker.domain.context import Context
 from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
 from tracker.domain.money import format_gbp
-from tracker.domain.people import Actor, has_register
-from tracker.store.session import read_session
+from tracker.store.session import read_connection
 from tracker.support.crash_log import write_crash_log
-from tracker.ui.commands import DeskCommands, RecordCommands
 from tracker.ui.desk import Desk
-from tracker.ui.dialogs.help import HelpScreen
-from tracker.ui.dialogs.year_picker import YearPicker
 from tracker.ui.keymap import EVERYWHERE, bindings
-from tracker.ui.screens.audit import AuditScreen
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.screens.budget import BudgetScreen
-from tracker.ui.screens.contract import ContractScreen
-from tracker.ui.screens.contracts import ContractsScreen
 from tracker.ui.screens.dashboard import DashboardScreen
 
 Outcome = TypeVar("Outcome")
 
 
+def _contracts() -> Screen[None]:
+    from tracker.ui.screens.contracts import ContractsScreen
+
+    return ContractsScreen()
+
+
+def _budget() -> Screen[None]:
+    from tracker.ui.screens.budget import BudgetScreen
+
+    return BudgetScreen()
+
+
+def _audit() -> Screen[None]:
+    from tracker.ui.screens.audit import AuditScreen
+
+    return AuditScreen()
+
+
+def _desk_commands() -> type[Provider]:
+    from tracker.ui.commands import DeskCommands
+
+    return DeskCommands
+
+
+def _record_commands() -> type[Provider]:
+    from tracker.ui.commands import RecordCommands
+
+    return RecordCommands
+
+
 class TrackerApp(App[None]):
     CSS_PATH = "tracker.tcss"
     TITLE = "tracker"
-    MODES: ClassVar = {"dashboard": DashboardScreen, "contracts": ContractsScreen, "budget": BudgetScreen,
-                       "audit": AuditScreen}
+    MODES: ClassVar = {"dashboard": DashboardScreen, "contracts": _contracts, "budget": _budget, "audit": _audit}
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = bindings(EVERYWHERE)
-    COMMANDS = App.COMMANDS | {DeskCommands, RecordCommands}
+    COMMANDS = App.COMMANDS | {_desk_commands, _record_commands}
 
     year: reactive[FiscalYear] = reactive(FiscalYear(2000), init=False)
 
     def __init__(self, context: Context, *, label: str = "", cursor_blink: bool = True,
-                 command: str = "tracker") -> None:
+                 command: str = "tracker", first_read: FirstRead | None = None) -> None:
         super().__init__()
         self.context = context
         self.label = label
         self.command = command
         self.cursor_blink = cursor_blink
+        self.first_read = first_read
         self.years: list[FiscalYear] = []
         self.set_reactive(TrackerApp.year, fiscal_year_of(context.clock.today()))
         self.welcomed = False
         self.single_officer = True
 
     def on_mount(self) -> None:
-        with read_session(self.context.engine) as session:
-            self.single_officer = not has_register(session)
+        with read_connection(self.context.engine) as conn:
+            self.single_officer = not has_register(conn)
         self._caption()
+
+    def painted(self) -> None:
+        """The first figures are on screen: garbage collection, held off by the launcher until now, runs again, and
+        what was loaded to paint them (kept as long as the desk runs) is frozen out of it, so that a collection
+        between two keystrokes does not walk it."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def watch_year(self) -> None:
         self._caption()
@@ -98,6 +136,8 @@ class TrackerApp(App[None]):
         self.year = self.year.next()
 
     def action_pick_year(self) -> None:
+        from tracker.ui.dialogs.year_picker import YearPicker
+
         years = sorted(set(self.years) | {self.year})
         self.push_screen(YearPicker(years, self.year), self._picked)
 
@@ -135,6 +175,7 @@ class TrackerApp(App[None]):
 
     def action_add_contract(self) -> None:
         from tracker.ui.dialogs.adding import contract_form
+        from tracker.ui.screens.contract import ContractScreen
 
         line = self.screen.line_code if isinstance(self.screen, DashboardScreen) else None
         self._record(contract_form(self.context, line or ""), _drafted_note,
@@ -173,6 +214,8 @@ class TrackerApp(App[None]):
         self.push_screen(ActionModal(spec, cursor_blink=self.cursor_blink), done)
 
     def action_help(self) -> None:
+        from tracker.ui.dialogs.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -190,21 +233,18 @@ def _drafted_note(drafted: Drafted) -> str:
 
 
 def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cursor_blink: bool = True,
-              command: str = "tracker") -> TrackerApp:
-    """The desk on a store, for a person, at a time: the command line passes the real ones, tests fixed ones."""
+              command: str = "tracker", first_read: FirstRead | None = None) -> TrackerApp:
+    """The desk on a store, for a person, at a time: the command line passes the real ones, tests fixed ones;
+    `first_read` is the first screen's read, started by the launcher (`tracker.ui.launch`) before Textual loaded."""
     return TrackerApp(Context(engine=engine, actor=actor, clock=clock), label=label, cursor_blink=cursor_blink,
-                      command=command)
-
-
-def run_desk(context: Context, *, label: str = "", command: str = "tracker") -> None:
-    """Open the desk in this terminal until the officer quits; `command` is how it was started."""
-    build_app(context.engine, context.actor, context.clock, label=label, command=command).run()
+                      command=command, first_read=first_read)
 
 
 if TYPE_CHECKING:
     from tracker.intake.applying import Drafted
     from tracker.ui.dialogs.action import ActionSpec
     from tracker.ui.dialogs.decision import FormRead
+    from tracker.ui.first_read import FirstRead
 
     _screens_see: type[Desk] = TrackerApp
     """mypy checks that the app is what the screens take it to be."""

@@ -1,9 +1,13 @@
 """What a screen may ask of the app it runs in, so that screens need not import the app (which imports them)."""
 
-from typing import Protocol
+from __future__ import annotations
 
-from tracker.domain.context import Context
-from tracker.domain.fiscal import FiscalYear
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from tracker.domain.context import Context
+    from tracker.domain.fiscal import FiscalYear
+    from tracker.ui.first_read import FirstRead
 
 
 class Desk(Protocol):
@@ -21,3 +25,8 @@ class Desk(Protocol):
     """How the desk was started (`tracker --db FILE`): the commands it suggests keep the same store."""
     cursor_blink: bool
     """Off in tests, so snapshots are steady."""
+    first_read: FirstRead | None
+    """The first screen's figures, being read since before Textual loaded; the dashboard takes them once."""
+
+    def painted(self) -> None:
+        """The first figures are on screen: what waited for them may run."""

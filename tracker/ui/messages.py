@@ -1,25 +1,31 @@
 """What thread workers send back to the screens: one message class per kind of result, plain rows, never widgets.
 
 A screen handles each by name (`on_dashboard_loaded`); `DeskScreen` does the bookkeeping common to all `Loaded`.
+The rows' types are named for the type checker only: loading this module loads no report, so the first screen
+pays only for its own.
 """
+
+from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from tracker.domain.fiscal import FiscalYear
-from tracker.domain.payments import PaymentPreview
-from tracker.reports.audit_log import AuditPage
-from tracker.reports.budget import BudgetReport, PeriodProfile
-from tracker.reports.contract_list import ContractPage, ContractQuery
-from tracker.reports.dashboard import Dashboard, LineContract, WaitingCounts
-from tracker.reports.invoices import InvoiceRow
-from tracker.reports.registers import DeliverableRow, LineRow, Statement
-from tracker.reports.year_end import YearEndReview
+if TYPE_CHECKING:
+    from tracker.domain.fiscal import FiscalYear
+    from tracker.domain.payments import PaymentPreview
+    from tracker.reports.audit_log import AuditPage
+    from tracker.reports.budget import BudgetReport, PeriodProfile
+    from tracker.reports.contract_list import ContractPage, ContractQuery
+    from tracker.reports.dashboard import Dashboard, LineContract, WaitingCounts
+    from tracker.reports.figures import LineRow
+    from tracker.reports.invoices import InvoiceRow
+    from tracker.reports.registers import DeliverableRow, Statement
+    from tracker.reports.year_end import YearEndReview
 
 Outcome = TypeVar("Outcome")
 

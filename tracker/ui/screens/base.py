@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, cast
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from sqlmodel import Session
+from sqlalchemy import Connection, Engine
 from textual import on
 from textual.screen import Screen
 from textual.timer import Timer
@@ -14,11 +15,15 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tracker.domain.errors import TrackerError
 from tracker.store.errors import StoreError
-from tracker.store.session import read_session
+from tracker.store.session import read_connection, read_session
 from tracker.ui.desk import Desk
 from tracker.ui.messages import Inbox, Loaded
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 Read = TypeVar("Read", bound=Loaded)
+Unit = TypeVar("Unit")
 
 LOADING_DELAY = 0.3
 """Seconds before a loading indicator appears: fast reads never flicker."""
@@ -64,7 +69,25 @@ class DeskScreen(Screen[None]):
 
         A newer read of the same kind replaces one still running.
         """
+        self.read_from(kind, self._within(read_session, query), busy)
+
+    def read_plain(self, kind: type[Read], query: Callable[[Connection], Read], busy: Widget | None = None) -> None:
+        """As `read`, for a query in SQLAlchemy Core alone: a connection, no session, so no ORM is loaded."""
+        self.read_from(kind, self._within(read_connection, query), busy)
+
+    def _within(self, unit: Callable[[Engine], AbstractContextManager[Unit]],
+                query: Callable[[Unit], Read]) -> Callable[[], Read]:
         engine = self.desk.context.engine
+
+        def run() -> Read:
+            with unit(engine) as opened:
+                return query(opened)
+
+        return run
+
+    def read_from(self, kind: type[Read], produce: Callable[[], Read], busy: Widget | None = None) -> None:
+        """Run `produce` in a thread; the message it returns comes back to this screen (`read` and `read_plain` open
+        the store for it; the first screen may be given a read the launcher started before Textual was loaded)."""
         name = kind.__name__
         if busy is not None:
             self._stop_busy(name)
@@ -72,8 +95,7 @@ class DeskScreen(Screen[None]):
             self._busy[name] = (timer, busy)
 
         def work() -> None:
-            with read_session(engine) as session:
-                message = query(session)
+            message = produce()
             if not get_current_worker().is_cancelled:
                 self.inbox.send(message)
 

@@ -10,18 +10,17 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tracker.domain.models import DeliverableStatus
+from tracker.domain.enums import DeliverableStatus
 from tracker.reports.dashboard import (
     Dashboard,
     LineContract,
     WaitingCounts,
     WorkItem,
     count_waiting,
-    dashboard,
-    financial_years,
+    first_screen,
     line_contracts,
 )
-from tracker.reports.registers import LineRow
+from tracker.reports.figures import LineRow
 from tracker.ui.keymap import DASHBOARD, bindings
 from tracker.ui.messages import DashboardLoaded, LineContractsLoaded, WaitingCounted
 from tracker.ui.screens.base import DeskScreen
@@ -51,10 +50,6 @@ LINE_CONTRACT_COLUMNS = (
 )
 
 
-WORK_SHOWN = 200
-"""Waiting deliverables listed, most urgent first; the title counts all of them."""
-
-
 class DashboardScreen(DeskScreen):
     BINDINGS: ClassVar[list[BindingType]] = bindings(DASHBOARD)
 
@@ -63,6 +58,7 @@ class DashboardScreen(DeskScreen):
         self.data: Dashboard | None = None
         self.waiting: tuple[Dashboard, WaitingCounts] | None = None
         self.line_code: str | None = None
+        self._painted = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,10 +75,12 @@ class DashboardScreen(DeskScreen):
 
     def reload(self) -> None:
         year, today = self.desk.year, self.desk.context.clock.today()
-
-        self.read(DashboardLoaded, lambda session: DashboardLoaded(dashboard(session, year, today, limit=WORK_SHOWN),
-                                                                   financial_years(session, today)),
-                  busy=self.query_one("#lines"))
+        first, self.desk.first_read = self.desk.first_read, None
+        if first is not None and first.year == year and first.today == today:
+            self.read_from(DashboardLoaded, lambda: DashboardLoaded(*first.result()), busy=self.query_one("#lines"))
+            return
+        self.read_plain(DashboardLoaded, lambda conn: DashboardLoaded(*first_screen(conn, year, today)),
+                        busy=self.query_one("#lines"))
 
     def action_reload(self) -> None:
         self.reload()
@@ -104,6 +102,9 @@ class DashboardScreen(DeskScreen):
             self.line_code = first_waiting if first_waiting in codes else (codes[0] if codes else None)
         self._fill_lines(data.lines)
         self._load_line(self.line_code)
+        if not self._painted:
+            self._painted = True
+            self.call_after_refresh(self.desk.painted)
 
     def show_line(self, code: str) -> None:
         """Highlight a budget line (the palette found it) and list its contracts."""
@@ -145,8 +146,8 @@ class DashboardScreen(DeskScreen):
             self._show_waiting(*self.waiting)
         else:
             self.query_one("#work-title", Label).update(f"Waiting: counting… (first {len(data.work)} shown)")
-            self.read(WaitingCounted,
-                      lambda session: WaitingCounted(data, count_waiting(session, data.year, data.today)))
+            self.read_plain(WaitingCounted,
+                            lambda conn: WaitingCounted(data, count_waiting(conn, data.year, data.today)))
 
     def on_waiting_counted(self, message: WaitingCounted) -> None:
         self._show_waiting(message.board, message.counts)
@@ -165,7 +166,7 @@ class DashboardScreen(DeskScreen):
         if code is None:
             self._show_line_contracts(None, [], False)
             return
-        self.read(LineContractsLoaded, lambda session: LineContractsLoaded(code, *line_contracts(session, code)))
+        self.read_plain(LineContractsLoaded, lambda conn: LineContractsLoaded(code, *line_contracts(conn, code)))
 
     def on_line_contracts_loaded(self, message: LineContractsLoaded) -> None:
         self._show_line_contracts(message.line_code, message.rows, message.more)

@@ -1,0 +1,99 @@
+"""What a person waits for: `tracker --db URL` in a terminal paints the dashboard's figures before loading the ORM.
+
+The real console command runs in a fresh interpreter on a pseudo-terminal (120x40), as a person starts it; at the
+first screen drawn with the year's figures it writes the modules loaded so far and stops. The ORM, SQLModel,
+Pydantic and Typer cost a fifth of the wait and the first screen needs none of them: its reads are SQLAlchemy
+Core, the other screens load on first use, and the desk starts without building the command line's commands.
+
+pendulum is allowed: the first screen shows the day and its financial year, and dates go through pendulum in one
+module (`tracker.domain.fiscal`) only; keeping it off this path would mean a second way of reading the calendar.
+"""
+
+import fcntl
+import json
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from tracker.domain.context import Context
+from tracker.domain.fiscal import fixed_clock
+from tracker.domain.importing import import_folder
+from tracker.domain.people import Actor
+
+from ..conftest import DEMO, DEMO_TODAY
+
+NOT_BEFORE_THE_PAINT = ("sqlmodel", "pydantic", "sqlalchemy.orm", "typer")
+
+LAUNCH = """
+import json, os, sys
+from importlib.metadata import entry_points
+
+import textual.app
+
+display = textual.app.App._display
+written = sys.argv[1]
+
+
+def drawn(app, screen, renderable):
+    display(app, screen, renderable)
+    try:
+        title = str(app.screen.query_one("#lines-title").render())
+    except Exception:
+        return
+    if "Budget lines 20" in title and app.screen.query_one("#lines").row_count:
+        with open(written, "w") as out:
+            json.dump(sorted(sys.modules), out)
+        os._exit(0)
+
+
+textual.app.App._display = drawn
+sys.argv = ["tracker", *sys.argv[2:]]
+(tracker,) = entry_points(group="console_scripts", name="tracker")
+tracker.load()()
+"""
+"""Runs the installed `tracker` command; the first screen drawn with a year's budget lines ends it."""
+
+
+def modules_at_first_paint(target: str, written: Path) -> list[str]:
+    """The modules loaded when `tracker --db TARGET` in a 120x40 terminal first shows the dashboard's figures."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {**os.environ, "TRACKER_TODAY": DEMO_TODAY.isoformat(), "TRACKER_USER": "Bob Pays", "TERM": "xterm-256color"}
+    env.pop("TRACKER_DB", None)
+    process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(written), "--db", target], stdin=follower,
+                               stdout=follower, stderr=follower, env=env, close_fds=True)
+    os.close(follower)
+    screen = b""
+    deadline = time.monotonic() + 120
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.1)[0]:
+                try:
+                    screen = (screen + os.read(leader, 65536))[-4000:]
+                except OSError:
+                    break
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        os.close(leader)
+    assert written.exists(), f"the desk did not paint its figures; the terminal last showed: {screen!r}"
+    modules: list[str] = json.loads(written.read_text())
+    return modules
+
+
+def test_the_dashboard_is_painted_before_the_orm_sqlmodel_pydantic_or_typer_is_loaded(
+        engine: Engine, store: str, tmp_path: Path) -> None:
+    import_folder(Context(engine, Actor("Importer", "importer"), fixed_clock(DEMO_TODAY)), DEMO)
+    loaded = modules_at_first_paint(store, tmp_path / "modules.json")
+    assert "textual.app" in loaded and "tracker.ui.screens.dashboard" in loaded
+    early = sorted(name for name in loaded if name.startswith(NOT_BEFORE_THE_PAINT))
+    assert early == []
