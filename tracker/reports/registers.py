@@ -106,9 +106,9 @@ class Statement:
     payments: tuple[PaymentRow, ...]
     original_value_pence: int | None = None
     changes: tuple[ChangeRow, ...] = ()
+    """Its corrections and variations in order."""
     parts: tuple[Part, ...] = ()
     """Each year's part on its own line, for a contract funded over several years (none for one line)."""
-    """Its corrections and variations in order (issue 13)."""
 
     @property
     def unpaid_pence(self) -> int:
