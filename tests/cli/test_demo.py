@@ -44,3 +44,21 @@ def test_demo_left_empty_by_an_earlier_failure_is_loaded_on_the_next_run(tracker
     engine = open_store(str(demo_database()))
     assert scalar(engine, "SELECT COUNT(*) FROM contract") == 6
     engine.dispose()
+
+
+def test_demo_fresh_starts_again_from_its_files(tracker: Tracker) -> None:
+    tracker("demo")
+    tracker("--db", str(demo_database()), "--as", "Tom Whitfield", "deliverable", "accept", "DMPCD 2015 76", "1")
+    again = tracker("demo")
+    assert "it holds what was done in the demo before; `tracker demo --fresh` starts it again" in again.stdout
+    engine = open_store(str(demo_database()))
+    assert scalar(engine, "SELECT status FROM deliverable WHERE seq = 1 AND contract_id = "
+                          "(SELECT id FROM contract WHERE reference = 'DMPCD 2015 76')") == "accepted"
+    engine.dispose()
+    fresh = tracker("demo", "--fresh")
+    assert "--fresh" not in fresh.stdout
+    engine = open_store(str(demo_database()))
+    assert scalar(engine, "SELECT status FROM deliverable WHERE seq = 1 AND contract_id = "
+                          "(SELECT id FROM contract WHERE reference = 'DMPCD 2015 76')") == "submitted"
+    assert scalar(engine, "SELECT COUNT(*) FROM contract") == 6
+    engine.dispose()

@@ -61,12 +61,15 @@ def import_folder(
     confirm(summary.describe(), recorded="the import was recorded")
 
 
-def demo(ctx: typer.Context) -> None:
-    """Open the demo: the DMPCD 2015 76 founding case, in a database of its own."""
+def demo(ctx: typer.Context, fresh: bool = typer.Option(
+        False, "--fresh", help="Start the demo again from its files, deleting what was done in it before.")) -> None:
+    """Open the demo: the DMPCD 2015 76 founding case, in a database of its own (kept between runs)."""
     from tracker.domain.importing import import_folder as run_import
 
     os.environ.setdefault("TRACKER_TODAY", DEMO_TODAY)
     cli = state(ctx)
+    if fresh:
+        _delete_demo(Path(demo_database()))
     demo_state = CliState(database=demo_database(), acting_as=cli.acting_as)
     engine = demo_state.engine()
     from tracker.reports.registers import ContractFilter, budget_lines, contracts
@@ -88,6 +91,14 @@ def demo(ctx: typer.Context) -> None:
         print_budget_lines(budget_lines(session))
         print_contracts(contracts(session, ContractFilter()))
     say(f"demo database: {demo_state.target} (today is pinned to {os.environ['TRACKER_TODAY']})")
+    if not empty:
+        say("it holds what was done in the demo before; `tracker demo --fresh` starts it again")
+
+
+def _delete_demo(database: Path) -> None:
+    """The demo's own file and its journals: nothing else is ever in the demo's database."""
+    for path in (database, *(database.with_name(database.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+        path.unlink(missing_ok=True)
 
 
 def register(app: typer.Typer) -> None:
