@@ -27,6 +27,7 @@ from tracker.domain.rules import Rule
 from tracker.domain.variations import NewDeliverable, vary_contract
 from tracker.domain.verify import verify_store
 from tracker.domain.year_end import Carry, Release, close_year
+from tracker.exports.payments_register import register_rows
 from tracker.reports.budget import budget_by_contract, budget_report
 from tracker.reports.dashboard import line_contracts
 from tracker.reports.year_end import year_end_review
@@ -136,6 +137,9 @@ def test_payments_are_charged_to_the_line_of_their_deliverables_year(alice: Cont
         assert sorted(session.exec(select(Payment.charged_year, Payment.amount_pence))) == [
             (2015, 2_080_000), (2016, 2_080_000)]
     assert parts(engine) == (Part(OLD, "2015/16", 6_240_000, 2_080_000), Part(NEW, "2016/17", 4_160_000, 2_080_000))
+    with read_session(engine) as session:  # the payments register names the line each payment was charged to
+        assert [(row[1], row[6]) for row in register_rows(session, dt.date(2015, 4, 1), dt.date(2017, 3, 31))] == [
+            (dt.date(2015, 12, 10), OLD), (dt.date(2016, 10, 10), NEW)]
     sound(engine)
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 from tracker.domain.audit import chain_head
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
 from tracker.domain.money import format_pounds
+from tracker.domain.year_end import funding_line_id
 from tracker.exports.cells import spreadsheet_safe
 from tracker.exports.files import ExportRefused, Published, publishing
 
@@ -46,7 +47,7 @@ def register_rows(session: Session, first: dt.date, last: dt.date) -> Iterator[t
                     col(p.sod_override_reason))
              .join(c, col(c.id) == col(p.contract_id))
              .join(d, col(d.id) == col(p.deliverable_id))
-             .join(b, col(b.id) == col(c.budget_line_id))
+             .join(b, col(b.id) == funding_line_id())
              .where(col(p.paid_on) >= first, col(p.paid_on) <= last)
              .order_by(col(p.paid_on), col(p.id)))
     rows: Any = session.connection().execute(query).yield_per(2000)

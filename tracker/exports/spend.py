@@ -28,6 +28,7 @@ from tracker.domain.fiscal import day_start_utc, format_uk_date
 from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment
 from tracker.domain.money import format_pounds
 from tracker.domain.publication import VALUE_FOR_MONEY_LIMIT_PENCE
+from tracker.domain.year_end import funding_line_id
 from tracker.exports.cells import spreadsheet_safe
 from tracker.exports.files import ExportRefused, Published, publishing
 from tracker.store.engine import byte_order
@@ -101,7 +102,7 @@ def spend_items(session: Session, month: str, *, threshold_pence: int = DEFAULT_
                     col(c.expense_type), col(c.published), col(c.value_for_money_reason), col(d.name), col(b.fund))
              .join(c, col(c.id) == col(p.contract_id))
              .join(d, col(d.id) == col(p.deliverable_id))
-             .join(b, col(b.id) == col(c.budget_line_id))
+             .join(b, col(b.id) == funding_line_id())
              .outerjoin(original, col(original.id) == col(p.reverses_payment_id))
              .where(col(p.paid_on) >= first, col(p.paid_on) <= last, invoice_amount > threshold_pence,
                     col(p.released_at) < day_start_utc(as_of + dt.timedelta(days=1)))
