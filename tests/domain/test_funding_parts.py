@@ -16,6 +16,7 @@ from sqlmodel import select
 from tracker.domain.budget import add_budget_line
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract, award_contract, cancel_contract, close_contract
+from tracker.domain.corrections import revoke_acceptance
 from tracker.domain.deliverables import accept_deliverable, add_deliverable, submit_deliverable
 from tracker.domain.errors import Refusal
 from tracker.domain.fiscal import FiscalYear, fixed_clock
@@ -234,6 +235,36 @@ def test_a_deliverable_added_later_goes_to_its_years_line(alice: Context, engine
     award_contract(alice, REF, on=dt.date(2015, 10, 2), lines=[NEW])
     add_deliverable(alice, REF, name="Dissemination", amount_pence=1_000_000, due_on=dt.date(2017, 3, 31))
     assert lines(engine) == {OLD: (6_240_000, 0), NEW: (5_160_000, 0)}
+    sound(engine)
+
+
+def test_a_deliverable_added_past_a_warn_lines_allocation_says_so(alice: Context, engine: Engine) -> None:
+    evaluation(alice, new_allocation=5_000_000, new_control=Control.WARN)
+    vary_contract(alice, REF, decision="PCD 1507", on=dt.date(2015, 10, 1), rationale="room", value_pence=11_400_000)
+    award_contract(alice, REF, on=dt.date(2015, 10, 2), lines=[NEW])
+    added = add_deliverable(alice, REF, name="Dissemination", amount_pence=1_000_000, due_on=dt.date(2017, 3, 31))
+    assert added.warning == ("warning: EVAL-1617 is now over-committed by £1,600.00 (£51,600.00 committed of "
+                             "£50,000.00); allowed because the line's control is 'warn'")
+    assert lines(engine) == {OLD: (6_240_000, 0), NEW: (5_160_000, 0)}
+    sound(engine)
+
+
+def test_revoking_a_later_years_sign_off_checks_its_own_lines_year(alice: Context, bob: Context,
+                                                                   engine: Engine) -> None:
+    """The contract's first line's year is closed; the deliverable is funded from the next year's, still open."""
+    evaluation(alice)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    spring = on(alice, dt.date(2016, 4, 20))
+    for seq, day in ((1, dt.date(2015, 12, 1)), (2, dt.date(2016, 3, 15))):
+        submit_deliverable(spring, REF, seq, on=day)
+        accept_deliverable(spring, REF, seq, on=day)
+        release_payment(on(bob, dt.date(2016, 4, 20)), REF, seq, paid_on=dt.date(2016, 3, 31))
+    later = on(alice, dt.date(2016, 10, 20))
+    close_year(later, FiscalYear(2015), decision="PCD 1605")
+    submit_deliverable(later, REF, 3, on=dt.date(2016, 10, 3))
+    accept_deliverable(later, REF, 3, on=dt.date(2016, 10, 3))
+    revoked = revoke_acceptance(later, REF, 3, reason="signed off on the wrong report")
+    assert (revoked.what, revoked.fields) == (f"{REF} #3", ("status",))
     sound(engine)
 
 

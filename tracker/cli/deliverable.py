@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tracker.cli import parse
-from tracker.cli.output import confirm
+from tracker.cli.output import confirm, warn
 from tracker.cli.state import state
 
 app = typer.Typer(help="Deliverables: add, submit, accept (sign-off) or reject.", no_args_is_help=True)
@@ -28,6 +28,8 @@ def add(
                             due_on=day, line=line)  # type: ignore[arg-type]
     confirm(f"added deliverable {added.seq} to {added.reference}: {added.name}{parse.echoed(due, day, ', due ')}",
             recorded=f"deliverable {added.seq} was added to {added.reference}")
+    for warning in (added.warning or "").splitlines():
+        warn(warning)
 
 
 @app.command("submit")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.domain import funding, lookup, rules
+from tracker.domain import funding, lookup, rules, year_end
 from tracker.domain.allocations import open_year
 from tracker.domain.audit import AuditAction
 from tracker.domain.context import Change, Context
@@ -170,7 +170,7 @@ def revoke_acceptance(ctx: Context, reference: str, seq: int, *, reason: str) ->
         rules.contract_awarded(reference, contract.status, "acceptances can be revoked")
         rules.deliverable_in(label, item.status, (DeliverableStatus.ACCEPTED,), "revoked")
         count, paid = payments_on(change.session, contract_id=contract.id or 0, deliverable_id=item.id)
-        open_year(change.session, f"revoking {label}", change.session.get_one(BudgetLine, contract.budget_line_id))
+        open_year(change.session, f"revoking {label}", year_end.funding_line(change.session, contract, item))
         rules.nothing_paid_yet(label, paid=paid, payments=count, done="revoked")
         accepted_by, accepted_on = item.decided_by, item.decided_on
         item.status = DeliverableStatus.SUBMITTED.value

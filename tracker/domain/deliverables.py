@@ -22,6 +22,8 @@ class DeliverableChanged:
     name: str
     status: str
     amount_pence: int
+    warning: str | None = None
+    """A warn line over-committed by the deliverable's part (a hard line refuses instead)."""
 
 
 def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: int, due_on: dt.date,
@@ -42,6 +44,7 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
         item = Deliverable(contract_id=id_of(contract), seq=seq, name=name, amount_pence=amount_pence, due_on=due_on)
         change.session.add(item)  # held until recorded: the session keeps a flushed row only weakly, unimaged
         details: dict[str, Any] = {}
+        warnings: list[str] = []
         if line is not None or funding.has_parts(change.session, contract):
             others = funding.items_of(change.session, contract)
             before = funding.parts(contract, [o for o in others if o is not item])
@@ -50,12 +53,13 @@ def add_deliverable(ctx: Context, reference: str, *, name: str, amount_pence: in
             else:
                 item.budget_line_id = funding.default_line(change.session, contract, others,
                                                            fiscal_year_of(due_on).start_year)
-            moved, _ = funding.commit_parts(change, reference, before, funding.parts(contract, others),
-                                            doing="adding a deliverable to", adding="its part is")
-            details = {"parts": [m.detail() for m in moved]} if moved else {}
+            moved, warnings = funding.commit_parts(change, reference, before, funding.parts(contract, others),
+                                                   doing="adding a deliverable to", adding="its part is")
+            details = {"parts": [m.detail() for m in moved], "over_allocation": bool(warnings)} if moved else {}
         change.record(AuditAction.DELIVERABLE_ADDED, reference, seq=seq, name=name, amount_pence=amount_pence,
                       due_on=due_on, **details)
-    return DeliverableChanged(reference, seq, name, DeliverableStatus.PENDING.value, amount_pence)
+    return DeliverableChanged(reference, seq, name, DeliverableStatus.PENDING.value, amount_pence,
+                              "\n".join(warnings) or None)
 
 
 def submit_deliverable(ctx: Context, reference: str, seq: int, *, on: dt.date | None = None) -> DeliverableChanged:
