@@ -226,6 +226,28 @@ async def test_an_import_completed_says_what_it_imported(desk: Callable[[], Trac
 
 
 @desk_test
+async def test_an_import_tried_again_after_a_stop_that_came_too_late_runs_to_its_end(
+        desk: Callable[[], TrackerApp], demo_engine: Engine, folder: Path) -> None:
+    """An escape pressed as an earlier attempt ended in a refusal is that attempt's, not the next one's."""
+    before = counts(demo_engine)
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "i")
+        assert isinstance(app.screen, ActionModal) and app.screen.spec.progress is not None
+        app.screen.spec.progress.stop()  # as left by an escape that came after the last attempt's last report
+        app.screen.query_one("#field-path", Input).value = str(folder)
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        [said] = notes(app)
+        assert said.startswith(f"{IMPORTED}; allocated £")
+    after = counts(demo_engine)
+    assert after["contract"] - before["contract"] == 1
+
+
+@desk_test
 async def test_a_stop_asked_once_the_import_has_committed_does_not_say_nothing_happened(
         desk: Callable[[], TrackerApp], demo_engine: Engine, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The import has committed when escape is pressed: the desk says it was too late, and what was imported."""

@@ -250,6 +250,8 @@ class ActionModal(ModalScreen[Outcome | None]):
 
     def _perform(self, values: Values) -> None:
         perform = self.spec.perform
+        if self.spec.progress is not None:
+            self.spec.progress.go_on()  # an escape that came too late for the last attempt is not this one's
 
         def work() -> None:
             message: ActionFinished[Outcome]

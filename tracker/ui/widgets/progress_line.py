@@ -36,6 +36,10 @@ class ProgressLine(Progress):
     def stop(self) -> None:
         self._stop.set()
 
+    def go_on(self) -> None:
+        """A new attempt runs to its end unless asked again to stop."""
+        self._stop.clear()
+
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()
