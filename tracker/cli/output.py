@@ -62,13 +62,12 @@ def warn(text: str) -> None:
         pass
 
 
-def internal_error(error: BaseException) -> str:
-    """What a bug says: its kind and where its details were logged for support (the log may hold financial data,
-    so it is private and the message is not)."""
+def internal_error(error: BaseException, outcome: str = "nothing was recorded") -> str:
+    """What a bug says: its kind, what became of the work (`outcome`), and where its details were logged for
+    support (the log may hold financial data, so it is private and the message is not)."""
     from tracker.support.crash_log import write_crash_log
 
-    return f"internal error ({type(error).__name__}); nothing was recorded. Details for support: " \
-           f"{write_crash_log(error)}"
+    return f"internal error ({type(error).__name__}); {outcome}. Details for support: {write_crash_log(error)}"
 
 
 def one_line(text: str) -> str:

@@ -30,6 +30,10 @@ def desk_options(args: list[str]) -> dict[str, str] | None:
     return found
 
 
+DESK_OUTCOME = "each change the desk said was recorded stays recorded, and nothing else was"
+"""The desk records each change in its own transaction, so a failure ends only the change under way."""
+
+
 def run() -> None:
     """Console entry point."""
     options = desk_options(sys.argv[1:])
@@ -40,10 +44,10 @@ def run() -> None:
             if _open_desk(options):
                 return
         except KeyboardInterrupt:
-            warn("interrupted; nothing was recorded")
+            warn(f"interrupted; {DESK_OUTCOME}")
             sys.exit(130)
         except Exception as error:
-            warn(internal_error(error))
+            warn(internal_error(error, DESK_OUTCOME))
             sys.exit(EXIT_INTERNAL)
     from tracker.cli.main import run as run_command
 
