@@ -292,11 +292,17 @@ def is_busy_error(error: BaseException) -> bool:
 
 
 def _create_private_file(path: Path) -> None:
-    """The database is readable by its owner only (0600, in a 0700 directory when we make it)."""
-    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)  # many processes may create it at once
-    if not path.exists():
-        with contextlib.suppress(FileExistsError):
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    """The database is readable by its owner only (0600, in a 0700 directory when we make it). A place it cannot
+    be made is the officer's mistake, said in one line: nothing exists yet to be recorded in."""
+    try:
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)  # many processes may create it at once
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except (FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError) as error:
+        why = "is not a folder" if isinstance(error, (FileExistsError, NotADirectoryError)) else \
+            f"cannot be made ({(error.strerror or type(error).__name__).lower()})"
+        raise StoreError(f"cannot make the database {path}: {error.filename} {why}") from None
 
 
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
