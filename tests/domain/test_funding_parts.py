@@ -339,7 +339,7 @@ def test_a_lines_contracts_show_the_contracts_part_there(alice: Context, bob: Co
     accept_deliverable(alice, REF, 1, on=dt.date(2015, 10, 2))
     with read_session(engine) as session:
         groups = budget_by_contract(session)
-        listed = {code: line_contracts(session, code)[0] for code in (OLD, NEW)}
+        listed = {code: line_contracts(session.connection(), code)[0] for code in (OLD, NEW)}
     assert [(g.line.code, [(c.reference, c.value_pence, c.committed_pence, c.accepted_unpaid_pence)
                            for c in g.contracts]) for g in groups] == [
         (OLD, [(REF, 6_240_000, 6_240_000, 2_080_000)]), (NEW, [(REF, 4_160_000, 4_160_000, 0)])]

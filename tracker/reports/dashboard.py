@@ -228,7 +228,8 @@ def line_contracts(conn: Connection, line_code: str, *, limit: int = 100) -> tup
 
     from tracker.reports.parts import parts_on_lines
 
-    parts = parts_on_lines(Session(bind=conn), [line_id])
+    with Session(bind=conn) as session:
+        parts = parts_on_lines(session, [line_id])
     rows = [LineContract(*row[:5]) for row in found if (row[5], row[6]) not in parts]
     rows += [LineContract(p.reference, p.supplier, p.status, p.committed_pence, p.paid_pence) for p in parts.values()]
     rows.sort(key=lambda r: (-r.committed_pence, natural_key(r.reference)))
