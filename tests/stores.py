@@ -11,16 +11,18 @@ import itertools
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.pool import NullPool
 
 from tracker.domain.schema import upgrade
 from tracker.store.engine import make_engine
+from tracker.store.session import read_session
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
 POSTGRES_URL_EN_GB = os.environ.get("TRACKER_TEST_POSTGRES_URL_EN_GB", "")
@@ -172,3 +174,19 @@ def as_at(version: int) -> tuple[str, str]:
     dated history and its Alembic revision (for a test of a store an older tracker made)."""
     return (f"DELETE FROM schema_version WHERE version > {version}",
             f"UPDATE alembic_version SET version_num = '{version:04d}'")
+
+
+def issued_selects(engine: Engine, read: Callable[[Any], object]) -> list[tuple[str, Any]]:
+    """Every SELECT that `read` issues through a read session, with its parameters: for reading their plans."""
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_conn: object, _cursor: object, statement: str, params: Any, *_rest: object) -> None:
+        seen.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with read_session(engine) as session:
+            read(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    return [(statement, params) for statement, params in seen if statement.lstrip().upper().startswith("SELECT")]

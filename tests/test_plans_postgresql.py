@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from tracker.domain.fiscal import FiscalYear
 from tracker.exports import records
 from tracker.reports.budget import budget_by_contract, budget_report, period_profile
 from tracker.reports.contract_list import ContractQuery, contracts_page
 from tracker.reports.dashboard import work_items
-from tracker.store.session import read_session
 
 from .conftest import GENERATOR
 from .reports.conftest import load
-from .stores import server
+from .stores import issued_selects, server
 
 PAYMENTS = 30_000
 DAY = dt.date(2016, 9, 30)
@@ -96,23 +95,13 @@ def _vacuum_until_all_visible(engine: Engine) -> None:
 def plans(engine: Engine, read: Callable[[Any], object], *, without_sorting: bool = False) -> list[Plan]:
     """PostgreSQL's plan for every SELECT that `read` issues, with the parameters it issued them with; with
     `without_sorting`, the plan the planner finds when sorting is priced out (what an index can give)."""
-    seen: list[tuple[str, Any]] = []
-
-    def capture(_conn: object, _cursor: object, statement: str, params: Any, *_rest: object) -> None:
-        seen.append((statement, params))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with read_session(engine) as session:
-            read(session)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    selects = issued_selects(engine, read)
     with engine.connect() as conn:
         if without_sorting:
             conn.exec_driver_sql("SET enable_sort = off")
         return [Plan(statement, tuple(_walk(conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, params)
                                            .scalar_one()[0]["Plan"])))
-                for statement, params in seen if statement.lstrip().upper().startswith("SELECT")]
+                for statement, params in selects]
 
 
 def test_report_queries_never_scan_the_payment_table(planned: Engine) -> None:

@@ -5,7 +5,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.schema import open_store
@@ -15,7 +15,7 @@ from tracker.reports.contract_list import SORT_KEYS, ContractQuery, contracts_pa
 from tracker.reports.dashboard import WaitingCounts, count_waiting, dashboard, work_items
 from tracker.store.session import read_session
 
-from ..stores import as_at
+from ..stores import as_at, issued_selects
 
 TODAY = dt.date(2015, 10, 19)
 
@@ -70,20 +70,10 @@ def test_audit_log_newest_first_filtered_by_person(demo_engine: Engine) -> None:
 
 def query_plans(engine: Engine, read: Callable[..., object]) -> list[str]:
     """The store's plan for every SELECT that `read` issues."""
-    seen: list[tuple[str, object]] = []
-
-    def capture(_conn: object, _cursor: object, statement: str, params: object, *_rest: object) -> None:
-        seen.append((statement, params))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with read_session(engine) as session:
-            read(session)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
+    selects = issued_selects(engine, read)
     with engine.connect() as conn:
         return [" | ".join(str(row[3]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))
-                for statement, params in seen if statement.lstrip().upper().startswith("SELECT")]
+                for statement, params in selects]
 
 
 def test_a_years_contract_page_walks_a_year_index_and_stops_at_the_page(demo_engine: Engine) -> None:

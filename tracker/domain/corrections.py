@@ -223,15 +223,12 @@ def _reopen_in_parts(change: Change, contract: Contract, line: BudgetLine, items
         open_year(change.session, f"reopening {contract.reference}", change.session.get_one(BudgetLine, line_id))
     moved, warnings = funding.commit_parts(change, contract.reference, before, after, doing="reopening",
                                            adding="it would commit again")
-    own = next((m for m in moved if m.line_code == line.code), None)
     closed_on = contract.ended_on
     contract.status = ContractStatus.AWARDED.value
     contract.ended_on = None
     contract.committed_pence = contract.value_pence
     change.session.add(contract)
-    details: dict[str, Any] = {"parts": [m.detail() for m in moved]}
-    if own is not None:
-        details |= {"line_committed_before": own.committed_before, "line_committed_after": own.committed_after}
+    details = funding.moved_detail(line, moved)
     change.record(AuditAction.CONTRACT_REOPENED, contract.reference, reason=reason, closed_on_before=closed_on,
                   recommitted_pence=contract.value_pence - contract.paid_pence, budget_line=line.code,
                   over_allocation=bool(warnings), **details)

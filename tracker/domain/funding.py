@@ -239,6 +239,25 @@ class Moved:
                 "line_committed_after": self.committed_after}
 
 
+def moved_detail(own_line: BudgetLine, moved: list[Moved]) -> dict[str, object]:
+    """An event's account of the lines a change of parts moved, with the contract's own line's before and after
+    at the top level as a single-line change gives them (when that line moved)."""
+    detail: dict[str, object] = {"parts": [m.detail() for m in moved]}
+    own = next((m for m in moved if m.line_code == own_line.code), None)
+    if own is not None:
+        detail |= {"line_committed_before": own.committed_before, "line_committed_after": own.committed_after}
+    return detail
+
+
+def paid_per_line(contract: Contract, items: Sequence[Deliverable]) -> dict[int, int]:
+    """What has been paid on each line that funds the contract's deliverables."""
+    paid: dict[int, int] = {}
+    for item in items:
+        line_id = line_of(contract, item)
+        paid[line_id] = paid.get(line_id, 0) + item.paid_pence
+    return paid
+
+
 def commit_parts(change: Change, reference: str, before: Mapping[int, int], after: Mapping[int, int], *,
                  doing: str = "awarding", adding: str = "its part there is") -> tuple[list[Moved], list[str]]:
     """Move each line's commitment by the difference of the parts, in line order (the order every change takes
@@ -271,9 +290,7 @@ def contract_parts(session: Session, contract: Contract) -> tuple[Part, ...]:
     if not several_lines(contract, items):
         return ()
     committed = parts(contract, items)
-    paid: dict[int, int] = {}
-    for item in items:
-        paid[line_of(contract, item)] = paid.get(line_of(contract, item), 0) + item.paid_pence
+    paid = paid_per_line(contract, items)
     lines = [session.get_one(BudgetLine, line_id) for line_id in {*committed, *paid}]
     return tuple(Part(line.code, FiscalYear(line.fiscal_year).label, committed.get(id_of(line), 0),
                       paid.get(id_of(line), 0))
@@ -284,7 +301,7 @@ def commit_against_line(change: Change, line: BudgetLine, amount: int) -> None:
     """Move the line's commitment, guarded in SQL so that a racing award cannot slip past a hard limit."""
     statement = update(BudgetLine).where(col(BudgetLine.id) == line.id)
     if amount > 0:
-        statement = statement.where(or_(col(BudgetLine.control) == "warn",
+        statement = statement.where(or_(col(BudgetLine.control) == Control.WARN.value,
                                         col(BudgetLine.committed_pence) + amount <= col(BudgetLine.allocation_pence)))
     result = change.session.execute(
         statement.values(committed_pence=col(BudgetLine.committed_pence) + amount)

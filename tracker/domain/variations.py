@@ -229,7 +229,7 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         if moving:
             details |= {"line_committed_before": committed_before, "line_committed_after": committed_before + moving}
         if in_parts:
-            details |= _parts_detail(line, moved)
+            details |= funding.moved_detail(line, moved)
         change.record(AuditAction.CONTRACT_VARIED, reference, **details)
     return Varied(reference, number, before, after, original, after - planned, tuple(warnings))
 
@@ -242,15 +242,6 @@ def _move_parts(change: Change, contract: Contract, before: Mapping[int, int],
         open_year(change.session, f"a variation of {contract.reference}", change.session.get_one(BudgetLine, line_id))
     return funding.commit_parts(change, contract.reference, before, after, doing="varying",
                                 adding="this variation adds")
-
-
-def _parts_detail(line: BudgetLine, moved: list[funding.Moved]) -> dict[str, Any]:
-    """The lines a variation of a contract funded over several years moved, and where its deliverables are."""
-    own = next((m for m in moved if m.line_code == line.code), None)
-    detail: dict[str, Any] = {"parts": [m.detail() for m in moved]}
-    if own is not None:
-        detail |= {"line_committed_before": own.committed_before, "line_committed_after": own.committed_after}
-    return detail
 
 
 @dataclass(frozen=True)

@@ -52,14 +52,13 @@ def parts_on_lines(session: Session, line_ids: Sequence[int]) -> dict[tuple[int,
                              .order_by(col(Deliverable.seq))).all()
         committed = funding.parts(contract, items)
         amounts = funding.parts(contract, items, ContractStatus.AWARDED)
-        paid: dict[int, int] = {}
+        paid = funding.paid_per_line(contract, items)
         owed: dict[int, int] = {}
-        live = contract.status == ContractStatus.AWARDED
-        for item in items:
-            line = funding.line_of(contract, item)
-            paid[line] = paid.get(line, 0) + item.paid_pence
-            if live and item.status == DeliverableStatus.ACCEPTED:
-                owed[line] = owed.get(line, 0) + item.amount_pence - item.paid_pence
+        if contract.status == ContractStatus.AWARDED:
+            for item in items:
+                if item.status == DeliverableStatus.ACCEPTED:
+                    line = funding.line_of(contract, item)
+                    owed[line] = owed.get(line, 0) + item.amount_pence - item.paid_pence
         for line_id in sorted({*amounts, *paid} & wanted):
             found[contract.id or 0, line_id] = LinePart(
                 contract.id or 0, line_id, contract.reference, contract.supplier, contract.title, contract.status,
