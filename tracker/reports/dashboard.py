@@ -29,8 +29,8 @@ from sqlalchemy import select as sa_select
 
 from tracker.domain.enums import ContractStatus, DeliverableStatus
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
+from tracker.domain.natural import natural_key
 from tracker.reports.figures import LineRow, Outstanding
-from tracker.reports.natural import natural_key
 from tracker.store.engine import byte_order
 
 budget_line = table("budget_line", column("id", Integer), column("code", String), column("name", String),
