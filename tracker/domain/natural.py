@@ -31,12 +31,11 @@ def reference_key(reference: str) -> str:
     those digits, then two digits for how it was written: a value with more leading zeros sorts first (`007` before
     `7`), a zero with fewer (`0` before `00`), as the digits compare as text. Lengths, not padding, order the
     values, so a run of any length (at most 80 digits in a reference) sorts by its value."""
-    parts = _NUMBER.split(reference.casefold())
-    key = [parts[0]]
-    for n in range(1, len(parts), 2):
-        digits = parts[n]
-        value = digits.lstrip("0")
-        zeros = len(digits) - len(value)
-        written = 99 - zeros if value else zeros
-        key.append(f"{NUMBER_MARK}{len(value):02d}{value}{written:02d}{parts[n + 1]}")
-    return "".join(key)
+    return _NUMBER.sub(_number_key, reference.casefold())
+
+
+def _number_key(run: re.Match[str]) -> str:
+    digits = run.group()
+    value = digits.lstrip("0")
+    zeros = len(digits) - len(value)
+    return f"{NUMBER_MARK}{len(value):02d}{value}{99 - zeros if value else zeros:02d}"
