@@ -17,6 +17,7 @@ from tracker.domain.importing import import_folder
 from tracker.domain.natural import KEY_LENGTH, NUMBER_MARK, natural_key, reference_key
 from tracker.domain.schema import open_store
 from tracker.domain.verify import verify_store
+from tracker.reports.dashboard import line_contracts
 
 from ..conftest import DEMO
 from .ledger import REF, founding_case
@@ -121,3 +122,12 @@ def test_an_upgrade_fills_the_key_of_every_contract(tmp_path: Path) -> None:
         assert verify_store(engine).ok
     finally:
         engine.dispose()
+
+
+def test_a_lines_contracts_of_equal_commitment_are_in_natural_order(alice: Context, engine: Engine) -> None:
+    founding_case(alice)
+    for reference in ("T 120", "T 46", "T 9"):
+        add_contract(alice, reference, title="Test work", supplier="Acme", value_pence=100, budget_line="VG-1516")
+    with engine.connect() as conn:
+        listed, more = line_contracts(conn, "VG-1516")
+    assert [row.reference for row in listed] == [REF, "T 9", "T 46", "T 120"] and not more
