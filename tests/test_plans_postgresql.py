@@ -166,12 +166,29 @@ def test_a_years_contract_page_walks_a_year_index_and_stops_at_the_page(planned:
     assert not plan.sorts() or plan.nodes[0].kind == "Sort", plan  # at most the page itself, joined up, is sorted
 
 
-@pytest.mark.parametrize(("sort", "index"), [("reference", "contract_year_reference"),
+@pytest.mark.parametrize(("sort", "index"), [("reference", "contract_year_reference_key"),
                                              ("supplier", "contract_year_supplier")])
 def test_a_years_contract_page_by_text_walks_its_year_index(planned: Engine, sort: str, index: str) -> None:
     """The year's text indexes are in byte order (schema step 16), so a page walks one and stops."""
     plan = _page_plan(planned, sort)
     assert index in plan.indexes() and "Limit" in {node.kind for node in plan.nodes}, plan
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_years_contract_page_in_natural_order_walks_the_key_index_without_a_sort(planned: Engine,
+                                                                                  descending: bool) -> None:
+    """Twin of tests/ui/test_desk_queries.py's: references in natural order are the stored key's byte order (schema
+    step 17), so the first page and the next walk its index and stop; only the page itself, joined up, is sorted."""
+    query = ContractQuery(YEAR, "", "reference", descending)
+
+    def read(session: Any) -> None:
+        first = contracts_page(session, query, count=False)
+        contracts_page(session, query, after=first.last_key, count=False)
+
+    for plan in plans(planned, read):
+        assert "contract_year_reference_key" in plan.indexes(), plan
+        assert "Limit" in {node.kind for node in plan.nodes}, plan
+        assert not any(node.kind in ("Sort", "Incremental Sort") for node in plan.nodes[1:]), plan
 
 
 def test_the_work_list_reads_only_the_waiting_deliverables(planned: Engine) -> None:

@@ -602,57 +602,57 @@ GOOD = [
     (
         ("cell", "contracts.csv", 2, "value", "£60,000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "payments.csv", 2, "amount", " 30,000.0 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "GBP30000."),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "deliverables.csv", 2, "amount", "30000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "payments.csv", 2, "deliverable_seq", " 1 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "payments.csv", 2, "paid_on", " 2015-01-30 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", " DEMO 2014 110 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "deliverables.csv", 2, "status", " Accepted "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "budget_lines.csv", 2, "allocation", "92233720368547758.07"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £92,233,720,374,762,758.07, committed £462,600.00, paid £97,000.00",
-        "62fcdc7bfcace787",
+        "b572cdb83f994fa3",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "0030000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "942b9d74f4e6cdb2",
+        "2a1a147f4a8e0635",
     ),
     (
         ("cell", "payments.csv", 2, "amount", ".5"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £67,000.50",
-        "ef8dc03c4374c53d",
+        "9a5a673e9445f976",
     ),
     (
         (
@@ -663,7 +663,7 @@ GOOD = [
             "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS",
         ),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "5a0824d90bedb948",
+        "62e05c25302e603d",
     ),
 ]
 

@@ -159,7 +159,7 @@ async def test_filter_and_sort_the_contracts_table(desk: DeskFactory) -> None:
         await press(pilot, "2")
         assert isinstance(app.screen, ContractsScreen)
         table = app.screen.query_one("#contracts", LineTable)
-        assert [row[0] for row in cell_texts(table)] == ["DEMO 2015 120", "DEMO 2015 46", "DEMO 2015 91",
+        assert [row[0] for row in cell_texts(table)] == ["DEMO 2015 46", "DEMO 2015 91", "DEMO 2015 120",
                                                        "DMPCD 2015 76"]
         await press(pilot, "o")
         assert cell_texts(table)[0][0] == "DMPCD 2015 76"

@@ -22,6 +22,7 @@ from tracker.domain.models import (
     sum_pence,
 )
 from tracker.domain.money import format_gbp
+from tracker.domain.natural import reference_key
 from tracker.domain.publication import PublicationDetails, apply_details
 from tracker.domain.text import clean_text
 
@@ -54,7 +55,7 @@ def add_contract(ctx: Context, reference: str, *, title: str, supplier: str, val
         contract = Contract(reference=reference, title=title, supplier=supplier, value_pence=value_pence,
                             ceiling_pence=ceiling_pence, budget_line_id=id_of(line), fiscal_year=line.fiscal_year,
                             decision_date=decision_date,
-                            start_date=start_date, end_date=end_date)
+                            start_date=start_date, end_date=end_date, reference_key=reference_key(reference))
         details = (publication or PublicationDetails()).cleaned()
         apply_details(contract, details)
         change.session.add(contract)

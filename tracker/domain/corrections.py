@@ -29,6 +29,7 @@ from tracker.domain.models import (
     sum_pence,
 )
 from tracker.domain.money import format_gbp
+from tracker.domain.natural import reference_key
 from tracker.domain.text import clean_text
 
 
@@ -107,6 +108,7 @@ def rename_contract(ctx: Context, old: str, new: str, *, reason: str) -> Correct
         rules.unique_reference(new, taken_as=lookup.reference_taken(change.session, new, other_than=contract.id))
         changes = _changes(contract, {"reference": new})
         _apply(contract, changes, old)
+        contract.reference_key = reference_key(new)
         change.session.add(contract)
         change.record(AuditAction.CONTRACT_RENAMED, new, reason=reason, renamed_from=old, renamed_to=new)
     return Corrected(new, ("reference",))

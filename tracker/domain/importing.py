@@ -42,6 +42,7 @@ from tracker.domain.images import Image, imported_digest, read_images
 from tracker.domain.invoices import due_on, number_key, regime_of, supplier_key
 from tracker.domain.models import ContractStatus, Control, DeliverableStatus, InvoiceStatus
 from tracker.domain.money import format_gbp, pence_from_pounds_field
+from tracker.domain.natural import reference_key
 from tracker.domain.text import clean_name, clean_text, optional_text, same_name
 from tracker.domain.workbook import is_workbook, name_the_sheet, sheets_as_files
 from tracker.store.engine import case_key, placeholders, sync_id_sequences
@@ -632,7 +633,7 @@ def _import_contracts(run: _Run) -> None:
     batch: list[tuple[Any, ...]] = []
     columns = ("id", "reference", "title", "supplier", "value_pence", "ceiling_pence", "budget_line_id",
                "fiscal_year", "decision_date", "start_date", "end_date", "status", "awarded_on", "committed_pence",
-               "paid_pence")
+               "paid_pence", "reference_key")
     contracts, lines, paid_per_contract, seen = run.contracts, run.lines, run.paid_per_contract, run.seen
     awarded, draft, hard = ContractStatus.AWARDED.value, ContractStatus.DRAFT.value, Control.HARD.value
     today = run.ctx.clock.today()
@@ -677,7 +678,7 @@ def _import_contracts(run: _Run) -> None:
             contracts[key] = _Contract(next_id, ref, line, value, awarded_on, supplier)
             batch.append((next_id, ref, title, supplier, value, ceiling, line.id, line.year.start_year,
                           _iso(decision_date), _iso(start_date), _iso(end_date), awarded if awarded_on else draft,
-                          _iso(awarded_on), value if awarded_on else 0, paid))
+                          _iso(awarded_on), value if awarded_on else 0, paid, reference_key(ref)))
             next_id += 1
             if len(batch) >= BATCH:
                 _insert(run, "contract", columns, batch)

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 from tracker.domain.enums import ContractStatus as ContractStatus
 from tracker.domain.enums import DeliverableStatus as DeliverableStatus
 from tracker.domain.enums import Permission as Permission
+from tracker.domain.natural import KEY_LENGTH
 
 
 def Pence(*, default: int | None = None, nullable: bool = False, index: bool = False) -> int:
@@ -96,6 +97,9 @@ class Contract(SQLModel, table=True):
     variations: int = Field(default=0, sa_column_kwargs={"server_default": "0"},
                             description="how many variations it has had: the next is V(variations + 1)")
     paid_pence: int = Pence(default=0)
+    reference_key: str = Field(max_length=KEY_LENGTH, description="the reference in natural order as text compared "
+                                                                  "byte by byte (`natural.reference_key`), which the "
+                                                                  "desk's list sorts and pages by")
 
 
 class Deliverable(SQLModel, table=True):

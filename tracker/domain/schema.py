@@ -11,7 +11,7 @@ for neither.
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from tracker.store import migrations
@@ -266,6 +266,27 @@ def _byte_order_indexes(conn: Connection) -> None:
         conn.exec_driver_sql(f"CREATE INDEX {name} ON contract {columns}")
 
 
+def _reference_key(conn: Connection) -> None:
+    """Each contract carries its reference's natural sort key, and the desk's list of a year walks an index of it:
+    the reference's own index gave byte order, `DEMO 2015 120` before `DEMO 2015 46`. The key is filled here from
+    each reference; it is derived, so `audit verify` recomputes it rather than reading it from an event. The index
+    ends with the id, the list's own tie-break, so a page is read from it in order with nothing left to sort."""
+    from tracker.domain.natural import KEY_LENGTH, reference_key
+
+    if "reference_key" not in {column["name"] for column in inspect(conn).get_columns("contract")}:
+        conn.exec_driver_sql(f"ALTER TABLE contract ADD COLUMN reference_key VARCHAR({KEY_LENGTH}) NOT NULL DEFAULT ''")
+    last = 0
+    while found := conn.execute(text("SELECT id, reference FROM contract WHERE id > :last ORDER BY id LIMIT 10000"),
+                                {"last": last}).all():
+        conn.execute(text("UPDATE contract SET reference_key = :key WHERE id = :id"),
+                     [{"id": row_id, "key": reference_key(reference)} for row_id, reference in found])
+        last = found[-1][0]
+    conn.exec_driver_sql("DROP INDEX IF EXISTS contract_year_reference")
+    collation = "" if is_embedded(conn.engine) else ' COLLATE "C"'  # the embedded store's is byte order already
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS contract_year_reference_key ON contract "
+                         f"(fiscal_year, reference_key{collation}, id)")
+
+
 def _statements(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     """A migration step that runs its statements in order (each is idempotent)."""
 
@@ -298,6 +319,8 @@ MIGRATIONS = (
     Migration(15, "contracts funded over several years: a deliverable's part on a line of its year", _funding_parts),
     Migration(16, "the contract indexes the lists walk in byte order are built in byte order (PostgreSQL)",
               _byte_order_indexes),
+    Migration(17, "contracts carry their reference's natural sort key; the desk's list of a year walks its index",
+              _reference_key),
 )
 ANY_CASE = 13
 """The step a store holding two references that differ only in case refuses: a rename runs on it short of that."""

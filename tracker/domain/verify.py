@@ -6,7 +6,8 @@ Passes, each streaming, none holding more than the events' own figures and image
    recorded earlier still there with the same hash (which catches a truncated tail and a
    recomputed chain); each event's row images folded in: the image of a row before an event
    must be what the last event left, and the balances an event states must be its images';
-2. events against rows: every row an action created is replayed from its event and compared;
+2. events against rows: every row an action created is replayed from its event and compared
+   (and each contract's natural sort key recomputed from its reference);
    every column of every row an event imaged against its last image; the rows each import
    inserted against the digest per table it recorded (and its id ranges, counts and total);
 3. running totals against detail: paid per deliverable, contract and line summed from
@@ -35,6 +36,7 @@ from tracker.domain.fiscal import FiscalYear
 from tracker.domain.images import BATCH, TRACKED, Image, TableDigest, columns_of, read_images, stream_batches
 from tracker.domain.invoice_history import links_digest
 from tracker.domain.money import format_gbp
+from tracker.domain.natural import reference_key
 from tracker.domain.schema import MIGRATIONS
 from tracker.store.engine import ever_written, guard_problems
 from tracker.store.migrations import read_version, revision
@@ -532,10 +534,13 @@ def _check_lines(conn: Connection, replay: _Replay, problems: _Problems, progres
 
 def _check_contracts(conn: Connection, replay: _Replay, problems: _Problems, progress: Progress = QUIET) -> int:
     seen, count = set(), 0
-    for row_id, ref, value, code, status in _stream(
-            conn, "SELECT c.id, c.reference, c.value_pence, b.code, c.status FROM contract c "
+    for row_id, ref, value, code, status, key in _stream(
+            conn, "SELECT c.id, c.reference, c.value_pence, b.code, c.status, c.reference_key FROM contract c "
                   "LEFT JOIN budget_line b ON b.id = c.budget_line_id ORDER BY c.id", progress):
         count += 1
+        if key != reference_key(ref):
+            problems.add(f"contract {row_id} ({ref}): reference_key is {key!r} in the table, {reference_key(ref)!r} "
+                         f"from its reference (the desk would list it out of order)")
         expected = replay.contracts.get(ref)
         imported = None
         if expected is not None:

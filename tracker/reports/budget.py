@@ -32,9 +32,9 @@ from tracker.domain.models import (
     YearEnd,
     sum_pence,
 )
+from tracker.domain.natural import natural_key
 from tracker.reports.figures import LineFigures, Outstanding
 from tracker.reports.later_changes import changes_after
-from tracker.reports.natural import natural_key
 from tracker.reports.parts import parts_on_lines
 from tracker.store.engine import byte_order
 

@@ -76,7 +76,7 @@ def contracts_page(session: Session, query: ContractQuery, *, after: tuple[Any, 
     outstanding = case((col(Contract.status) == ContractStatus.AWARDED.value,
                         col(Contract.value_pence) - col(Contract.paid_pence)), else_=0)
     keys: dict[SortKey, Any] = {
-        "reference": byte_order(col(Contract.reference)), "supplier": byte_order(col(Contract.supplier)),
+        "reference": byte_order(col(Contract.reference_key)), "supplier": byte_order(col(Contract.supplier)),
         "line": byte_order(col(BudgetLine.code)),
         "value": col(Contract.value_pence), "paid": col(Contract.paid_pence), "outstanding": outstanding,
         "next_due": func.coalesce(next_due, NO_DUE), "status": byte_order(col(Contract.status)),

@@ -29,8 +29,8 @@ from sqlalchemy import select as sa_select
 
 from tracker.domain.enums import ContractStatus, DeliverableStatus
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
+from tracker.domain.natural import natural_key
 from tracker.reports.figures import LineRow, Outstanding
-from tracker.reports.natural import natural_key
 from tracker.store.engine import byte_order
 
 budget_line = table("budget_line", column("id", Integer), column("code", String), column("name", String),
@@ -39,7 +39,8 @@ budget_line = table("budget_line", column("id", Integer), column("code", String)
                    column("committed_pence", BigInteger), column("paid_pence", BigInteger))
 contract = table("contract", column("id", Integer), column("reference", String), column("supplier", String),
                  column("status", String), column("budget_line_id", Integer), column("fiscal_year", Integer),
-                 column("committed_pence", BigInteger), column("paid_pence", BigInteger))
+                 column("committed_pence", BigInteger), column("paid_pence", BigInteger),
+                 column("reference_key", String))
 deliverable = table("deliverable", column("contract_id", Integer), column("seq", Integer), column("name", String),
                     column("amount_pence", BigInteger), column("paid_pence", BigInteger), column("due_on", Date),
                     column("status", String), column("decided_by", String))
@@ -217,7 +218,7 @@ def line_contracts(conn: Connection, line_code: str, *, limit: int = 100) -> tup
                   contract.c.committed_pence, contract.c.paid_pence, contract.c.id, budget_line.c.id)
         .join(budget_line, budget_line.c.id == contract.c.budget_line_id)
         .where(budget_line.c.code == line_code)
-        .order_by(contract.c.committed_pence.desc(), byte_order(contract.c.reference), contract.c.id)
+        .order_by(contract.c.committed_pence.desc(), byte_order(contract.c.reference_key), contract.c.id)
         .limit(limit + 1)
     )
     found = conn.execute(query).all()

@@ -11,10 +11,10 @@ from tracker.domain import lookup
 from tracker.domain.fiscal import FiscalYear
 from tracker.domain.funding import Part, contract_parts
 from tracker.domain.models import BudgetLine, Contract, ContractStatus, Deliverable, Payment
+from tracker.domain.natural import natural_key
 from tracker.domain.text import same_name
 from tracker.reports.changes import ChangeRow, contract_changes
 from tracker.reports.figures import LineRow as LineRow
-from tracker.reports.natural import natural_key
 from tracker.reports.search import contract_matches
 from tracker.store.engine import byte_order, case_key, case_keyed
 
