@@ -30,7 +30,7 @@ from tracker.domain.verify import verify_store
 from tracker.domain.year_end import Carry, Release, close_year
 from tracker.exports.payments_register import register_rows
 from tracker.reports.budget import budget_by_contract, budget_report
-from tracker.reports.dashboard import line_contracts
+from tracker.reports.dashboard import WaitingCounts, count_waiting, line_contracts, work_items
 from tracker.reports.year_end import year_end_review
 from tracker.store.session import read_session
 
@@ -411,3 +411,41 @@ def test_reopening_commits_each_years_unpaid_part_again(alice: Context, bob: Con
     reopen_contract(alice, REF, reason="closed by mistake")
     assert lines(engine) == {OLD: (6_240_000, 0), NEW: (4_160_000, 0)}
     sound(engine)
+
+
+def _waiting(engine: Engine, start_year: int, today: dt.date) -> tuple[list[tuple[str, int, str, str]], WaitingCounts]:
+    with read_session(engine) as session:
+        items, _ = work_items(session.connection(), FiscalYear(start_year), today)
+        counts = count_waiting(session.connection(), FiscalYear(start_year), today)
+    return [(item.reference, item.seq, item.needs, item.line_code) for item in items], counts
+
+
+def test_the_dashboard_files_a_later_years_part_under_its_lines_year(alice: Context, engine: Engine) -> None:
+    evaluation(alice)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    autumn = on(alice, dt.date(2016, 10, 20))
+    submit_deliverable(autumn, REF, 1, on=dt.date(2015, 12, 1))
+    submit_deliverable(autumn, REF, 3, on=dt.date(2016, 10, 3))
+    today = dt.date(2016, 10, 20)
+    assert _waiting(engine, 2015, today) == ([(REF, 1, "sign-off", OLD), (REF, 2, "delivery", OLD)],
+                                             WaitingCounts(signoff=1, payment=0, overdue=2))
+    assert _waiting(engine, 2016, today) == ([(REF, 3, "sign-off", NEW)], WaitingCounts(signoff=1, payment=0,
+                                                                                         overdue=1))
+    accept_deliverable(autumn, REF, 3, on=dt.date(2016, 10, 4))
+    assert _waiting(engine, 2016, today) == ([(REF, 3, "payment", NEW)], WaitingCounts(signoff=0, payment=1,
+                                                                                       overdue=0))
+    with read_session(engine) as session:  # a page of one: the year's own first, the part's after it
+        assert work_items(session.connection(), FiscalYear(2015), today, limit=1) == (
+            work_items(session.connection(), FiscalYear(2015), today)[0][:1], True)
+
+
+def test_the_dashboard_files_carried_work_under_the_new_year_and_released_work_nowhere(alice: Context,
+                                                                                        engine: Engine) -> None:
+    evaluation(alice, new_allocation=12_000_000)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    close_year(on(alice, dt.date(2016, 4, 5)), FiscalYear(2015), decision="DMPCD 2016 31",
+               carry=[Carry(REF, 2, NEW)], release=[Release(REF, 1)])
+    today = dt.date(2016, 10, 20)
+    assert _waiting(engine, 2015, today) == ([], WaitingCounts(signoff=0, payment=0, overdue=0))
+    assert _waiting(engine, 2016, today) == ([(REF, 2, "delivery", NEW), (REF, 3, "delivery", NEW)],
+                                             WaitingCounts(signoff=0, payment=0, overdue=2))
