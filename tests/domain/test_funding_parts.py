@@ -8,6 +8,7 @@ and the year end of 2015/16 sees only the old year's part.
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -449,3 +450,59 @@ def test_the_dashboard_files_carried_work_under_the_new_year_and_released_work_n
     assert _waiting(engine, 2015, today) == ([], WaitingCounts(signoff=0, payment=0, overdue=0))
     assert _waiting(engine, 2016, today) == ([(REF, 2, "delivery", NEW), (REF, 3, "delivery", NEW)],
                                              WaitingCounts(signoff=0, payment=0, overdue=2))
+
+
+def _closed_with_old_part_accepted(alice: Context, bob: Context) -> Context:
+    """2015/16 closed on 20 April 2016 with both its reports accepted, the inception report paid: the variations
+    below are decided on 20 October 2016, in 2016/17."""
+    evaluation(alice)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    spring = on(alice, dt.date(2016, 4, 20))
+    for seq, day in ((1, dt.date(2015, 12, 1)), (2, dt.date(2016, 3, 15))):
+        submit_deliverable(spring, REF, seq, on=day)
+        accept_deliverable(spring, REF, seq, on=day)
+    release_payment(on(bob, dt.date(2016, 4, 20)), REF, 1, paid_on=dt.date(2016, 3, 31))
+    close_year(spring, FiscalYear(2015), decision="PCD 1605")
+    return on(alice, dt.date(2016, 10, 20))
+
+
+CLOSED_OLD = (f"a variation of {REF} would change {OLD}, whose financial year 2015/16 was closed on 2016-04-20; a "
+              f"closed year keeps what it closed with")
+
+
+@pytest.mark.parametrize("change", [
+    {"set_amounts": {1: 2_180_000, 2: 4_060_000}},  # the old line's part keeps its total
+    {"set_amounts": {2: 4_060_000}, "value_pence": 10_300_000},
+    {"set_amounts": {2: 4_060_000, 4: 2_180_000}},
+], ids=["within-the-old-part", "with-the-value", "into-the-new-part"])
+def test_a_variation_of_a_part_on_a_closed_years_line_is_refused(alice: Context, bob: Context, engine: Engine,
+                                                                 change: dict[str, Any]) -> None:
+    autumn = _closed_with_old_part_accepted(alice, bob)
+    before = snapshot(engine)
+    with pytest.raises(Refusal) as refused:
+        vary_contract(autumn, REF, decision="PCD 1610", on=dt.date(2016, 10, 20), rationale="rebalance", **change)
+    assert (refused.value.rule, refused.value.message) == (Rule.YEAR_CLOSED, CLOSED_OLD)
+    assert snapshot(engine) == before
+
+
+def test_a_variation_adding_a_deliverable_due_in_a_closed_year_is_refused(alice: Context, bob: Context,
+                                                                          engine: Engine) -> None:
+    """Due in 2015/16, it would be a part of the closed year's line."""
+    autumn = _closed_with_old_part_accepted(alice, bob)
+    before = snapshot(engine)
+    with pytest.raises(Refusal) as refused:
+        vary_contract(autumn, REF, decision="PCD 1610", on=dt.date(2016, 10, 20), rationale="late add",
+                      value_pence=10_500_000, add=(NewDeliverable("Missed annex", 100_000, dt.date(2016, 2, 1)),))
+    assert (refused.value.rule, refused.value.message) == (Rule.YEAR_CLOSED, CLOSED_OLD)
+    assert snapshot(engine) == before
+
+
+def test_a_variation_of_only_the_open_years_parts_passes(alice: Context, bob: Context, engine: Engine) -> None:
+    autumn = _closed_with_old_part_accepted(alice, bob)
+    varied = vary_contract(autumn, REF, decision="PCD 1610", on=dt.date(2016, 10, 20), rationale="rebalance",
+                           set_amounts={3: 1_980_000, 4: 2_180_000}, end_date=dt.date(2017, 6, 30),
+                           add=(NewDeliverable("Dissemination", 100_000, dt.date(2017, 3, 31)),),
+                           value_pence=10_500_000)
+    assert (varied.value_before, varied.value_after) == (10_400_000, 10_500_000)
+    assert lines(engine) == {OLD: (6_240_000, 2_080_000), NEW: (4_260_000, 0)}
+    sound(engine)
