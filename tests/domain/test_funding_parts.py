@@ -506,3 +506,66 @@ def test_a_variation_of_only_the_open_years_parts_passes(alice: Context, bob: Co
     assert (varied.value_before, varied.value_after) == (10_400_000, 10_500_000)
     assert lines(engine) == {OLD: (6_240_000, 2_080_000), NEW: (4_260_000, 0)}
     sound(engine)
+
+
+def _by_contract(engine: Engine, day: dt.date | None, year: FiscalYear | None = None
+                 ) -> dict[str, list[tuple[str, int, int, int]]]:
+    """Per line: each contract's committed, paid and accepted unpaid, after checking that they add up to the
+    line's own figures in the budget report by line."""
+    with read_session(engine) as session:
+        groups = budget_by_contract(session, year=year, as_of=day)
+        by_line = {row.code: row for row in budget_report(session, year=year, as_of=day).lines}
+    for group in groups:
+        line = by_line[group.line.code]
+        assert (sum(c.committed_pence for c in group.contracts), sum(c.paid_pence for c in group.contracts),
+                sum(c.accepted_unpaid_pence for c in group.contracts)) == (
+            line.committed_pence, line.paid_pence, line.accepted_unpaid_pence), (day, group)
+    return {g.line.code: [(c.reference, c.committed_pence, c.paid_pence, c.accepted_unpaid_pence)
+                          for c in g.contracts] for g in groups}
+
+
+def test_as_of_by_contract_rows_show_each_years_part_and_add_up_to_the_lines(alice: Context, bob: Context,
+                                                                            engine: Engine) -> None:
+    """Around the award, acceptances, payments and the close of 2015/16 (the interim report carried forward to
+    EVAL-1617), beside a contract of one line with one report carried forward and one released."""
+    evaluation(alice, new_allocation=12_000_000)
+    add_contract(alice, "EVAL 2015 19", title="Peer review", supplier="RAND Europe", value_pence=900_000,
+                 budget_line=OLD, decision_date=dt.date(2015, 9, 14))
+    for name, amount, due in (("Protocol", 300_000, dt.date(2015, 10, 30)), ("Review", 400_000, dt.date(2016, 2, 1)),
+                              ("Summary", 200_000, dt.date(2016, 3, 1))):
+        add_deliverable(alice, "EVAL 2015 19", name=name, amount_pence=amount, due_on=due)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    award_contract(alice, "EVAL 2015 19", on=dt.date(2015, 10, 1))
+    later = on(alice, dt.date(2016, 10, 20))
+    payer = on(bob, dt.date(2016, 10, 20))
+    submit_deliverable(later, REF, 1, on=dt.date(2015, 12, 1))
+    accept_deliverable(later, REF, 1, on=dt.date(2015, 12, 1))
+    release_payment(payer, REF, 1, paid_on=dt.date(2015, 12, 10))
+    submit_deliverable(later, "EVAL 2015 19", 1, on=dt.date(2015, 10, 30))
+    accept_deliverable(later, "EVAL 2015 19", 1, on=dt.date(2015, 10, 30))
+    close_year(on(alice, dt.date(2016, 4, 20)), FiscalYear(2015), decision="PCD 1605",
+               carry=[Carry(REF, 2, NEW), Carry("EVAL 2015 19", 2, NEW)], release=[Release("EVAL 2015 19", 3)])
+    release_payment(payer, "EVAL 2015 19", 1, paid_on=dt.date(2016, 4, 25))
+    for seq, day in ((2, dt.date(2016, 6, 1)), (3, dt.date(2016, 10, 3))):
+        submit_deliverable(later, REF, seq, on=day)
+        accept_deliverable(later, REF, seq, on=day)
+    release_payment(payer, REF, 2, paid_on=dt.date(2016, 6, 10))
+    days = [dt.date(2015, 9, 29), dt.date(2015, 9, 30), dt.date(2015, 12, 1), dt.date(2015, 12, 10),
+            dt.date(2016, 3, 31), dt.date(2016, 4, 19), dt.date(2016, 4, 20), dt.date(2016, 4, 25),
+            dt.date(2016, 6, 1), dt.date(2016, 6, 10), dt.date(2016, 10, 3), None]
+    for day in days:
+        _by_contract(engine, day)
+        _by_contract(engine, day, FiscalYear(2016))
+    assert _by_contract(engine, dt.date(2015, 12, 10)) == {
+        OLD: [(REF, 6_240_000, 2_080_000, 0), ("EVAL 2015 19", 900_000, 0, 300_000)],
+        NEW: [(REF, 4_160_000, 0, 0)]}
+    assert _by_contract(engine, dt.date(2016, 6, 1)) == {
+        OLD: [(REF, 2_080_000, 2_080_000, 0), ("EVAL 2015 19", 300_000, 300_000, 0)],
+        NEW: [(REF, 8_320_000, 0, 4_160_000), ("EVAL 2015 19", 400_000, 0, 0)]}
+    assert _by_contract(engine, dt.date(2016, 10, 3), FiscalYear(2016)) == {
+        NEW: [(REF, 8_320_000, 4_160_000, 2_080_000), ("EVAL 2015 19", 400_000, 0, 0)]}
+    with read_session(engine) as session:  # the dashboard's line lists each contract's part there too
+        listed = {code: line_contracts(session.connection(), code)[0] for code in (OLD, NEW)}
+    assert {code: [(c.reference, c.committed_pence, c.paid_pence) for c in rows] for code, rows in listed.items()} == {
+        OLD: [(REF, 2_080_000, 2_080_000), ("EVAL 2015 19", 300_000, 300_000)],
+        NEW: [(REF, 8_320_000, 4_160_000), ("EVAL 2015 19", 400_000, 0)]}

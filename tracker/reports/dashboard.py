@@ -300,11 +300,13 @@ def line_contracts(conn: Connection, line_code: str, *, limit: int = 100) -> tup
 
 
 def _funds_parts(conn: Connection, line_id: int) -> bool:
-    """Whether any contract funded over several years has a part on the line (off the `deliverable_part` index)."""
-    parted = table("deliverable", column("contract_id", Integer), column("budget_line_id", Integer))
-    found = conn.execute(
-        sa_select(literal(1)).select_from(parted.join(contract, contract.c.id == parted.c.contract_id))
-        .where(parted.c.budget_line_id.is_not(None),
-               or_(parted.c.budget_line_id == line_id, contract.c.budget_line_id == line_id))
-        .limit(1)).first()
-    return found is not None
+    """Whether any contract funded over several years, or with a deliverable carried forward or released, has a
+    part on the line (off the `deliverable_part`, `deliverable_carried` and `deliverable_released` indexes)."""
+    moved = deliverable.join(contract, contract.c.id == deliverable.c.contract_id)
+    own = contract.c.budget_line_id == line_id
+    return any(conn.execute(sa_select(literal(1)).select_from(moved).where(condition).limit(1)).first() is not None
+               for condition in (and_(deliverable.c.budget_line_id.is_not(None),
+                                      or_(deliverable.c.budget_line_id == line_id, own)),
+                                 and_(deliverable.c.carried_to_line_id.is_not(None),
+                                      or_(deliverable.c.carried_to_line_id == line_id, own)),
+                                 and_(deliverable.c.released_in.is_not(None), own)))
