@@ -80,3 +80,45 @@ def test_a_variation_moves_a_part_to_the_next_years_line(evaluation: Tracker) ->
                          "back", "--part", "2=EVAL-1516", "--part", "1=EVAL-1415", code=2)
     assert one_line(refused, "error: ") == "no budget line 'EVAL-1415'; `tracker budget list` shows the lines"
     evaluation("audit", "verify")
+
+
+def test_a_variation_of_the_closed_years_part_is_refused_and_of_the_open_years_passes(evaluation: Tracker) -> None:
+    spring, autumn = {"TRACKER_TODAY": "2016-04-20"}, AUTUMN_2016
+    evaluation("budget", "revise", "EVAL-1617", "--allocation", "50000", "--decision", "PCD 1", "--on", "2015-10-01",
+               "--reason", "the evaluation's second year")
+    evaluation("contract", "award", REF, "--on", "2015-09-30", "--line", "EVAL-1617")
+    for seq, day in (("1", "2015-12-01"), ("2", "2016-03-15")):
+        evaluation("--as", "Sarah Okafor", "deliverable", "submit", REF, seq, "--on", day, env=spring)
+        evaluation("--as", "Sarah Okafor", "deliverable", "accept", REF, seq, "--on", day, env=spring)
+    evaluation("--as", "Bob Pays", "pay", REF, "1", "--on", "2016-03-31", env=spring)
+    evaluation("year-end", "close", "2015/16", "--decision", "PCD 1605", env=spring)
+    before = _lines(evaluation)
+    refused = evaluation("contract", "vary", REF, "--decision", "PCD 1610", "--on", "2016-10-20", "--rationale",
+                         "rebalance", "--set-amount", "1=21800", "--set-amount", "2=40600", code=1, env=autumn)
+    assert one_line(refused, "refused: ") == (
+        "a variation of EVAL 2015 18 would change EVAL-1516, whose financial year 2015/16 was closed on 2016-04-20; "
+        "a closed year keeps what it closed with")
+    assert _lines(evaluation) == before
+    evaluation("contract", "vary", REF, "--decision", "PCD 1610", "--on", "2016-10-20", "--rationale", "rebalance",
+               "--set-amount", "3=19800", "--set-amount", "4=21800", env=autumn)
+    assert _lines(evaluation) == before == {"EVAL-1516": (6_240_000, 2_080_000), "EVAL-1617": (4_160_000, 0)}
+    evaluation("audit", "verify", env=autumn)
+
+
+def test_the_budget_by_contract_as_of_a_day_shows_each_years_part(evaluation: Tracker) -> None:
+    evaluation("budget", "revise", "EVAL-1617", "--allocation", "50000", "--decision", "PCD 1", "--on", "2015-10-01",
+               "--reason", "the evaluation's second year")
+    evaluation("contract", "award", REF, "--on", "2015-09-30", "--line", "EVAL-1617")
+    evaluation("--as", "Sarah Okafor", "deliverable", "submit", REF, "1", "--on", "2015-10-01")
+    evaluation("--as", "Sarah Okafor", "deliverable", "accept", REF, "1", "--on", "2015-10-02")
+    evaluation("--as", "Bob Pays", "pay", REF, "1", "--on", "2015-10-05")
+    for day in ("2015-10-04", "2015-10-19"):
+        document = json.loads(evaluation("report", "budget", "--fy", "all", "--by", "contract", "--as-of", day,
+                                         "--format", "json").stdout)
+        paid = 2_080_000 if day == "2015-10-19" else 0
+        assert {line["code"]: [(c["reference"], c["value_pence"], c["committed_pence"], c["paid_pence"],
+                                c["accepted_unpaid_pence"]) for c in line["contracts"]]
+                for line in document["lines"]} == {"EVAL-1516": [(REF, 6_240_000, 6_240_000, paid, 2_080_000 - paid)],
+                                                   "EVAL-1617": [(REF, 4_160_000, 4_160_000, 0, 0)]}
+        assert [(line["committed_pence"], line["paid_pence"]) for line in document["lines"]] == [
+            (6_240_000, paid), (4_160_000, 0)]

@@ -8,6 +8,7 @@ and the year end of 2015/16 sees only the old year's part.
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -30,7 +31,7 @@ from tracker.domain.verify import verify_store
 from tracker.domain.year_end import Carry, Release, close_year
 from tracker.exports.payments_register import register_rows
 from tracker.reports.budget import budget_by_contract, budget_report
-from tracker.reports.dashboard import line_contracts
+from tracker.reports.dashboard import WaitingCounts, count_waiting, line_contracts, work_items
 from tracker.reports.year_end import year_end_review
 from tracker.store.session import read_session
 
@@ -411,3 +412,160 @@ def test_reopening_commits_each_years_unpaid_part_again(alice: Context, bob: Con
     reopen_contract(alice, REF, reason="closed by mistake")
     assert lines(engine) == {OLD: (6_240_000, 0), NEW: (4_160_000, 0)}
     sound(engine)
+
+
+def _waiting(engine: Engine, start_year: int, today: dt.date) -> tuple[list[tuple[str, int, str, str]], WaitingCounts]:
+    with read_session(engine) as session:
+        items, _ = work_items(session.connection(), FiscalYear(start_year), today)
+        counts = count_waiting(session.connection(), FiscalYear(start_year), today)
+    return [(item.reference, item.seq, item.needs, item.line_code) for item in items], counts
+
+
+def test_the_dashboard_files_a_later_years_part_under_its_lines_year(alice: Context, engine: Engine) -> None:
+    evaluation(alice)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    autumn = on(alice, dt.date(2016, 10, 20))
+    submit_deliverable(autumn, REF, 1, on=dt.date(2015, 12, 1))
+    submit_deliverable(autumn, REF, 3, on=dt.date(2016, 10, 3))
+    today = dt.date(2016, 10, 20)
+    assert _waiting(engine, 2015, today) == ([(REF, 1, "sign-off", OLD), (REF, 2, "delivery", OLD)],
+                                             WaitingCounts(signoff=1, payment=0, overdue=2))
+    assert _waiting(engine, 2016, today) == ([(REF, 3, "sign-off", NEW)], WaitingCounts(signoff=1, payment=0,
+                                                                                         overdue=1))
+    accept_deliverable(autumn, REF, 3, on=dt.date(2016, 10, 4))
+    assert _waiting(engine, 2016, today) == ([(REF, 3, "payment", NEW)], WaitingCounts(signoff=0, payment=1,
+                                                                                       overdue=0))
+    with read_session(engine) as session:  # a page of one: the year's own first, the part's after it
+        assert work_items(session.connection(), FiscalYear(2015), today, limit=1) == (
+            work_items(session.connection(), FiscalYear(2015), today)[0][:1], True)
+
+
+def test_the_dashboard_files_carried_work_under_the_new_year_and_released_work_nowhere(alice: Context,
+                                                                                        engine: Engine) -> None:
+    evaluation(alice, new_allocation=12_000_000)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    close_year(on(alice, dt.date(2016, 4, 5)), FiscalYear(2015), decision="DMPCD 2016 31",
+               carry=[Carry(REF, 2, NEW)], release=[Release(REF, 1)])
+    today = dt.date(2016, 10, 20)
+    assert _waiting(engine, 2015, today) == ([], WaitingCounts(signoff=0, payment=0, overdue=0))
+    assert _waiting(engine, 2016, today) == ([(REF, 2, "delivery", NEW), (REF, 3, "delivery", NEW)],
+                                             WaitingCounts(signoff=0, payment=0, overdue=2))
+
+
+def _closed_with_old_part_accepted(alice: Context, bob: Context) -> Context:
+    """2015/16 closed on 20 April 2016 with both its reports accepted, the inception report paid: the variations
+    below are decided on 20 October 2016, in 2016/17."""
+    evaluation(alice)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    spring = on(alice, dt.date(2016, 4, 20))
+    for seq, day in ((1, dt.date(2015, 12, 1)), (2, dt.date(2016, 3, 15))):
+        submit_deliverable(spring, REF, seq, on=day)
+        accept_deliverable(spring, REF, seq, on=day)
+    release_payment(on(bob, dt.date(2016, 4, 20)), REF, 1, paid_on=dt.date(2016, 3, 31))
+    close_year(spring, FiscalYear(2015), decision="PCD 1605")
+    return on(alice, dt.date(2016, 10, 20))
+
+
+CLOSED_OLD = (f"a variation of {REF} would change {OLD}, whose financial year 2015/16 was closed on 2016-04-20; a "
+              f"closed year keeps what it closed with")
+
+
+@pytest.mark.parametrize("change", [
+    {"set_amounts": {1: 2_180_000, 2: 4_060_000}},  # the old line's part keeps its total
+    {"set_amounts": {2: 4_060_000}, "value_pence": 10_300_000},
+    {"set_amounts": {2: 4_060_000, 4: 2_180_000}},
+], ids=["within-the-old-part", "with-the-value", "into-the-new-part"])
+def test_a_variation_of_a_part_on_a_closed_years_line_is_refused(alice: Context, bob: Context, engine: Engine,
+                                                                 change: dict[str, Any]) -> None:
+    autumn = _closed_with_old_part_accepted(alice, bob)
+    before = snapshot(engine)
+    with pytest.raises(Refusal) as refused:
+        vary_contract(autumn, REF, decision="PCD 1610", on=dt.date(2016, 10, 20), rationale="rebalance", **change)
+    assert (refused.value.rule, refused.value.message) == (Rule.YEAR_CLOSED, CLOSED_OLD)
+    assert snapshot(engine) == before
+
+
+def test_a_variation_adding_a_deliverable_due_in_a_closed_year_is_refused(alice: Context, bob: Context,
+                                                                          engine: Engine) -> None:
+    """Due in 2015/16, it would be a part of the closed year's line."""
+    autumn = _closed_with_old_part_accepted(alice, bob)
+    before = snapshot(engine)
+    with pytest.raises(Refusal) as refused:
+        vary_contract(autumn, REF, decision="PCD 1610", on=dt.date(2016, 10, 20), rationale="late add",
+                      value_pence=10_500_000, add=(NewDeliverable("Missed annex", 100_000, dt.date(2016, 2, 1)),))
+    assert (refused.value.rule, refused.value.message) == (Rule.YEAR_CLOSED, CLOSED_OLD)
+    assert snapshot(engine) == before
+
+
+def test_a_variation_of_only_the_open_years_parts_passes(alice: Context, bob: Context, engine: Engine) -> None:
+    autumn = _closed_with_old_part_accepted(alice, bob)
+    varied = vary_contract(autumn, REF, decision="PCD 1610", on=dt.date(2016, 10, 20), rationale="rebalance",
+                           set_amounts={3: 1_980_000, 4: 2_180_000}, end_date=dt.date(2017, 6, 30),
+                           add=(NewDeliverable("Dissemination", 100_000, dt.date(2017, 3, 31)),),
+                           value_pence=10_500_000)
+    assert (varied.value_before, varied.value_after) == (10_400_000, 10_500_000)
+    assert lines(engine) == {OLD: (6_240_000, 2_080_000), NEW: (4_260_000, 0)}
+    sound(engine)
+
+
+def _by_contract(engine: Engine, day: dt.date | None, year: FiscalYear | None = None
+                 ) -> dict[str, list[tuple[str, int, int, int]]]:
+    """Per line: each contract's committed, paid and accepted unpaid, after checking that they add up to the
+    line's own figures in the budget report by line."""
+    with read_session(engine) as session:
+        groups = budget_by_contract(session, year=year, as_of=day)
+        by_line = {row.code: row for row in budget_report(session, year=year, as_of=day).lines}
+    for group in groups:
+        line = by_line[group.line.code]
+        assert (sum(c.committed_pence for c in group.contracts), sum(c.paid_pence for c in group.contracts),
+                sum(c.accepted_unpaid_pence for c in group.contracts)) == (
+            line.committed_pence, line.paid_pence, line.accepted_unpaid_pence), (day, group)
+    return {g.line.code: [(c.reference, c.committed_pence, c.paid_pence, c.accepted_unpaid_pence)
+                          for c in g.contracts] for g in groups}
+
+
+def test_as_of_by_contract_rows_show_each_years_part_and_add_up_to_the_lines(alice: Context, bob: Context,
+                                                                            engine: Engine) -> None:
+    """Around the award, acceptances, payments and the close of 2015/16 (the interim report carried forward to
+    EVAL-1617), beside a contract of one line with one report carried forward and one released."""
+    evaluation(alice, new_allocation=12_000_000)
+    add_contract(alice, "EVAL 2015 19", title="Peer review", supplier="RAND Europe", value_pence=900_000,
+                 budget_line=OLD, decision_date=dt.date(2015, 9, 14))
+    for name, amount, due in (("Protocol", 300_000, dt.date(2015, 10, 30)), ("Review", 400_000, dt.date(2016, 2, 1)),
+                              ("Summary", 200_000, dt.date(2016, 3, 1))):
+        add_deliverable(alice, "EVAL 2015 19", name=name, amount_pence=amount, due_on=due)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    award_contract(alice, "EVAL 2015 19", on=dt.date(2015, 10, 1))
+    later = on(alice, dt.date(2016, 10, 20))
+    payer = on(bob, dt.date(2016, 10, 20))
+    submit_deliverable(later, REF, 1, on=dt.date(2015, 12, 1))
+    accept_deliverable(later, REF, 1, on=dt.date(2015, 12, 1))
+    release_payment(payer, REF, 1, paid_on=dt.date(2015, 12, 10))
+    submit_deliverable(later, "EVAL 2015 19", 1, on=dt.date(2015, 10, 30))
+    accept_deliverable(later, "EVAL 2015 19", 1, on=dt.date(2015, 10, 30))
+    close_year(on(alice, dt.date(2016, 4, 20)), FiscalYear(2015), decision="PCD 1605",
+               carry=[Carry(REF, 2, NEW), Carry("EVAL 2015 19", 2, NEW)], release=[Release("EVAL 2015 19", 3)])
+    release_payment(payer, "EVAL 2015 19", 1, paid_on=dt.date(2016, 4, 25))
+    for seq, day in ((2, dt.date(2016, 6, 1)), (3, dt.date(2016, 10, 3))):
+        submit_deliverable(later, REF, seq, on=day)
+        accept_deliverable(later, REF, seq, on=day)
+    release_payment(payer, REF, 2, paid_on=dt.date(2016, 6, 10))
+    days = [dt.date(2015, 9, 29), dt.date(2015, 9, 30), dt.date(2015, 12, 1), dt.date(2015, 12, 10),
+            dt.date(2016, 3, 31), dt.date(2016, 4, 19), dt.date(2016, 4, 20), dt.date(2016, 4, 25),
+            dt.date(2016, 6, 1), dt.date(2016, 6, 10), dt.date(2016, 10, 3), None]
+    for day in days:
+        _by_contract(engine, day)
+        _by_contract(engine, day, FiscalYear(2016))
+    assert _by_contract(engine, dt.date(2015, 12, 10)) == {
+        OLD: [(REF, 6_240_000, 2_080_000, 0), ("EVAL 2015 19", 900_000, 0, 300_000)],
+        NEW: [(REF, 4_160_000, 0, 0)]}
+    assert _by_contract(engine, dt.date(2016, 6, 1)) == {
+        OLD: [(REF, 2_080_000, 2_080_000, 0), ("EVAL 2015 19", 300_000, 300_000, 0)],
+        NEW: [(REF, 8_320_000, 0, 4_160_000), ("EVAL 2015 19", 400_000, 0, 0)]}
+    assert _by_contract(engine, dt.date(2016, 10, 3), FiscalYear(2016)) == {
+        NEW: [(REF, 8_320_000, 4_160_000, 2_080_000), ("EVAL 2015 19", 400_000, 0, 0)]}
+    with read_session(engine) as session:  # the dashboard's line lists each contract's part there too
+        listed = {code: line_contracts(session.connection(), code)[0] for code in (OLD, NEW)}
+    assert {code: [(c.reference, c.committed_pence, c.paid_pence) for c in rows] for code, rows in listed.items()} == {
+        OLD: [(REF, 2_080_000, 2_080_000), ("EVAL 2015 19", 300_000, 300_000)],
+        NEW: [(REF, 8_320_000, 4_160_000), ("EVAL 2015 19", 400_000, 0)]}

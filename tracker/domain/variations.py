@@ -12,7 +12,7 @@ releases it.
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,6 +143,7 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         if not in_parts:
             open_year(session, f"a variation of {reference}", line)
         parts_before = funding.parts(contract, items.values())
+        lines_before = {seq: funding.line_of(contract, item) for seq, item in items.items()}
         before = contract.value_pence
         after = before if value_pence is None else value_pence
         original = contract.original_value_pence or before
@@ -208,7 +209,10 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
         if in_parts:
             now = [*items.values(), *new_rows]
             funding.place(session, contract, now, explicit=parts)
-            moved, over = _move_parts(change, contract, parts_before, funding.parts(contract, now))
+            changed = [*(items[int(seq)] for seq in amounts), *removed, *new_rows]
+            touched = {*(lines_before[item.seq] for item in changed if item.seq in lines_before),
+                       *(funding.line_of(contract, item) for item in changed)}
+            moved, over = _move_parts(change, contract, parts_before, funding.parts(contract, now), touched)
             warnings += over
             if contract.status == ContractStatus.AWARDED:
                 contract.committed_pence = after
@@ -234,11 +238,13 @@ def vary_contract(ctx: Context, reference: str, *, decision: str, on: dt.date, r
     return Varied(reference, number, before, after, original, after - planned, tuple(warnings))
 
 
-def _move_parts(change: Change, contract: Contract, before: Mapping[int, int],
-                after: Mapping[int, int]) -> tuple[list[funding.Moved], list[str]]:
-    """Each line the variation moves must be of a year still open; then its part is committed or freed."""
-    moving = sorted(line_id for line_id in {*before, *after} if before.get(line_id, 0) != after.get(line_id, 0))
-    for line_id in moving:
+def _move_parts(change: Change, contract: Contract, before: Mapping[int, int], after: Mapping[int, int],
+                touched: Iterable[int]) -> tuple[list[funding.Moved], list[str]]:
+    """Each line the variation moves, and each line whose part has a deliverable it adds, removes or changes the
+    amount of (even when that part's total stays), must be of a year still open; then its part is committed or
+    freed."""
+    moving = {line_id for line_id in {*before, *after} if before.get(line_id, 0) != after.get(line_id, 0)}
+    for line_id in sorted({*moving, *touched}):
         open_year(change.session, f"a variation of {contract.reference}", change.session.get_one(BudgetLine, line_id))
     return funding.commit_parts(change, contract.reference, before, after, doing="varying",
                                 adding="this variation adds")

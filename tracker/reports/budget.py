@@ -204,7 +204,7 @@ def budget_by_contract(session: Session, *, year: FiscalYear | None = None, as_o
 
 def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date | None) -> Iterable[ContractFigures]:
     """Per contract awarded on the given lines (id -> code), by reference within each line; a contract funded
-    over several years on each line with its part there (now; as of a day, on its own line whole)."""
+    over several years (or with a deliverable carried forward) on each line with its part there."""
     if not code_of:
         return
     c = Contract
@@ -223,13 +223,15 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
                           col(c.value_pence), _committed_at(as_of), paid, accepted - paid
                           ).where(col(c.budget_line_id).in_(ids), col(c.awarded_on) <= as_of)
     later = changes_after(session, as_of).value if as_of is not None else {}
-    parts = parts_on_lines(session, ids) if as_of is None else {}
+    parts = parts_on_lines(session, ids) if as_of is None else _parts_as_of(session, ids, as_of)
     ordered = query.with_only_columns(col(c.id), *query.selected_columns).order_by(
         col(c.budget_line_id), byte_order(col(c.reference)), col(c.id))
     for contract_id, line_id, *rest in session.execute(ordered):
         figures = ContractFigures(code_of[line_id], *rest)
         part = parts.pop((contract_id, line_id), None)
-        if part is not None:
+        if isinstance(part, _MovedAsOf):
+            figures = part.onto(figures)
+        elif part is not None:
             figures = dataclasses.replace(figures, value_pence=part.value_pence,
                                           committed_pence=part.committed_pence, paid_pence=part.paid_pence,
                                           accepted_unpaid_pence=part.accepted_unpaid_pence)
@@ -239,11 +241,98 @@ def contract_figures(session: Session, code_of: dict[int, str], as_of: dt.date |
             figures = dataclasses.replace(figures, value_pence=figures.value_pence - moved,
                                           committed_pence=figures.committed_pence - (moved if live else 0))
         yield figures
-    for part in parts.values():  # a later year's part of a contract funded over several years, on its own line
+    for part in parts.values():  # a later year's part (or one carried forward), on the line that funds it
         if part.status == ContractStatus.DRAFT:
             continue
         yield ContractFigures(code_of[part.line_id], part.reference, part.supplier, part.title, part.status,
                               part.value_pence, part.committed_pence, part.paid_pence, part.accepted_unpaid_pence)
+
+
+@dataclass(frozen=True)
+class _MovedAsOf:
+    """What a contract's deliverables funded off its line move onto or off one line, as of a day: added to its row
+    on its own line, or its row on another line whole."""
+
+    contract_id: int
+    line_id: int
+    reference: str
+    supplier: str
+    title: str
+    status: str
+    value_pence: int
+    committed_pence: int
+    paid_pence: int
+    accepted_pence: int
+
+    @property
+    def accepted_unpaid_pence(self) -> int:
+        return self.accepted_pence - self.paid_pence
+
+    def onto(self, figures: ContractFigures) -> ContractFigures:
+        return dataclasses.replace(figures, value_pence=figures.value_pence + self.value_pence,
+                                   committed_pence=figures.committed_pence + self.committed_pence,
+                                   paid_pence=figures.paid_pence + self.paid_pence,
+                                   accepted_unpaid_pence=figures.accepted_unpaid_pence + self.accepted_unpaid_pence)
+
+
+def _parts_as_of(session: Session, ids: Sequence[int], day: dt.date) -> dict[tuple[int, int], _MovedAsOf]:
+    """(contract id, line id) -> what the contract's deliverables funded off its own line (a later year's part,
+    one carried forward or released at a year end) move on the line as of the day, for contracts awarded by then:
+    per contract what `_carried_as_of` moves per line, so that a line's contract rows add up to its figures. A
+    part's commitment moves from the award, a carried or released one's from the day its year was closed; its
+    payments and acceptance go to the line that funds it. The few such deliverables are read off their partial
+    indexes, their payments off the covering one."""
+    d, c, p, y, b = Deliverable, Contract, Payment, YearEnd, BudgetLine
+    moved = {row[0]: row for which in (col(d.carried_to_line_id) > 0, col(d.released_in) > 0,
+                                       col(d.budget_line_id) > 0) for row in session.execute(
+        sa_select(col(d.id), col(c.id), col(c.budget_line_id), col(d.budget_line_id), col(d.carried_to_line_id),
+                  col(d.released_in), col(d.amount_pence), col(d.paid_pence), col(d.status), col(d.decided_on),
+                  col(c.status), col(c.awarded_on), col(c.ended_on))
+        .select_from(d).join(c, col(c.id) == col(d.contract_id)).where(which))
+        if row[11] is not None and row[11] <= day}
+    if not moved:
+        return {}
+    closes = dict(session.execute(sa_select(col(y.fiscal_year), col(y.closed_on))).all())
+    part_lines = {row[3] for row in moved.values() if row[3] is not None} | {row[2] for row in moved.values()}
+    year_of = dict(session.execute(sa_select(col(b.id), col(b.fiscal_year)).where(col(b.id).in_(part_lines))).all())
+    funded = [item for item, row in moved.items() if (row[4] or row[3]) is not None and row[5] is None]
+    paid_by = dict(session.execute(
+        sa_select(col(p.deliverable_id), sum_pence(col(p.amount_pence)))
+        .where(col(p.deliverable_id).in_(funded), col(p.paid_on) <= day).group_by(col(p.deliverable_id))).all()
+    ) if funded else {}
+    wanted = set(ids)
+    deltas: dict[tuple[int, int], list[int]] = {}
+
+    def shift(contract_id: int, line_id: int | None, index: int, amount: int) -> None:
+        if line_id in wanted and amount:
+            deltas.setdefault((contract_id, line_id), [0, 0, 0, 0])[index] += amount
+
+    for item, contract_id, own, part_line, target, released, amount, final_paid, status, decided_on, \
+            contract_status, _, ended_on in moved.values():
+        part = part_line or own
+        running = ended_on is None or ended_on > day
+        share = amount if running else final_paid if contract_status == ContractStatus.CLOSED else 0
+        closed_on = closes.get(year_of.get(part))
+        carried = (target is not None or released is not None) and closed_on is not None and closed_on <= day
+        for line_id, sign in ((own, -1), (target if carried else part, 1)):
+            shift(contract_id, line_id, 0, sign * amount)
+            shift(contract_id, line_id, 1, sign * share)
+        funder = None if released is not None else target or part
+        if funder is None or funder == own:
+            continue
+        cancelled = not running and contract_status == ContractStatus.CANCELLED
+        accepted = amount if (status == DeliverableStatus.ACCEPTED and decided_on is not None and decided_on <= day
+                              and not cancelled) else 0
+        for line_id, sign in ((own, -1), (funder, 1)):
+            shift(contract_id, line_id, 2, sign * int(paid_by.get(item, 0)))
+            shift(contract_id, line_id, 3, sign * accepted)
+    contracts = {contract_id: (reference, supplier, title, status if ended_on is not None and ended_on <= day
+                               else ContractStatus.AWARDED.value)
+                 for contract_id, reference, supplier, title, status, ended_on in session.execute(
+                     sa_select(col(c.id), col(c.reference), col(c.supplier), col(c.title), col(c.status),
+                               col(c.ended_on)).where(col(c.id).in_(sorted({key[0] for key in deltas}))))}
+    return {(contract_id, line_id): _MovedAsOf(contract_id, line_id, *contracts[contract_id], *figures)
+            for (contract_id, line_id), figures in deltas.items()}
 
 
 def period_profile(session: Session, *, year: FiscalYear, today: dt.date, as_of: dt.date | None = None,

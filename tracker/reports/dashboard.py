@@ -43,7 +43,8 @@ contract = table("contract", column("id", Integer), column("reference", String),
                  column("reference_key", String))
 deliverable = table("deliverable", column("contract_id", Integer), column("seq", Integer), column("name", String),
                     column("amount_pence", BigInteger), column("paid_pence", BigInteger), column("due_on", Date),
-                    column("status", String), column("decided_by", String))
+                    column("status", String), column("decided_by", String), column("budget_line_id", Integer),
+                    column("carried_to_line_id", Integer), column("released_in", Integer))
 """The tables as far as they are read here, by the names `tracker.domain.models` gives their columns."""
 
 Needs = Literal["sign-off", "payment", "delivery"]
@@ -132,32 +133,90 @@ def year_lines(conn: Connection, year: FiscalYear) -> list[LineRow]:
 
 
 def work_items(conn: Connection, year: FiscalYear, today: dt.date, *, limit: int = 200) -> tuple[list[WorkItem], bool]:
-    """Awaiting sign-off, then awaiting payment, then late with the supplier; each by due date."""
+    """Awaiting sign-off, then awaiting payment, then late with the supplier; each by due date. A deliverable is
+    the work of the year of the line that funds it: a later year's part, or one carried forward, that year's."""
+    away, here = _funded_elsewhere(conn, year, today)
+    leaving = {(item.reference, item.seq) for item in away}
+    query = (
+        _work_columns()
+        .join(contract, contract.c.id == deliverable.c.contract_id)
+        .join(budget_line, budget_line.c.id == contract.c.budget_line_id)
+        .where(contract.c.fiscal_year == year.start_year, contract.c.status == ContractStatus.AWARDED.value,
+               *_waiting(today))
+        .order_by(_rank(), deliverable.c.due_on, byte_order(contract.c.reference), deliverable.c.seq)
+        .limit(limit + 1 + len(leaving))
+    )
+    found = [item for item in (_work_item(row, today) for row in conn.execute(query))
+             if (item.reference, item.seq) not in leaving]
+    if here:
+        found = sorted(found + here, key=lambda item: (_RANKS.get(item.status, 2), item.due_on,
+                                                       item.reference.encode(), item.seq))
+    return found[:limit], len(found) > limit
+
+
+_RANKS = {DeliverableStatus.SUBMITTED.value: 0, DeliverableStatus.ACCEPTED.value: 1}
+"""Sign-off first, then payment, then the rest: the order `_rank` gives in SQL."""
+
+
+def _rank() -> ColumnElement[int]:
+    return case(*((deliverable.c.status == status, rank) for status, rank in _RANKS.items()), else_=2)
+
+
+def _work_columns(line_code: Any = budget_line.c.code, *more: Any) -> Any:
+    """A work item's columns, under the line `line_code` names (the contract's own by default), then `more`."""
     submitted, accepted = DeliverableStatus.SUBMITTED.value, DeliverableStatus.ACCEPTED.value
     needs = case(
         (deliverable.c.status == submitted, literal("sign-off")),
         (deliverable.c.status == accepted, literal("payment")),
         else_=literal("delivery"),
     )
-    rank = case((deliverable.c.status == submitted, 0), (deliverable.c.status == accepted, 1), else_=2)
-    query = (
-        sa_select(contract.c.reference, deliverable.c.seq, deliverable.c.name, contract.c.supplier,
-                  budget_line.c.code, deliverable.c.amount_pence, deliverable.c.paid_pence,
-                  deliverable.c.due_on, deliverable.c.status, deliverable.c.decided_by, needs)
-        .join(contract, contract.c.id == deliverable.c.contract_id)
-        .join(budget_line, budget_line.c.id == contract.c.budget_line_id)
-        .where(*_waiting(year, today))
-        .order_by(rank, deliverable.c.due_on, byte_order(contract.c.reference), deliverable.c.seq)
-        .limit(limit + 1)
-    )
-    rows = conn.execute(query).all()
-    items = [
-        WorkItem(reference, seq, name, supplier, line_code, amount, paid, due_on, status, decided_by, needs_what,
-                 max(0, (today - due_on).days) if status != accepted else 0)
-        for reference, seq, name, supplier, line_code, amount, paid, due_on, status, decided_by, needs_what
-        in rows[:limit]
-    ]
-    return items, len(rows) > limit
+    return sa_select(contract.c.reference, deliverable.c.seq, deliverable.c.name, contract.c.supplier, line_code,
+                     deliverable.c.amount_pence, deliverable.c.paid_pence, deliverable.c.due_on, deliverable.c.status,
+                     deliverable.c.decided_by, needs, *more)
+
+
+def _work_item(row: Any, today: dt.date) -> WorkItem:
+    reference, seq, name, supplier, line_code, amount, paid, due_on, status, decided_by, needs = row
+    late = max(0, (today - due_on).days) if status != DeliverableStatus.ACCEPTED.value else 0
+    return WorkItem(reference, seq, name, supplier, line_code, amount, paid, due_on, status, decided_by, needs, late)
+
+
+def _funded_elsewhere(conn: Connection, year: FiscalYear, today: dt.date) -> tuple[list[WorkItem], list[WorkItem]]:
+    """The waiting deliverables not funded by their contract's line (a later year's part, carried forward, or
+    released and funded by none): those of the year's contracts, which leave its list, and those the year's lines
+    fund, which join it under the line that funds it. They are few, so all of them are read off their partial
+    indexes (a condition on the contract or the status would lead the planner to another index) and sifted here."""
+    funder = budget_line.alias("funder")
+    funded_by = func.coalesce(deliverable.c.carried_to_line_id, deliverable.c.budget_line_id)
+    away: dict[tuple[str, int], WorkItem] = {}
+    here: dict[tuple[str, int], WorkItem] = {}
+    for which in (deliverable.c.carried_to_line_id.is_not(None), deliverable.c.budget_line_id.is_not(None),
+                  deliverable.c.released_in.is_not(None)):
+        query = (
+            _work_columns(funder.c.code, contract.c.status, contract.c.fiscal_year, funder.c.fiscal_year,
+                          deliverable.c.released_in)
+            .select_from(deliverable)
+            .join(contract, contract.c.id == deliverable.c.contract_id)
+            .join(funder, funder.c.id == funded_by, isouter=True)
+            .where(which)
+        )
+        for row in conn.execute(query):
+            item, (status, own_year, funding_year, released) = _work_item(row[:11], today), row[11:]
+            if status != ContractStatus.AWARDED.value or not _is_waiting(item, today):
+                continue
+            key = (item.reference, item.seq)
+            if own_year == year.start_year:
+                away[key] = item
+            if released is None and funding_year == year.start_year:
+                here[key] = item
+    return list(away.values()), list(here.values())
+
+
+def _is_waiting(item: WorkItem, today: dt.date) -> bool:
+    """`_waiting`'s condition, for the few deliverables read without it (so off their own index)."""
+    if item.status == DeliverableStatus.ACCEPTED.value:
+        return item.unpaid_pence > 0
+    return item.status == DeliverableStatus.SUBMITTED.value or item.due_on < today
 
 
 @dataclass(frozen=True)
@@ -180,19 +239,23 @@ def count_waiting(conn: Connection, year: FiscalYear, today: dt.date) -> Waiting
                   how_many(and_(status != DeliverableStatus.ACCEPTED.value, deliverable.c.due_on < today)))
         .select_from(deliverable)
         .join(contract, contract.c.id == deliverable.c.contract_id)
-        .where(*_waiting(year, today))
+        .where(contract.c.fiscal_year == year.start_year, contract.c.status == ContractStatus.AWARDED.value,
+               *_waiting(today))
     )
-    signoff, payment, overdue = conn.execute(query).one()
-    return WaitingCounts(int(signoff), int(payment), int(overdue))
+    signoff, payment, overdue = (int(count) for count in conn.execute(query).one())
+    away, here = _funded_elsewhere(conn, year, today)
+    for items, sign in ((away, -1), (here, 1)):
+        signoff += sign * sum(item.needs == "sign-off" for item in items)
+        payment += sign * sum(item.needs == "payment" for item in items)
+        overdue += sign * sum(item.overdue for item in items)
+    return WaitingCounts(signoff, payment, overdue)
 
 
-def _waiting(year: FiscalYear, today: dt.date) -> list[ColumnElement[bool]]:
-    """Deliverables of the year's awarded contracts that someone must act on: sign off, pay, or chase."""
+def _waiting(today: dt.date) -> list[ColumnElement[bool]]:
+    """Deliverables someone must act on (on an awarded contract): sign off, pay, or chase."""
     submitted, accepted = DeliverableStatus.SUBMITTED.value, DeliverableStatus.ACCEPTED.value
     unpaid = deliverable.c.paid_pence < deliverable.c.amount_pence
     return [
-        contract.c.fiscal_year == year.start_year,
-        contract.c.status == ContractStatus.AWARDED.value,
         # the `deliverable_waiting` index's own condition, stated with the literal it has, so the planner reads
         # only that index's entries (a bound parameter would not match it)
         or_(deliverable.c.status != literal_column(f"'{accepted}'"), unpaid),
@@ -238,11 +301,13 @@ def line_contracts(conn: Connection, line_code: str, *, limit: int = 100) -> tup
 
 
 def _funds_parts(conn: Connection, line_id: int) -> bool:
-    """Whether any contract funded over several years has a part on the line (off the `deliverable_part` index)."""
-    parted = table("deliverable", column("contract_id", Integer), column("budget_line_id", Integer))
-    found = conn.execute(
-        sa_select(literal(1)).select_from(parted.join(contract, contract.c.id == parted.c.contract_id))
-        .where(parted.c.budget_line_id.is_not(None),
-               or_(parted.c.budget_line_id == line_id, contract.c.budget_line_id == line_id))
-        .limit(1)).first()
-    return found is not None
+    """Whether any contract funded over several years, or with a deliverable carried forward or released, has a
+    part on the line (off the `deliverable_part`, `deliverable_carried` and `deliverable_released` indexes)."""
+    moved = deliverable.join(contract, contract.c.id == deliverable.c.contract_id)
+    own = contract.c.budget_line_id == line_id
+    return any(conn.execute(sa_select(literal(1)).select_from(moved).where(condition).limit(1)).first() is not None
+               for condition in (and_(deliverable.c.budget_line_id.is_not(None),
+                                      or_(deliverable.c.budget_line_id == line_id, own)),
+                                 and_(deliverable.c.carried_to_line_id.is_not(None),
+                                      or_(deliverable.c.carried_to_line_id == line_id, own)),
+                                 and_(deliverable.c.released_in.is_not(None), own)))

@@ -1,7 +1,8 @@
 """Contracts funded over several years, seen from one line: each contract's part there, for the lists of a line's
 contracts (the budget report by contract, the dashboard's line).
 
-Such contracts are few, and found off the index of the deliverables put on a later year's line; a contract funded
+Such contracts are few, and found off the indexes of the deliverables put on a later year's line, carried forward
+or released at a year end (a year end moves a contract of one line's commitment too); any other contract funded
 by one line never reaches this module, so its figures are what they always were.
 """
 
@@ -33,15 +34,18 @@ class LinePart:
 
 
 def parts_on_lines(session: Session, line_ids: Sequence[int]) -> dict[tuple[int, int], LinePart]:
-    """(contract id, line id) -> the part, for every contract funded over several years with a part on one of the
-    lines: its own line's part and each later year's."""
+    """(contract id, line id) -> the part, for every contract funded over several years (or with a deliverable
+    carried forward or released) with a part on one of the lines: its own line's part and each later year's."""
     if not line_ids:
         return {}
     d, c = Deliverable, Contract
-    ids = sorted({int(row[0]) for row in session.execute(
-        sa_select(col(d.contract_id)).join(c, col(c.id) == col(d.contract_id))
-        .where(col(d.budget_line_id).is_not(None),
-               or_(col(d.budget_line_id).in_(line_ids), col(c.budget_line_id).in_(line_ids))))})
+    ids = sorted({int(row[0]) for which in (col(d.budget_line_id), col(d.carried_to_line_id))
+                  for row in session.execute(
+                      sa_select(col(d.contract_id)).join(c, col(c.id) == col(d.contract_id))
+                      .where(which.is_not(None), or_(which.in_(line_ids), col(c.budget_line_id).in_(line_ids))))}
+                 | {int(row[0]) for row in session.execute(
+                     sa_select(col(d.contract_id)).join(c, col(c.id) == col(d.contract_id))
+                     .where(col(d.released_in).is_not(None), col(c.budget_line_id).in_(line_ids)))})
     if not ids:
         return {}
     wanted = set(line_ids)
