@@ -144,7 +144,8 @@ def drop_store(target: str) -> None:
 
 
 def is_postgres(target: str) -> bool:
-    return "://" in target
+    """A PostgreSQL URL; an SQLite store is a path, or an engine's `sqlite://` URL."""
+    return target.startswith("postgresql")
 
 
 def sqlite_only(target: str, why: str) -> None:

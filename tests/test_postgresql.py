@@ -133,3 +133,13 @@ def test_references_differing_only_in_case_are_one_record_on_every_store_and_onl
     assert [code for code, _ in answers[0]] == [0, 1, 0, 0, 0, 0, 1]
     assert answers[0][1][1] == ("refused: contract c-1 already exists as C-1; references are unique whatever their "
                                 "case\n")
+
+
+@pytest.mark.parametrize(("target", "postgres"), [
+    ("/tmp/tracker.db", False), ("sqlite:////tmp/tracker.db", False), ("sqlite://", False),
+    ("postgresql+psycopg://officer@db.example/tracker", True)])
+def test_an_engines_sqlite_url_is_not_taken_for_postgresql(target: str, postgres: bool) -> None:
+    """The plan tests pass their engine's URL: taken for PostgreSQL, they skipped on SQLite too and never ran."""
+    from .stores import is_postgres
+
+    assert is_postgres(target) is postgres

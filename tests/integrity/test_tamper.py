@@ -211,8 +211,8 @@ def _forge(target: str, *, images: bool) -> None:
         attacker.script("UPDATE deliverable SET status = 'accepted', decided_by = 'Carol', decided_on = '2015-10-01' "
                         "WHERE id = 10;"
                         "INSERT INTO payment (id, contract_id, deliverable_id, amount_pence, paid_on, released_by, "
-                        "released_at, imported, charged_year) VALUES (9, 4, 10, 3500000, '2015-10-02', 'Mallory', "
-                        "'x', false, 2015);"
+                        "released_at, imported, charged_year, budget_line_id) VALUES (9, 4, 10, 3500000, "
+                        "'2015-10-02', 'Mallory', 'x', false, 2015, 3);"
                         "UPDATE deliverable SET paid_pence = 3500000 WHERE id = 10;"
                         "UPDATE contract SET paid_pence = paid_pence + 3500000 WHERE id = 4;"
                         "UPDATE budget_line SET paid_pence = paid_pence + 3500000 WHERE id = 3;")

@@ -158,13 +158,17 @@ def test_report_queries_never_scan_the_payment_table(workload: Loaded) -> None:
     for plan in plans:
         assert not re.search(r"SCAN (payment|deliverable)\b", plan), plan
         assert "SEARCH payment" not in plan or "COVERING INDEX" in plan, plan
-    # Accepted per line as of the day goes from the contracts awarded by then and reads each one's deliverables
-    # off the covering index, not every accepted deliverable through the status index and then a sort by line.
+    # Paid and accepted per line as of the day are each one range per line of a covering index: the line a payment
+    # was charged to, the line that funds a deliverable; no contract is visited and nothing is sorted.
+    paid = [plan for (s, _p), plan in zip(selects, plans, strict=True) if "GROUP BY payment.budget_line_id" in s]
     accepted = [plan for (s, _p), plan in zip(selects, plans, strict=True)
-                if "FROM contract JOIN deliverable" in s and "GROUP BY contract.budget_line_id" in s]
-    assert accepted
+                if s.lstrip().startswith("SELECT deliverable.funding_line_id") and "GROUP BY" in s and "JOIN" not in s]
+    assert paid and accepted
+    for plan in paid:
+        assert plan == "SEARCH payment USING COVERING INDEX payment_line_paid (budget_line_id=? AND paid_on<?)", plan
     for plan in accepted:
-        assert "COVERING INDEX deliverable_contract_decided" in plan and "TEMP B-TREE" not in plan, plan
+        assert plan == ("SEARCH deliverable USING COVERING INDEX deliverable_line_status "
+                        "(funding_line_id=? AND status=? AND decided_on<?)"), plan
 
 
 def test_without_an_as_of_day_overdue_deliverables_fall_due_in_todays_period(alice: Context) -> None:

@@ -98,10 +98,12 @@ class Context:
     @contextmanager
     def change(self, may: Permission = Permission.ADMIN) -> Iterator[Change]:
         """A write transaction for an action that needs `may`: with a people register, the principal must have it."""
+        from tracker.domain.funding import keep_funding_lines
         from tracker.domain.people import authorise
 
         with write_session(self.engine) as session:
             change = Change(session=session, context=self)
             event.listen(session, "loaded_as_persistent", change.loaded)
+            event.listen(session, "before_flush", keep_funding_lines)
             authorise(session, self.actor, may)
             yield change

@@ -137,6 +137,16 @@ def line_of(contract: Contract, item: Funded) -> int:
     return item.carried_to_line_id or item.budget_line_id or contract.budget_line_id
 
 
+def keep_funding_lines(session: Session, _flush: object, _instances: object) -> None:
+    """Before each flush of a change, every new or changed deliverable records the line that funds it, so the
+    stored `funding_line_id` can never lag behind a carry, a move of its part or its making."""
+    for row in (*session.new, *session.dirty):
+        if isinstance(row, Deliverable):
+            line = line_of(session.get_one(Contract, row.contract_id), row)
+            if row.funding_line_id != line:
+                row.funding_line_id = line
+
+
 def parts(contract: Contract, items: Iterable[Funded], status: str | None = None) -> dict[int, int]:
     """What the contract commits on each line (by id) while in `status` (its own by default): awarded, its value;
     closed, what it paid; otherwise nothing. A deliverable released at a year end is committed nowhere."""

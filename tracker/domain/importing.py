@@ -167,7 +167,7 @@ class _Run:
     invoiced: list["_Invoiced"] = field(default_factory=list)
     """Each payment row that names an invoice, in file order: it becomes an invoice record."""
     invoice_ids: dict[int, int] = field(default_factory=dict)
-    part_years: dict[tuple[str, int], int] = field(default_factory=dict)
+    part_lines: dict[tuple[str, int], _Line] = field(default_factory=dict)
     """The year of each deliverable funded by a line of a later year than its contract's (few): its payments are
     charged to it."""
     """The invoice id of each payment row (by its line) that names one."""
@@ -697,7 +697,7 @@ def _import_deliverables(run: _Run) -> None:
     next_id = first_id = _next_id(run, "deliverable")
     batch: list[tuple[Any, ...]] = []
     columns = ("id", "contract_id", "seq", "name", "amount_pence", "due_on", "status", "decided_by", "decided_on",
-               "paid_pence", "budget_line_id")
+               "paid_pence", "budget_line_id", "funding_line_id")
     importer = run.ctx.actor.claimed
     today = run.ctx.clock.today()
     contracts, deliverable_ids, paid, seen = run.contracts, run.deliverable_ids, run.paid, run.seen
@@ -729,13 +729,13 @@ def _import_deliverables(run: _Run) -> None:
                                      accepted_by, paid.pop(key, None))
             if part is not None:
                 _move_part(run, ref, contract, part, amount, paid_total)
-                run.part_years[key] = part.year.start_year
+                run.part_lines[key] = part
             decided_by = (accepted_by or f"{importer} (import)") if status == "accepted" else None
             deliverable_ids[key] = next_id
             if key in invoiced:
                 run.amounts[key] = amount
             batch.append((next_id, contract.id, seq, name, amount, due.isoformat(), status, decided_by,
-                          _iso(accepted_on), paid_total, None if part is None else part.id))
+                          _iso(accepted_on), paid_total, None if part is None else part.id, (part or contract.line).id))
             next_id += 1
             if len(batch) >= BATCH:
                 _insert(run, "deliverable", columns, batch)
@@ -917,20 +917,20 @@ def _insert_payments(run: _Run) -> None:
     next_id = first_id = _next_id(run, "payment")
     importer, stamp = run.ctx.actor.claimed, run.ctx.clock.timestamp()
     columns = ("id", "contract_id", "deliverable_id", "amount_pence", "paid_on", "invoice", "released_by",
-               "released_at", "imported", "charged_year", "invoice_id")
+               "released_at", "imported", "charged_year", "invoice_id", "budget_line_id")
     contracts, deliverable_ids, seqs, days = run.contracts, run.deliverable_ids, run.seen.seqs, run.seen.days
     batch: list[tuple[Any, ...]] = []
-    invoice_ids, part_years = run.invoice_ids, run.part_years
+    invoice_ids, part_lines = run.invoice_ids, run.part_lines
     keys: dict[str, str] = {}
     for n, (raw_ref, raw_seq, raw_amount, raw_day, raw_invoice, raw_by, *_) in _rows(run, PAYMENTS):
         ref = keys.get(raw_ref)
         if ref is None:
             ref = keys[raw_ref] = case_key(raw_ref.strip())
+        line = part_lines.get((ref, seqs[raw_seq]), contracts[ref].line) if part_lines else contracts[ref].line
         batch.append((next_id, contracts[ref].id, deliverable_ids[ref, seqs[raw_seq]],
                       _money(PAYMENTS, n, "amount", raw_amount, _positive), days[raw_day].isoformat(),
                       raw_invoice.strip() or None, _person(PAYMENTS, n, "released_by", raw_by) if raw_by else importer,
-                      stamp, True, part_years.get((ref, seqs[raw_seq]), contracts[ref].line.year.start_year)
-                      if part_years else contracts[ref].line.year.start_year, invoice_ids.get(n)))
+                      stamp, True, line.year.start_year, invoice_ids.get(n), line.id))
         next_id += 1
         if len(batch) >= BATCH:
             _insert(run, "payment", columns, batch)

@@ -138,6 +138,10 @@ class Deliverable(SQLModel, table=True):
                                        description="the line of a later year its part of a contract funded over "
                                                    "several years is committed against and paid from; none: its "
                                                    "contract's")
+    funding_line_id: int | None = Field(default=None, foreign_key="budget_line.id",
+                                        description="the line that holds its commitment and pays it (`funding.line_of`"
+                                                    "), kept on every change so the as-of report reads a line's "
+                                                    "acceptances off one index")
 
 
 class Payment(SQLModel, table=True):
@@ -170,6 +174,8 @@ class Payment(SQLModel, table=True):
     charged_year: int = Field(default=0, sa_column_kwargs={"server_default": "0"},
                               description="the financial year it is charged to (2015 is 2015/16): its line's, even "
                                           "when paid after that year ended (an accrual)")
+    budget_line_id: int | None = Field(default=None, foreign_key="budget_line.id",
+                                       description="the line it is charged to: its deliverable's funding line")
 
 
 class InvoiceStatus(StrEnum):

@@ -120,7 +120,7 @@ def release_payment(ctx: Context, reference: str, seq: int, *, amount_pence: int
         payment = Payment(contract_id=id_of(contract), deliverable_id=id_of(item), amount_pence=amount, paid_on=day,
                           invoice=invoice, released_by=ctx.actor.claimed,
                           released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
-                          sod_override_reason=override, charged_year=line.fiscal_year,
+                          sod_override_reason=override, charged_year=line.fiscal_year, budget_line_id=id_of(line),
                           invoice_id=None if matched is None else matched.id)
         change.session.add(payment)
         change.session.flush()
@@ -164,6 +164,7 @@ def reverse_payment(ctx: Context, payment_id: int, *, reason: str,
                            paid_on=day, released_by=ctx.actor.claimed,
                           released_login=ctx.actor.login, released_at=ctx.clock.timestamp(),
                            reverses_payment_id=payment_id, reason=reason, charged_year=original.charged_year,
+                           budget_line_id=id_of(line),
                            invoice_id=original.invoice_id)
         change.session.add(reversal)
         change.session.flush()

@@ -248,6 +248,29 @@ def _funding_parts(conn: Connection) -> None:
                          "(budget_line_id, contract_id, id) WHERE budget_line_id IS NOT NULL")
 
 
+def _charged_lines(conn: Connection) -> None:
+    """Each deliverable keeps the line that funds it, and each payment the line it was charged to (its deliverable's
+    funding line: a part moves only while unpaid and unaccepted), so the as-of report sums a line's payments and
+    acceptances off one index each instead of visiting every contract of the line. Payments are append-only: their
+    guards are lifted for the one fill and put back with it."""
+    if "funding_line_id" not in {column["name"] for column in inspect(conn).get_columns("deliverable")}:
+        conn.exec_driver_sql("ALTER TABLE deliverable ADD COLUMN funding_line_id INTEGER REFERENCES budget_line (id)")
+        conn.exec_driver_sql("UPDATE deliverable SET funding_line_id = COALESCE(carried_to_line_id, budget_line_id, "
+                             "(SELECT c.budget_line_id FROM contract c WHERE c.id = deliverable.contract_id))")
+    if "budget_line_id" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
+        for statement in drop_append_only_ddl("payment", conn):
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN budget_line_id INTEGER REFERENCES budget_line (id)")
+        conn.exec_driver_sql("UPDATE payment SET budget_line_id = (SELECT d.funding_line_id FROM deliverable d "
+                             "WHERE d.id = payment.deliverable_id)")
+        for statement in append_only_ddl("payment", conn):
+            conn.exec_driver_sql(statement)
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS payment_line_paid ON payment "
+                         "(budget_line_id, paid_on, amount_pence)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_line_status ON deliverable "
+                         "(funding_line_id, status, decided_on, amount_pence)")
+
+
 _BYTE_ORDER_INDEXES = (
     ("contract_reference_live", '(reference COLLATE "C", id, awarded_on, ended_on, value_pence, paid_pence)'),
     ("contract_year_reference", '(fiscal_year, reference COLLATE "C")'),
@@ -321,6 +344,8 @@ MIGRATIONS = (
               _byte_order_indexes),
     Migration(17, "contracts carry their reference's natural sort key; the desk's list of a year walks its index",
               _reference_key),
+    Migration(18, "deliverables keep the line that funds them and payments the line they were charged to",
+              _charged_lines),
 )
 ANY_CASE = 13
 """The step a store holding two references that differ only in case refuses: a rename runs on it short of that."""

@@ -818,11 +818,17 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "SELECT c.id, c.reference, c.paid_pence, COALESCE(p.total, 0) FROM contract c "
      "LEFT JOIN (SELECT contract_id, SUM(amount_pence) AS total FROM payment GROUP BY contract_id) p "
      "ON p.contract_id = c.id WHERE c.paid_pence <> COALESCE(p.total, 0) ORDER BY c.id LIMIT 1"),
-    ("budget line {0} ({1}): paid_pence is {2}, the payments it funds add up to {3}",
+    ("deliverable {0} ({1} #{2}): funding_line_id is {3}, but the line that funds it is {4}",
+     f"SELECT d.id, c.reference, d.seq, d.funding_line_id, {_FUNDING_LINE} FROM deliverable d "
+     f"JOIN contract c ON c.id = d.contract_id WHERE d.funding_line_id IS NULL OR d.funding_line_id <> {_FUNDING_LINE} "
+     "ORDER BY d.id LIMIT 1"),
+    ("payment {0}: charged to budget line {1}, but its deliverable is funded by budget line {2}",
+     "SELECT p.id, p.budget_line_id, d.funding_line_id FROM payment p JOIN deliverable d ON d.id = p.deliverable_id "
+     "WHERE p.budget_line_id IS NULL OR p.budget_line_id <> d.funding_line_id ORDER BY p.id LIMIT 1"),
+    ("budget line {0} ({1}): paid_pence is {2}, the payments charged to it add up to {3}",
      "SELECT b.id, b.code, b.paid_pence, COALESCE(p.total, 0) FROM budget_line b "
-     f"LEFT JOIN (SELECT {_FUNDING_LINE} AS line_id, SUM(pay.amount_pence) AS total FROM payment pay "
-     "JOIN contract c ON c.id = pay.contract_id JOIN deliverable d ON d.id = pay.deliverable_id "
-     f"GROUP BY {_FUNDING_LINE}) p ON p.line_id = b.id "
+     "LEFT JOIN (SELECT budget_line_id AS line_id, SUM(amount_pence) AS total FROM payment "
+     "GROUP BY budget_line_id) p ON p.line_id = b.id "
      "WHERE b.paid_pence <> COALESCE(p.total, 0) ORDER BY b.id LIMIT 1"),
     ("contract {0} ({1}): committed_pence is {2} while it is {3} (value {4}, paid {5})",
      "SELECT id, reference, committed_pence, status, value_pence, paid_pence FROM contract "
@@ -848,8 +854,7 @@ _TOTALS: tuple[tuple[str, str], ...] = (
      "SELECT c.id, c.reference, c.fiscal_year, b.fiscal_year FROM contract c "
      "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.fiscal_year <> b.fiscal_year ORDER BY c.id LIMIT 1"),
     ("payment {0}: charged_year is {1}, but it is paid from budget line {2} of the year starting {3}",
-     "SELECT p.id, p.charged_year, b.code, b.fiscal_year FROM payment p JOIN contract c ON c.id = p.contract_id "
-     f"JOIN deliverable d ON d.id = p.deliverable_id JOIN budget_line b ON b.id = {_FUNDING_LINE} "
+     "SELECT p.id, p.charged_year, b.code, b.fiscal_year FROM payment p JOIN budget_line b ON b.id = p.budget_line_id "
      "WHERE p.charged_year <> b.fiscal_year ORDER BY p.id LIMIT 1"),
     ("invoice {0} ({1}): paid_pence is {2}, the payments matched to it add up to {3}",
      "SELECT i.id, i.number, i.paid_pence, COALESCE(p.total, 0) FROM invoice i "
