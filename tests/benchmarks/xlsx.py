@@ -131,7 +131,7 @@ def measure(kind: str, db: str, as_of: dt.date, out: Path) -> None:
     """In this process: read the commitments, then time only the writing with the chosen sink."""
     engine = open_store(db, create=False)
     with read_session(engine) as session:
-        items = list(records.commitments(session, as_of))
+        items = list(records.commitments(session.connection(), as_of))
         totals = dict.fromkeys(("value_pence", "paid_pence", "outstanding_pence", "accepted_unpaid_pence",
                                 "deliverable_amount_pence", "deliverable_paid_pence", "deliverable_unpaid_pence"), 0)
         for item in items:

@@ -100,7 +100,7 @@ def test_exports_and_backup_report_their_phases(alice: Context, engine: Engine, 
     import_folder(alice, DEMO)
     heard = Recorded()
     with read_session(engine) as session:
-        result = export_commitments(session, prepare_directory(tmp_path / "out"), dt.date(2015, 10, 19),
+        result = export_commitments(session.connection(), prepare_directory(tmp_path / "out"), dt.date(2015, 10, 19),
                                     ("csv", "json"), generated_at="2015-10-19T23:00:00+00:00", version="t",
                                     progress=heard)
     assert heard.named() == ["writing", "finishing", "publishing"]

@@ -77,7 +77,7 @@ def test_an_export_stopped_publishes_nothing(alice: Context, engine: Engine, tmp
     import_folder(alice, DEMO)
     target = prepare_directory(tmp_path / "exports")
     with read_session(engine) as session, pytest.raises(Cancelled):
-        export_commitments(session, target, dt.date(2016, 3, 31), ("csv", "json", "xlsx"),
+        export_commitments(session.connection(), target, dt.date(2016, 3, 31), ("csv", "json", "xlsx"),
                            generated_at="2015-10-19T09:00:00", version="test", progress=StopAt(phase))
     assert [path.name for path in target.iterdir()] == [".tracker-sets"]
     assert [path.name for path in (target / ".tracker-sets").iterdir()] == ["lock"]

@@ -168,7 +168,7 @@ def test_the_commitments_workbook_an_officer_edits_comes_back_in(alice: Context,
     import_folder(alice, DEMO)
     day = dt.date(2015, 10, 19)
     with read_session(engine) as session:
-        first = export_commitments(session, prepare_directory(tmp_path / "first"), day, ("csv", "xlsx"),
+        first = export_commitments(session.connection(), prepare_directory(tmp_path / "first"), day, ("csv", "xlsx"),
                                    generated_at="t", version="t")
     exported = load_workbook(first.directory / f"commitments-{day}.xlsx", read_only=True)
     contracts_sheet, deliverables_sheet = (list(sheet.iter_rows(values_only=True)) for sheet in exported.worksheets)
@@ -197,7 +197,7 @@ def test_the_commitments_workbook_an_officer_edits_comes_back_in(alice: Context,
                                                                  "payments": payments}))
         assert verify_store(fresh).ok
         with read_session(fresh) as session:
-            second = export_commitments(session, prepare_directory(tmp_path / "second"), day, ("csv",),
+            second = export_commitments(session.connection(), prepare_directory(tmp_path / "second"), day, ("csv",),
                                         generated_at="t", version="t")
     finally:
         fresh.dispose()

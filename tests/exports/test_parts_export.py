@@ -19,7 +19,7 @@ def test_each_years_part_is_a_row_on_its_own_line(alice: Context, engine: Engine
     evaluation(alice)
     award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
     with read_session(engine) as session:
-        export_commitments(session, prepare_directory(tmp_path), dt.date(2015, 10, 19), ("csv",),
+        export_commitments(session.connection(), prepare_directory(tmp_path), dt.date(2015, 10, 19), ("csv",),
                            generated_at="2015-10-19T23:00:00+00:00", version="test")
     with open(tmp_path / "commitments-2015-10-19.csv", newline="", encoding="utf-8") as handle:
         rows = [(r["reference"], r["budget_line"], r["fiscal_year"], r["value"], r["outstanding"], r["next_due_seq"])

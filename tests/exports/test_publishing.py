@@ -41,7 +41,7 @@ pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableException
 
 def _export(data: Loaded, folder: Path, version: str, formats: tuple[str, ...]) -> None:
     with read_session(data.engine) as session:
-        export_commitments(session, prepare_directory(folder), DAY, formats,
+        export_commitments(session.connection(), prepare_directory(folder), DAY, formats,
                            generated_at="2015-10-19T23:00:00+00:00", version=version)
 
 

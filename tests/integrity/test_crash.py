@@ -89,7 +89,7 @@ def _life(lane: str, db: str, work: Path, out: int) -> None:
             folder = work / f"export-{os.getpid()}-{n}"
             folder.mkdir(mode=0o700)
             with read_session(engine) as session:
-                result = export_commitments(session, folder, DEMO_TODAY, ("csv", "json"),
+                result = export_commitments(session.connection(), folder, DEMO_TODAY, ("csv", "json"),
                                             generated_at="2015-10-19T00:00:00+00:00", version=__version__)
             os.write(out, f"export {folder / result.manifest}\n".encode())
 

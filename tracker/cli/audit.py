@@ -59,7 +59,7 @@ def head(ctx: typer.Context) -> None:
     from tracker.store.session import read_session
 
     with read_session(state(ctx).engine(create=False)) as session:
-        seq, digest = chain_head(session)
+        seq, digest = chain_head(session.connection())
     say(f"{seq}:{digest} {system_clock().timestamp()}")
 
 

@@ -33,15 +33,15 @@ def commitments(
     from tracker.domain.fiscal import system_clock
     from tracker.exports.files import prepare_directory
     from tracker.exports.nightly import export_commitments, parse_formats
-    from tracker.store.session import read_session
+    from tracker.store.session import read_connection
 
     chosen = parse_formats(formats)
     day = parse.date(as_of)
     assert day is not None
     target = prepare_directory(directory or default_export_dir())
     engine = state(ctx).engine(create=False)
-    with read_session(engine) as session, progress_bar("export", quiet=quiet) as progress:
-        result = export_commitments(session, target, day, chosen, generated_at=system_clock().timestamp(),
+    with read_connection(engine) as connection, progress_bar("export", quiet=quiet) as progress:
+        result = export_commitments(connection, target, day, chosen, generated_at=system_clock().timestamp(),
                                     version=__version__, progress=progress)
     confirm(f"exported {plural(result.rows['contracts'], 'contract')} and "
             f"{plural(result.rows['deliverables'], 'deliverable')} "

@@ -10,11 +10,15 @@ import json
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection
+from sqlalchemy import select as sa_select
 
-from tracker.domain.models import AuditEvent
+from tracker.domain.tables import audit_event
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from tracker.domain.models import AuditEvent
     from tracker.domain.people import Actor
 
 GENESIS_HASH = "0" * 64
@@ -77,16 +81,19 @@ def chain_hash(prev_hash: str, body: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
-def chain_head(session: Session) -> tuple[int, str]:
+def chain_head(conn: Connection) -> tuple[int, str]:
     """(seq, hash) of the newest event: (0, genesis) on an empty trail."""
-    last = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc())).first()
+    event = audit_event.c
+    last = conn.execute(sa_select(event.seq, event.hash).order_by(event.seq.desc()).limit(1)).first()
     return (0, GENESIS_HASH) if last is None else (last[0], last[1])
 
 
-def record_event(session: Session, *, actor: "Actor", at: str, action: AuditAction,
-                 contract_ref: str | None, details: dict[str, Any]) -> AuditEvent:
+def record_event(session: "Session", *, actor: "Actor", at: str, action: AuditAction,
+                 contract_ref: str | None, details: dict[str, Any]) -> "AuditEvent":
     """Append one event inside the caller's transaction."""
-    prev_seq, prev_hash = chain_head(session)
+    from tracker.domain.models import AuditEvent
+
+    prev_seq, prev_hash = chain_head(session.connection())
     seq = prev_seq + 1
     payload = canonical(details)
     body = event_body(seq, at, actor.claimed, actor.login, str(action), contract_ref, payload)

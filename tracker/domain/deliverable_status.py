@@ -3,7 +3,7 @@
 Reports and exports as of an earlier day must not show a sign-off that came later.
 """
 
-from tracker.domain.models import DeliverableStatus
+from tracker.domain.enums import DeliverableStatus
 
 _DECIDED = (DeliverableStatus.ACCEPTED.value, DeliverableStatus.REJECTED.value)
 _PENDING = DeliverableStatus.PENDING.value

@@ -8,15 +8,15 @@ re-derives them from the detail and the events.
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, cast, false, func, true
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, false, true
 from sqlmodel import Field, SQLModel
 
 from tracker.domain.enums import ContractStatus as ContractStatus
 from tracker.domain.enums import DeliverableStatus as DeliverableStatus
 from tracker.domain.enums import Permission as Permission
 from tracker.domain.natural import KEY_LENGTH
+from tracker.domain.tables import sum_pence as sum_pence
 
 
 def Pence(*, default: int | None = None, nullable: bool = False, index: bool = False) -> int:
@@ -24,12 +24,6 @@ def Pence(*, default: int | None = None, nullable: bool = False, index: bool = F
     return Field(
         default=default, sa_column=Column(BigInteger, nullable=nullable, index=index)
     )
-
-
-def sum_pence(amounts: Any) -> Any:
-    """The total of a money expression in whole pence, 0 over no rows. PostgreSQL sums 64-bit integers as NUMERIC,
-    which its driver returns as Decimal; the cast keeps every total an int on every database."""
-    return cast(func.coalesce(func.sum(amounts), 0), BigInteger)
 
 
 class Control(StrEnum):

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from sqlalchemy import Date, bindparam, text
-from sqlmodel import Session
+from sqlalchemy import Connection, Date, bindparam, text
 
 from tracker.domain.audit import chain_head
 from tracker.exports.files import ExportRefused, Published, publishing
@@ -48,22 +47,22 @@ def file_names(as_of: dt.date) -> dict[str, str]:
             "xlsx": f"{stem}.xlsx", "manifest": f"{stem}.manifest.json"}
 
 
-def export_commitments(session: Session, directory: Path, as_of: dt.date, formats: Sequence[str], *,
+def export_commitments(connection: Connection, directory: Path, as_of: dt.date, formats: Sequence[str], *,
                        generated_at: str, version: str, progress: Progress = QUIET) -> ExportResult:
     """Write the day's files and their manifest as one set and publish it (`files.publishing`): the folder holds
     the previous complete set until the new one is complete. `directory` must come from `prepare_directory`.
     `progress` hears writing (contracts, of those awarded by the day: a few may have ended or be settled),
     finishing (the spreadsheet's totals, closing the files) and publishing."""
     names = file_names(as_of)
-    head_seq, head_hash = chain_head(session)
+    head_seq, head_hash = chain_head(connection)
     counts = {"contracts": 0, "deliverables": 0}
     totals = dict.fromkeys(("value_pence", "paid_pence", "outstanding_pence", "accepted_unpaid_pence",
                             "deliverable_amount_pence", "deliverable_paid_pence", "deliverable_unpaid_pence"), 0)
     with publishing(directory, names["stem"]) as writer:
         sinks = open_sinks(writer, names, formats, as_of)
         try:
-            progress.phase("writing", _awarded_by(session, as_of, progress), "contracts")
-            for item in counted(commitments(session, as_of), progress):
+            progress.phase("writing", _awarded_by(connection, as_of, progress), "contracts")
+            for item in counted(commitments(connection, as_of), progress):
                 counts["contracts"] += 1
                 counts["deliverables"] += len(item.deliverables)
                 _add_totals(totals, item)
@@ -93,13 +92,13 @@ def export_commitments(session: Session, directory: Path, as_of: dt.date, format
     return ExportResult(directory, names["manifest"], tuple(files), counts, totals)
 
 
-def _awarded_by(session: Session, as_of: dt.date, progress: Progress) -> int | None:
+def _awarded_by(connection: Connection, as_of: dt.date, progress: Progress) -> int | None:
     """About how many contracts the export will write, for a watcher's bar only."""
     if progress is QUIET:
         return None
     query = text("SELECT COUNT(*) FROM contract WHERE awarded_on IS NOT NULL AND awarded_on <= :day").bindparams(
         bindparam("day", type_=Date))
-    return int(session.connection().execute(query, {"day": as_of}).scalar_one())
+    return int(connection.execute(query, {"day": as_of}).scalar_one())
 
 
 def _add_totals(totals: dict[str, int], item: Commitment) -> None:

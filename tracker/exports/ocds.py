@@ -120,7 +120,7 @@ def export_ocds(session: Session, directory: Path, who: Publisher, window: Windo
     `progress` hears writing (releases, of about as many as the window's events and imported contracts), then
     publishing."""
     name = f"{window.stem}.json"
-    head_seq, head_hash = chain_head(session)
+    head_seq, head_hash = chain_head(session.connection())
     count = 0
     manifest_name = f"{window.stem}.manifest.json"
     with publishing(directory, window.stem) as writer:

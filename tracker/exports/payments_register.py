@@ -64,7 +64,7 @@ def export_register(session: Session, directory: Path, first: dt.date, last: dt.
     if last < first:
         raise ExportRefused(f"the period ends ({last}) before it starts ({first})")
     stem = f"payments-{first.isoformat()}-to-{last.isoformat()}"
-    head_seq, head_hash = chain_head(session)
+    head_seq, head_hash = chain_head(session.connection())
     count = total = 0
     with publishing(directory, stem) as writer:
         with open(writer.new(f"{stem}.csv"), "w", newline="", encoding="utf-8", buffering=1 << 20) as handle:

@@ -14,11 +14,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, cast, func, or_
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
 
 from tracker.domain.deliverable_status import status_as_of
 from tracker.domain.fiscal import FiscalYear
-from tracker.domain.models import BudgetLine, Contract, Deliverable, Payment, sum_pence
+from tracker.domain.tables import budget_line, contract, deliverable, payment, sum_pence
 from tracker.store.engine import byte_order
 
 CONTRACT_COLUMNS = ("as_of", "reference", "supplier", "title", "budget_line", "fund", "fiscal_year", "value", "paid",
@@ -72,18 +71,17 @@ class Commitment(NamedTuple):
         return self.value_pence - self.paid_pence
 
 
-def commitments(session: Session, as_of: dt.date, *, settled: bool | None = None) -> Iterator[Commitment]:
+def commitments(connection: Connection, as_of: dt.date, *, settled: bool | None = None) -> Iterator[Commitment]:
     """Contracts awarded and not ended at the end of the day, with something still to pay, by reference.
 
     `settled` (whether running totals may stand for the day) is looked up unless given; tests force each path.
     """
     day = as_of.isoformat()
     if settled is None:
-        settled = settled_by(session, as_of)
+        settled = settled_by(connection, as_of)
     contracts_query, deliverables_query = _queries(as_of, settled)
-    connection = session.connection()
     lines = _Lines(connection)
-    # Both run in the session's one read transaction, so they see the same contracts in the same order.
+    # Both run in the connection's one read transaction, so they see the same contracts in the same order.
     heads = _rows(connection, contracts_query)
     groups = groupby(_rows(connection, deliverables_query), key=_FIRST)
     group = next(groups, None)
@@ -105,9 +103,9 @@ class _Lines:
 
     def __getitem__(self, line_id: int) -> tuple[str, str, int]:
         if not self.found:
-            b = BudgetLine
+            b = budget_line.c
             self.found = {row[0] or 0: (row[1], row[2], row[3]) for row in self.connection.execute(
-                sa_select(col(b.id), col(b.code), col(b.fund), col(b.fiscal_year)))}
+                sa_select(b.id, b.code, b.fund, b.fiscal_year))}
         return self.found[line_id]
 
 
@@ -128,12 +126,12 @@ def _rows(connection: Connection, query: Any) -> Iterator[tuple[Any, ...]]:
         cursor.close()
 
 
-def settled_by(session: Session, as_of: dt.date) -> bool:
+def settled_by(connection: Connection, as_of: dt.date) -> bool:
     """No payment is dated after the day (the nightly case), so the running paid totals are the figures as of it.
 
     They are kept in the same transaction as every payment and `audit verify` proves them against the detail.
     """
-    last = session.connection().execute(sa_select(func.max(col(Payment.paid_on)))).scalar()
+    last = connection.execute(sa_select(func.max(payment.c.paid_on))).scalar()
     return last is None or last <= as_of
 
 
@@ -142,34 +140,31 @@ def _queries(as_of: dt.date, settled: bool) -> tuple[Any, Any]:
     no sort. Apart, a contract's text is read once rather than once per deliverable.
 
     Paid-to-date is the running total when the day is settled, else summed from the payment indexes."""
-    c, d, b, p = Contract, Deliverable, BudgetLine, Payment
-    contract_paid: Any = col(c.paid_pence)
-    paid: Any = col(d.paid_pence)
+    c, d, b, p = contract.c, deliverable.c, budget_line.c, payment.c
+    contract_paid: Any = c.paid_pence
+    paid: Any = d.paid_pence
     if not settled:
-        contract_paid = (sa_select(sum_pence(col(p.amount_pence)))
-                         .where(col(p.contract_id) == col(c.id), col(p.paid_on) <= as_of).scalar_subquery())
-        paid = (sa_select(sum_pence(col(p.amount_pence)))
-                .where(col(p.deliverable_id) == col(d.id), col(p.paid_on) <= as_of).scalar_subquery())
-    live = (col(c.awarded_on) <= as_of, or_(col(c.ended_on).is_(None), col(c.ended_on) > as_of),
-            col(c.value_pence) - contract_paid > 0)
-    contracts = (sa_select(col(c.id), col(c.reference), col(c.supplier), col(c.title), col(b.code), col(b.fund),
-                           col(b.fiscal_year), col(c.value_pence))
-                 .join(b, col(b.id) == col(c.budget_line_id))
+        contract_paid = (sa_select(sum_pence(p.amount_pence))
+                         .where(p.contract_id == c.id, p.paid_on <= as_of).scalar_subquery())
+        paid = (sa_select(sum_pence(p.amount_pence))
+                .where(p.deliverable_id == d.id, p.paid_on <= as_of).scalar_subquery())
+    live = (c.awarded_on <= as_of, or_(c.ended_on.is_(None), c.ended_on > as_of), c.value_pence - contract_paid > 0)
+    contracts = (sa_select(c.id, c.reference, c.supplier, c.title, b.code, b.fund, b.fiscal_year, c.value_pence)
+                 .join(budget_line, b.id == c.budget_line_id)
                  .where(*live)
-                 .order_by(byte_order(col(c.reference)), col(c.id)))
-    deliverables = (sa_select(col(c.id), col(d.seq), col(d.name), col(d.amount_pence), col(d.status),
-                              _text(d.due_on), _text(d.submitted_on), _text(d.decided_on), paid,
-                              func.coalesce(col(d.carried_to_line_id), col(d.budget_line_id)))
-                    .select_from(c)
-                    .join(d, col(d.contract_id) == col(c.id))
+                 .order_by(byte_order(c.reference), c.id))
+    deliverables = (sa_select(c.id, d.seq, d.name, d.amount_pence, d.status, _text(d.due_on), _text(d.submitted_on),
+                              _text(d.decided_on), paid, func.coalesce(d.carried_to_line_id, d.budget_line_id))
+                    .select_from(contract)
+                    .join(deliverable, d.contract_id == c.id)
                     .where(*live)
-                    .order_by(byte_order(col(c.reference)), col(c.id), col(d.seq)))
+                    .order_by(byte_order(c.reference), c.id, d.seq))
     return contracts, deliverables
 
 
 def _text(column: Any) -> Any:
     """A date column read as ISO text (2015-10-19), written to the files as it is: no date object per cell."""
-    return cast(col(column), String)
+    return cast(column, String)
 
 
 def _commitment(head: Any, rows: Iterable[Any], day: str, lines: _Lines) -> Iterator[Commitment]:

@@ -29,8 +29,12 @@ from tracker.exports.records import (
 )
 
 _WRITE_BUFFER = 1 << 20
-_NEEDS_QUOTES = re.compile(r'[",\r\n]|(?:\A|\x00)[=+\-@\t]').search
-"""Text that must be quoted, or made inert (`cells.safe_row`) because a spreadsheet would run it as a formula."""
+_QUOTED = re.compile(r'[",\r\n]').search
+_FORMULA = re.compile(r'\x00[=+\-@\t]').search
+"""Text that must be quoted, or made inert (`cells.safe_row`) because a spreadsheet would run it as a formula: in
+text whose every field follows a NUL, the first one too. Two scans the regular expression engine runs by a fast
+prefix search, where one pattern with an anchor alternative tried every position (a third of the export's time
+formatting CSV at a million payments)."""
 
 
 class _Sink:
@@ -68,8 +72,8 @@ class _CsvSink(_Sink):
     def add(self, item: Commitment) -> None:
         as_of, reference, n = self.as_of, item.reference, item.next_due
         names = [line[1] for line in item.deliverables]
-        text = "\x00".join((reference, item.supplier, item.title, item.budget_line, item.fund, *names))
-        if _NEEDS_QUOTES(text):
+        text = "\x00".join(("", reference, item.supplier, item.title, item.budget_line, item.fund, *names))
+        if _QUOTED(text) or _FORMULA(text):
             self.contracts.writerow(safe_row(contract_values(item, as_of, pounds), CONTRACT_IS_MONEY))
             self.deliverables.writerows(safe_row(row, DELIVERABLE_IS_MONEY)
                                         for row in deliverable_rows(item, as_of, pounds))

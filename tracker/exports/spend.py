@@ -134,7 +134,7 @@ def export_spend(session: Session, directory: Path, month: str, formats: Sequenc
         raise ExportRefused("the spend file needs the body's name (--body or TRACKER_BODY_NAME)")
     month_bounds(month)
     stem = f"spend-{month.strip()}"
-    head_seq, head_hash = chain_head(session)
+    head_seq, head_hash = chain_head(session.connection())
     items = list(spend_items(session, month, threshold_pence=threshold_pence, as_of=as_of))
     total = sum(item.amount_pence for item in items)
     with publishing(directory, stem) as writer:

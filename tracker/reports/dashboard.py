@@ -10,42 +10,23 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Connection,
-    Date,
-    Integer,
-    String,
     and_,
     case,
-    column,
     func,
     literal,
     literal_column,
     or_,
-    table,
 )
 from sqlalchemy import select as sa_select
 
 from tracker.domain.enums import ContractStatus, DeliverableStatus
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
 from tracker.domain.natural import natural_key
+from tracker.domain.tables import budget_line, contract, deliverable
 from tracker.reports.figures import LineRow, Outstanding
 from tracker.store.engine import byte_order
-
-budget_line = table("budget_line", column("id", Integer), column("code", String), column("name", String),
-                   column("fund", String), column("funder", String), column("fiscal_year", Integer),
-                   column("control", String), column("allocation_pence", BigInteger),
-                   column("committed_pence", BigInteger), column("paid_pence", BigInteger))
-contract = table("contract", column("id", Integer), column("reference", String), column("supplier", String),
-                 column("status", String), column("budget_line_id", Integer), column("fiscal_year", Integer),
-                 column("committed_pence", BigInteger), column("paid_pence", BigInteger),
-                 column("reference_key", String))
-deliverable = table("deliverable", column("contract_id", Integer), column("seq", Integer), column("name", String),
-                    column("amount_pence", BigInteger), column("paid_pence", BigInteger), column("due_on", Date),
-                    column("status", String), column("decided_by", String), column("budget_line_id", Integer),
-                    column("carried_to_line_id", Integer), column("released_in", Integer))
-"""The tables as far as they are read here, by the names `tracker.domain.models` gives their columns."""
 
 Needs = Literal["sign-off", "payment", "delivery"]
 

@@ -18,7 +18,7 @@ from tracker.domain.fiscal import format_date, parse_date
 from tracker.exports.files import prepare_directory
 from tracker.exports.nightly import ExportResult, export_commitments, file_names, parse_formats
 from tracker.store.engine import is_embedded
-from tracker.store.session import read_session
+from tracker.store.session import read_connection
 from tracker.support.wording import plural
 from tracker.ui.dialogs.action import ActionSpec, Field, Values
 from tracker.ui.dialogs.typed import REQUIRED, date_or_none, day_or
@@ -82,8 +82,8 @@ def export_form(ctx: Context) -> ActionSpec[ExportResult]:
         day = parse_date(values["as_of"], today=today)
         formats = parse_formats(values["formats"])
         target = prepare_directory(Path(folder))
-        with read_session(ctx.engine) as session:
-            return export_commitments(session, target, day, formats, generated_at=ctx.clock.timestamp(),
+        with read_connection(ctx.engine) as connection:
+            return export_commitments(connection, target, day, formats, generated_at=ctx.clock.timestamp(),
                                       version=__version__, progress=progress)
 
     return ActionSpec(
