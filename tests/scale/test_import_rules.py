@@ -602,57 +602,57 @@ GOOD = [
     (
         ("cell", "contracts.csv", 2, "value", "£60,000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "payments.csv", 2, "amount", " 30,000.0 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "GBP30000."),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "deliverables.csv", 2, "amount", "30000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "payments.csv", 2, "deliverable_seq", " 1 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "payments.csv", 2, "paid_on", " 2015-01-30 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "contracts.csv", 2, "reference", " DEMO 2014 110 "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "deliverables.csv", 2, "status", " Accepted "),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "budget_lines.csv", 2, "allocation", "92233720368547758.07"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £92,233,720,374,762,758.07, committed £462,600.00, paid £97,000.00",
-        "b572cdb83f994fa3",
+        "94b4e31e72e0b5a2",
     ),
     (
         ("cell", "payments.csv", 2, "amount", "0030000"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "2a1a147f4a8e0635",
+        "78095edf088689d0",
     ),
     (
         ("cell", "payments.csv", 2, "amount", ".5"),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £67,000.50",
-        "9a5a673e9445f976",
+        "9f27af4ee3cf3caa",
     ),
     (
         (
@@ -663,7 +663,7 @@ GOOD = [
             "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS",
         ),
         "imported 4 budget lines, 4 payments, 6 contracts, 16 deliverables; allocated £8,015,000.00, committed £462,600.00, paid £97,000.00",
-        "62e05c25302e603d",
+        "8a91f7ff0c815486",
     ),
 ]
 
