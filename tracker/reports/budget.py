@@ -277,11 +277,11 @@ class _MovedAsOf:
 
 def _parts_as_of(session: Session, ids: Sequence[int], day: dt.date) -> dict[tuple[int, int], _MovedAsOf]:
     """(contract id, line id) -> what the contract's deliverables funded off its own line (a later year's part,
-    one carried forward or released at a year end) move on the line as of the day, for contracts awarded by then:
-    per contract what `_carried_as_of` moves per line, so that a line's contract rows add up to its figures. A
-    part's commitment moves from the award, a carried or released one's from the day its year was closed; its
-    payments and acceptance go to the line that funds it. The few such deliverables are read off their partial
-    indexes, their payments off the covering one."""
+    one carried forward or released at a year end) move on the line as of the day, for contracts awarded by then;
+    a line's figures take its commitments from here too, so that its contract rows add up to them. A part's
+    commitment moves from the award, a carried or released one's from the day its year was closed; its payments
+    and acceptance go to the line that funds it. The few such deliverables are read off their partial indexes,
+    their payments off the covering one."""
     d, c, p, y, b = Deliverable, Contract, Payment, YearEnd, BudgetLine
     moved = {row[0]: row for which in (col(d.carried_to_line_id) > 0, col(d.released_in) > 0,
                                        col(d.budget_line_id) > 0) for row in session.execute(
@@ -466,52 +466,12 @@ def _figures_as_of(session: Session, ids: Sequence[int],
                       .select_from(c).join(d, col(d.contract_id) == col(c.id))
                       .where(col(c.status) == ContractStatus.CANCELLED.value, _ended_by(day), funder.in_(ids),
                              *accepted_by).group_by(funder))
-    for line_id, moved in _carried_as_of(session, ids, day).items():
-        committed[line_id] = committed.get(line_id, 0) + moved
+    for moved in _parts_as_of(session, ids, day).values():
+        committed[moved.line_id] = committed.get(moved.line_id, 0) + moved.committed_pence
     totals = {line_id: (committed.get(line_id, 0), paid.get(line_id, 0)) for line_id in committed}
     owed = {line_id: accepted.get(line_id, 0) - cancelled.get(line_id, 0) - paid.get(line_id, 0)
             for line_id in committed}
     return totals, owed
-
-
-def _carried_as_of(session: Session, ids: Sequence[int], day: dt.date) -> dict[int, int]:
-    """What the deliverables funded off their contract's line move of its commitment between the lines, as of the
-    day: a later year's part from the award; one carried forward or released at a year end from the day its year
-    was closed. (Their payments and acceptances are on the line that funds them already.) The few such
-    deliverables are read off their partial indexes."""
-    d, c, y, b = Deliverable, Contract, YearEnd, BudgetLine
-    moved = {row[0]: row for which in (col(d.carried_to_line_id) > 0, col(d.released_in) > 0,
-                                       col(d.budget_line_id) > 0) for row in session.execute(
-        sa_select(col(d.id), col(c.budget_line_id), col(d.budget_line_id), col(d.carried_to_line_id),
-                  col(d.released_in), col(d.amount_pence), col(d.paid_pence), col(c.status), col(c.awarded_on),
-                  col(c.ended_on))
-        .select_from(d).join(c, col(c.id) == col(d.contract_id)).where(which))}
-    if not moved:
-        return {}
-    closes = dict(session.execute(sa_select(col(y.fiscal_year), col(y.closed_on))).all())
-    parts = {row[2] for row in moved.values() if row[2] is not None} | {row[1] for row in moved.values()}
-    year_of = dict(session.execute(sa_select(col(b.id), col(b.fiscal_year)).where(col(b.id).in_(parts))).all())
-    wanted = set(ids)
-    deltas: dict[int, int] = {}
-
-    def shift(line_id: int | None, amount: int) -> None:
-        if line_id in wanted and amount:
-            deltas[line_id] = deltas.get(line_id, 0) + amount
-
-    for _item, own, part_line, target, released, amount, final_paid, contract_status, awarded_on, ended_on \
-            in moved.values():
-        part = part_line or own
-        running = awarded_on is not None and awarded_on <= day and (ended_on is None or ended_on > day)
-        ended = ended_on is not None and ended_on <= day
-        share = amount if running else final_paid if (ended and contract_status == ContractStatus.CLOSED) else 0
-        if part != own:
-            shift(own, -share)
-            shift(part, share)
-        closed_on = closes.get(year_of.get(part))
-        if (target is not None or released is not None) and closed_on is not None and closed_on <= day:
-            shift(part, -share)
-            shift(target, share)
-    return deltas
 
 
 def _sums(session: Session, query: Any) -> dict[int, int]:
