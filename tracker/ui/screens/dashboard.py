@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -59,6 +60,8 @@ class DashboardScreen(DeskScreen):
         self.waiting: tuple[Dashboard, WaitingCounts] | None = None
         self.line_code: str | None = None
         self._painted = False
+        self._after_paint: list[Callable[[], None]] = []
+        """Reads held back until the first figures are painted: started with them, they would slow the paint."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,10 +104,27 @@ class DashboardScreen(DeskScreen):
             first_waiting = data.work[0].line_code if data.work else None
             self.line_code = first_waiting if first_waiting in codes else (codes[0] if codes else None)
         self._fill_lines(data.lines)
-        self._load_line(self.line_code)
+        self._once_painted(lambda: self._load_line(self.line_code))
         if not self._painted:
             self._painted = True
-            self.call_after_refresh(self.desk.painted)
+            self.call_after_refresh(self._first_painted)
+
+    def _once_painted(self, start: Callable[[], None]) -> None:
+        """Start a read now, or once the first figures are painted if they are not yet."""
+        if self._painted:
+            start()
+        else:
+            self._after_paint.append(start)
+
+    def _first_painted(self) -> None:
+        self.desk.painted()
+        held, self._after_paint = self._after_paint, []
+        for start in held:
+            start()
+
+    def is_busy(self) -> bool:
+        """A read held back for the first paint is still to come."""
+        return super().is_busy() or bool(self._after_paint)
 
     def show_line(self, code: str) -> None:
         """Highlight a budget line (the palette found it) and list its contracts."""
@@ -146,8 +166,8 @@ class DashboardScreen(DeskScreen):
             self._show_waiting(*self.waiting)
         else:
             self.query_one("#work-title", Label).update(f"Waiting: counting… (first {len(data.work)} shown)")
-            self.read_plain(WaitingCounted,
-                            lambda conn: WaitingCounted(data, count_waiting(conn, data.year, data.today)))
+            self._once_painted(lambda: self.read_plain(
+                WaitingCounted, lambda conn: WaitingCounted(data, count_waiting(conn, data.year, data.today))))
 
     def on_waiting_counted(self, message: WaitingCounted) -> None:
         self._show_waiting(message.board, message.counts)
