@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -25,7 +24,7 @@ from tracker.reports.figures import LineRow
 from tracker.ui.keymap import DASHBOARD, bindings
 from tracker.ui.messages import DashboardLoaded, LineContractsLoaded, WaitingCounted
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.widgets.cells import bar, date, money
+from tracker.ui.widgets.cells import Cell, bar, date, money
 from tracker.ui.widgets.columns import Column
 from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
 
@@ -144,7 +143,7 @@ class DashboardScreen(DeskScreen):
                 line.code, line.name, money(line.allocation_pence), money(line.committed_pence),
                 money(line.paid_pence), money(line.outstanding_pence),
                 money(line.headroom_pence, warning if line.standing == "over" else ""),
-                Text(line.standing.upper(), style=flagged),
+                Cell(line.standing.upper(), style=flagged),
                 bar(line.paid_pence, line.committed_pence, line.allocation_pence, BAR_WIDTH, table.bar_styles)]))
         table.fill(LINE_COLUMNS, rows)
         if self.line_code in {line.code for line in lines}:
@@ -155,7 +154,7 @@ class DashboardScreen(DeskScreen):
         warning = table.style_of("warning")
         rows: list[tuple[str, list[object]]] = []
         for item in data.work:
-            late = Text(f"! {item.days_late} days", style=warning) if item.overdue else Text("")
+            late = Cell(f"! {item.days_late} days", style=warning) if item.overdue else Cell("")
             rows.append((f"{item.reference}\t{item.seq}", [item.reference, str(item.seq), item.name, _waiting_for(item),
                                                            date(item.due_on), late, money(item.unpaid_pence)]))
         table.fill(WORK_COLUMNS, rows)
