@@ -1,9 +1,11 @@
 """What a person waits for: `tracker --db URL` in a terminal paints the dashboard's figures before loading the ORM.
 
 The real console command runs in a fresh interpreter on a pseudo-terminal (120x40), as a person starts it; at the
-first screen drawn with the year's figures it writes the modules loaded so far and stops. The ORM, SQLModel,
-Pydantic and Typer cost a fifth of the wait and the first screen needs none of them: its reads are SQLAlchemy
-Core, the other screens load on first use, and the desk starts without building the command line's commands.
+first screen drawn with the year's figures it writes the modules and style sheets loaded so far and stops. The ORM,
+SQLModel, Pydantic and Typer cost a fifth of the wait and the first screen needs none of them: its reads are
+SQLAlchemy Core, the other screens load on first use, and the desk starts without building the command line's
+commands. Textual parses and matches every style rule it holds before it paints, so the other screens' and the
+dialogs' style sheets load with them.
 
 pendulum is allowed: the first screen shows the day and its financial year, and dates go through pendulum in one
 module (`tracker.domain.fiscal`) only; keeping it off this path would mean a second way of reading the calendar.
@@ -49,8 +51,10 @@ def drawn(app, screen, renderable):
     except Exception:
         return
     if "Budget lines 20" in title and app.screen.query_one("#lines").row_count:
+        sheets = sorted(os.path.basename(path) for path, _ in app.stylesheet.source if path.endswith(".tcss"))
         with open(written, "w") as out:
-            json.dump(sorted(sys.modules), out)
+            json.dump({"modules": sorted(sys.modules), "style_sheets": sheets,
+                       "styled": sorted(set().union(*(rule.selector_names for rule in app.stylesheet.rules)))}, out)
         os._exit(0)
 
 
@@ -62,8 +66,9 @@ tracker.load()()
 """Runs the installed `tracker` command; the first screen drawn with a year's budget lines ends it."""
 
 
-def modules_at_first_paint(target: str, written: Path) -> list[str]:
-    """The modules loaded when `tracker --db TARGET` in a 120x40 terminal first shows the dashboard's figures."""
+def loaded_at_first_paint(target: str, written: Path) -> dict[str, list[str]]:
+    """The modules and style sheets loaded when `tracker --db TARGET` in a 120x40 terminal first shows the
+    dashboard's figures."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {**os.environ, "TRACKER_TODAY": DEMO_TODAY.isoformat(), "TRACKER_USER": "Bob Pays", "TERM": "xterm-256color"}
@@ -86,14 +91,18 @@ def modules_at_first_paint(target: str, written: Path) -> list[str]:
         process.wait()
         os.close(leader)
     assert written.exists(), f"the desk did not paint its figures; the terminal last showed: {screen!r}"
-    modules: list[str] = json.loads(written.read_text())
-    return modules
+    loaded: dict[str, list[str]] = json.loads(written.read_text())
+    return loaded
 
 
-def test_the_dashboard_is_painted_before_the_orm_sqlmodel_pydantic_or_typer_is_loaded(
+def test_the_dashboard_is_painted_before_the_orm_sqlmodel_pydantic_typer_or_other_screens_styles_load(
         engine: Engine, store: str, tmp_path: Path) -> None:
     import_folder(Context(engine, Actor("Importer", "importer"), fixed_clock(DEMO_TODAY)), DEMO)
-    loaded = modules_at_first_paint(store, tmp_path / "modules.json")
-    assert "textual.app" in loaded and "tracker.ui.screens.dashboard" in loaded
-    early = sorted(name for name in loaded if name.startswith(NOT_BEFORE_THE_PAINT))
+    loaded = loaded_at_first_paint(store, tmp_path / "loaded.json")
+    modules = loaded["modules"]
+    assert "textual.app" in modules and "tracker.ui.screens.dashboard" in modules
+    early = sorted(name for name in modules if name.startswith(NOT_BEFORE_THE_PAINT))
     assert early == []
+    assert loaded["style_sheets"] == ["tracker.tcss"]
+    assert {"#filter", "ContractScreen", "BudgetScreen", "#dialog", "#refusal", "ActionModal"}.isdisjoint(
+        loaded["styled"])

@@ -70,6 +70,8 @@ class ActionSpec(Generic[Outcome]):
 class ActionModal(ModalScreen[Outcome | None]):
     """Closes with what the domain returned, or None when cancelled."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel", tooltip="Close without recording anything"),
         Binding("ctrl+s", "confirm", "Record", id="modal.confirm", tooltip="Record what the dialog shows"),

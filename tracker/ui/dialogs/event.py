@@ -18,6 +18,8 @@ from tracker.reports.audit_log import AuditEntry
 class EventScreen(ModalScreen[None]):
     """One audit event whole: every field it recorded, amounts in pounds, long values wrapped."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="event.close"),
         Binding("enter", "close", "Close", show=False, id="event.close2"),

@@ -17,6 +17,8 @@ from tracker.ui.keymap import SECTIONS
 class HelpScreen(ModalScreen[None]):
     """Every key of the desk, from the same tables as the footer and the command palette."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="help.close"),
         Binding("question_mark", "close", "Close", show=False, id="help.close2"),

@@ -29,6 +29,8 @@ Escape or enter shows the (empty) desk."""
 class WelcomeScreen(ModalScreen[None]):
     """`command` is how the desk was started (`tracker --db FILE`), so the suggested commands reach the same store."""
 
+    CSS_PATH = "dialogs.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Continue", id="welcome.close"),
         Binding("enter", "close", "Continue", show=False, id="welcome.enter"),

@@ -16,6 +16,7 @@ from tracker.domain.fiscal import FiscalYear, format_date
 
 
 class YearPicker(ModalScreen[FiscalYear | None]):
+    CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
     def __init__(self, years: list[FiscalYear], current: FiscalYear) -> None:

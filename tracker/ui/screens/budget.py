@@ -37,6 +37,7 @@ PERIOD_COLUMNS = (Column("period", "Period"), Column("paid", "Paid", right=True)
 
 
 class BudgetScreen(DeskScreen):
+    CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings(BUDGET)
 
     def __init__(self) -> None:

@@ -67,6 +67,7 @@ PAYMENT_COLUMNS = (
 
 
 class ContractScreen(DeskScreen):
+    CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = bindings(CONTRACT)
 
     def __init__(self, reference: str) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -24,7 +24,7 @@ from tracker.reports.figures import LineRow
 from tracker.ui.keymap import DASHBOARD, bindings
 from tracker.ui.messages import DashboardLoaded, LineContractsLoaded, WaitingCounted
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.widgets.cells import bar, date, money
+from tracker.ui.widgets.cells import Cell, bar, date, money
 from tracker.ui.widgets.columns import Column
 from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
 
@@ -59,6 +59,8 @@ class DashboardScreen(DeskScreen):
         self.waiting: tuple[Dashboard, WaitingCounts] | None = None
         self.line_code: str | None = None
         self._painted = False
+        self._after_paint: list[Callable[[], None]] = []
+        """Reads held back until the first figures are painted: started with them, they would slow the paint."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,10 +103,27 @@ class DashboardScreen(DeskScreen):
             first_waiting = data.work[0].line_code if data.work else None
             self.line_code = first_waiting if first_waiting in codes else (codes[0] if codes else None)
         self._fill_lines(data.lines)
-        self._load_line(self.line_code)
+        self._once_painted(lambda: self._load_line(self.line_code))
         if not self._painted:
             self._painted = True
-            self.call_after_refresh(self.desk.painted)
+            self.call_after_refresh(self._first_painted)
+
+    def _once_painted(self, start: Callable[[], None]) -> None:
+        """Start a read now, or once the first figures are painted if they are not yet."""
+        if self._painted:
+            start()
+        else:
+            self._after_paint.append(start)
+
+    def _first_painted(self) -> None:
+        self.desk.painted()
+        held, self._after_paint = self._after_paint, []
+        for start in held:
+            start()
+
+    def is_busy(self) -> bool:
+        """A read held back for the first paint is still to come."""
+        return super().is_busy() or bool(self._after_paint)
 
     def show_line(self, code: str) -> None:
         """Highlight a budget line (the palette found it) and list its contracts."""
@@ -124,7 +143,7 @@ class DashboardScreen(DeskScreen):
                 line.code, line.name, money(line.allocation_pence), money(line.committed_pence),
                 money(line.paid_pence), money(line.outstanding_pence),
                 money(line.headroom_pence, warning if line.standing == "over" else ""),
-                Text(line.standing.upper(), style=flagged),
+                Cell(line.standing.upper(), style=flagged),
                 bar(line.paid_pence, line.committed_pence, line.allocation_pence, BAR_WIDTH, table.bar_styles)]))
         table.fill(LINE_COLUMNS, rows)
         if self.line_code in {line.code for line in lines}:
@@ -135,7 +154,7 @@ class DashboardScreen(DeskScreen):
         warning = table.style_of("warning")
         rows: list[tuple[str, list[object]]] = []
         for item in data.work:
-            late = Text(f"! {item.days_late} days", style=warning) if item.overdue else Text("")
+            late = Cell(f"! {item.days_late} days", style=warning) if item.overdue else Cell("")
             rows.append((f"{item.reference}\t{item.seq}", [item.reference, str(item.seq), item.name, _waiting_for(item),
                                                            date(item.due_on), late, money(item.unpaid_pence)]))
         table.fill(WORK_COLUMNS, rows)
@@ -146,8 +165,8 @@ class DashboardScreen(DeskScreen):
             self._show_waiting(*self.waiting)
         else:
             self.query_one("#work-title", Label).update(f"Waiting: counting… (first {len(data.work)} shown)")
-            self.read_plain(WaitingCounted,
-                            lambda conn: WaitingCounted(data, count_waiting(conn, data.year, data.today)))
+            self._once_painted(lambda: self.read_plain(
+                WaitingCounted, lambda conn: WaitingCounted(data, count_waiting(conn, data.year, data.today))))
 
     def on_waiting_counted(self, message: WaitingCounted) -> None:
         self._show_waiting(message.board, message.counts)

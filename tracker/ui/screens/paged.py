@@ -14,6 +14,8 @@ Shown = TypeVar("Shown", bound=Page[Any, Any])
 
 
 class PagedScreen(DeskScreen, Generic[Shown]):
+    CSS_PATH = "screens.tcss"
+
     def __init__(self) -> None:
         super().__init__()
         self.page: Shown | None = None

@@ -37,6 +37,8 @@ LINE_COLUMNS = (
 class YearEndScreen(DeskScreen):
     """Changes nothing: closing the year is `tracker year-end close`, on a decision, at the command line."""
 
+    CSS_PATH = "screens.tcss"
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Accruals", id="accruals-title", classes="section-title", markup=False)
