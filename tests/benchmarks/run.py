@@ -29,6 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from desk_terminal import with_bytecode
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SHARED = Path(os.environ.get("TRACKER_BENCH_SHARED", REPO.parent / "shared" / "bench"))
@@ -300,6 +302,7 @@ def main() -> None:
     scratch.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "TRACKER_TODAY": TODAY, "TRACKER_USER": "benchmark", "TRACKER_EXPORT_DIR": str(scratch)}
     env.pop("TRACKER_DB", None)
+    with_bytecode(TRACKER)
     rows: list[Row] = []
     if "startup" in jobs:
         rows += bench_startup(scratch, args.runs, env)
