@@ -285,21 +285,31 @@ def test_csv_lines_are_the_bytes_csv_writer_would_write(tmp_path: Path, text: st
                            line(2, "Plan", 7_890, "accepted", "2015-07-01", "2015-07-02", 7_890), waiting)),
         records.Commitment("R2", "S", "T", "L-2", "", "2016/17", 5, 0, 0, None, ()),
     ]
-    sink = sinks._CsvSink(tmp_path / "c.csv", tmp_path / "d.csv", DAY)
+    written = _by_the_sink(tmp_path, items)
+    assert written == _by_csv_writer(tmp_path, items)
+    assert b"2015-10-19,R2,S,T,L-2,,2016/17,0.05,0.00,0.05,0.00,,,\n" in written[0]
+
+
+def _by_the_sink(folder: Path, items: list[records.Commitment]) -> tuple[bytes, bytes]:
+    sink = sinks._CsvSink(folder / "c.csv", folder / "d.csv", DAY)
     for item in items:
         sink.add(item)
     sink.close()
-    expected_c, expected_d = tmp_path / "ec.csv", tmp_path / "ed.csv"
-    with open(expected_c, "w", newline="") as c, open(expected_d, "w", newline="") as d:
+    return (folder / "c.csv").read_bytes(), (folder / "d.csv").read_bytes()
+
+
+def _by_csv_writer(folder: Path, items: list[records.Commitment]) -> tuple[bytes, bytes]:
+    """The contracts' and deliverables' files as csv.writer writes them, each text cell made inert first."""
+    with open(folder / "ec.csv", "w", newline="") as c, open(folder / "ed.csv", "w", newline="") as d:
         contracts, deliverables = csv.writer(c, lineterminator="\n"), csv.writer(d, lineterminator="\n")
         contracts.writerow(records.CONTRACT_COLUMNS)
         deliverables.writerow(records.DELIVERABLE_COLUMNS)
         for item in items:
-            contracts.writerow(records.contract_values(item, DAY.isoformat(), format_pounds))
-            deliverables.writerows(records.deliverable_rows(item, DAY.isoformat(), format_pounds))
-    assert (tmp_path / "c.csv").read_bytes() == expected_c.read_bytes()
-    assert (tmp_path / "d.csv").read_bytes() == expected_d.read_bytes()
-    assert b"2015-10-19,R2,S,T,L-2,,2016/17,0.05,0.00,0.05,0.00,,,\n" in expected_c.read_bytes()
+            contracts.writerow(safe_row(records.contract_values(item, DAY.isoformat(), format_pounds),
+                                        records.CONTRACT_IS_MONEY))
+            deliverables.writerows(safe_row(row, records.DELIVERABLE_IS_MONEY)
+                                   for row in records.deliverable_rows(item, DAY.isoformat(), format_pounds))
+    return (folder / "ec.csv").read_bytes(), (folder / "ed.csv").read_bytes()
 
 
 @pytest.mark.parametrize("formula", ["=1+1", "+44 20", "-5", "@SUM(A1)", "\tTab"])
@@ -314,20 +324,9 @@ def test_a_field_a_spreadsheet_would_run_is_written_inert_wherever_it_stands(tmp
                               0, 0, None, (line(1, "Report", 60_000, "accepted", "2015-06-01", "2015-06-03", 0),
                                            line(2, texts["deliverable name"], 40_000, "pending", "2015-07-01",
                                                 None, 0)))
-    sink = sinks._CsvSink(tmp_path / "c.csv", tmp_path / "d.csv", DAY)
-    sink.add(item)
-    sink.close()
-    expected_c, expected_d = tmp_path / "ec.csv", tmp_path / "ed.csv"
-    with open(expected_c, "w", newline="") as c, open(expected_d, "w", newline="") as d:
-        contracts, deliverables = csv.writer(c, lineterminator="\n"), csv.writer(d, lineterminator="\n")
-        contracts.writerow(records.CONTRACT_COLUMNS)
-        deliverables.writerow(records.DELIVERABLE_COLUMNS)
-        contracts.writerow(safe_row(records.contract_values(item, DAY.isoformat(), format_pounds),
-                                    records.CONTRACT_IS_MONEY))
-        deliverables.writerows(safe_row(row, records.DELIVERABLE_IS_MONEY)
-                               for row in records.deliverable_rows(item, DAY.isoformat(), format_pounds))
-    written = (tmp_path / "c.csv").read_text() + (tmp_path / "d.csv").read_text()
-    assert written == expected_c.read_text() + expected_d.read_text()
+    contracts, deliverables = _by_the_sink(tmp_path, [item])
+    assert (contracts, deliverables) == _by_csv_writer(tmp_path, [item])
+    written = (contracts + deliverables).decode()
     assert f",{formula}," not in written and not written.splitlines()[1].startswith(formula)
 
 

@@ -170,14 +170,9 @@ def _year_end(conn: Connection) -> None:
     closed years are recorded. Invoices are records, unique per supplier, and a payment names the one it matched."""
     from tracker.domain import frozen_tables
 
-    if "charged_year" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
-        for statement in drop_append_only_ddl("payment", conn):
-            conn.exec_driver_sql(statement)
-        conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN charged_year INTEGER NOT NULL DEFAULT 0")
-        conn.exec_driver_sql("UPDATE payment SET charged_year = (SELECT b.fiscal_year FROM contract c "
-                             "JOIN budget_line b ON b.id = c.budget_line_id WHERE c.id = payment.contract_id)")
-        for statement in append_only_ddl("payment", conn):
-            conn.exec_driver_sql(statement)
+    _add_payment_column(conn, "charged_year", "INTEGER NOT NULL DEFAULT 0",
+                        "(SELECT b.fiscal_year FROM contract c JOIN budget_line b ON b.id = c.budget_line_id "
+                        "WHERE c.id = payment.contract_id)")
     present = {column["name"] for column in inspect(conn).get_columns("deliverable")}
     for name, ddl in _YEAR_END_COLUMNS:
         if name not in present:
@@ -248,23 +243,29 @@ def _funding_parts(conn: Connection) -> None:
                          "(budget_line_id, contract_id, id) WHERE budget_line_id IS NOT NULL")
 
 
+def _add_payment_column(conn: Connection, name: str, ddl: str, fill: str) -> None:
+    """A new column of the append-only payments, filled once: their guards are lifted for the fill and put back
+    with it, in the step's transaction."""
+    if name in {column["name"] for column in inspect(conn).get_columns("payment")}:
+        return
+    for statement in drop_append_only_ddl("payment", conn):
+        conn.exec_driver_sql(statement)
+    conn.exec_driver_sql(f"ALTER TABLE payment ADD COLUMN {name} {ddl}")
+    conn.exec_driver_sql(f"UPDATE payment SET {name} = {fill}")
+    for statement in append_only_ddl("payment", conn):
+        conn.exec_driver_sql(statement)
+
+
 def _charged_lines(conn: Connection) -> None:
     """Each deliverable keeps the line that funds it, and each payment the line it was charged to (its deliverable's
     funding line: a part moves only while unpaid and unaccepted), so the as-of report sums a line's payments and
-    acceptances off one index each instead of visiting every contract of the line. Payments are append-only: their
-    guards are lifted for the one fill and put back with it."""
+    acceptances off one index each instead of visiting every contract of the line."""
     if "funding_line_id" not in {column["name"] for column in inspect(conn).get_columns("deliverable")}:
         conn.exec_driver_sql("ALTER TABLE deliverable ADD COLUMN funding_line_id INTEGER REFERENCES budget_line (id)")
         conn.exec_driver_sql("UPDATE deliverable SET funding_line_id = COALESCE(carried_to_line_id, budget_line_id, "
                              "(SELECT c.budget_line_id FROM contract c WHERE c.id = deliverable.contract_id))")
-    if "budget_line_id" not in {column["name"] for column in inspect(conn).get_columns("payment")}:
-        for statement in drop_append_only_ddl("payment", conn):
-            conn.exec_driver_sql(statement)
-        conn.exec_driver_sql("ALTER TABLE payment ADD COLUMN budget_line_id INTEGER REFERENCES budget_line (id)")
-        conn.exec_driver_sql("UPDATE payment SET budget_line_id = (SELECT d.funding_line_id FROM deliverable d "
-                             "WHERE d.id = payment.deliverable_id)")
-        for statement in append_only_ddl("payment", conn):
-            conn.exec_driver_sql(statement)
+    _add_payment_column(conn, "budget_line_id", "INTEGER REFERENCES budget_line (id)",
+                        "(SELECT d.funding_line_id FROM deliverable d WHERE d.id = payment.deliverable_id)")
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS payment_line_paid ON payment "
                          "(budget_line_id, paid_on, amount_pence)")
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS deliverable_line_status ON deliverable "
