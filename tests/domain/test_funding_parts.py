@@ -569,3 +569,21 @@ def test_as_of_by_contract_rows_show_each_years_part_and_add_up_to_the_lines(ali
     assert {code: [(c.reference, c.committed_pence, c.paid_pence) for c in rows] for code, rows in listed.items()} == {
         OLD: [(REF, 2_080_000, 2_080_000), ("EVAL 2015 19", 300_000, 300_000)],
         NEW: [(REF, 8_320_000, 4_160_000), ("EVAL 2015 19", 400_000, 0)]}
+
+
+def test_a_released_part_accepted_after_its_year_ended_is_owed_on_its_line_now_and_as_of_a_day(
+        alice: Context, engine: Engine) -> None:
+    """The final report, EVAL-1617's part, accepted on 5 April 2017 and released at 2016/17's close: its acceptance
+    is on EVAL-1617 (the line that funded it) today, as of a day by line, and in its contract's row there."""
+    evaluation(alice, new_allocation=12_000_000)
+    award_contract(alice, REF, on=dt.date(2015, 9, 30), lines=[NEW])
+    spring = on(alice, dt.date(2017, 4, 20))
+    submit_deliverable(spring, REF, 4, on=dt.date(2017, 4, 5))
+    accept_deliverable(spring, REF, 4, on=dt.date(2017, 4, 5))
+    close_year(spring, FiscalYear(2016), decision="PCD 1704", release=[Release(REF, 3), Release(REF, 4)])
+    for day in (dt.date(2017, 4, 4), dt.date(2017, 4, 5), dt.date(2017, 4, 20), None):
+        _by_contract(engine, day)
+    assert _by_contract(engine, dt.date(2017, 4, 20), FiscalYear(2016)) == {NEW: [(REF, 0, 0, 2_080_000)]}
+    with read_session(engine) as session:
+        now = {row.code: row.accepted_unpaid_pence for row in budget_report(session).lines}
+    assert now[NEW] == 2_080_000 and now[OLD] == 0

@@ -295,7 +295,7 @@ def _parts_as_of(session: Session, ids: Sequence[int], day: dt.date) -> dict[tup
     closes = dict(session.execute(sa_select(col(y.fiscal_year), col(y.closed_on))).all())
     part_lines = {row[3] for row in moved.values() if row[3] is not None} | {row[2] for row in moved.values()}
     year_of = dict(session.execute(sa_select(col(b.id), col(b.fiscal_year)).where(col(b.id).in_(part_lines))).all())
-    funded = [item for item, row in moved.items() if (row[4] or row[3]) is not None and row[5] is None]
+    funded = [item for item, row in moved.items() if (row[4] or row[3]) is not None]
     paid_by = dict(session.execute(
         sa_select(col(p.deliverable_id), sum_pence(col(p.amount_pence)))
         .where(col(p.deliverable_id).in_(funded), col(p.paid_on) <= day).group_by(col(p.deliverable_id))).all()
@@ -317,7 +317,7 @@ def _parts_as_of(session: Session, ids: Sequence[int], day: dt.date) -> dict[tup
         for line_id, sign in ((own, -1), (target if carried else part, 1)):
             shift(contract_id, line_id, 0, sign * amount)
             shift(contract_id, line_id, 1, sign * share)
-        funder = None if released is not None else target or part
+        funder = target or part  # the line that funds it (`funding.line_of`), released or not
         if funder is None or funder == own:
             continue
         cancelled = not running and contract_status == ContractStatus.CANCELLED
