@@ -103,7 +103,10 @@ class DashboardScreen(DeskScreen):
             first_waiting = data.work[0].line_code if data.work else None
             self.line_code = first_waiting if first_waiting in codes else (codes[0] if codes else None)
         self._fill_lines(data.lines)
-        self._once_painted(lambda: self._load_line(self.line_code))
+        if self.line_code is None:  # nothing to read: the empty list is drawn with the first figures
+            self._load_line(None)
+        else:
+            self._once_painted(lambda: self._load_line(self.line_code))
         if not self._painted:
             self._painted = True
             self.call_after_refresh(self._first_painted)
