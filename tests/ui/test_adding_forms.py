@@ -5,10 +5,8 @@ cancel. On the demo they run on both stores."""
 import datetime as dt
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import func, select
 from textual.widgets import Input, Static
@@ -17,10 +15,7 @@ from tracker.domain.audit import AuditAction
 from tracker.domain.context import Context
 from tracker.domain.contracts import add_contract
 from tracker.domain.fiscal import fixed_clock
-from tracker.domain.importing import import_folder
 from tracker.domain.models import AuditEvent, Contract
-from tracker.domain.people import Actor
-from tracker.domain.schema import open_store
 from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
 from tracker.ui.app import TrackerApp
@@ -30,6 +25,7 @@ from tracker.ui.screens.dashboard import DashboardScreen
 from tracker.ui.widgets.progress_line import ProgressLine
 
 from ..conftest import DEMO, DEMO_TODAY
+from . import each_store
 from .conftest import OFFICER, DeskFactory
 from .helpers import desk_test, press, settle
 from .test_keys import palette_choose
@@ -37,13 +33,7 @@ from .test_keys import palette_choose
 SIZE = (120, 40)
 
 
-@pytest.fixture
-def demo_engine(store: str) -> Iterator[Engine]:
-    """The demo on each store in turn (SQLite, PostgreSQL)."""
-    engine = open_store(store)
-    import_folder(Context(engine, Actor("Importer", "importer"), fixed_clock(DEMO_TODAY)), DEMO)
-    yield engine
-    engine.dispose()
+demo_engine = each_store.demo_engine  # the demo on each store, over conftest's SQLite one
 
 
 def field(app: TrackerApp, name: str) -> Input:

@@ -3,7 +3,6 @@
 The flows run on both stores (the screen snapshots in tests/ui/snapshots run on SQLite alone: one image per screen,
 and the same figures come from either store, as tests/test_postgresql.py requires)."""
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -11,11 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from textual.widgets import Input, OptionList, Static
 
-from tracker.domain.context import Context
-from tracker.domain.fiscal import FiscalYear, fixed_clock
-from tracker.domain.importing import import_folder
+from tracker.domain.fiscal import FiscalYear
 from tracker.domain.people import Actor
-from tracker.domain.schema import open_store
 from tracker.reports import dashboard as dashboard_report
 from tracker.reports.registers import budget_lines, contract_statement
 from tracker.store.session import read_session
@@ -30,20 +26,15 @@ from tracker.ui.screens.dashboard import DashboardScreen
 from tracker.ui.widgets.desk_table import DeskTable
 from tracker.ui.widgets.line_table import LineTable
 
-from ..conftest import DEMO, DEMO_TODAY
+from ..conftest import DEMO
+from . import each_store
 from .conftest import DeskFactory
 from .helpers import cell_texts, desk_test, press, settle, type_text
 
 SIZE = (100, 32)
 
 
-@pytest.fixture
-def demo_engine(store: str) -> Iterator[Engine]:
-    """The demo on each store in turn (SQLite, PostgreSQL)."""
-    engine = open_store(store)
-    import_folder(Context(engine, Actor("Importer", "importer"), fixed_clock(DEMO_TODAY)), DEMO)
-    yield engine
-    engine.dispose()
+demo_engine = each_store.demo_engine  # the demo on each store, over conftest's SQLite one
 
 
 def line_paid(engine: Engine, code: str) -> int:

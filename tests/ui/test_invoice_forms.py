@@ -4,20 +4,16 @@ the three-way match and the year it is charged to shown before anything is recor
 stores."""
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine
 from textual.widgets import Input, Static
 
 from tracker.domain.context import Context
 from tracker.domain.deliverables import accept_deliverable
 from tracker.domain.fiscal import fixed_clock
-from tracker.domain.importing import import_folder
 from tracker.domain.invoices import dispute_invoice, receive_invoice, reject_invoice
 from tracker.domain.people import Actor
-from tracker.domain.schema import open_store
 from tracker.domain.verify import verify_store
 from tracker.reports.invoices import InvoiceRow, invoice_register
 from tracker.reports.registers import contract_statement
@@ -27,7 +23,8 @@ from tracker.ui.dialogs.action import ActionModal
 from tracker.ui.screens.contract import ContractScreen
 from tracker.ui.widgets.desk_table import DeskTable
 
-from ..conftest import DEMO, DEMO_TODAY
+from ..conftest import DEMO_TODAY
+from . import each_store
 from .conftest import OFFICER
 from .helpers import cell_texts, desk_test, press, settle
 
@@ -36,13 +33,7 @@ SMALL = (80, 24)
 SIGNATORY = Actor("Alice Accepts", "alice")
 
 
-@pytest.fixture
-def demo_engine(store: str) -> Iterator[Engine]:
-    """The demo on each store in turn (SQLite, PostgreSQL)."""
-    engine = open_store(store)
-    import_folder(Context(engine, Actor("Importer", "importer"), fixed_clock(DEMO_TODAY)), DEMO)
-    yield engine
-    engine.dispose()
+demo_engine = each_store.demo_engine  # the demo on each store, over conftest's SQLite one
 
 
 def desk_on(engine: Engine, today: dt.date = DEMO_TODAY) -> TrackerApp:

@@ -4,7 +4,7 @@ On the demo, on both stores."""
 
 import asyncio
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ from tracker.domain.context import Context
 from tracker.domain.errors import TrackerError
 from tracker.domain.fiscal import fixed_clock
 from tracker.domain.importing import ImportSummary, import_folder
-from tracker.domain.people import Actor
 from tracker.domain.schema import open_store
 from tracker.domain.verify import verify_store
 from tracker.exports.files import ExportRefused, prepare_directory
@@ -30,6 +29,7 @@ from tracker.ui.screens.dashboard import DashboardScreen
 from tracker.ui.widgets.progress_line import ProgressLine
 
 from ..conftest import DEMO, DEMO_TODAY
+from . import each_store
 from .conftest import OFFICER
 from .helpers import desk_test, press, settle
 from .test_keys import palette_choose
@@ -55,13 +55,7 @@ FOLDER = {
 IMPORTED = "Imported 1 budget line, 1 payment, 1 contract, 2 deliverables"
 
 
-@pytest.fixture
-def demo_engine(store: str) -> Iterator[Engine]:
-    """The demo on each store in turn (SQLite, PostgreSQL)."""
-    engine = open_store(store)
-    import_folder(Context(engine, Actor("Importer", "importer"), fixed_clock(DEMO_TODAY)), DEMO)
-    yield engine
-    engine.dispose()
+demo_engine = each_store.demo_engine  # the demo on each store, over conftest's SQLite one
 
 
 @pytest.fixture
