@@ -31,7 +31,8 @@ from tracker.domain.verify import verify_store
 from tracker.domain.year_end import Carry, Release, close_year
 from tracker.exports.payments_register import register_rows
 from tracker.reports.budget import budget_by_contract, budget_report
-from tracker.reports.dashboard import WaitingCounts, count_waiting, line_contracts, work_items
+from tracker.reports.dashboard import count_waiting, line_contracts, work_items
+from tracker.reports.dashboard_rows import WaitingCounts
 from tracker.reports.year_end import year_end_review
 from tracker.store.session import read_session
 

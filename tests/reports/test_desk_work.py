@@ -4,7 +4,8 @@ and with the workload's own rows."""
 import datetime as dt
 
 from tracker.domain.fiscal import FiscalYear
-from tracker.reports.dashboard import WaitingCounts, count_waiting, work_items
+from tracker.reports.dashboard import count_waiting, work_items
+from tracker.reports.dashboard_rows import WaitingCounts
 from tracker.store.session import read_session
 
 from .conftest import Loaded

@@ -14,7 +14,8 @@ from tracker.domain.schema import open_store
 from tracker.domain.verify import verify_store
 from tracker.reports.audit_log import AuditQuery, audit_page
 from tracker.reports.contract_list import SORT_KEYS, ContractQuery, contracts_page
-from tracker.reports.dashboard import WaitingCounts, count_waiting, dashboard, work_items
+from tracker.reports.dashboard import count_waiting, dashboard, work_items
+from tracker.reports.dashboard_rows import WaitingCounts
 from tracker.store.session import read_session
 
 from ..stores import as_at, issued_selects

@@ -58,14 +58,8 @@ def _open_desk(options: dict[str, str]) -> bool:
     """The desk on the store the options (or TRACKER_DB, TRACKER_USER) name, as `tracker.cli.main` opens it; False,
     having done nothing, when the store cannot be opened."""
     from tracker.cli.state import CliState
+    from tracker.ui.launch import open_desk
 
     database = options.get("--db") or os.environ.get("TRACKER_DB") or None
     officer = CliState(database=database, acting_as=options.get("--as") or os.environ.get("TRACKER_USER") or None)
-    try:
-        context = officer.context()
-    except Exception:
-        return False
-    from tracker.ui.launch import run_desk
-
-    run_desk(context, command=f"tracker --db {shlex.quote(database)}" if database else "tracker")
-    return True
+    return open_desk(officer.context, command=f"tracker --db {shlex.quote(database)}" if database else "tracker")

@@ -13,11 +13,10 @@ import pwd
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, literal_column, select, table
-
 from tracker.domain.text import clean_name, same_name
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlmodel import Session
 
 
@@ -53,6 +52,9 @@ def resolve_actor(claimed: str | None = None, *, principal: str | None = None) -
 def has_register(conn: Connection | Session) -> bool:
     """Whether the people register names anyone: without it, single-officer mode (principals are not checked).
 
-    In SQLAlchemy Core, so that the desk's header can say so before the ORM is loaded.
+    In SQLAlchemy Core, so that the desk's header can say so before the ORM is loaded; imported here, as the desk
+    paints who acts (an `Actor`) before it loads SQLAlchemy.
     """
+    from sqlalchemy import literal_column, select, table
+
     return conn.execute(select(literal_column("1")).select_from(table("person")).limit(1)).first() is not None

@@ -6,8 +6,7 @@ reads, and a person waits for it.
 """
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -25,58 +24,9 @@ from tracker.domain.enums import ContractStatus, DeliverableStatus
 from tracker.domain.fiscal import FiscalYear, fiscal_year_of
 from tracker.domain.natural import natural_key
 from tracker.domain.tables import budget_line, contract, deliverable
-from tracker.reports.figures import LineRow, Outstanding
+from tracker.reports.dashboard_rows import Dashboard, LineContract, WaitingCounts, WorkItem
+from tracker.reports.figures import LineRow
 from tracker.store.engine import byte_order
-
-Needs = Literal["sign-off", "payment", "delivery"]
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    """A deliverable that is waiting for someone: sign-off, payment, or (when late) the supplier."""
-
-    reference: str
-    seq: int
-    name: str
-    supplier: str
-    line_code: str
-    amount_pence: int
-    paid_pence: int
-    due_on: dt.date
-    status: str
-    decided_by: str | None
-    needs: Needs
-    days_late: int
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_late > 0
-
-    @property
-    def unpaid_pence(self) -> int:
-        return self.amount_pence - self.paid_pence
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    year: FiscalYear
-    today: dt.date
-    lines: tuple[LineRow, ...]
-    work: tuple[WorkItem, ...]
-    work_more: bool
-    store_empty: bool
-
-    @property
-    def awaiting_signoff(self) -> tuple[WorkItem, ...]:
-        return tuple(item for item in self.work if item.needs == "sign-off")
-
-    @property
-    def awaiting_payment(self) -> tuple[WorkItem, ...]:
-        return tuple(item for item in self.work if item.needs == "payment")
-
-    @property
-    def overdue(self) -> tuple[WorkItem, ...]:
-        return tuple(item for item in self.work if item.overdue)
 
 
 def financial_years(conn: Connection, today: dt.date) -> list[FiscalYear]:
@@ -200,13 +150,6 @@ def _is_waiting(item: WorkItem, today: dt.date) -> bool:
     return item.status == DeliverableStatus.SUBMITTED.value or item.due_on < today
 
 
-@dataclass(frozen=True)
-class WaitingCounts:
-    signoff: int
-    payment: int
-    overdue: int
-
-
 def count_waiting(conn: Connection, year: FiscalYear, today: dt.date) -> WaitingCounts:
     """All of the year's waiting work by kind, for when the list shows only its first page."""
     status = deliverable.c.status
@@ -243,15 +186,6 @@ def _waiting(today: dt.date) -> list[ColumnElement[bool]]:
         or_(deliverable.c.status == submitted, and_(deliverable.c.status == accepted, unpaid),
             and_(deliverable.c.status != accepted, deliverable.c.due_on < today)),
     ]
-
-
-@dataclass(frozen=True)
-class LineContract(Outstanding):
-    reference: str
-    supplier: str
-    status: str
-    committed_pence: int
-    paid_pence: int
 
 
 def line_contracts(conn: Connection, line_code: str, *, limit: int = 100) -> tuple[list[LineContract], bool]:

@@ -1,27 +1,26 @@
 """The finance officer's desk: one app, built by one factory for the command line and the tests.
 
 Only the dashboard is loaded before the first paint: the other screens, the dialogs and the palette's providers
-are imported on first use, and nothing before the paint loads the ORM.
+are imported on first use. Nothing before the paint loads the ORM; opened in a terminal (`tracker.ui.launch`),
+nothing before it loads SQLAlchemy either: the store is opened on first use.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from sqlalchemy import Engine
 from textual.app import App
 from textual.binding import BindingType
 from textual.command import Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from tracker.domain.actor import Actor, has_register
-from tracker.domain.context import Context
+from tracker.domain.actor import Actor
 from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
 from tracker.domain.money import format_gbp
-from tracker.store.session import read_connection
 from tracker.support.crash_log import write_crash_log
 from tracker.ui.desk import Desk
 from tracker.ui.keymap import EVERYWHERE, bindings
@@ -71,31 +70,62 @@ class TrackerApp(App[None]):
 
     year: reactive[FiscalYear] = reactive(FiscalYear(2000), init=False)
 
-    def __init__(self, context: Context, *, label: str = "", cursor_blink: bool = True,
-                 command: str = "tracker", first_read: FirstRead | None = None) -> None:
+    def __init__(self, actor: Actor, clock: Clock, open_context: Callable[[], Context], *, label: str = "",
+                 cursor_blink: bool = True, command: str = "tracker", first_read: FirstRead | None = None) -> None:
         super().__init__()
-        self.context = context
+        self.actor = actor
+        self.clock = clock
+        self._open_context = open_context
+        self._desk_context: Context | None = None
+        self._opening = threading.Lock()
         self.label = label
         self.command = command
         self.cursor_blink = cursor_blink
         self.first_read = first_read
         self.years: list[FiscalYear] = []
-        self.set_reactive(TrackerApp.year, fiscal_year_of(context.clock.today()))
+        self.set_reactive(TrackerApp.year, fiscal_year_of(clock.today()))
         self.welcomed = False
-        self.single_officer = True
+        self._opened = first_read.opened() if first_read is not None else None
+        self.single_officer = self._opened.single_officer if self._opened is not None else True
+
+    @property
+    def context(self) -> Context:
+        """The store, the officer and the clock. Opened on first use (by whichever thread comes first): on a desk
+        whose first figures were read for it, once they are painted."""
+        with self._opening:
+            if self._desk_context is None:
+                self._desk_context = self._open_context()
+            return self._desk_context
+
+    @context.setter
+    def context(self, context: Context) -> None:
+        """Another officer at the same desk (a test hands it over mid-way)."""
+        with self._opening:
+            self._desk_context = context
 
     def on_mount(self) -> None:
-        with read_connection(self.context.engine) as conn:
-            self.single_officer = not has_register(conn)
+        if self._opened is None:  # else the first read said
+            from tracker.domain.actor import has_register
+            from tracker.store.session import read_connection
+
+            with read_connection(self.context.engine) as conn:
+                self.single_officer = not has_register(conn)
         self._caption()
 
     def painted(self) -> None:
-        """The first figures are on screen: garbage collection, held off by the launcher until now, runs again, and
-        what was loaded to paint them (kept as long as the desk runs) is frozen out of it, so that a collection
-        between two keystrokes does not walk it."""
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        """The first figures are on screen. A desk the launcher opened held garbage collection off until now: it
+        runs again, and what was loaded to paint them (kept as long as the desk runs) is frozen out of it, so that
+        a collection between two keystrokes does not walk it; the store is opened now, in a thread, if no read has
+        opened it yet, and what that loads is frozen out too."""
+        if gc.isenabled():  # a desk in a test
+            return
+        gc.freeze()
+        gc.enable()
+        self.run_worker(self._open_store, thread=True, exit_on_error=False, name="open the store")
+
+    def _open_store(self) -> None:
+        self.context  # noqa: B018 (opens it)
+        gc.freeze()
 
     def watch_year(self) -> None:
         self._caption()
@@ -105,11 +135,11 @@ class TrackerApp(App[None]):
     def _caption(self) -> None:
         """Most needed first, as a narrow terminal cuts the end: the year, who is acting under which login, the day,
         then single-officer mode (one login may act under several names) and the store."""
-        actor = self.context.actor
+        actor = self.actor
         who = actor.claimed if actor.claimed == actor.login else f"{actor.claimed} (login {actor.login})"
         mode = " · single-officer mode" if self.single_officer else ""
         where = f" · {self.label}" if self.label else ""
-        self.sub_title = f"{self.year.label} · {who} · today {format_date(self.context.clock.today())}{mode}{where}"
+        self.sub_title = f"{self.year.label} · {who} · today {format_date(self.clock.today())}{mode}{where}"
 
     def _fatal_error(self) -> None:
         """A bug ends the desk with one line and a private log: tracebacks can hold financial data."""
@@ -233,14 +263,18 @@ def _drafted_note(drafted: Drafted) -> str:
 
 
 def build_app(engine: Engine, actor: Actor, clock: Clock, *, label: str = "", cursor_blink: bool = True,
-              command: str = "tracker", first_read: FirstRead | None = None) -> TrackerApp:
-    """The desk on a store, for a person, at a time: the command line passes the real ones, tests fixed ones;
-    `first_read` is the first screen's read, started by the launcher (`tracker.ui.launch`) before Textual loaded."""
-    return TrackerApp(Context(engine=engine, actor=actor, clock=clock), label=label, cursor_blink=cursor_blink,
-                      command=command, first_read=first_read)
+              command: str = "tracker") -> TrackerApp:
+    """The desk on an open store, for a person, at a time: the demo passes the real ones, tests fixed ones."""
+    from tracker.domain.context import Context
+
+    context = Context(engine=engine, actor=actor, clock=clock)
+    return TrackerApp(actor, clock, lambda: context, label=label, cursor_blink=cursor_blink, command=command)
 
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from tracker.domain.context import Context
     from tracker.intake.applying import Drafted
     from tracker.ui.dialogs.action import ActionSpec
     from tracker.ui.dialogs.decision import FormRead

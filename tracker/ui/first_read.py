@@ -1,42 +1,119 @@
-"""The desk's first screen read in a thread of its own, started before Textual loads (see `tracker.ui.launch`)."""
+"""The desk's first screen read in a process of its own, forked before Textual loads (see `tracker.ui.launch`).
+
+A person waits for the first screen. Opening the store loads SQLAlchemy, about a fifth of a second of CPU, and
+Python runs one thread at a time, so a read in a thread overlaps only its waits on the disk. A forked process runs
+on another core: it opens the store, says who acts, reads the first screen's figures and hands them over through a
+pipe, while the desk loads Textual and draws itself. The desk opens its own connection once the figures are on
+screen.
+
+Whatever goes wrong in that process is handed over as nothing read, and the desk does what it would do without
+it: the command line says why a store cannot be opened, and the dashboard reads its figures itself.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import os
+import pickle
 import threading
-from concurrent.futures import Future
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, NoReturn, TypeVar
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:
+    from tracker.domain.actor import Actor
+    from tracker.domain.context import Context
+    from tracker.domain.fiscal import FiscalYear
+    from tracker.reports.dashboard_rows import Dashboard
 
-from tracker.domain.fiscal import FiscalYear, fiscal_year_of
-from tracker.reports.dashboard import Dashboard, first_screen
-from tracker.store.session import read_connection
+    Figures = tuple[Dashboard, list[FiscalYear]]
+
+Said = TypeVar("Said")
 
 
 @dataclass(frozen=True)
+class Opened:
+    """The store opened: who acts on it, and whether its people register is empty (single-officer mode)."""
+
+    actor: Actor
+    single_officer: bool
+
+
 class FirstRead:
-    """The first screen's figures for the year and day the desk opens on, read in a thread of their own."""
+    """The first screen's figures for the day the store's clock gives and its year, read by a forked process.
 
-    year: FiscalYear
-    today: dt.date
-    figures: Future[tuple[Dashboard, list[FiscalYear]]]
+    It is started before anything else is loaded (pendulum, Textual): the desk loads those while it runs.
+    """
 
-    def result(self) -> tuple[Dashboard, list[FiscalYear]]:
-        """The figures, once read (waiting for them if need be); a failed read raises here, in the desk."""
-        return self.figures.result()
+    def __init__(self, reader: int, pipe: IO[bytes]) -> None:
+        self._reader = reader
+        self._pipe = pipe
+        self._lock = threading.Lock()
+        self._opened: Opened | None = None
+        self._said_opened = False
 
     @classmethod
-    def start(cls, engine: Engine, today: dt.date) -> FirstRead:
-        year = fiscal_year_of(today)
-        figures: Future[tuple[Dashboard, list[FiscalYear]]] = Future()
+    def start(cls, open_context: Callable[[], Context]) -> FirstRead:
+        reading, writing = os.pipe()
+        reader = os.fork()
+        if reader == 0:
+            os.close(reading)
+            _read(writing, open_context)
+        os.close(writing)
+        return cls(reader, os.fdopen(reading, "rb"))
 
-        def read() -> None:
-            try:
-                with read_connection(engine) as conn:
-                    figures.set_result(first_screen(conn, year, today))
-            except BaseException as error:  # handed to the desk, which says it could not read
-                figures.set_exception(error)
+    def opened(self) -> Opened | None:
+        """Who acts, once the store is open (waiting for it); None when it could not be opened."""
+        with self._lock:
+            if not self._said_opened:
+                self._said_opened = True
+                self._opened = self._next(Opened)
+                if self._opened is None:
+                    self._end()
+            return self._opened
 
-        threading.Thread(target=read, name="first-read", daemon=True).start()
-        return cls(year, today, figures)
+    def result(self) -> Figures | None:
+        """The figures, once read (waiting for them); None when they could not be read. They are of the day and
+        year their dashboard names."""
+        if self.opened() is None:
+            return None
+        with self._lock:
+            figures = self._next(tuple)
+            self._end()
+        return figures
+
+    def _next(self, kind: type[Said]) -> Said | None:
+        """The next thing the reader said, if it is of the kind expected; None once it has stopped."""
+        try:
+            said = pickle.load(self._pipe)
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+            return None
+        return said if isinstance(said, kind) else None
+
+    def _end(self) -> None:
+        """The reader has said all it will: it has ended, or ends now, and is reaped."""
+        if not self._pipe.closed:
+            self._pipe.close()
+            os.waitpid(self._reader, 0)
+
+
+def _read(writing: int, open_context: Callable[[], Context]) -> NoReturn:
+    """The forked process: open the store, say who acts, read the figures, and end without a word on the screen
+    (its output would land on the desk's) or a clean-up of what it shares with the desk (the terminal)."""
+    try:
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for stream in (0, 1, 2):
+            os.dup2(quiet, stream)
+        with os.fdopen(writing, "wb") as pipe:
+            from tracker.domain.actor import has_register
+            from tracker.domain.fiscal import fiscal_year_of
+            from tracker.reports.dashboard import first_screen
+            from tracker.store.session import read_connection
+
+            context = open_context()
+            today = context.clock.today()
+            with read_connection(context.engine) as conn:
+                pickle.dump(Opened(context.actor, not has_register(conn)), pipe)
+                pipe.flush()
+                pickle.dump(first_screen(conn, fiscal_year_of(today), today), pipe)
+    finally:
+        os._exit(0)

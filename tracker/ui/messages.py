@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tracker.reports.audit_log import AuditPage
     from tracker.reports.budget import BudgetReport, PeriodProfile
     from tracker.reports.contract_list import ContractPage, ContractQuery
-    from tracker.reports.dashboard import Dashboard, LineContract, WaitingCounts
+    from tracker.reports.dashboard_rows import Dashboard, LineContract, WaitingCounts
     from tracker.reports.figures import LineRow
     from tracker.reports.invoices import InvoiceRow
     from tracker.reports.registers import DeliverableRow, Statement

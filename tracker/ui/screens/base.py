@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from sqlalchemy import Connection, Engine
 from textual import on
 from textual.screen import Screen
 from textual.timer import Timer
@@ -15,15 +13,14 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tracker.domain.errors import TrackerError
 from tracker.store.errors import StoreError
-from tracker.store.session import read_connection, read_session
 from tracker.ui.desk import Desk
 from tracker.ui.messages import Inbox, Loaded
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlmodel import Session
 
 Read = TypeVar("Read", bound=Loaded)
-Unit = TypeVar("Unit")
 
 LOADING_DELAY = 0.3
 """Seconds before a loading indicator appears: fast reads never flicker."""
@@ -69,21 +66,26 @@ class DeskScreen(Screen[None]):
 
         A newer read of the same kind replaces one still running.
         """
-        self.read_from(kind, self._within(read_session, query), busy)
+        def within() -> Read:
+            from tracker.store.session import read_session
+
+            with read_session(self.desk.context.engine) as session:
+                return query(session)
+
+        self.read_from(kind, within, busy)
 
     def read_plain(self, kind: type[Read], query: Callable[[Connection], Read], busy: Widget | None = None) -> None:
-        """As `read`, for a query in SQLAlchemy Core alone: a connection, no session, so no ORM is loaded."""
-        self.read_from(kind, self._within(read_connection, query), busy)
+        """As `read`, for a query in SQLAlchemy Core alone: a connection, no session, so no ORM is loaded.
 
-    def _within(self, unit: Callable[[Engine], AbstractContextManager[Unit]],
-                query: Callable[[Unit], Read]) -> Callable[[], Read]:
-        engine = self.desk.context.engine
+        The store is opened, and SQLAlchemy loaded, in the thread: the desk may paint its first figures without them.
+        """
+        def within() -> Read:
+            from tracker.store.session import read_connection
 
-        def run() -> Read:
-            with unit(engine) as opened:
-                return query(opened)
+            with read_connection(self.desk.context.engine) as conn:
+                return query(conn)
 
-        return run
+        self.read_from(kind, within, busy)
 
     def read_from(self, kind: type[Read], produce: Callable[[], Read], busy: Widget | None = None) -> None:
         """Run `produce` in a thread; the message it returns comes back to this screen (`read` and `read_plain` open

@@ -63,7 +63,7 @@ class BudgetScreen(DeskScreen):
         self._load_profile(self.profile_of)
 
     def _load_profile(self, line_code: str | None) -> None:
-        year, today = self.desk.year, self.desk.context.clock.today()
+        year, today = self.desk.year, self.desk.clock.today()
         self.read(PeriodsLoaded, lambda session: PeriodsLoaded(line_code, period_profile(
             session, year=year, today=today, line_code=line_code)), busy=self.query_one("#periods"))
 

@@ -94,7 +94,7 @@ class ContractScreen(DeskScreen):
 
     def reload(self) -> None:
         reference = self.reference
-        today = self.desk.context.clock.today()
+        today = self.desk.clock.today()
         self.read(StatementLoaded, lambda session: StatementLoaded(
             contract_statement(session, reference), invoice_register(session, today=today, reference=reference)),
                   busy=self.query_one("#deliverables"))
@@ -107,7 +107,7 @@ class ContractScreen(DeskScreen):
     def _show_invoices(self, invoices: tuple[InvoiceRow, ...]) -> None:
         """Each invoice with its clock: overdue ones say so in words as well as colour."""
         table = self.query_one("#invoices", DeskTable)
-        today = self.desk.context.clock.today()
+        today = self.desk.clock.today()
         warning = table.style_of("warning")
         table.fill(INVOICE_COLUMNS, [(row.number, [
             row.number, str(row.seq), money(row.gross_pence), date(row.received_on), date(row.due_on),
@@ -130,7 +130,7 @@ class ContractScreen(DeskScreen):
         self.query_one("#decision-left", Static).update(_pairs(left))
         self.query_one("#decision-right", Static).update(_pairs(right))
         items = self.query_one("#deliverables", DeskTable)
-        today = self.desk.context.clock.today()
+        today = self.desk.clock.today()
         warning = items.style_of("warning")
         cursor = items.cursor_row
         rows: list[tuple[str, list[object]]] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,15 +11,7 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
 from tracker.domain.enums import DeliverableStatus
-from tracker.reports.dashboard import (
-    Dashboard,
-    LineContract,
-    WaitingCounts,
-    WorkItem,
-    count_waiting,
-    first_screen,
-    line_contracts,
-)
+from tracker.reports.dashboard_rows import Dashboard, LineContract, WaitingCounts, WorkItem
 from tracker.reports.figures import LineRow
 from tracker.ui.keymap import DASHBOARD, bindings
 from tracker.ui.messages import DashboardLoaded, LineContractsLoaded, WaitingCounted
@@ -27,6 +19,9 @@ from tracker.ui.screens.base import DeskScreen
 from tracker.ui.widgets.cells import Cell, bar, date, money
 from tracker.ui.widgets.columns import Column
 from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 BAR_WIDTH = 12
 LINE_COLUMNS = (
@@ -76,13 +71,22 @@ class DashboardScreen(DeskScreen):
         self.query_one("#work").focus()
 
     def reload(self) -> None:
-        year, today = self.desk.year, self.desk.context.clock.today()
+        year, today = self.desk.year, self.desk.clock.today()
         first, self.desk.first_read = self.desk.first_read, None
-        if first is not None and first.year == year and first.today == today:
-            self.read_from(DashboardLoaded, lambda: DashboardLoaded(*first.result()), busy=self.query_one("#lines"))
-            return
-        self.read_plain(DashboardLoaded, lambda conn: DashboardLoaded(*first_screen(conn, year, today)),
-                        busy=self.query_one("#lines"))
+
+        def figures() -> DashboardLoaded:
+            """The first read's figures if they are this day's and year's, else read here, in the worker thread
+            (which loads SQLAlchemy with the first of them)."""
+            read = first.result() if first is not None else None
+            if read is None or (read[0].year, read[0].today) != (year, today):
+                from tracker.reports.dashboard import first_screen
+                from tracker.store.session import read_connection
+
+                with read_connection(self.desk.context.engine) as conn:
+                    read = first_screen(conn, year, today)
+            return DashboardLoaded(*read)
+
+        self.read_from(DashboardLoaded, figures, busy=self.query_one("#lines"))
 
     def action_reload(self) -> None:
         self.reload()
@@ -168,8 +172,15 @@ class DashboardScreen(DeskScreen):
             self._show_waiting(*self.waiting)
         else:
             self.query_one("#work-title", Label).update(f"Waiting: counting… (first {len(data.work)} shown)")
-            self._once_painted(lambda: self.read_plain(
-                WaitingCounted, lambda conn: WaitingCounted(data, count_waiting(conn, data.year, data.today))))
+            self._once_painted(lambda: self._count_waiting(data))
+
+    def _count_waiting(self, data: Dashboard) -> None:
+        def count(conn: Connection) -> WaitingCounted:
+            from tracker.reports.dashboard import count_waiting
+
+            return WaitingCounted(data, count_waiting(conn, data.year, data.today))
+
+        self.read_plain(WaitingCounted, count)
 
     def on_waiting_counted(self, message: WaitingCounted) -> None:
         self._show_waiting(message.board, message.counts)
@@ -188,7 +199,13 @@ class DashboardScreen(DeskScreen):
         if code is None:
             self._show_line_contracts(None, [], False)
             return
-        self.read_plain(LineContractsLoaded, lambda conn: LineContractsLoaded(code, *line_contracts(conn, code)))
+
+        def read(conn: Connection) -> LineContractsLoaded:
+            from tracker.reports.dashboard import line_contracts
+
+            return LineContractsLoaded(code, *line_contracts(conn, code))
+
+        self.read_plain(LineContractsLoaded, read)
 
     def on_line_contracts_loaded(self, message: LineContractsLoaded) -> None:
         self._show_line_contracts(message.line_code, message.rows, message.more)
