@@ -67,15 +67,15 @@ tracker.load()()
 """Runs the installed `tracker` command; the first screen drawn with a year's budget lines ends it."""
 
 
-def loaded_at_first_paint(target: str, written: Path) -> dict[str, list[str]]:
-    """The modules and style sheets loaded when `tracker --db TARGET` in a 120x40 terminal first shows the
-    dashboard's figures."""
+def in_a_terminal(script: str, *args: str) -> tuple[int, bytes]:
+    """Run `script` (Python) with `args` in a fresh interpreter on a 120x40 pseudo-terminal, as a person starts the
+    desk; its exit code and the end of what it wrote to the terminal."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {**os.environ, "TRACKER_TODAY": DEMO_TODAY.isoformat(), "TRACKER_USER": "Bob Pays", "TERM": "xterm-256color"}
     env.pop("TRACKER_DB", None)
-    process = subprocess.Popen([sys.executable, "-c", LAUNCH, str(written), "--db", target], stdin=follower,
-                               stdout=follower, stderr=follower, env=env, close_fds=True)
+    process = subprocess.Popen([sys.executable, "-c", script, *args], stdin=follower, stdout=follower,
+                               stderr=follower, env=env, close_fds=True)
     os.close(follower)
     screen = b""
     deadline = time.monotonic() + 120
@@ -91,6 +91,13 @@ def loaded_at_first_paint(target: str, written: Path) -> dict[str, list[str]]:
             process.kill()
         process.wait()
         os.close(leader)
+    return process.returncode, screen
+
+
+def loaded_at_first_paint(target: str, written: Path) -> dict[str, list[str]]:
+    """The modules and style sheets loaded when `tracker --db TARGET` in a 120x40 terminal first shows the
+    dashboard's figures."""
+    _, screen = in_a_terminal(LAUNCH, str(written), "--db", target)
     assert written.exists(), f"the desk did not paint its figures; the terminal last showed: {screen!r}"
     loaded: dict[str, list[str]] = json.loads(written.read_text())
     return loaded

@@ -4,29 +4,46 @@ The reader opens the store as the command line does (`CliState.context`), in the
 desk holds (a connection, a socket) crosses the fork.
 """
 
+import errno
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from tracker.cli.state import CliState
+from tracker.domain.context import Context
 from tracker.domain.fiscal import fiscal_year_of, fixed_clock
 from tracker.reports import dashboard
 from tracker.reports.dashboard import first_screen
+from tracker.store.errors import StoreError
 from tracker.store.session import read_connection
+from tracker.support.places import data_dir
 from tracker.ui.app import TrackerApp
 from tracker.ui.first_read import FirstRead, Opened
+from tracker.ui.launch import open_desk
 from tracker.ui.widgets.desk_table import DeskTable
 
 from ..conftest import DEMO_TODAY
 from .each_store import demo_engine as demo_engine
 from .helpers import desk_test, settle
+from .test_first_paint import in_a_terminal
 
 
 @pytest.fixture(autouse=True)
 def _demo_day(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRACKER_TODAY", DEMO_TODAY.isoformat())
+
+
+@pytest.fixture
+def launched() -> Iterator[None]:
+    """Garbage collection held off, as the launcher holds it until the first figures are painted."""
+    gc.disable()
+    yield
+    gc.enable()
+    gc.unfreeze()
 
 
 def _reaped(first: FirstRead) -> bool:
@@ -89,3 +106,107 @@ async def test_the_desk_reads_its_figures_itself_when_the_reader_had_none(
         assert [str(lines.get_row_at(index)[0]) for index in range(lines.row_count)] == ["CPF-1516", "VG-1516"]
         assert app.context.actor == opened.actor
     assert _reaped(first)
+
+
+def test_a_reader_whose_figures_are_never_taken_is_ended_and_reaped_when_the_desk_closes(
+        demo_engine: Engine, store: str) -> None:
+    first = FirstRead.start(CliState(database=store, acting_as="Bob Pays").context)
+    assert first.opened() is not None
+    first.close()
+    assert _reaped(first)
+    assert first.result() is None
+
+
+def test_with_no_process_to_spare_the_command_line_opens_the_desk(
+        store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert open_desk(CliState(database=store).context) is False
+    assert gc.isenabled()
+
+
+@desk_test
+async def test_once_painted_a_launched_desk_collects_again_and_opens_its_store_in_a_thread(
+        demo_engine: Engine, store: str, launched: None) -> None:
+    officer = CliState(database=store, acting_as="Bob Pays")
+    first = FirstRead.start(officer.context)
+    opened = first.opened()
+    assert opened is not None
+    opens: list[Context] = []
+
+    def open_context() -> Context:
+        opens.append(officer.context())
+        return opens[-1]
+
+    app = TrackerApp(opened.actor, fixed_clock(DEMO_TODAY), open_context, cursor_blink=False, first_read=first)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert gc.isenabled()
+        assert len(opens) == 1 and opens[0].actor == opened.actor
+        assert app.sub_title.startswith("2015/16 · Bob Pays (login ")
+    assert _reaped(first)
+
+
+@desk_test
+async def test_a_store_lost_between_the_first_read_and_the_desk_ends_it_with_one_line(
+        demo_engine: Engine, store: str, launched: None) -> None:
+    first = FirstRead.start(CliState(database=store, acting_as="Bob Pays").context)
+    opened = first.opened()
+    assert opened is not None
+
+    def gone() -> Context:
+        raise StoreError(f"cannot open the database at --db {store!r}: disk I/O error")
+
+    app = TrackerApp(opened.actor, fixed_clock(DEMO_TODAY), gone, cursor_blink=False, first_read=first)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.5)
+    assert app.return_code == 3
+    assert not (data_dir() / "crash-logs").exists()
+    assert _reaped(first)
+
+
+@desk_test
+async def test_a_first_read_that_fails_is_said_and_collection_runs_again(
+        demo_engine: Engine, store: str, launched: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreadable(*_args: object) -> None:
+        raise StoreError("the database is unreadable: disk I/O error")
+
+    monkeypatch.setattr(dashboard, "first_screen", unreadable)
+    officer = CliState(database=store, acting_as="Bob Pays")
+    first = FirstRead.start(officer.context)
+    opened = first.opened()
+    assert opened is not None
+    app = TrackerApp(opened.actor, fixed_clock(DEMO_TODAY), officer.context, cursor_blink=False, first_read=first)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert gc.isenabled()
+        assert [note.message for note in app._notifications] == ["the database is unreadable: disk I/O error"]
+        assert app.return_code is None
+
+
+CRASHING = """
+import sys
+from importlib.metadata import entry_points
+
+import tracker.ui.app
+
+
+def broken(self):
+    raise RuntimeError("a bug in the desk")
+
+
+tracker.ui.app.TrackerApp.on_mount = broken
+sys.argv = ["tracker", *sys.argv[1:]]
+(tracker,) = entry_points(group="console_scripts", name="tracker")
+tracker.load()()
+"""
+"""The installed `tracker` command, with a bug in the desk as it mounts."""
+
+
+def test_a_desk_that_ends_on_a_bug_exits_with_its_code(demo_engine: Engine, store: str) -> None:
+    code, screen = in_a_terminal(CRASHING, "--db", store)
+    assert code == 70
+    assert b"internal error in the desk; nothing more was recorded" in screen
+    assert b"Traceback" not in screen

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from tracker.domain.actor import Actor
 from tracker.domain.fiscal import Clock, FiscalYear, fiscal_year_of, format_date
 from tracker.domain.money import format_gbp
+from tracker.store.errors import StoreError
 from tracker.support.crash_log import write_crash_log
 from tracker.ui.desk import Desk
 from tracker.ui.keymap import EVERYWHERE, bindings
@@ -87,6 +88,8 @@ class TrackerApp(App[None]):
         self.welcomed = False
         self._opened = first_read.opened() if first_read is not None else None
         self.single_officer = self._opened.single_officer if self._opened is not None else True
+        self._collection_held = not gc.isenabled()
+        """The launcher holds garbage collection off until the first figures are painted (a test does not)."""
 
     @property
     def context(self) -> Context:
@@ -99,9 +102,11 @@ class TrackerApp(App[None]):
 
     @context.setter
     def context(self, context: Context) -> None:
-        """Another officer at the same desk (a test hands it over mid-way)."""
+        """Another officer at the same desk (a test hands it over mid-way): the header names them."""
         with self._opening:
             self._desk_context = context
+        self.actor = context.actor
+        self._caption()
 
     def on_mount(self) -> None:
         if self._opened is None:  # else the first read said
@@ -113,19 +118,29 @@ class TrackerApp(App[None]):
         self._caption()
 
     def painted(self) -> None:
-        """The first figures are on screen. A desk the launcher opened held garbage collection off until now: it
-        runs again, and what was loaded to paint them (kept as long as the desk runs) is frozen out of it, so that
-        a collection between two keystrokes does not walk it; the store is opened now, in a thread, if no read has
-        opened it yet, and what that loads is frozen out too."""
-        if gc.isenabled():  # a desk in a test
+        """The first figures are on screen, or could not be read. Garbage collection, held off by the launcher until
+        now, runs again, and what was loaded to paint them (kept as long as the desk runs) is frozen out of it, so
+        that a collection between two keystrokes does not walk it; the store is opened now, in a thread, if no read
+        has opened it yet, and what that loads is frozen out too."""
+        if not self._collection_held:
             return
+        self._collection_held = False
         gc.freeze()
         gc.enable()
         self.run_worker(self._open_store, thread=True, exit_on_error=False, name="open the store")
 
     def _open_store(self) -> None:
-        self.context  # noqa: B018 (opens it)
+        try:
+            self.context  # noqa: B018 (opens it)
+        except StoreError as error:  # it opened for the first read, and no longer does
+            self.call_from_thread(self._store_lost, error)
+            return
         gc.freeze()
+
+    def _store_lost(self, error: StoreError) -> None:
+        """Without its store the desk can do nothing: it ends with one line, as the command line would."""
+        self.bell()
+        self.exit(return_code=3, message=f"error: {error.message}; nothing more was recorded")
 
     def watch_year(self) -> None:
         self._caption()
@@ -146,6 +161,9 @@ class TrackerApp(App[None]):
         import sys
 
         error = sys.exc_info()[1] or RuntimeError("the desk stopped unexpectedly")
+        if isinstance(error, StoreError):
+            self._store_lost(error)
+            return
         path = write_crash_log(error)
         self.bell()
         self.exit(return_code=70,

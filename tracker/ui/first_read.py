@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,11 +54,16 @@ class FirstRead:
 
     @classmethod
     def start(cls, open_context: Callable[[], Context]) -> FirstRead:
+        """Fork the reader; OSError when the system cannot (no process or pipe to spare). Ctrl-C is held back
+        across the fork, so that the reader is inside its own handling before it can be interrupted."""
         reading, writing = os.pipe()
-        reader = os.fork()
-        if reader == 0:
-            os.close(reading)
-            _read(writing, open_context)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            reader = os.fork()
+            if reader == 0:
+                _read(reading, writing, held, open_context)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(writing)
         return cls(reader, os.fdopen(reading, "rb"))
 
@@ -89,6 +95,12 @@ class FirstRead:
             return None
         return said if isinstance(said, kind) else None
 
+    def close(self) -> None:
+        """The desk is closing: a reader whose figures were never taken (the year was changed at once) ends at its
+        next write to the closed pipe, and is reaped."""
+        with self._lock:
+            self._end()
+
     def _end(self) -> None:
         """The reader has said all it will: it has ended, or ends now, and is reaped."""
         if not self._pipe.closed:
@@ -96,10 +108,13 @@ class FirstRead:
             os.waitpid(self._reader, 0)
 
 
-def _read(writing: int, open_context: Callable[[], Context]) -> NoReturn:
+def _read(reading: int, writing: int, held: set[int | signal.Signals], open_context: Callable[[], Context]) -> NoReturn:
     """The forked process: open the store, say who acts, read the figures, and end without a word on the screen
-    (its output would land on the desk's) or a clean-up of what it shares with the desk (the terminal)."""
+    (its output would land on the desk's) or a clean-up of what it shares with the desk (the terminal). The figures
+    are written once the store is let go: the pipe holds 64 kB, and the desk may take them late or never."""
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.close(reading)
         quiet = os.open(os.devnull, os.O_RDWR)
         for stream in (0, 1, 2):
             os.dup2(quiet, stream)
@@ -114,6 +129,8 @@ def _read(writing: int, open_context: Callable[[], Context]) -> NoReturn:
             with read_connection(context.engine) as conn:
                 pickle.dump(Opened(context.actor, not has_register(conn)), pipe)
                 pipe.flush()
-                pickle.dump(first_screen(conn, fiscal_year_of(today), today), pipe)
+                figures = pickle.dumps(first_screen(conn, fiscal_year_of(today), today))
+            context.engine.dispose()
+            pipe.write(figures)
     finally:
         os._exit(0)

@@ -16,31 +16,51 @@ from typing import TYPE_CHECKING
 from tracker.ui.first_read import FirstRead
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tracker.domain.context import Context
 
 
 def open_desk(open_context: Callable[[], Context], *, command: str = "tracker") -> bool:
     """Open the desk in this terminal on the store `open_context` opens, on the wall clock's day (or
-    TRACKER_TODAY's), until the officer quits; False, having drawn nothing, when that store cannot be opened.
-    `command` is how the desk was started."""
+    TRACKER_TODAY's), until the officer quits; False, having drawn nothing, when that store cannot be opened (or
+    no process can be forked to read it: the command line then opens the desk itself). `command` is how the desk
+    was started. A desk that ended on an error exits with its code."""
     with _collection_held():
-        first = FirstRead.start(open_context)
-        from tracker.domain.fiscal import system_clock
-        from tracker.ui.app import TrackerApp
-
-        opened = first.opened()
-        if opened is None:
+        try:
+            first = FirstRead.start(open_context)
+        except OSError:
             return False
-        TrackerApp(opened.actor, system_clock(), open_context, command=command, first_read=first).run()
-        return True
+        try:
+            from tracker.domain.fiscal import system_clock
+            from tracker.ui.app import TrackerApp
+
+            opened = first.opened()
+            if opened is None:
+                return False
+            app = TrackerApp(opened.actor, system_clock(), open_context, command=command, first_read=first)
+            app.run()
+        finally:
+            first.close()
+    _exit_as(app)
+    return True
 
 
 def run_desk(context: Context, *, label: str = "", command: str = "tracker") -> None:
-    """Open the desk in this terminal on a store already open (the demo's), until the officer quits."""
+    """Open the desk in this terminal on a store already open (the demo's), until the officer quits; a desk that
+    ended on an error exits with its code."""
     with _collection_held():
         from tracker.ui.app import build_app
 
-        build_app(context.engine, context.actor, context.clock, label=label, command=command).run()
+        app = build_app(context.engine, context.actor, context.clock, label=label, command=command)
+        app.run()
+    _exit_as(app)
+
+
+def _exit_as(app: App[None]) -> None:
+    """The desk's own exit code (70 after a bug, 3 when the store was lost), as the command line's would be."""
+    if app.return_code:
+        raise SystemExit(app.return_code)
 
 
 @contextmanager

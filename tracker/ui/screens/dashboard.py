@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, Header, Label
+from textual.worker import Worker, WorkerState
 
 from tracker.domain.enums import DeliverableStatus
 from tracker.reports.dashboard_rows import Dashboard, LineContract, WaitingCounts, WorkItem
@@ -121,6 +122,13 @@ class DashboardScreen(DeskScreen):
             start()
         else:
             self._after_paint.append(start)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A first read that failed (said as any failed read is, by `DeskScreen`'s handler, which Textual also
+        calls) ends the wait for the first figures all the same."""
+        if event.state is WorkerState.ERROR and not self._painted:
+            self._painted = True
+            self._first_painted()
 
     def _first_painted(self) -> None:
         self.desk.painted()
