@@ -7,7 +7,7 @@ desk holds (a connection, a socket) crosses the fork.
 import errno
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,6 +44,18 @@ def launched() -> Iterator[None]:
     yield
     gc.enable()
     gc.unfreeze()
+
+
+def _launched_desk(store: str, open_context: Callable[[], Context] | None = None) -> tuple[TrackerApp, FirstRead]:
+    """The desk as the launcher builds it: a reader started for Bob Pays, and the app taking its figures and opening
+    the store itself with `open_context` (the command line's, by default)."""
+    officer = CliState(database=store, acting_as="Bob Pays")
+    first = FirstRead.start(officer.context)
+    opened = first.opened()
+    assert opened is not None
+    app = TrackerApp(opened.actor, fixed_clock(DEMO_TODAY), open_context or officer.context, cursor_blink=False,
+                     first_read=first)
+    return app, first
 
 
 def _reaped(first: FirstRead) -> bool:
@@ -93,18 +105,14 @@ def test_a_reader_that_fails_after_opening_hands_over_no_figures(
 @desk_test
 async def test_the_desk_reads_its_figures_itself_when_the_reader_had_none(
         demo_engine: Engine, store: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    officer = CliState(database=store, acting_as="Bob Pays")
     with monkeypatch.context() as fault:
         fault.setattr(dashboard, "first_screen", lambda *_args: os._exit(9))  # the reader dies mid-read
-        first = FirstRead.start(officer.context)
-        opened = first.opened()
-    assert opened is not None
-    app = TrackerApp(opened.actor, fixed_clock(DEMO_TODAY), officer.context, cursor_blink=False, first_read=first)
+        app, first = _launched_desk(store)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         lines = app.screen.query_one("#lines", DeskTable)
         assert [str(lines.get_row_at(index)[0]) for index in range(lines.row_count)] == ["CPF-1516", "VG-1516"]
-        assert app.context.actor == opened.actor
+        assert app.context.actor == app.actor
     assert _reaped(first)
 
 
@@ -130,21 +138,17 @@ def test_with_no_process_to_spare_the_command_line_opens_the_desk(
 @desk_test
 async def test_once_painted_a_launched_desk_collects_again_and_opens_its_store_in_a_thread(
         demo_engine: Engine, store: str, launched: None) -> None:
-    officer = CliState(database=store, acting_as="Bob Pays")
-    first = FirstRead.start(officer.context)
-    opened = first.opened()
-    assert opened is not None
     opens: list[Context] = []
 
     def open_context() -> Context:
-        opens.append(officer.context())
+        opens.append(CliState(database=store, acting_as="Bob Pays").context())
         return opens[-1]
 
-    app = TrackerApp(opened.actor, fixed_clock(DEMO_TODAY), open_context, cursor_blink=False, first_read=first)
+    app, first = _launched_desk(store, open_context)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert gc.isenabled()
-        assert len(opens) == 1 and opens[0].actor == opened.actor
+        assert len(opens) == 1 and opens[0].actor == app.actor
         assert app.sub_title.startswith("2015/16 · Bob Pays (login ")
     assert _reaped(first)
 
@@ -152,14 +156,10 @@ async def test_once_painted_a_launched_desk_collects_again_and_opens_its_store_i
 @desk_test
 async def test_a_store_lost_between_the_first_read_and_the_desk_ends_it_with_one_line(
         demo_engine: Engine, store: str, launched: None) -> None:
-    first = FirstRead.start(CliState(database=store, acting_as="Bob Pays").context)
-    opened = first.opened()
-    assert opened is not None
-
     def gone() -> Context:
         raise StoreError(f"cannot open the database at --db {store!r}: disk I/O error")
 
-    app = TrackerApp(opened.actor, fixed_clock(DEMO_TODAY), gone, cursor_blink=False, first_read=first)
+    app, first = _launched_desk(store, gone)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause(0.5)
     assert app.return_code == 3
@@ -174,11 +174,7 @@ async def test_a_first_read_that_fails_is_said_and_collection_runs_again(
         raise StoreError("the database is unreadable: disk I/O error")
 
     monkeypatch.setattr(dashboard, "first_screen", unreadable)
-    officer = CliState(database=store, acting_as="Bob Pays")
-    first = FirstRead.start(officer.context)
-    opened = first.opened()
-    assert opened is not None
-    app = TrackerApp(opened.actor, fixed_clock(DEMO_TODAY), officer.context, cursor_blink=False, first_read=first)
+    app, _ = _launched_desk(store)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert gc.isenabled()
