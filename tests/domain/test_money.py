@@ -31,6 +31,9 @@ def test_accepts_what_people_type(text: str, pence: int) -> None:
     [
         ("-5", 'amount "-5" is negative; amounts must be zero or more'),
         ("£-5", 'amount "£-5" is negative; amounts must be zero or more'),
+        ("-£5", 'amount "-£5" is negative; amounts must be zero or more'),
+        ("IMP-001", 'amount "IMP-001" is not an amount of money; write it like 149600 or £149,600.00'),
+        ("2015-10-19", 'amount "2015-10-19" is not an amount of money; write it like 149600 or £149,600.00'),
         ("12.345", 'amount "12.345" has more than two decimal places'),
         ("1e6", 'amount "1e6" is not an amount of money; write it like 149600 or £149,600.00'),
         ("NaN", 'amount "NaN" is not an amount of money; write it like 149600 or £149,600.00'),

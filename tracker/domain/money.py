@@ -34,7 +34,7 @@ def parse_money(text: str, *, allow_zero: bool = False) -> int:
     shown = _shown(raw)
     if not cleaned:
         raise InvalidInput("an amount is required, e.g. 149600 or £149,600.00")
-    if "-" in cleaned:
+    if cleaned.startswith("-"):  # a hyphen inside ("IMP-001", "2015-10-19") is no sign: not an amount at all
         raise InvalidInput(f"amount {shown} is negative; amounts must be zero or more")
     if len(cleaned) > _MAX_TEXT:
         raise InvalidInput(f"amount {shown} is larger than the largest amount the tracker holds")
