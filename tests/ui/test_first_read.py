@@ -27,9 +27,11 @@ from tracker.ui.launch import open_desk
 from tracker.ui.widgets.desk_table import DeskTable
 
 from ..conftest import DEMO_TODAY
-from .each_store import demo_engine as demo_engine
+from . import each_store
 from .helpers import desk_test, settle
 from .test_first_paint import in_a_terminal
+
+demo_engine = each_store.demo_engine  # the demo on each store, over conftest's SQLite one
 
 
 @pytest.fixture(autouse=True)

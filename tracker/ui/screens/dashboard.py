@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -17,7 +18,7 @@ from tracker.reports.figures import LineRow
 from tracker.ui.keymap import DASHBOARD, bindings
 from tracker.ui.messages import DashboardLoaded, LineContractsLoaded, WaitingCounted
 from tracker.ui.screens.base import DeskScreen
-from tracker.ui.widgets.cells import Cell, bar, date, money
+from tracker.ui.widgets.cells import bar, date, money
 from tracker.ui.widgets.columns import Column
 from tracker.ui.widgets.desk_table import DeskTable, OpenableTable
 
@@ -108,10 +109,7 @@ class DashboardScreen(DeskScreen):
             first_waiting = data.work[0].line_code if data.work else None
             self.line_code = first_waiting if first_waiting in codes else (codes[0] if codes else None)
         self._fill_lines(data.lines)
-        if self.line_code is None:  # nothing to read: the empty list is drawn with the first figures
-            self._load_line(None)
-        else:
-            self._once_painted(lambda: self._load_line(self.line_code))
+        self._load_line(self.line_code)
         if not self._painted:
             self._painted = True
             self.call_after_refresh(self._first_painted)
@@ -158,7 +156,7 @@ class DashboardScreen(DeskScreen):
                 line.code, line.name, money(line.allocation_pence), money(line.committed_pence),
                 money(line.paid_pence), money(line.outstanding_pence),
                 money(line.headroom_pence, warning if line.standing == "over" else ""),
-                Cell(line.standing.upper(), style=flagged),
+                Text(line.standing.upper(), style=flagged),
                 bar(line.paid_pence, line.committed_pence, line.allocation_pence, BAR_WIDTH, table.bar_styles)]))
         table.fill(LINE_COLUMNS, rows)
         if self.line_code in {line.code for line in lines}:
@@ -169,7 +167,7 @@ class DashboardScreen(DeskScreen):
         warning = table.style_of("warning")
         rows: list[tuple[str, list[object]]] = []
         for item in data.work:
-            late = Cell(f"! {item.days_late} days", style=warning) if item.overdue else Cell("")
+            late = Text(f"! {item.days_late} days", style=warning) if item.overdue else Text("")
             rows.append((f"{item.reference}\t{item.seq}", [item.reference, str(item.seq), item.name, _waiting_for(item),
                                                            date(item.due_on), late, money(item.unpaid_pence)]))
         table.fill(WORK_COLUMNS, rows)
@@ -204,6 +202,8 @@ class DashboardScreen(DeskScreen):
             f"overdue{more}")
 
     def _load_line(self, code: str | None) -> None:
+        """The line's contracts: with no line, the empty list at once (drawn with the first figures); else read,
+        once the first figures are painted."""
         if code is None:
             self._show_line_contracts(None, [], False)
             return
@@ -213,7 +213,7 @@ class DashboardScreen(DeskScreen):
 
             return LineContractsLoaded(code, *line_contracts(conn, code))
 
-        self.read_plain(LineContractsLoaded, read)
+        self._once_painted(lambda: self.read_plain(LineContractsLoaded, read))
 
     def on_line_contracts_loaded(self, message: LineContractsLoaded) -> None:
         self._show_line_contracts(message.line_code, message.rows, message.more)

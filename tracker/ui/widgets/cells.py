@@ -9,25 +9,15 @@ from tracker.domain.fiscal import format_date
 from tracker.domain.money import format_gbp
 
 
-class Cell(Text):
-    """A table cell's text. DataTable measures every cell of every row it is given, to size the columns it sizes
-    itself; `DeskTable.fill` sizes every column from the cells' plain text, so a cell offers no measure and the
-    table skips it (rich measures a renderable without `__rich_measure__` by the room it is given). On a store with
-    625 budget lines the measuring took 86 ms of the 400 from the desk's start to its first figures."""
-
-    __slots__ = ()
-    __rich_measure__ = None  # type: ignore[assignment]
+def money(pence: int | None, style: Style | str = "") -> Text:
+    return Text("" if pence is None else format_gbp(pence), style=style, justify="right")
 
 
-def money(pence: int | None, style: Style | str = "") -> Cell:
-    return Cell("" if pence is None else format_gbp(pence), style=style, justify="right")
+def date(day: dt.date | None) -> Text:
+    return Text(format_date(day), justify="right")
 
 
-def date(day: dt.date | None) -> Cell:
-    return Cell(format_date(day), justify="right")
-
-
-def bar(paid: int, committed: int, allocation: int, width: int, styles: tuple[Style, Style, Style]) -> Cell:
+def bar(paid: int, committed: int, allocation: int, width: int, styles: tuple[Style, Style, Style]) -> Text:
     """█ paid, ▒ committed but unpaid, · free; a ! at the end when commitments exceed the allocation."""
     over = committed > allocation
     scale = max(allocation, committed, 1)
@@ -36,7 +26,7 @@ def bar(paid: int, committed: int, allocation: int, width: int, styles: tuple[St
     committed_cells = max(round(cells * max(committed, 0) / scale) - paid_cells, 0)
     free_cells = max(cells - paid_cells - committed_cells, 0)
     paid_style, committed_style, free_style = styles
-    text = Cell()
+    text = Text()
     text.append("█" * paid_cells, paid_style)
     text.append("▒" * committed_cells, committed_style)
     text.append("·" * free_cells, free_style)

@@ -12,7 +12,6 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellType, RowKey
 
 from tracker.ui.keymap import TABLES, bindings
-from tracker.ui.widgets.cells import Cell
 from tracker.ui.widgets.columns import Column, cut, fit_widths
 
 
@@ -36,7 +35,7 @@ class DeskTable(DataTable[object]):
     def add_row(self, *cells: CellType, height: int | None = 1, key: str | None = None,
                 label: TextType | None = None) -> RowKey:
         """Cells show their text as typed: a supplier called "Smith [/] & Co" is not markup."""
-        return super().add_row(*(Cell(cell) if isinstance(cell, str) else cell for cell in cells), height=height,
+        return super().add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells), height=height,
                                key=key, label=label)
 
     def fill(self, columns: Sequence[Column], rows: list[tuple[str, list[object]]]) -> None:
@@ -104,4 +103,4 @@ def _plain(cell: object) -> str:
 def _cut(cell: object, width: int) -> Text:
     """A text cell cut to its column with `…`, keeping its style."""
     text = cell if isinstance(cell, Text) else Text(str(cell))
-    return Cell(cut(text.plain, width), style=text.style, justify=text.justify)
+    return Text(cut(text.plain, width), style=text.style, justify=text.justify)
